@@ -1,0 +1,112 @@
+"""Property names and allowed values of every layer, in one place.
+
+Zones and events are exchanged as GeoJSON Features with *flat, single-typed* properties (QGIS
+mangles nested objects and columns that mix types). The pydantic models here are the executable
+form of the schemas documented in ``zones/README.md`` and ``seeds/README.md``; validation of input
+files and the exporters both read from them, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+ZoneKind = Literal[
+    "de_escalation_zone",
+    "demilitarized_zone",
+    "security_corridor",
+    "patrol_area",
+    "patrol_route",
+    "observation_post",
+]
+ZONE_KINDS: tuple[str, ...] = get_args(ZoneKind)
+
+#: Which geometry types each zone kind may have.
+ZONE_KIND_GEOMETRIES: dict[str, tuple[str, ...]] = {
+    "de_escalation_zone": ("Polygon", "MultiPolygon"),
+    "demilitarized_zone": ("Polygon", "MultiPolygon"),
+    "security_corridor": ("Polygon", "MultiPolygon"),
+    "patrol_area": ("Polygon", "MultiPolygon"),
+    "patrol_route": ("LineString", "MultiLineString"),
+    "observation_post": ("Point",),
+}
+
+EventKind = Literal[
+    "patrol", "agreement", "talks", "attack", "displacement", "statement", "deployment", "other"
+]
+EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
+EventStatus = Literal["occurred", "planned", "ongoing"]
+EVENT_STATUSES: tuple[str, ...] = get_args(EventStatus)
+DatePrecision = Literal["day", "week", "month", "year", "range"]
+DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
+GeoPrecision = Literal["point", "town", "district", "governorate", "country"]
+GEO_PRECISIONS: tuple[str, ...] = get_args(GeoPrecision)
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ZoneId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+
+
+class ZoneProperties(BaseModel):
+    """The properties every zone Feature carries (see ``zones/README.md``)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    zone_id: ZoneId
+    name: NonEmpty
+    kind: ZoneKind
+    agreement: NonEmpty
+    signed: dt.date
+    valid_from: dt.date
+    valid_to: dt.date | None
+    end_reason: str | None
+    parties: NonEmpty
+    sources: NonEmpty
+    accuracy_km: float = Field(gt=0, le=100)
+    method: NonEmpty
+    notes: str
+
+    @field_validator("signed", "valid_from", "valid_to", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        # GeoJSON carries dates as strings; accept only full ISO dates (YYYY-MM-DD).
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError as exc:
+                raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from exc
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _sources_have_url(cls, value: str) -> str:
+        if "http" not in value:
+            raise ValueError("sources must name at least one URL")
+        return value
+
+
+#: Zone property names, in the order they are written.
+ZONE_PROPERTIES: tuple[str, ...] = tuple(ZoneProperties.model_fields)
+
+#: Event property names, in the order they are written (issue 3's output schema).
+EVENT_PROPERTIES: tuple[str, ...] = (
+    "event_id",
+    "kind",
+    "status",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "place",
+    "place_id",
+    "geo_precision",
+    "uncertainty_km",
+    "actors",
+    "article",
+    "also_reported_in",
+    "outlet",
+    "url",
+    "published",
+    "quote",
+    "confidence",
+)
