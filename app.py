@@ -1,55 +1,173 @@
-"""De-escalation Atlas: Syria's de-escalation zones on a map, as of a chosen date.
+"""De-escalation Atlas: Syria's de-escalation zones and the events of the news, as of a chosen date.
 
-Run with ``streamlit run app.py``. This file only wires widgets to the ``geodata`` library.
+Run with ``streamlit run app.py`` (options after ``--``: ``--zones DIR``, ``--seeds DIR``, ``--no-tiles``).
+This file only does widgets, caching and wiring; the map, filters, panels and exports live in ``geodata``.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import importlib
+import sys
+from pathlib import Path
 
-import folium
+import altair as alt
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import settings, zones
+from geodata import export, layers, panels, settings, view, zones
+from geodata.schema import EVENT_KINDS, EVENT_PROPERTIES, ZONE_KINDS
 
-st.set_page_config(page_title="De-escalation Atlas", layout="wide")
+FALLBACK_RANGE = (dt.date(2017, 5, 4), dt.date(2020, 12, 31))
+DEFAULT_DAY = dt.date(2019, 3, 8)
 
 
-@st.cache_data
-def load() -> zones.ZoneSet:
-    return zones.load_zones()
+def options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="streamlit run app.py --")
+    parser.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
+    parser.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
+    parser.add_argument("--no-tiles", action="store_true", help="no OpenStreetMap tiles (offline)")
+    return parser.parse_known_args(sys.argv[1:])[0]
+
+
+def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Names, sizes and times of a folder's files: the cache key that notices edited data."""
+    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+@st.cache_data(show_spinner="Loading zones…")
+def load_zones(folder: Path, _key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
+    zone_set = zones.load_zones(folder)
+    return zone_set.zones, [str(p) for p in zone_set.problems]
+
+
+@st.cache_data(show_spinner="Reading events from the articles…")
+def load_events(folder: Path, _key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
+    empty = gpd.GeoDataFrame({name: [] for name in EVENT_PROPERTIES}, geometry=[], crs=settings.WGS84)
+    try:
+        events = importlib.import_module("geodata.events")
+    except ImportError as exc:
+        return empty, [f"events are not shown: the events module cannot be loaded ({exc})"]
+    try:
+        run = events.extract_events(folder)
+        frame = events.events_frame(run.events)
+    except Exception as exc:  # shown to the user below, never swallowed
+        return empty, [f"events are not shown: reading {folder} failed ({type(exc).__name__}: {exc})"]
+    return frame, [str(p) for p in run.problems]
 
 
 @st.cache_data
 def reference() -> gpd.GeoDataFrame:
-    return gpd.read_file(settings.GOVERNORATES_FILE)
+    return layers.load_reference()
 
 
-def zone_map(shown: gpd.GeoDataFrame, governorates: gpd.GeoDataFrame) -> folium.Map:
-    fmap = folium.Map(location=[35.0, 38.5], zoom_start=7, tiles="OpenStreetMap")
-    folium.GeoJson(
-        governorates,
-        name="Governorates (UN OCHA)",
-        style_function=lambda _: {"color": "#555", "weight": 1, "fillColor": "#f4f1ea", "fillOpacity": 0.6},
-    ).add_to(fmap)
-    if not shown.empty:
-        folium.GeoJson(
-            shown.drop(columns=["file"]),
-            name="Zones in force",
-            tooltip=folium.GeoJsonTooltip(["name", "agreement", "valid_from", "valid_to", "accuracy_km"]),
-        ).add_to(fmap)
-    folium.LayerControl().add_to(fmap)
-    return fmap
+@st.cache_data
+def bands(zone_frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    return layers.accuracy_bands(zone_frame)
 
 
-zone_set = load()
-for problem in zone_set.problems:
-    st.warning(str(problem))
+@st.cache_data
+def whole_dataset(zone_frame: gpd.GeoDataFrame, event_frame: gpd.GeoDataFrame) -> str:
+    everything = export.select(
+        {"zones": zone_frame, "events": event_frame}, export.ExportView(export.LAYERS, None)
+    )
+    return export.dumps(export.feature_collection(everything))
+
+
+def init_state(first: dt.date, last: dt.date) -> None:
+    """On a new session, set the widgets from the link (``?date=…&window=…&layers=…``)."""
+    if "day" in st.session_state:
+        return
+    start, notes = view.from_params(
+        st.query_params.to_dict(), first=first, last=last, default_day=DEFAULT_DAY
+    )
+    st.session_state.day = start.day
+    st.session_state.window = view.window_label(start.window_days)
+    for key in view.LAYER_KEYS:
+        st.session_state[f"layer_{key}"] = key in start.visible
+    st.session_state.link_notes = notes
+
+
+def step(stops: list[dt.date], *, forward: bool) -> None:
+    target = view.step_day(stops, st.session_state.day, forward=forward)
+    if target is not None:
+        st.session_state.day = target
+
+
+def sidebar(first: dt.date, last: dt.date, stops: list[dt.date]) -> view.MapView:
+    with st.sidebar:
+        st.slider("As of", min_value=first, max_value=last, key="day", format="YYYY-MM-DD")
+        back, forward = st.columns(2)
+        back.button("◀ Previous event", on_click=step, args=(stops,), kwargs={"forward": False})
+        forward.button("Next event ▶", on_click=step, args=(stops,), kwargs={"forward": True})
+        st.selectbox("Events window (days)", [view.window_label(w) for w in view.WINDOWS], key="window")
+        st.subheader("Layers")
+        for title, keys in (("Zones", ZONE_KINDS), ("Events", EVENT_KINDS), ("Base", (view.REFERENCE,))):
+            st.caption(title)
+            for key in keys:
+                st.checkbox(layers.LAYER_STYLES[key].label, key=f"layer_{key}")
+    visible = frozenset(k for k in view.LAYER_KEYS if st.session_state[f"layer_{k}"])
+    return view.MapView(st.session_state.day, view.parse_window(st.session_state.window), visible)
+
+
+def timeline(counts: pd.DataFrame, day: dt.date) -> alt.LayerChart:
+    kinds = [k for k in EVENT_KINDS if k in set(counts["kind"])]
+    colours = alt.Scale(domain=kinds, range=[layers.EVENT_STYLES[k].colour for k in kinds])
+    bars = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title="week"),
+            y=alt.Y("events:Q", title="events"),
+            color=alt.Color("kind:N", scale=colours),
+        )
+    )
+    marker = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="day:T")
+    return (bars + marker).properties(height=140)
+
+
+st.set_page_config(page_title="De-escalation Atlas", layout="wide")
+args = options()
+zone_frame, zone_problems = load_zones(args.zones, fingerprint(args.zones))
+event_frame, event_problems = load_events(args.seeds, fingerprint(args.seeds))
+first, last = view.date_bounds(zone_frame, event_frame, fallback=FALLBACK_RANGE)
+init_state(first, last)
+current = sidebar(first, last, view.event_days(event_frame))
+st.query_params.from_dict(view.to_params(current))
+
 st.title("De-escalation Atlas")
-first, last = zones.date_range(zone_set.zones) or (dt.date(2017, 5, 4), dt.date(2020, 12, 31))
-day = st.slider("As of", min_value=first, max_value=last, value=min(dt.date(2019, 3, 1), last))
-shown = zones.zones_in_force(zone_set.zones, day)
-st.caption(f"{len(shown)} zones in force on {day:%d %B %Y}")
-st_folium(zone_map(shown, reference()), height=640, use_container_width=True, returned_objects=[])
+for message in [*st.session_state.link_notes, *zone_problems, *event_problems]:
+    st.warning(message)
+shown = view.shown(zone_frame, event_frame, current)
+st.caption(
+    f"{current.day:%d %B %Y}: {len(shown['zones'])} zones in force, {len(shown['events'])} events in the "
+    f"window ({view.window_label(current.window_days)} days). Zones: hand-digitised from the sources in "
+    f"each tooltip. Map data © OpenStreetMap contributors; {layers.REFERENCE_ATTRIBUTION}."
+)
+fmap = layers.build_map(
+    zone_frame, event_frame, current, reference=reference(), bands=bands(zone_frame), tiles=not args.no_tiles
+)
+st_folium(fmap, key="map", height=600, use_container_width=True, returned_objects=[])
+st.altair_chart(timeline(panels.weekly_counts(event_frame), current.day), use_container_width=True)
+
+left, right = st.columns(2)
+left.download_button(
+    "Download what is shown (GeoJSON)",
+    export.dumps(export.feature_collection(shown)),
+    file_name=export.export_name(current.export_view()),
+    mime="application/geo+json",
+)
+right.download_button(
+    "Download the whole dataset (GeoJSON)",
+    whole_dataset(zone_frame, event_frame),
+    file_name=export.export_name(export.ExportView(export.LAYERS, None)),
+    mime="application/geo+json",
+)
+in_window, in_force, missing = st.tabs(["Events in the window", "Zones in force", "Not on the map"])
+in_window.dataframe(panels.events_table(shown["events"]), hide_index=True)
+in_force.dataframe(panels.zone_panel(shown["zones"], shown["events"]), hide_index=True)
+missing.dataframe(panels.off_map(shown["events"]), hide_index=True)

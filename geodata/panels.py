@@ -1,0 +1,113 @@
+"""The tables beside the map: zones in force with their area and events, events not on the map,
+the events table and the weekly counts behind the timeline chart.
+
+These are plain pandas frames computed from the same filtered layers the map draws, so every number
+in a panel can be checked against the map. Areas are measured in an equal-area projection
+(``EQUAL_AREA_CRS``); events are matched to zones in ``settings.METRIC_CRS`` with their uncertainty
+radius, so an event that may or may not lie in a zone is counted apart from one that surely does.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata import settings
+from geodata.layers import events_on_map
+
+#: Equal-area CRS for zone areas (WGS 84 / NSIDC EASE-Grid 2.0 Global).
+EQUAL_AREA_CRS: str = "EPSG:6933"
+#: Columns of the events table, in display order.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "date_start",
+    "date_end",
+    "date_precision",
+    "kind",
+    "status",
+    "place",
+    "geo_precision",
+    "quote",
+    "outlet",
+    "url",
+    "also_reported_in",
+    "event_id",
+)
+
+
+def zone_panel(zones: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> pd.DataFrame:
+    """One row per zone: name, kind, agreement, dates, area in km² and the events inside it.
+
+    Parameters
+    ----------
+    zones
+        The zones to describe (usually those in force on the view's day).
+    events
+        The events to count (usually those of the window).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``zone_id, name, kind, agreement, valid_from, valid_to, area_km2, events_inside,
+        events_uncertain``. ``events_inside`` counts events whose whole uncertainty circle lies in the
+        zone; ``events_uncertain`` those whose circle only overlaps it. Area and counts are null for
+        observation posts and routes.
+    """
+    panel = pd.DataFrame(zones[["zone_id", "name", "kind", "agreement", "valid_from", "valid_to"]])
+    areal = zones.geom_type.isin(["Polygon", "MultiPolygon"])
+    area = zones.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
+    panel["area_km2"] = area.where(areal).round(1)
+    inside, uncertain = _event_counts(zones[areal], events)
+    panel["events_inside"] = inside.reindex(zones.index).where(areal).astype("Int64")
+    panel["events_uncertain"] = uncertain.reindex(zones.index).where(areal).astype("Int64")
+    return panel.reset_index(drop=True)
+
+
+def _event_counts(zones: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> tuple[pd.Series, pd.Series]:
+    zero = pd.Series(0, index=zones.index, dtype="int64")
+    located = events_on_map(events)
+    if zones.empty or located.empty:
+        return zero, zero.copy()
+    metric = located.to_crs(settings.METRIC_CRS)
+    radius = metric["uncertainty_km"].fillna(0).clip(lower=0) * 1000
+    discs = gpd.GeoDataFrame(geometry=metric.geometry.buffer(radius), crs=settings.METRIC_CRS)
+    areas = gpd.GeoDataFrame(geometry=zones.geometry.to_crs(settings.METRIC_CRS))
+    pairs = gpd.sjoin(discs, areas, predicate="intersects", how="inner")
+    zone_geoms = areas.geometry.loc[pairs["index_right"]].values
+    surely = (
+        discs.geometry.loc[pairs.index]
+        .reset_index(drop=True)
+        .within(gpd.GeoSeries(zone_geoms, crs=settings.METRIC_CRS))
+    )
+    surely.index = pairs.index
+    inside = pairs.loc[surely.to_numpy()].groupby("index_right").size()
+    uncertain = pairs.loc[~surely.to_numpy()].groupby("index_right").size()
+    return zero.add(inside, fill_value=0).astype("int64"), zero.add(uncertain, fill_value=0).astype("int64")
+
+
+def off_map(events: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The events the map cannot draw, with the reason: not located, or outside Syria (talks in
+    Sochi, Moscow or Astana), so nothing is silently missing."""
+    drawn = events_on_map(events).index
+    rest = events.loc[~events.index.isin(drawn)]
+    geoms = rest.geometry
+    located = geoms.notna() & ~geoms.is_empty
+    reason = located.map({True: "outside Syria", False: "not located"})
+    table = pd.DataFrame(rest[["date_start", "kind", "status", "place", "outlet", "url", "event_id"]])
+    table.insert(0, "why not on the map", reason)
+    return table.sort_values("date_start", kind="stable").reset_index(drop=True)
+
+
+def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The events as a plain table (``TABLE_COLUMNS``), newest first."""
+    table = pd.DataFrame(events[list(TABLE_COLUMNS)])
+    return table.sort_values(["date_start", "event_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per week (weeks start on Monday, by ``date_start``) and kind: ``week, kind, events``."""
+    if events.empty:
+        return pd.DataFrame({"week": pd.Series(dtype="datetime64[ns]"), "kind": [], "events": []})
+    start = pd.to_datetime(events["date_start"])
+    week = start - pd.to_timedelta(start.dt.weekday, unit="D")
+    counts = pd.DataFrame({"week": week, "kind": events["kind"]}).value_counts().rename("events")
+    return counts.reset_index().sort_values(["week", "kind"]).reset_index(drop=True)

@@ -1,0 +1,156 @@
+"""What the user is looking at: the "as of" day, the events window and the visible layers.
+
+A :class:`MapView` is the whole state of the map. It travels in the page address as query parameters
+(``date=2019-03-08&window=30&layers=de_escalation_zone,patrol,reference``) so a link reproduces the
+view, and it decides what the map draws and what the download holds, so the two cannot differ.
+Layer keys are the zone kinds, the event kinds and ``reference`` (the offline outline and governorates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata import export
+from geodata.schema import EVENT_KINDS, ZONE_KINDS
+from geodata.temporal import parse_day
+
+REFERENCE: str = "reference"
+#: Every layer key, in the order the toggles are shown.
+LAYER_KEYS: tuple[str, ...] = (*ZONE_KINDS, *EVENT_KINDS, REFERENCE)
+#: Events windows offered, in days; ``None`` is "all events up to the day".
+WINDOWS: tuple[int | None, ...] = (7, 30, 90, 365, None)
+DEFAULT_WINDOW: int | None = 30
+
+
+@dataclass(frozen=True)
+class MapView:
+    """The state of the map.
+
+    Attributes
+    ----------
+    day
+        The "as of" date: zones in force that day, events in the window ending that day.
+    window_days
+        Length of the events window in days, ``None`` for all events up to ``day``.
+    visible
+        Layer keys shown (see ``LAYER_KEYS``).
+    """
+
+    day: dt.date
+    window_days: int | None = DEFAULT_WINDOW
+    visible: frozenset[str] = field(default_factory=lambda: frozenset(LAYER_KEYS))
+
+    def export_view(self, *, layers: Sequence[str] = export.LAYERS) -> export.ExportView:
+        """The export that holds what this view shows."""
+        return export.ExportView(layers=tuple(layers), day=self.day, window_days=self.window_days)
+
+
+def window_label(days: int | None) -> str:
+    """How a window is written in the URL and the widget: ``30`` or ``all``."""
+    return "all" if days is None else str(days)
+
+
+def parse_window(value: str) -> int | None:
+    """Parse a window label back (``ValueError`` if it is not one of ``WINDOWS``)."""
+    days = None if value == "all" else int(value)
+    if days not in WINDOWS:
+        raise ValueError(f"window must be one of {', '.join(window_label(w) for w in WINDOWS)}")
+    return days
+
+
+def from_params(
+    params: Mapping[str, str], *, first: dt.date, last: dt.date, default_day: dt.date | None = None
+) -> tuple[MapView, list[str]]:
+    """Read a view from URL query parameters, and say what in them could not be used.
+
+    A missing or unusable parameter falls back to its default (day: ``default_day`` or ``last``; a
+    day outside [``first``, ``last``] is moved to the nearest end), so a stale link still opens.
+
+    Returns
+    -------
+    tuple
+        The view, and one message per parameter that was ignored or changed.
+    """
+    notes: list[str] = []
+    day = default_day or last
+    if "date" in params:
+        try:
+            day = parse_day(params["date"])
+        except ValueError:
+            notes.append(f"date={params['date']!r} is not a date (YYYY-MM-DD); showing {day}")
+    if not first <= day <= last:
+        clamped = min(max(day, first), last)
+        notes.append(f"date {day} is outside the data ({first} to {last}); showing {clamped}")
+        day = clamped
+    window = DEFAULT_WINDOW
+    if "window" in params:
+        try:
+            window = parse_window(params["window"])
+        except ValueError as exc:
+            notes.append(f"window={params['window']!r} ignored: {exc}")
+    visible = frozenset(LAYER_KEYS)
+    if "layers" in params:
+        keys = [key for key in params["layers"].split(",") if key]
+        unknown = [key for key in keys if key not in LAYER_KEYS]
+        if unknown:
+            notes.append(f"unknown layer(s) in the link ignored: {', '.join(unknown)}")
+        visible = frozenset(key for key in keys if key in LAYER_KEYS)
+    return MapView(day, window, visible), notes
+
+
+def to_params(view: MapView) -> dict[str, str]:
+    """The query parameters that reproduce ``view`` (layers in ``LAYER_KEYS`` order)."""
+    return {
+        "date": view.day.isoformat(),
+        "window": window_label(view.window_days),
+        "layers": ",".join(key for key in LAYER_KEYS if key in view.visible),
+    }
+
+
+def visible_rows(frame: gpd.GeoDataFrame, visible: Iterable[str]) -> gpd.GeoDataFrame:
+    """The rows of a zones or events frame whose ``kind`` is a visible layer."""
+    return frame[frame["kind"].isin(list(visible))]
+
+
+def shown(zones: gpd.GeoDataFrame, events: gpd.GeoDataFrame, view: MapView) -> dict[str, gpd.GeoDataFrame]:
+    """Exactly what the map shows: visible zones in force, visible events in the window.
+
+    This is :func:`geodata.export.select` over the visible kinds, the same code path as
+    ``python -m geodata export``, so the download equals the screen.
+    """
+    frames = {"zones": visible_rows(zones, view.visible), "events": visible_rows(events, view.visible)}
+    return export.select(frames, view.export_view())
+
+
+def step_day(days: Sequence[dt.date], day: dt.date, *, forward: bool) -> dt.date | None:
+    """The nearest date of ``days`` strictly after (or before) ``day``, ``None`` if there is none."""
+    later = [d for d in days if (d > day if forward else d < day)]
+    if not later:
+        return None
+    return min(later) if forward else max(later)
+
+
+def event_days(events: pd.DataFrame) -> list[dt.date]:
+    """The distinct start dates of the events, sorted (the stops of the step buttons)."""
+    return sorted({parse_day(value) for value in events["date_start"].dropna()})
+
+
+def date_bounds(
+    zones: gpd.GeoDataFrame, events: pd.DataFrame, *, fallback: tuple[dt.date, dt.date]
+) -> tuple[dt.date, dt.date]:
+    """Earliest and latest date among zones (from, to) and events (start, end); ``fallback`` if none."""
+    values = [
+        *zones.get("valid_from", pd.Series(dtype=object)).dropna(),
+        *zones.get("valid_to", pd.Series(dtype=object)).dropna(),
+        *events.get("date_start", pd.Series(dtype=object)).dropna(),
+        *events.get("date_end", pd.Series(dtype=object)).dropna(),
+    ]
+    if not values:
+        return fallback
+    days = [parse_day(str(value)) for value in values]
+    return min(days), max(days)
