@@ -40,14 +40,15 @@ def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
 
 
 @st.cache_data(show_spinner="Loading zones…")
-def load_zones(folder: Path, _key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
+def load_zones(folder: Path, key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
     zone_set = zones.load_zones(folder)
     return zone_set.zones, [str(p) for p in zone_set.problems]
 
 
 @st.cache_data(show_spinner="Reading events from the articles…")
-def load_events(folder: Path, _key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
-    empty = gpd.GeoDataFrame({name: [] for name in EVENT_PROPERTIES}, geometry=[], crs=settings.WGS84)
+def load_events(folder: Path, key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
+    columns = {name: pd.Series(dtype=object) for name in EVENT_PROPERTIES}
+    empty = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(crs=settings.WGS84))
     try:
         events = importlib.import_module("geodata.events")
     except ImportError as exc:
@@ -66,15 +67,14 @@ def reference() -> gpd.GeoDataFrame:
 
 
 @st.cache_data
-def bands(zone_frame: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    return layers.accuracy_bands(zone_frame)
+def bands(folder: Path, key: object) -> gpd.GeoSeries:
+    return layers.accuracy_bands(load_zones(folder, key)[0])
 
 
 @st.cache_data
-def whole_dataset(zone_frame: gpd.GeoDataFrame, event_frame: gpd.GeoDataFrame) -> str:
-    everything = export.select(
-        {"zones": zone_frame, "events": event_frame}, export.ExportView(export.LAYERS, None)
-    )
+def whole_dataset(zone_folder: Path, zone_key: object, seed_folder: Path, seed_key: object) -> str:
+    frames = {"zones": load_zones(zone_folder, zone_key)[0], "events": load_events(seed_folder, seed_key)[0]}
+    everything = export.select(frames, export.ExportView(export.LAYERS, None))
     return export.dumps(export.feature_collection(everything))
 
 
@@ -102,7 +102,7 @@ def sidebar(first: dt.date, last: dt.date, stops: list[dt.date]) -> view.MapView
     with st.sidebar:
         st.slider("As of", min_value=first, max_value=last, key="day", format="YYYY-MM-DD")
         back, forward = st.columns(2)
-        back.button("◀ Previous event", on_click=step, args=(stops,), kwargs={"forward": False})
+        back.button("◀ Prev. event", on_click=step, args=(stops,), kwargs={"forward": False})
         forward.button("Next event ▶", on_click=step, args=(stops,), kwargs={"forward": True})
         st.selectbox("Events window (days)", [view.window_label(w) for w in view.WINDOWS], key="window")
         st.subheader("Layers")
@@ -132,8 +132,9 @@ def timeline(counts: pd.DataFrame, day: dt.date) -> alt.LayerChart:
 
 st.set_page_config(page_title="De-escalation Atlas", layout="wide")
 args = options()
-zone_frame, zone_problems = load_zones(args.zones, fingerprint(args.zones))
-event_frame, event_problems = load_events(args.seeds, fingerprint(args.seeds))
+zone_key, seed_key = fingerprint(args.zones), fingerprint(args.seeds)
+zone_frame, zone_problems = load_zones(args.zones, zone_key)
+event_frame, event_problems = load_events(args.seeds, seed_key)
 first, last = view.date_bounds(zone_frame, event_frame, fallback=FALLBACK_RANGE)
 init_state(first, last)
 current = sidebar(first, last, view.event_days(event_frame))
@@ -149,7 +150,12 @@ st.caption(
     f"each tooltip. Map data © OpenStreetMap contributors; {layers.REFERENCE_ATTRIBUTION}."
 )
 fmap = layers.build_map(
-    zone_frame, event_frame, current, reference=reference(), bands=bands(zone_frame), tiles=not args.no_tiles
+    zone_frame,
+    event_frame,
+    current,
+    reference=reference(),
+    bands=bands(args.zones, zone_key),
+    tiles=not args.no_tiles,
 )
 st_folium(fmap, key="map", height=600, use_container_width=True, returned_objects=[])
 st.altair_chart(timeline(panels.weekly_counts(event_frame), current.day), use_container_width=True)
@@ -163,7 +169,7 @@ left.download_button(
 )
 right.download_button(
     "Download the whole dataset (GeoJSON)",
-    whole_dataset(zone_frame, event_frame),
+    whole_dataset(args.zones, zone_key, args.seeds, seed_key),
     file_name=export.export_name(export.ExportView(export.LAYERS, None)),
     mime="application/geo+json",
 )

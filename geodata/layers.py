@@ -149,7 +149,8 @@ def build_map(
         rows = drawn[drawn["kind"] == kind]
         if kind in view.visible and not rows.empty:
             _event_group(kind, rows, view).add_to(fmap)
-    _Legend(legend_html(view)).add_to(fmap)
+    present = {*zones["kind"], *events["kind"]}
+    _Legend(legend_html(view, kinds=present)).add_to(fmap)
     return fmap
 
 
@@ -265,30 +266,32 @@ def event_opacity(date_end: str, view: MapView) -> float:
     return 1 - (1 - OLDEST_OPACITY) * min(age / span, 1)
 
 
-def legend_html(view: MapView) -> str:
+def legend_html(view: MapView, *, kinds: Iterable[str] | None = None) -> str:
     """The legend of the visible layers: zone colours, the approximate-boundary cue, event colours
-    and the status symbols, and the data attribution."""
+    and the status symbols, and the data attribution. ``kinds`` limits it to the kinds in the data."""
+    listed = view.visible if kinds is None else view.visible & set(kinds)
     zone_rows = [
         f"<div><span style='display:inline-block;width:14px;height:10px;background:{s.colour};"
         f"opacity:.6;margin-right:4px'></span>{escape(s.label)}</div>"
         for key, s in ZONE_STYLES.items()
-        if key in view.visible
+        if key in listed
     ]
     event_rows = [
         f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
         f"background:{s.colour};margin-right:4px'></span>{escape(s.label)}</div>"
         for key, s in EVENT_STYLES.items()
-        if key in view.visible
+        if key in listed
     ]
     cues = (
         "<div><span style='display:inline-block;width:14px;border-top:2px dashed #333;margin-right:4px'>"
         "</span>approximate boundary (band = ± accuracy)</div>"
-        "<div>● occurred &nbsp; ◌ planned (dashed ring) &nbsp; ◯ large = located only to a region</div>"
-        "<div>fainter = older within the window</div>"
+        "<div>● occurred · ◌ planned (dashed ring)</div>"
+        "<div>◯ large dashed circle: located only to a region</div>"
+        "<div>fainter: older within the window</div>"
     )
     return (
         "<details open style='background:rgba(255,255,255,.9);padding:4px 8px;font:11px/1.35 sans-serif;"
-        "border-radius:4px;max-height:260px;overflow:auto'><summary><b>Legend</b></summary>"
+        "border-radius:4px;max-height:240px;max-width:230px;overflow:auto'><summary><b>Legend</b></summary>"
         + "".join(zone_rows)
         + "".join(event_rows)
         + cues
@@ -302,7 +305,7 @@ class _Legend(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "bottomleft"});
+        var {{ this.get_name() }} = L.control({position: "topright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "atlas-legend");
             div.innerHTML = {{ this.html|tojson }};

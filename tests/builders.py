@@ -7,10 +7,14 @@ one like ``geodata.zones.load_zones(...).zones``.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-from shapely.geometry import LineString, Point, box
+import pandas as pd
+import shapely
+from shapely.geometry import LineString, Point, box, mapping
 
 from geodata import settings
 from geodata.schema import EVENT_PROPERTIES, ZONE_PROPERTIES
@@ -156,7 +160,7 @@ def sample_zones() -> gpd.GeoDataFrame:
                 valid_to=None,
                 end_reason=None,
                 accuracy_km=5.0,
-                geometry=box(36.2, 35.4, 37.3, 36.3),
+                geometry=box(36.45, 35.5, 37.2, 36.05),
             ),
             zone("op-1", kind="observation_post", accuracy_km=1.0, geometry=Point(36.9, 35.5)),
             zone(
@@ -171,3 +175,16 @@ def sample_zones() -> gpd.GeoDataFrame:
             ),
         ]
     )
+
+
+def write_zone_file(folder: Path, name: str, frame: gpd.GeoDataFrame) -> Path:
+    """Write ``frame`` (from :func:`zones_frame`) as a valid zone file: ``ZONE_PROPERTIES`` only,
+    6 decimals, counter-clockwise rings."""
+    features = []
+    for record, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
+        clean = shapely.orient_polygons(shapely.set_precision(geom, 1e-6))
+        properties = {key: (None if pd.isna(record[key]) else record[key]) for key in ZONE_PROPERTIES}
+        features.append({"type": "Feature", "properties": properties, "geometry": mapping(clean)})
+    path = folder / name
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
+    return path
