@@ -177,7 +177,7 @@ def accuracy_bands(zones: gpd.GeoDataFrame) -> gpd.GeoSeries:
     metric = zones.geometry[approximate].to_crs(settings.METRIC_CRS)
     outline = metric.boundary.where(metric.geom_type.str.contains("Polygon"), metric)
     widths = zones.loc[approximate, "accuracy_km"] * 1000
-    band = outline.buffer(widths, resolution=4).simplify(widths / 10)
+    band = outline.buffer(widths, quad_segs=4).simplify(widths / 10)
     result = gpd.GeoSeries([None] * len(zones), index=zones.index, crs=settings.WGS84)
     if not band.empty:
         result[approximate] = band.to_crs(settings.WGS84)

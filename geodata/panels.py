@@ -108,6 +108,6 @@ def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
     if events.empty:
         return pd.DataFrame({"week": pd.Series(dtype="datetime64[ns]"), "kind": [], "events": []})
     start = pd.to_datetime(events["date_start"])
-    week = start - pd.to_timedelta(start.dt.weekday, unit="D")
+    week = start - pd.to_timedelta(start.dt.day_of_week, unit="D")
     counts = pd.DataFrame({"week": week, "kind": events["kind"]}).value_counts().rename("events")
     return counts.reset_index().sort_values(["week", "kind"]).reset_index(drop=True)

@@ -1,0 +1,94 @@
+"""The view state: URL parameters, step buttons, date bounds, and "the download equals the screen"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geodata import export, view
+from tests import builders
+
+FIRST, LAST = dt.date(2017, 5, 4), dt.date(2020, 12, 31)
+days = st.dates(min_value=FIRST, max_value=LAST)
+views = st.builds(
+    view.MapView,
+    day=days,
+    window_days=st.sampled_from(view.WINDOWS),
+    visible=st.frozensets(st.sampled_from(view.LAYER_KEYS)),
+)
+
+
+@given(views)
+def test_a_link_reproduces_the_view(shown: view.MapView) -> None:
+    again, notes = view.from_params(view.to_params(shown), first=FIRST, last=LAST)
+    assert again == shown
+    assert notes == []
+
+
+def test_no_parameters_gives_the_default_view() -> None:
+    start, notes = view.from_params({}, first=FIRST, last=LAST, default_day=dt.date(2019, 3, 8))
+    assert start == view.MapView(dt.date(2019, 3, 8), 30, frozenset(view.LAYER_KEYS))
+    assert notes == []
+
+
+def test_bad_parameters_fall_back_and_say_so() -> None:
+    params = {"date": "8 March 2019", "window": "12", "layers": "patrol,volcanoes"}
+    start, notes = view.from_params(params, first=FIRST, last=LAST)
+    assert start.day == LAST
+    assert start.window_days == view.DEFAULT_WINDOW
+    assert start.visible == frozenset({"patrol"})
+    assert len(notes) == 3
+    assert "volcanoes" in notes[2]
+
+
+def test_a_date_outside_the_data_is_moved_to_the_nearest_end() -> None:
+    start, notes = view.from_params({"date": "2030-01-01"}, first=FIRST, last=LAST)
+    assert start.day == LAST
+    assert "outside the data" in notes[0]
+
+
+def test_empty_layers_parameter_hides_everything() -> None:
+    start, _ = view.from_params({"layers": ""}, first=FIRST, last=LAST)
+    assert start.visible == frozenset()
+
+
+def test_step_goes_to_the_neighbouring_event_date() -> None:
+    stops = [dt.date(2019, 1, 1), dt.date(2019, 2, 1), dt.date(2019, 3, 1)]
+    assert view.step_day(stops, dt.date(2019, 2, 1), forward=True) == dt.date(2019, 3, 1)
+    assert view.step_day(stops, dt.date(2019, 2, 1), forward=False) == dt.date(2019, 1, 1)
+    assert view.step_day(stops, dt.date(2019, 2, 15), forward=False) == dt.date(2019, 2, 1)
+    assert view.step_day(stops, dt.date(2019, 3, 1), forward=True) is None
+
+
+def test_event_days_are_sorted_and_distinct() -> None:
+    events = builders.sample_events()
+    stops = view.event_days(events)
+    assert stops == sorted(set(stops))
+    assert stops[0] == dt.date(2018, 9, 17)
+
+
+def test_date_bounds_span_zones_and_events() -> None:
+    zones, events = builders.sample_zones(), builders.sample_events()
+    bounds = view.date_bounds(zones, events, fallback=(FIRST, LAST))
+    assert bounds == (dt.date(2017, 5, 6), dt.date(2019, 12, 31))
+    empty = events.iloc[0:0]
+    assert view.date_bounds(zones.iloc[0:0], empty, fallback=(FIRST, LAST)) == (FIRST, LAST)
+
+
+def test_shown_keeps_visible_kinds_in_force_and_in_window() -> None:
+    zones, events = builders.sample_zones(), builders.sample_events()
+    current = view.MapView(dt.date(2019, 3, 20), 30, frozenset({"de_escalation_zone", "patrol"}))
+    shown = view.shown(zones, events, current)
+    assert list(shown["zones"]["zone_id"]) == ["dez-1"]
+    assert sorted(shown["events"]["event_id"]) == ["e1", "e2"]
+
+
+def test_shown_is_the_cli_export_of_the_visible_kinds() -> None:
+    zones, events = builders.sample_zones(), builders.sample_events()
+    current = view.MapView(dt.date(2019, 2, 20), 90)
+    frames = {"zones": zones, "events": events}
+    cli = export.select(frames, export.ExportView(("zones", "events"), current.day, current.window_days))
+    shown = view.shown(zones, events, current)
+    assert export.dumps(export.feature_collection(shown)) == export.dumps(export.feature_collection(cli))
