@@ -65,12 +65,22 @@ class DateInterval:
 
 @dataclass(frozen=True)
 class DateMention:
-    """A date phrase found in a sentence: its text, character span and resolved interval."""
+    """A date phrase found in a sentence: its text, character span and resolved interval.
+
+    ``anchor`` is the date a "since ..." phrase starts from ("since May 2017": May 2017), and
+    the interval itself otherwise.
+    """
 
     text: str
     start: int
     end: int
     interval: DateInterval
+    anchor: DateInterval | None = None
+
+    @property
+    def point(self) -> DateInterval:
+        """The date the phrase names, without a "since ..." extension to the reference date."""
+        return self.anchor or self.interval
 
 
 _MONTHS = {
@@ -201,12 +211,13 @@ def find_dates(
             interval = _resolve(kind, match, reference, forward)
             if interval is None:
                 continue
-            start = match.start()
+            start, anchor = match.start(), None
             since = _SINCE.search(sentence, 0, start)
             if since is not None and start - since.start() <= 10:
-                start = since.start()
+                start, anchor = since.start(), interval
                 interval = DateInterval(interval.start, max(reference, interval.end), "range")
-            found.append(DateMention(sentence[start : match.end()], start, match.end(), interval))
+            text = sentence[start : match.end()]
+            found.append(DateMention(text, start, match.end(), interval, anchor))
     return _drop_overlaps(found)
 
 
