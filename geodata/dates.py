@@ -184,9 +184,7 @@ def is_future(sentence: str) -> bool:
     return _FUTURE.search(sentence) is not None
 
 
-def find_dates(
-    sentence: str, *, reference: dt.date, future: bool | None = None
-) -> tuple[DateMention, ...]:
+def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None) -> tuple[DateMention, ...]:
     """Find the date phrases in ``sentence`` and resolve them against ``reference``.
 
     Parameters
@@ -229,9 +227,7 @@ def _drop_overlaps(found: list[DateMention]) -> tuple[DateMention, ...]:
     return tuple(sorted(kept, key=lambda m: m.start))
 
 
-def _resolve(
-    kind: str, match: re.Match[str], reference: dt.date, forward: bool
-) -> DateInterval | None:
+def _resolve(kind: str, match: re.Match[str], reference: dt.date, forward: bool) -> DateInterval | None:
     groups = match.groupdict()
     text = match.group(0)
     if kind == "numeric":

@@ -424,7 +424,8 @@ _NOT_NAME_WORDS = (
     "President Prime Minister Deputy Foreign Defense Defence National Special Envoy Spokesman "
     "General Gen Leader Iranian Russian Turkish Syrian American Kurdish United Nations Security "
     "Council Ministry Minister's The In On At As Since After Following According Yet However "
-    "Then This That These Turkey Russia Iran Syria Israel Jordan Democratic Forces Units Party Free Army People's Protection Workers Arab "
+    "Then This That These Turkey Russia Iran Syria Israel Jordan Democratic Forces Units Party "
+    "Free Army People's Protection Workers Arab "
     "News League Agency Process Round State Islamic Hay’at Hayat Tahrir Sham Coalition Kurdistan "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
     "June July August September October November December Chief Commander Mr Mrs Dr Sheik "
@@ -610,9 +611,7 @@ def _sentence_drafts(
     leading = _LEADING_CLAUSE.match(sentence)
     if leading:
         clause = sentence[: leading.end()]
-        background = [
-            t for t in _find_triggers(clause, background=True) if t.kind in ("talks", "agreement")
-        ]
+        background = [t for t in _find_triggers(clause, background=True) if t.kind in ("talks", "agreement")]
         if background or leading.group(1) == "According to":
             main_from = leading.end()
         if background and leading.group(1) != "According to":
@@ -662,9 +661,7 @@ def _statement_dates(
     return statement, [d for d in dates if d.end <= statement.start]
 
 
-def _since_clause(
-    draft: _Draft, dates: Sequence[DateMention], article: Article, main_from: int
-) -> _Draft:
+def _since_clause(draft: _Draft, dates: Sequence[DateMention], article: Article, main_from: int) -> _Draft:
     # "Since the Sochi agreement in September, ... have lost their lives": from then until
     # publication.
     in_clause = [d for d in dates if d.end <= main_from]
@@ -705,9 +702,7 @@ _REPORTED = re.compile(
 )
 
 
-def _choose_date(
-    trigger: _Trigger, sentence: str, dates: Sequence[DateMention]
-) -> DateInterval | None:
+def _choose_date(trigger: _Trigger, sentence: str, dates: Sequence[DateMention]) -> DateInterval | None:
     """The date nearest the trigger, skipping dates of the report ("told X on April 28")."""
     if not dates:
         return None
@@ -888,9 +883,7 @@ def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
 # --- running and output -----------------------------------------------------------------------
 
 
-def extract_events(
-    folder: Path = settings.SEEDS_DIR, *, find_places: PlaceFinder | None = None
-) -> EventRun:
+def extract_events(folder: Path = settings.SEEDS_DIR, *, find_places: PlaceFinder | None = None) -> EventRun:
     """Read every article in ``folder`` and extract their events.
 
     Parameters
@@ -947,7 +940,5 @@ def events_frame(events: Iterable[Event]) -> gpd.GeoDataFrame:
         else None
         for e in ordered
     ]
-    frame = gpd.GeoDataFrame(
-        records, columns=list(EVENT_PROPERTIES), geometry=geometry, crs=settings.WGS84
-    )
+    frame = gpd.GeoDataFrame(records, columns=list(EVENT_PROPERTIES), geometry=geometry, crs=settings.WGS84)
     return frame
