@@ -281,7 +281,7 @@ _COMMENT_MARKER = re.compile(
 _CREDIT = re.compile(
     r"(?:\b(?:REUTERS|Reuters|AFP|AP|EPA|Getty(?:\s+Images)?|Anadolu(?:\s+Agency)?|SANA|DHA|IHA|TASS"
     r"|Sputnik|AA)\s*(?:/|Photo\b|Images\b|\]|$)|\[[^\]]{2,40}\]\s*$"
-    r"|\((?:photo|file photo|pictured)\b[^)]*\)|^(?:photo|file photo|image|picture)\s*[:|-])",
+    r"|(?i:\((?:photo|file photo|pictured)\b[^)]*\)|^(?:photo|file photo|image|picture)\s*[:|-]))",
 )
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”]$")
 _PLACE_DATELINE = re.compile(
@@ -519,5 +519,5 @@ def read_articles(folder: Path) -> tuple[tuple[Article, ...], tuple[Problem, ...
         if article is not None:
             articles.append(article)
     for problem in problems:
-        logger.log(logging.ERROR if problem.severity == "error" else logging.WARNING, "%s", problem)
+        logger.debug("%s: %s", problem.severity, problem)  # callers report problems themselves
     return tuple(articles), tuple(problems)

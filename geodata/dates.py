@@ -194,18 +194,23 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
     reference
         The publication date: "yesterday", "on Tuesday" or "April 28" are read relative to it.
     future
-        Whether the sentence speaks of the future; by default guessed with :func:`is_future`.
-        A yearless "April 28" or "early May" then resolves forwards, a weekday to the next one.
+        Whether the sentence speaks of the future. By default it is guessed per date phrase from
+        its clause: "X will patrol Idlib, it was announced on Friday" dates the announcement to
+        the last Friday. In the future a yearless "April 28" or "early May" resolves forwards, a
+        weekday to the next one.
 
     Returns
     -------
     tuple of DateMention
         In order of appearance; overlapping candidates keep the longest.
     """
-    forward = is_future(sentence) if future is None else future
+    sentence_future = is_future(sentence) if future is None else future
     found: list[DateMention] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
+            forward = sentence_future
+            if future is None:
+                forward = _clause_is_future(sentence, match.start(), match.end(), sentence_future)
             interval = _resolve(kind, match, reference, forward)
             if interval is None:
                 continue
@@ -217,6 +222,24 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
             text = sentence[start : match.end()]
             found.append(DateMention(text, start, match.end(), interval, anchor))
     return _drop_overlaps(found)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:–—]|\bthat\b")
+_PAST = re.compile(
+    r"(?i)\b(?:was|were|had|did|said|announced|told|reported|stated|confirmed|revealed|added"
+    r"|ago|yesterday|last)\b"
+)
+
+
+def _clause_is_future(sentence: str, start: int, end: int, sentence_future: bool) -> bool:
+    """Tense of the clause around a date phrase, falling back on the sentence's."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+    left = max((m.end() for m in breaks if m.end() <= start), default=0)
+    right = min((m.start() for m in breaks if m.start() >= end), default=len(sentence))
+    clause = sentence[left:right]
+    if is_future(clause):
+        return True
+    return sentence_future and _PAST.search(clause) is None
 
 
 def _drop_overlaps(found: list[DateMention]) -> tuple[DateMention, ...]:
