@@ -51,7 +51,7 @@ GENERIC_WORDS: Final = _keys(
 #: Words after a place name that make it regional ("Idlib province", "Hama countryside").
 REGIONAL_WORDS: Final = _words(
     """province provinces governorate governorates region regions countryside countrysides
-    countrysides hinterland"""
+    hinterland area areas zone"""
 )
 
 #: Words that mark the town itself ("Idlib city", "the city of Idlib", "the town of Saraqib").
@@ -80,7 +80,8 @@ ACTOR_VERBS: Final = _words(
     urges signed signs considers considered believes believed reiterated reiterates stressed
     stresses confirmed confirms deployed deploys must should could can may might did does
     refused refuses vowed vows threatened threatens stated added noted expects expected seeks
-    sought continues continued opposed opposes recalled"""
+    sought continues continued opposed opposes recalled anticipated anticipates
+    expect insist demand hope hope plans planned intends intended proposed proposes offered"""
 )
 
 #: Words after a place that make it the name of an agreement or process ("Sochi agreement").

@@ -216,8 +216,13 @@ class Gazetteer:
         self._index: dict[str, tuple[Place, ...]] = {k: tuple(v) for k, v in index.items()}
         #: First token of every key: lets a matcher skip most words with one set lookup.
         self.first_tokens: frozenset[str] = frozenset(k.split(" ", 1)[0] for k in self._index)
-        #: Largest number of tokens in a key.
-        self.max_tokens: int = max((k.count(" ") + 1 for k in self._index), default=0)
+        #: Every key and every leading run of its tokens ("khan", "khan shaykhun"): a matcher
+        #: extends a candidate name only while it is still a prefix of some key.
+        self.prefixes: frozenset[str] = frozenset(
+            " ".join(words[:n])
+            for words in (k.split(" ") for k in self._index)
+            for n in range(1, len(words) + 1)
+        )
 
     @property
     def index(self) -> Mapping[str, tuple[Place, ...]]:

@@ -31,9 +31,10 @@ Each match is then resolved with a few rules, in this order:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Final, Literal
+from functools import lru_cache
+from typing import Final, Literal, NamedTuple, overload
 
 from geodata._toponym_words import (
     ACTOR_VERBS,
@@ -44,7 +45,7 @@ from geodata._toponym_words import (
     NAMING_WORDS,
     REGIONAL_WORDS,
 )
-from geodata.gazetteer import Gazetteer, Place, normalise
+from geodata.gazetteer import ARTICLES, Gazetteer, Place, normalise
 
 Role = Literal["location", "actor", "name"]
 
@@ -52,11 +53,12 @@ Role = Literal["location", "actor", "name"]
 DISTRICT_RADIUS_KM: Final[float] = 15.0
 
 _MARK = "'’‘`ʿʾʻʼ"
-_LETTER = r"(?:[^\W_]|[\u0300-\u036f])"  # a letter or digit, or a combining accent
-# A word: letters/digits, inner apostrophes or ayn marks ("Ma'arrat"), an optional leading ayn
-# mark ("‘Afrin"). Hyphens and all other punctuation separate words, as in normalise().
-_WORD = re.compile(rf"[ʿʾʻ‘]?{_LETTER}+(?:[{_MARK}]{_LETTER}+)*")
-_POSSESSIVE = re.compile(rf"[{_MARK}]s$", re.IGNORECASE)
+_LETTERS = r"[\w\u0300-\u036f]+"  # letters, digits (and "_", which normalise() splits on)
+# A word: letters/digits with combining accents, inner apostrophes or ayn marks ("Ma'arrat"), an
+# optional leading ayn mark ("‘Afrin"). Hyphens and other punctuation separate words, as in
+# normalise().
+_WORD = re.compile(rf"[ʿʾʻ‘]?{_LETTERS}(?:[{_MARK}](?![sS]\b){_LETTERS})*|[{_MARK}][sS]\b")
+_HYPHENS = frozenset("-‐‑–")
 _FEATURE_RANK: Final[dict[str, int]] = {"PPLC": 5, "PPLA": 4, "PPLA2": 3, "PPLA3": 2, "PPL": 1}
 
 
@@ -101,14 +103,24 @@ class Mention:
         return self.place.lat
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
+    # A NamedTuple, not a dataclass, and normalised lazily: one is made per word of the text,
+    # and most words are never looked at again.
     start: int
     end: int
-    word: str  # lower-cased original word, or "'s" for a possessive
-    parts: tuple[str, ...]  # normalised parts; empty for articles and possessives
+    raw: str  # the word as written, or "'s" for a possessive
     capitalised: bool
     hyphen_before: bool
+
+    @property
+    def word(self) -> str:
+        """The word in lower case."""
+        return _casefold(self.raw)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The word's normalised parts; empty for articles and possessives."""
+        return _parts(self.raw)
 
 
 @dataclass(frozen=True)
@@ -119,6 +131,8 @@ class _Match:
 
 
 def _is_capitalised(word: str) -> bool:
+    if word[0].isupper():
+        return True
     for ch in word:
         if ch.isalpha():
             return not ch.islower()  # Arabic script has no case: accepted
@@ -127,28 +141,41 @@ def _is_capitalised(word: str) -> bool:
     return False
 
 
-def _tokenise(sentence: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    for m in _WORD.finditer(sentence):
-        start, end, word = m.start(), m.end(), m.group()
-        hyphen = start > 0 and sentence[start - 1] in "-‐‑–"
-        possessive = _POSSESSIVE.search(word)
-        if possessive and possessive.start() > 0:
-            end = start + possessive.start()
-            word = word[: possessive.start()]
-        tokens.append(
-            _Token(
-                start,
-                end,
-                word.casefold(),
-                tuple(normalise(word).split()),
-                _is_capitalised(word),
-                hyphen,
-            )
-        )
-        if possessive and possessive.start() > 0:
-            tokens.append(_Token(end, m.end(), "'s", (), False, False))
-    return tokens
+class _Tokens(Sequence[_Token]):
+    """The words of a sentence; a :class:`_Token` is only built for the words looked at."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        found = list(_WORD.finditer(sentence))
+        self.raws: list[str] = [m.group() for m in found]
+        self.spans: list[tuple[int, int]] = [m.span() for m in found]
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    @overload
+    def __getitem__(self, k: int) -> _Token: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[_Token]: ...
+    def __getitem__(self, k: int | slice) -> _Token | list[_Token]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        raw = self.raws[k]
+        start, end = self.spans[k]
+        if raw[0] in _MARK and raw[1:] in ("s", "S"):
+            return _Token(start, end, "'s", False, False)
+        hyphen = start > 0 and self.sentence[start - 1] in _HYPHENS
+        return _Token(start, end, raw, _is_capitalised(raw), hyphen)
+
+
+@lru_cache(maxsize=65536)
+def _parts(word: str) -> tuple[str, ...]:
+    return () if word == "'s" else tuple(normalise(word).split())
+
+
+@lru_cache(maxsize=65536)
+def _casefold(word: str) -> str:
+    return word.casefold()
 
 
 def _looks_like_name(tokens: Sequence[_Token]) -> bool:
@@ -161,17 +188,21 @@ def _looks_like_name(tokens: Sequence[_Token]) -> bool:
     )
 
 
-def _matches(tokens: Sequence[_Token], gazetteer: Gazetteer) -> list[_Match]:
+def _matches(tokens: _Tokens, gazetteer: Gazetteer) -> list[_Match]:
     """Longest alias matches, left to right, aligned on token boundaries."""
-    index = gazetteer.index
+    first_tokens = gazetteer.first_tokens
+    raws = tokens.raws
     found: list[_Match] = []
     i = 0
     while i < len(tokens):
-        token = tokens[i]
-        if not token.parts or not token.capitalised or token.parts[0] not in gazetteer.first_tokens:
+        if raws[i][0].islower():  # most words: no need to look closer
             i += 1
             continue
-        match = _longest_at(tokens, i, index, gazetteer.max_tokens)
+        token = tokens[i]
+        if not token.capitalised or not token.parts or token.parts[0] not in first_tokens:
+            i += 1
+            continue
+        match = _longest_at(tokens, i, gazetteer)
         if match is None:
             i += 1
             continue
@@ -180,20 +211,22 @@ def _matches(tokens: Sequence[_Token], gazetteer: Gazetteer) -> list[_Match]:
     return found
 
 
-def _longest_at(
-    tokens: Sequence[_Token], i: int, index: Mapping[str, tuple[Place, ...]], max_parts: int
-) -> _Match | None:
+def _longest_at(tokens: _Tokens, i: int, gazetteer: Gazetteer) -> _Match | None:
+    index, prefixes = gazetteer.index, gazetteer.prefixes
     parts: list[str] = []
     spans: list[tuple[int, str]] = []  # (token index ending here, key so far)
-    j = i
-    while j < len(tokens) and len(parts) < max_parts:
-        token = tokens[j]
-        if token.word == "'s":
+    for j in range(i, len(tokens)):
+        raw = tokens.raws[j]
+        if raw[0] in _MARK and raw[1:] in ("s", "S"):  # a possessive ends a name
             break
-        parts.extend(token.parts)
-        if token.parts:
-            spans.append((j, " ".join(parts)))
-        j += 1
+        word_parts = _parts(raw)
+        if not word_parts:
+            continue  # an article inside the name ("Jisr al-Shughur")
+        key = " ".join((*parts, *word_parts))
+        if key not in prefixes:
+            break  # no alias goes on like this: stop looking further
+        parts.extend(word_parts)
+        spans.append((j, key))
     for last, key in reversed(spans):
         candidates = index.get(key)
         if candidates and _looks_like_name(tokens[i : last + 1]):
@@ -201,11 +234,15 @@ def _longest_at(
     return None
 
 
-def _word(tokens: Sequence[_Token], k: int) -> str:
-    return tokens[k].word if 0 <= k < len(tokens) else ""
+def _word(tokens: _Tokens, k: int) -> str:
+    """The lower-cased word at ``k`` ("'s" for a possessive, "" outside the sentence)."""
+    if not 0 <= k < len(tokens.raws):
+        return ""
+    raw = tokens.raws[k]
+    return "'s" if raw[0] in _MARK and raw[1:] in ("s", "S") else _casefold(raw)
 
 
-def _regional_after(tokens: Sequence[_Token], last: int) -> int | None:
+def _regional_after(tokens: _Tokens, last: int) -> int | None:
     """Index of a regional word after the match ("province", "'s western countryside")."""
     k = last + 1
     for _ in range(4):
@@ -220,7 +257,7 @@ def _regional_after(tokens: Sequence[_Token], last: int) -> int | None:
     return None
 
 
-def _context(tokens: Sequence[_Token], match: _Match) -> tuple[str, int, int]:
+def _context(tokens: _Tokens, match: _Match) -> tuple[str, int, int]:
     """Return ("regional" | "city" | "bare", first token, last token) for a match."""
     first, last = match.first, match.last
     if _word(tokens, first - 1) == "of" and _word(tokens, first - 2) in REGIONAL_WORDS:
@@ -272,21 +309,24 @@ def _resolve(
     return place, place.geo_precision, place.uncertainty_km
 
 
-def _skip_back(tokens: Sequence[_Token], k: int) -> int:
+def _skip_back(tokens: _Tokens, k: int) -> int:
     """Step back over "the" and direction adjectives ("in the north of" is not handled)."""
-    while k >= 0 and (tokens[k].word == "the" or tokens[k].word in DIRECTIONS):
+    while k >= 0 and (_word(tokens, k) == "the" or _word(tokens, k) in DIRECTIONS):
         k -= 1
     return k
 
 
 def _role(
-    tokens: Sequence[_Token],
+    tokens: _Tokens,
     span: tuple[int, int],
     place: Place,
-    previous: Mention | None,
+    previous: tuple[Mention, str] | None,
     match_starts: frozenset[int],
 ) -> Role | None:
-    """The mention's role, or None when it only qualifies the next place ("Russia's Sochi")."""
+    """The mention's role, or None when it only qualifies the next place ("Russia's Sochi").
+
+    ``previous`` is the mention before this one and the text between the two.
+    """
     first, last = span
     after = _word(tokens, last + 1)
     if place.kind == "country":
@@ -298,19 +338,40 @@ def _role(
             word == "with" and _word(tokens, before - 1) in {"border", "borders"}
         ):
             return "location"
-        if word in {"and", "or"} and previous is not None and previous.role == "location":
-            return "location"
+        if previous is not None and previous[0].role == "location":
+            gap = previous[1].strip().casefold()
+            # "in Russia and Turkey"; "near Afrin, Syria" (a place, then its country)
+            if gap in {"and", "or"} or (gap == "," and previous[0].place.kind != "country"):
+                return "location"
         return "actor"
     if after in NAMING_WORDS or (after == "road" and _word(tokens, last + 2) == "map"):
         return "name"
-    if place.feature_code == "PPLC" and after in ACTOR_VERBS:
-        return "actor"
+    if place.feature_code == "PPLC" and (
+        after in ACTOR_VERBS or (after == "'s" and last + 2 not in match_starts)
+    ):
+        return "actor"  # "Moscow said", "Ankara's demand"
     return "location"
 
 
-def _skip_directions(tokens: Sequence[_Token], k: int) -> int:
+def _conjoined_actors(mentions: list[Mention], sentence: str) -> list[Mention]:
+    """ "Moscow and Ankara said": a capital joined to an actor is an actor too."""
+    out = list(mentions)
+    for k in range(len(out) - 2, -1, -1):
+        here, there = out[k], out[k + 1]
+        gap = sentence[here.end : there.start].strip().casefold()
+        if (
+            here.role == "location"
+            and here.place.feature_code == "PPLC"
+            and there.role == "actor"
+            and gap in {"and", "or", ","}
+        ):
+            out[k] = replace(here, role="actor")
+    return out
+
+
+def _skip_directions(tokens: _Tokens, k: int) -> int:
     # "Syria's northwestern Idlib": the place after the possessive may follow an adjective.
-    while k < len(tokens) and tokens[k].word in DIRECTIONS:
+    while k < len(tokens) and _word(tokens, k) in DIRECTIONS:
         k += 1
     return k
 
@@ -331,7 +392,7 @@ def find_places(sentence: str, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         In text order; ``sentence[m.start:m.end] == m.text``. Countries qualifying a following
         place ("Russia's Sochi") and demonyms ("Turkish forces") give no mention.
     """
-    tokens = _tokenise(sentence)
+    tokens = _Tokens(sentence)
     matches = _matches(tokens, gazetteer)
     # Governorates named unambiguously give context to resolve the ambiguous names.
     admin1_context = frozenset(
@@ -341,21 +402,35 @@ def find_places(sentence: str, gazetteer: Gazetteer) -> tuple[Mention, ...]:
     )
     match_starts = frozenset(m.first for m in matches)
     mentions: list[Mention] = []
-    previous: Mention | None = None
     for match in matches:
         context, first, last = _context(tokens, match)
         place, precision, radius = _resolve(match, context, gazetteer, admin1_context)
         if place.kind == "country":
             first, last = match.first, match.last  # "Syria province" is not a thing
+        previous = (
+            (mentions[-1], sentence[mentions[-1].end : tokens[first].start]) if mentions else None
+        )
         role = _role(tokens, (first, last), place, previous, match_starts)
         if role is None:
             continue
+        if first == match.first and _article_before(tokens, first, sentence):
+            first -= 1  # "al-Bab", "Al Bab": the article belongs to the name as written
         start, end = tokens[first].start, tokens[last].end
         if len(tokens[last].word) == 1 and sentence[end : end + 1] == ".":
             end += 1  # "U.S." keeps its last full stop
-        previous = Mention(sentence[start:end], start, end, place, precision, radius, role)
-        mentions.append(previous)
-    return tuple(mentions)
+        mentions.append(Mention(sentence[start:end], start, end, place, precision, radius, role))
+    return tuple(_conjoined_actors(mentions, sentence))
+
+
+def _article_before(tokens: _Tokens, first: int, sentence: str) -> bool:
+    if first == 0:
+        return False
+    article = tokens[first - 1]
+    gap = sentence[article.end : tokens[first].start]
+    # "al"/"el" are never English words; "an", "as", "at" ... only count when hyphen-joined.
+    return article.word in ARTICLES and (
+        gap == "-" or (gap == " " and article.word in {"al", "el"})
+    )
 
 
 def with_role(mention: Mention, role: Role) -> Mention:
