@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import logging
 import re
 import unicodedata
@@ -41,6 +40,8 @@ from geodata import settings
 from geodata._errors import Problem
 from geodata.articles import Article, read_articles
 from geodata.dates import DateInterval, DateMention, find_dates, is_future
+from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.geocoding import find_places
 from geodata.schema import EVENT_PROPERTIES
 
 __all__ = [
@@ -102,15 +103,18 @@ class MentionLike(Protocol):
 PlaceFinder = Callable[[str], Sequence[MentionLike]]
 
 
-def default_place_finder() -> PlaceFinder:
-    """The project gazetteer's ``find_places``, bound to the loaded gazetteer."""
-    gazetteer_module = importlib.import_module("geodata.gazetteer")
-    geocoding = importlib.import_module("geodata.geocoding")
-    gazetteer = gazetteer_module.load_gazetteer()
-    find: Callable[[str, object], Sequence[MentionLike]] = geocoding.find_places
+def default_place_finder(gazetteer: Gazetteer | None = None) -> PlaceFinder:
+    """The project gazetteer's :func:`~geodata.geocoding.find_places`, bound to a gazetteer.
+
+    Parameters
+    ----------
+    gazetteer
+        Defaults to :func:`~geodata.gazetteer.load_gazetteer` (the project's file).
+    """
+    loaded = gazetteer if gazetteer is not None else load_gazetteer()
 
     def finder(sentence: str) -> Sequence[MentionLike]:
-        return find(sentence, gazetteer)
+        return find_places(sentence, loaded)
 
     return finder
 
@@ -471,7 +475,7 @@ def _finest(mentions: Sequence[MentionLike]) -> MentionLike | None:
     ranked = sorted(
         enumerate(mentions),
         key=lambda im: (
-            im[1].place.country not in ("Syria", "SY", "SYR"),
+            im[1].place.country != "SY",
             _PRECISION_RANK.get(im[1].geo_precision, 9),
             im[0],
         ),
@@ -803,9 +807,9 @@ def _dates_match(a: Event, b: Event) -> bool:
 def _places_match(a: Event, b: Event) -> bool:
     if not a.place_id or not b.place_id or a.place_id == b.place_id:
         return True
-    if a.geo_precision == "country" and a.place == b.place_country:
-        return True
-    return b.geo_precision == "country" and b.place == a.place_country
+    # A country contains its places: "visiting Russia" and "talks in Moscow" can be one event.
+    country_level = "country" in (a.geo_precision, b.geo_precision)
+    return country_level and a.place_country == b.place_country
 
 
 def _loose_match(a: Event, b: Event) -> bool:

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from geodata.events import Event
+
+SamePlace = Callable[[Event, str], bool]
 
 GOLD_FILE = Path(__file__).parent / "data" / "gold_events.json"
 
@@ -55,13 +57,21 @@ def _date_ok(gold: dict[str, Any], event: Event) -> bool:
     return event.date.start <= end and start <= event.date.end
 
 
-def _place_ok(gold: dict[str, Any], event: Event, same_place: Any) -> bool:
+def _place_ok(gold: dict[str, Any], event: Event, same_place: SamePlace) -> bool:
     if not gold["places_ok"]:
         return not event.place
-    return any(same_place(event.place, name) for name in gold["places_ok"])
+    return any(same_place(event, name) for name in gold["places_ok"])
 
 
-def score(events: Sequence[Event], *, same_place: Any = lambda a, b: a == b) -> Score:
+def _same_name(event: Event, name: str) -> bool:
+    return event.place == name
+
+
+def score(events: Sequence[Event], *, same_place: SamePlace = _same_name) -> Score:
+    """Precision, recall and date/place accuracy of ``events`` against the gold annotation.
+
+    ``same_place(event, name)`` says whether the event's place is the gold place called ``name``.
+    """
     gold = load_gold()["events"]
     required = [g for g in gold if not g.get("optional")]
     found = {g["id"]: [e for e in events if matches(g, e)] for g in gold}

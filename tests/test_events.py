@@ -14,12 +14,14 @@ from geodata.dates import DateInterval
 from geodata.events import (
     Event,
     Source,
+    default_place_finder,
     events_frame,
     extract_events,
     extract_from_articles,
     merge_events,
     split_sentences,
 )
+from geodata.gazetteer import Gazetteer, load_gazetteer
 from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_PROPERTIES, EVENT_STATUSES, GEO_PRECISIONS
 
 ROOT = Path(__file__).parent.parent
@@ -213,20 +215,42 @@ def test_output_is_deterministic(seed_run) -> None:
 # --- against the hand annotation ------------------------------------------------------------
 
 
-def test_gold_precision_and_recall_floor(seed_run) -> None:
-    result = score(seed_run.events)
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def real_run(gazetteer: Gazetteer):
+    return extract_events(SEEDS, find_places=default_place_finder(gazetteer))
+
+
+def test_gold_precision_and_recall_with_the_project_gazetteer(real_run, gazetteer: Gazetteer) -> None:
+    def same_place(event: Event, name: str) -> bool:
+        return event.place_id in {place.place_id for place in gazetteer.lookup(name)}
+
+    result = score(real_run.events, same_place=same_place)
     print(result)  # shown with -s; the numbers are in the final report
-    assert result.recall >= 0.8, result.missed
+    # Floors a little under what the pipeline reached when written (recall 1.00, precision 0.87,
+    # dates 1.00, places 0.95), so a real regression fails and small trade-offs do not.
+    assert result.recall >= 0.85, result.missed
     assert result.precision >= 0.75, result.spurious
-    assert result.date_accuracy >= 0.8
-    assert result.place_accuracy >= 0.7
+    assert result.date_accuracy >= 0.85
+    assert result.place_accuracy >= 0.8
 
 
-def test_no_seed_event_comes_from_comments_or_clutter(seed_run) -> None:
-    body = {s for a in seed_run.articles for p in a.body for s in split_sentences(p)}
-    assert all(source.sentence in body for e in seed_run.events for source in e.sources)
-    forbidden = load_gold()["forbidden_places"]
-    for event in seed_run.events:
-        for name, places in forbidden.items():
-            if name in event.articles:
-                assert event.place not in places
+def test_gold_scores_with_the_test_gazetteer(seed_run) -> None:
+    result = score(seed_run.events)
+    assert result.recall >= 0.85, result.missed
+    assert result.precision >= 0.75, result.spurious
+
+
+def test_no_seed_event_comes_from_comments_or_clutter(real_run, gazetteer: Gazetteer) -> None:
+    body = {s for a in real_run.articles for p in a.body for s in split_sentences(p)}
+    assert all(source.sentence in body for e in real_run.events for source in e.sources)
+    for file, names in load_gold()["forbidden_places"].items():
+        forbidden = {place.place_id for name in names for place in gazetteer.lookup(name)}
+        assert forbidden, "the gazetteer knows the comment thread's places"
+        for event in real_run.events:
+            if file in event.articles:
+                assert event.place_id not in forbidden, event
