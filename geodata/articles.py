@@ -33,6 +33,7 @@ __all__ = [
     "read_article",
     "read_articles",
     "read_manifest",
+    "validate_seeds",
 ]
 
 logger = logging.getLogger(__name__)
@@ -521,3 +522,25 @@ def read_articles(folder: Path) -> tuple[tuple[Article, ...], tuple[Problem, ...
     for problem in problems:
         logger.debug("%s: %s", problem.severity, problem)  # callers report problems themselves
     return tuple(articles), tuple(problems)
+
+
+def validate_seeds(folder: Path) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:
+    """Check a seeds folder: manifest present and matching the files, ISO dates, readable articles.
+
+    Returns the articles read and every problem: errors for unreadable files, a missing manifest
+    or manifest rows without a file; warnings for files the manifest does not list.
+    """
+    folder = Path(folder)
+    problems: list[Problem] = []
+    manifest_path = folder / MANIFEST_NAME
+    listed: set[str] = set()
+    if manifest_path.exists():
+        listed = set(read_manifest(manifest_path)[0])
+    else:
+        problems.append(Problem(MANIFEST_NAME, f"no manifest in {folder}"))
+    articles, read_problems = read_articles(folder)
+    problems.extend(read_problems)
+    for path in sorted(folder.glob("*.txt")):
+        if manifest_path.exists() and path.name not in listed:
+            problems.append(Problem(path.name, "not listed in manifest.csv", severity="warning"))
+    return articles, tuple(problems)

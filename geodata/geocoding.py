@@ -183,8 +183,7 @@ def _looks_like_name(tokens: Sequence[_Token]) -> bool:
     if not content or not content[0].capitalised:
         return False
     return all(
-        t.capitalised or t.hyphen_before or all(p in GENERIC_WORDS for p in t.parts)
-        for t in content[1:]
+        t.capitalised or t.hyphen_before or all(p in GENERIC_WORDS for p in t.parts) for t in content[1:]
     )
 
 
@@ -292,9 +291,7 @@ def _resolve(
     if governorate is None and seat is not None:
         governorate = gazetteer.get(seat.seat_of)
     if seat is None and governorate is not None:
-        seat = next(
-            (p for p in candidates if p.kind == "town" and p.seat_of == governorate.place_id), None
-        )
+        seat = next((p for p in candidates if p.kind == "town" and p.seat_of == governorate.place_id), None)
     towns = [p for p in candidates if p.kind == "town"]
     # A bare name goes to the governorate when it is a seat's name ("Idlib") or names nothing
     # else ("Rif Dimashq"); "Damascus" (SY01 is the city itself, no seat) stays the town.
@@ -407,9 +404,7 @@ def find_places(sentence: str, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         place, precision, radius = _resolve(match, context, gazetteer, admin1_context)
         if place.kind == "country":
             first, last = match.first, match.last  # "Syria province" is not a thing
-        previous = (
-            (mentions[-1], sentence[mentions[-1].end : tokens[first].start]) if mentions else None
-        )
+        previous = (mentions[-1], sentence[mentions[-1].end : tokens[first].start]) if mentions else None
         role = _role(tokens, (first, last), place, previous, match_starts)
         if role is None:
             continue
@@ -428,9 +423,7 @@ def _article_before(tokens: _Tokens, first: int, sentence: str) -> bool:
     article = tokens[first - 1]
     gap = sentence[article.end : tokens[first].start]
     # "al"/"el" are never English words; "an", "as", "at" ... only count when hyphen-joined.
-    return article.word in ARTICLES and (
-        gap == "-" or (gap == " " and article.word in {"al", "el"})
-    )
+    return article.word in ARTICLES and (gap == "-" or (gap == " " and article.word in {"al", "el"}))
 
 
 def with_role(mention: Mention, role: Role) -> Mention:
