@@ -1,4 +1,4 @@
-"""The command line: ``python -m geodata validate | export``.
+"""The command line: ``python -m geodata validate | export | events``.
 
 Each subcommand calls the same library functions the app uses, prints its result or a report, and
 exits 0 on success, 1 when the data has errors, 2 on a usage error.
@@ -11,9 +11,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from geodata import export, settings, zones
+from rich.console import Console
+from rich.progress import track
+
+from geodata import articles, events, export, gazetteer, settings, zones
 from geodata._errors import AtlasError, Problem
 from geodata.temporal import parse_day
+
+#: Above this many articles, a progress bar is shown on a terminal.
+PROGRESS_MIN_ARTICLES = 50
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -34,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("validate", help="check zones/ and report every problem")
     check.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
+    check.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
     check.set_defaults(run=_validate)
 
     out = sub.add_parser("export", help="write layers as RFC 7946 GeoJSON")
@@ -41,8 +48,14 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--date", type=parse_day, help="as-of date YYYY-MM-DD (default: everything)")
     out.add_argument("--window", type=_window, default=30, help="events window in days, or 'all'")
     out.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
+    out.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
     out.add_argument("--out", type=Path, help="output file (default: a name saying what it holds)")
     out.set_defaults(run=_export)
+
+    ev = sub.add_parser("events", help="read events out of the articles, as RFC 7946 GeoJSON")
+    ev.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
+    ev.add_argument("--out", type=Path, help="output file (default: standard output)")
+    ev.set_defaults(run=_events)
     return parser
 
 
@@ -68,7 +81,21 @@ def _validate(args: argparse.Namespace) -> int:
         f"zones: {len(zone_set.files)} files, {len(zone_set.zones)} features loaded, "
         f"{len(errors)} errors, {len(zone_set.problems) - len(errors)} warnings"
     )
-    return 1 if errors else 0
+    read, seed_problems = articles.validate_seeds(args.seeds)
+    _report(seed_problems)
+    seed_errors = [p for p in seed_problems if p.severity == "error"]
+    print(
+        f"seeds: {len(read)} articles read, {len(seed_errors)} errors, "
+        f"{len(seed_problems) - len(seed_errors)} warnings"
+    )
+    gazetteer_problems = gazetteer.validate_gazetteer()
+    _report(gazetteer_problems)
+    gazetteer_errors = [p for p in gazetteer_problems if p.severity == "error"]
+    print(
+        f"gazetteer: {len(gazetteer_errors)} errors, "
+        f"{len(gazetteer_problems) - len(gazetteer_errors)} warnings"
+    )
+    return 1 if errors or seed_errors or gazetteer_errors else 0
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -78,12 +105,54 @@ def _export(args: argparse.Namespace) -> int:
     zone_set = zones.load_zones(args.zones)
     _report(zone_set.problems)
     frames = {"zones": zone_set.zones}
+    failed = bool(zone_set.errors)
+    if "events" in view.layers:
+        run = _extract(args.seeds)
+        frames["events"] = events.events_frame(run.events)
+        failed = failed or any(p.severity == "error" for p in run.problems)
     selected = export.select(frames, view)
     out = args.out or Path(export.export_name(view))
     export.write_geojson(export.feature_collection(selected), out)
     counts = ", ".join(f"{len(frame)} {layer}" for layer, frame in selected.items())
     print(f"wrote {out}: {counts}")
-    return 1 if zone_set.errors else 0
+    return 1 if failed else 0
+
+
+def _extract(folder: Path) -> events.EventRun:
+    """Run the events pipeline on ``folder``, with a progress bar on a terminal for long runs."""
+    read, problems = articles.read_articles(folder)
+    finder = events.default_place_finder()
+    if sys.stderr.isatty() and len(read) >= PROGRESS_MIN_ARTICLES:
+        found, event_problems = events.extract_from_articles(
+            track(read, description="reading articles", console=_stderr_console()), finder
+        )
+    else:
+        found, event_problems = events.extract_from_articles(read, finder)
+    run = events.EventRun(found, problems + event_problems, read)
+    _report(run.problems)
+    return run
+
+
+def _stderr_console() -> Console:
+    return Console(stderr=True)
+
+
+def _events(args: argparse.Namespace) -> int:
+    run = _extract(args.seeds)
+    text = export.dumps(export.feature_collection({"events": events.events_frame(run.events)}))
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    errors = sum(p.severity == "error" for p in run.problems)
+    warnings = len(run.problems) - errors
+    print(
+        f"events: {len(run.articles)} articles read, {len(run.events)} events, "
+        f"{run.unlocated} unlocated, {errors} errors, {warnings} warnings"
+        + (f"; wrote {args.out}" if args.out else ""),
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
