@@ -46,19 +46,20 @@ def load_zones(folder: Path, key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
 
 
 @st.cache_data(show_spinner="Reading events from the articles…")
-def load_events(folder: Path, key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
+def load_events(folder: Path, key: object) -> tuple[gpd.GeoDataFrame, list[str], dict[str, tuple[str, str]]]:
     columns = {name: pd.Series(dtype=object) for name in EVENT_PROPERTIES}
     empty = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(crs=settings.WGS84))
     try:
         events = importlib.import_module("geodata.events")
     except ImportError as exc:
-        return empty, [f"events are not shown: the events module cannot be loaded ({exc})"]
+        return empty, [f"events are not shown: the events module cannot be loaded ({exc})"], {}
     try:
         run = events.extract_events(folder)
         frame = events.events_frame(run.events)
     except Exception as exc:  # shown to the user below, never swallowed
-        return empty, [f"events are not shown: reading {folder} failed ({type(exc).__name__}: {exc})"]
-    return frame, [str(p) for p in run.problems]
+        return empty, [f"events are not shown: reading {folder} failed ({type(exc).__name__}: {exc})"], {}
+    sources = {article.file: (article.outlet, article.url) for article in run.articles}
+    return frame, [str(p) for p in run.problems], sources
 
 
 @st.cache_data
@@ -134,7 +135,7 @@ st.set_page_config(page_title="De-escalation Atlas", layout="wide")
 args = options()
 zone_key, seed_key = fingerprint(args.zones), fingerprint(args.seeds)
 zone_frame, zone_problems = load_zones(args.zones, zone_key)
-event_frame, event_problems = load_events(args.seeds, seed_key)
+event_frame, event_problems, sources = load_events(args.seeds, seed_key)
 first, last = view.date_bounds(zone_frame, event_frame, fallback=FALLBACK_RANGE)
 init_state(first, last)
 current = sidebar(first, last, view.event_days(event_frame))
@@ -155,6 +156,7 @@ fmap = layers.build_map(
     current,
     reference=reference(),
     bands=bands(args.zones, zone_key),
+    sources=sources,
     tiles=not args.no_tiles,
 )
 st_folium(fmap, key="map", height=600, use_container_width=True, returned_objects=[])

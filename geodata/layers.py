@@ -18,6 +18,7 @@ untrusted input, and folium places tooltip text inside JavaScript template strin
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +111,7 @@ def build_map(
     *,
     reference: gpd.GeoDataFrame | None = None,
     bands: gpd.GeoSeries | None = None,
+    sources: Mapping[str, tuple[str, str]] | None = None,
     tiles: bool = True,
 ) -> folium.Map:
     """The map of ``view``: visible zones in force on its day, visible events of its window.
@@ -127,6 +129,8 @@ def build_map(
     bands
         Uncertainty bands of the zones (:func:`accuracy_bands`), index-aligned with ``zones``;
         computed here when not given (the app passes cached ones).
+    sources
+        Outlet and URL of each article file, to link the other articles reporting an event.
     tiles
         Add OpenStreetMap tiles; without them the reference layer keeps the map readable.
     """
@@ -148,7 +152,7 @@ def build_map(
     for kind in EVENT_KINDS:
         rows = drawn[drawn["kind"] == kind]
         if kind in view.visible and not rows.empty:
-            _event_group(kind, rows, view).add_to(fmap)
+            _event_group(kind, rows, view, sources or {}).add_to(fmap)
     present = {*zones["kind"], *events["kind"]}
     _Legend(legend_html(view, kinds=present)).add_to(fmap)
     return fmap
@@ -224,9 +228,12 @@ def event_tooltip_html(event: Mapping[str, Any]) -> str:
     )
 
 
-def event_popup_html(event: Mapping[str, Any]) -> str:
+def event_popup_html(
+    event: Mapping[str, Any], *, sources: Mapping[str, tuple[str, str]] | None = None
+) -> str:
     """Popup of an event: kind and status, date and place with their precision, the quoted sentence,
-    outlet and link, and the other articles that report it. Every value is escaped."""
+    outlet and link, and the other articles that report it (linked with their outlet when ``sources``
+    knows the file). Every value is escaped."""
     uncertainty = event.get("uncertainty_km")
     where = f"{escape(event['place'])} ({escape(event['geo_precision'])}"
     where += (
@@ -247,15 +254,17 @@ def event_popup_html(event: Mapping[str, Any]) -> str:
         parts.append(f"<b>Actors:</b> {escape(event['actors'])}")
     others = also_reported(event.get("also_reported_in"))
     if others:
-        parts.append("<b>Also reported in:</b> " + ", ".join(link(o, o) for o in others))
+        known = sources or {}
+        named = [link(known[o][1], known[o][0] or o) if o in known else link(o, o) for o in others]
+        parts.append("<b>Also reported in:</b> " + ", ".join(named))
     return "<div style='max-width:340px'>" + "<br>".join(parts) + "</div>"
 
 
 def also_reported(value: object) -> list[str]:
-    """The other articles of an event's ``also_reported_in`` (a ``;``-separated string or a list)."""
+    """The other articles of an event's ``also_reported_in`` (``,`` or ``;`` separated, or a list)."""
     if _missing(value):
         return []
-    items = value if isinstance(value, list | tuple) else str(value).split(";")
+    items = value if isinstance(value, list | tuple) else re.split(r"[;,]\s", str(value) + " ")
     return [str(item).strip() for item in items if str(item).strip()]
 
 
@@ -392,7 +401,9 @@ def _zone_style(colour: str, feature: Mapping[str, Any]) -> dict[str, Any]:
     return style
 
 
-def _event_group(kind: str, rows: gpd.GeoDataFrame, view: MapView) -> folium.FeatureGroup:
+def _event_group(
+    kind: str, rows: gpd.GeoDataFrame, view: MapView, sources: Mapping[str, tuple[str, str]]
+) -> folium.FeatureGroup:
     style = EVENT_STYLES[kind]
     group = folium.FeatureGroup(name=style.label)
     records = rows.drop(columns=rows.geometry.name).to_dict("records")
@@ -406,7 +417,7 @@ def _event_group(kind: str, rows: gpd.GeoDataFrame, view: MapView) -> folium.Fea
             layer="events",
             kind=kind,
             tip=event_tooltip_html(record),
-            pop=event_popup_html(record),
+            pop=event_popup_html(record, sources=sources),
             status=record["status"],
             opacity=round(event_opacity(record["date_end"], view), 3),
             radius_m=float(record["uncertainty_km"]) * 1000 if region else None,
@@ -470,4 +481,6 @@ def _date_text(event: Mapping[str, Any]) -> str:
 def _missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
+    if isinstance(value, str):
+        return not value.strip()
     return isinstance(value, float) and value != value
