@@ -211,6 +211,9 @@ PLACES: list[tuple[str, str, float, float, bool]] = [
     ("astana-zone-1-idlib", "Hama", 36.75783, 35.13179, False),
     ("astana-zone-1-idlib", "Mhardeh", 36.5725, 35.2479, False),
     ("astana-zone-1-idlib", "Suqaylabiyah", 36.39359, 35.36674, False),
+    ("astana-zone-1-idlib", "Kernaz (government-held 2017-19, memory)", 36.48773, 35.38972, False),
+    ("astana-zone-1-idlib", "Jindayris (Afrin district, GeoNames)", 36.6889, 36.3950, False),
+    ("astana-zone-1-idlib", "Nubl (government enclave, GeoNames)", 36.9929, 36.3787, False),
     ("astana-zone-1-idlib", "Latakia", 35.79011, 35.53168, False),
     ("astana-zone-1-idlib", "Hmeimim air base", 35.945, 35.41167, False),
     # Idlib DMZ (facts section 2)
