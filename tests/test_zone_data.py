@@ -297,6 +297,7 @@ PLACES: list[tuple[str, str, float, float, bool]] = [
     ("astana-zone-4-south", "al-Sanamayn (GeoNames)", 36.1832, 33.0719, False),
     ("astana-zone-4-south", "Sheikh Miskin (GeoNames)", 36.1605, 32.8267, False),
     ("astana-zone-4-south", "Khan Arnabah", 35.89158, 33.18378, False),
+    ("astana-zone-4-south", "al-Mismiyah (GeoNames; government road to Suwayda)", 36.39402, 33.12902, False),
     ("astana-zone-4-south", "Damascus", 36.29128, 33.5102, False),
 ]
 
