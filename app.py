@@ -160,7 +160,7 @@ fmap = layers.build_map(
     tiles=not args.no_tiles,
 )
 st_folium(fmap, key="map", height=600, use_container_width=True, returned_objects=[])
-st.altair_chart(timeline(panels.weekly_counts(event_frame), current.day), use_container_width=True)
+st.altair_chart(timeline(panels.weekly_counts(event_frame), current.day), width="stretch")
 
 left, right = st.columns(2)
 left.download_button(
