@@ -169,7 +169,7 @@ def select(frames: Mapping[str, gpd.GeoDataFrame], view: ExportView) -> dict[str
 
 
 def _by_date(layer: str, frame: gpd.GeoDataFrame, view: ExportView) -> gpd.GeoDataFrame:
-    if view.day is None or layer == "reference":
+    if view.day is None or layer == "reference" or frame.empty:
         return frame
     if layer == "zones":
         return frame[in_force_mask(frame["valid_from"], frame["valid_to"], view.day)]

@@ -11,7 +11,7 @@
   layer has one type. Dates are GeoPackage DATE fields, so QGIS's temporal controller can animate
   them ("separate fields for start and end": ``valid_from``/``valid_to`` for zones,
   ``date_start``/``date_end`` for events). The ``export_metadata`` table (key, value) says what the
-  file holds; the same keys are in the GeoPackage's dataset metadata.
+  file holds.
 - ``csv``: the event families only, one row per event with ``lon``/``lat`` columns (empty when the
   event has no place).
 
@@ -153,7 +153,8 @@ def write_gpkg(selected: Mapping[str, gpd.GeoDataFrame], path: Path, *, info: Ex
         for part, rows in _split_by_geometry(frame).items():
             _write_gpkg_layer(_gpkg_table(rows), path, f"{family}_{part}")
     table = pd.DataFrame({"key": list(metadata), "value": list(metadata.values())})
-    pyogrio.write_dataframe(table, path, layer=METADATA_TABLE, driver="GPKG", dataset_metadata=metadata)
+    # A table, not GDAL dataset metadata: GDAL puts that in a ``.aux.xml`` sidecar once layers exist.
+    pyogrio.write_dataframe(table, path, layer=METADATA_TABLE, driver="GPKG")
 
 
 def gpkg_layer_name(family: str, geom_type: str | None) -> str:
