@@ -45,9 +45,6 @@ _WGS84_NAMES = frozenset(
         "OGC:CRS84",
     }
 )
-#: Syria's extent, for telling swapped lat/lon apart from a merely misplaced feature.
-_SYRIA_LON = (35.5, 42.5)
-_SYRIA_LAT = (32.2, 37.4)
 
 
 @dataclass(frozen=True)
@@ -274,7 +271,7 @@ def _geometry(
         messages.append(f"invalid geometry: {shapely.is_valid_reason(geom)}")
     messages.extend(_coordinate_problems(raw, geom))
     if boundary is not None and not messages and not boundary.contains(geom):
-        messages.append(_outside_message(geom))
+        messages.append(_outside_message(geom, boundary))
     return geom, messages
 
 
@@ -299,10 +296,9 @@ def _ring_is_ccw(ring: list[list[float]]) -> bool:
     return bool(shapely.LinearRing(ring).is_ccw)
 
 
-def _outside_message(geom: BaseGeometry) -> str:
+def _outside_message(geom: BaseGeometry, boundary: BaseGeometry) -> str:
     lon, lat = geom.representative_point().coords[0]
-    looks_swapped = _SYRIA_LAT[0] <= lon <= _SYRIA_LAT[1] and _SYRIA_LON[0] <= lat <= _SYRIA_LON[1]
-    if looks_swapped:
+    if boundary.contains(shapely.Point(lat, lon)):
         return (
             f"lies outside Syria, at lon {lon:.3f}, lat {lat:.3f}: latitude and longitude look "
             "swapped (GeoJSON order is [longitude, latitude])"
