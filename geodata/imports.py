@@ -214,7 +214,13 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     layout = detect_layout(table.columns, path.name)
     if fmt is not None and layout != fmt:
         missing = [c for c in REQUIRED_COLUMNS[fmt] if c not in table.columns]
-        raise DataError([Problem(path.name, f"is not a {fmt.upper()} export: missing {', '.join(missing)}")])
+        raise DataError(
+            [
+                Problem(
+                    path.name, f"is not in the {fmt.upper()} layout: missing column(s) {', '.join(missing)}"
+                )
+            ]
+        )
     reader = _acled if layout == "acled" else _ucdp
     events, problems = reader(table, path.name)
     if problems:
