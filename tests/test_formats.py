@@ -238,7 +238,9 @@ def test_round_trip_keeps_features_and_geometries(
         back = pyogrio.read_dataframe(path)
     back = back.set_index("event_id").loc[list(frame["event_id"])]
     assert [str(kind) for kind in back["kind"]] == list(frame["kind"])
-    for original, read in zip(frame.geometry.values, back.geometry.values, strict=True):
+    # An export of unlocated events only has no geometry column at all (a GeoPackage attribute table).
+    read_back = back["geometry"] if "geometry" in back else [None] * len(back)
+    for original, read in zip(frame.geometry.values, read_back, strict=True):
         if original is None:
             assert read is None or read.is_empty
         else:
