@@ -1,4 +1,4 @@
-"""The command line: ``python -m geodata validate | export | import``.
+"""The command line: ``python -m geodata validate | export | events | import``.
 
 Each subcommand calls the same library functions the app uses, prints its result or a report, and
 exits 0 on success, 1 when the data has errors, 2 on a usage error.
@@ -7,17 +7,20 @@ exits 0 on success, 1 when the data has errors, 2 on a usage error.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+from rich.console import Console
+from rich.progress import track
 
-from geodata import export, formats, imports, settings, zones
+from geodata import articles, events, export, formats, gazetteer, imports, settings, zones
 from geodata._errors import AtlasError, DataError, Problem, UsageError
-from geodata.schema import EVENT_PROPERTIES
 from geodata.temporal import parse_day
+
+#: Above this many articles, a progress bar is shown on a terminal.
+PROGRESS_MIN_ARTICLES = 50
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("validate", help="check zones/ and report every problem")
     check.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
+    check.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
     check.set_defaults(run=_validate)
 
     out = sub.add_parser("export", help="write a view of the layers as geojson, geojsonseq, gpkg or csv")
@@ -65,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     out.add_argument("--out", type=Path, help="output file or folder (default: a name saying what it holds)")
     out.set_defaults(run=_export)
+
+    ev = sub.add_parser("events", help="read events out of the articles, as RFC 7946 GeoJSON")
+    ev.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
+    ev.add_argument("--out", type=Path, help="output file (default: standard output)")
+    ev.set_defaults(run=_events)
 
     load = sub.add_parser("import", help="read an ACLED or UCDP GED CSV export and write it as GeoJSON")
     load.add_argument("file", type=Path, help="the CSV file")
@@ -96,7 +105,21 @@ def _validate(args: argparse.Namespace) -> int:
         f"zones: {len(zone_set.files)} files, {len(zone_set.zones)} features loaded, "
         f"{len(errors)} errors, {len(zone_set.problems) - len(errors)} warnings"
     )
-    return 1 if errors else 0
+    read, seed_problems = articles.validate_seeds(args.seeds)
+    _report(seed_problems)
+    seed_errors = [p for p in seed_problems if p.severity == "error"]
+    print(
+        f"seeds: {len(read)} articles read, {len(seed_errors)} errors, "
+        f"{len(seed_problems) - len(seed_errors)} warnings"
+    )
+    gazetteer_problems = gazetteer.validate_gazetteer()
+    _report(gazetteer_problems)
+    gazetteer_errors = [p for p in gazetteer_problems if p.severity == "error"]
+    print(
+        f"gazetteer: {len(gazetteer_errors)} errors, "
+        f"{len(gazetteer_problems) - len(gazetteer_errors)} warnings"
+    )
+    return 1 if errors or seed_errors or gazetteer_errors else 0
 
 
 def _bbox(value: str) -> export.BBox:
@@ -136,34 +159,23 @@ def _load_layers(
     sources: list[Path] = []
     if "zones" in view.layers or view.zone_id:
         zone_set = zones.load_zones(args.zones)
-        frames["zones"], sources = zone_set.zones, [*sources, args.zones]
+        frames["zones"] = zone_set.zones
         problems.extend(zone_set.problems)
+        sources.append(args.zones)
     if "events" in view.layers:
-        frames["events"], event_problems = _events(args.seeds)
-        problems.extend(event_problems)
+        extracted = _extract(args.seeds)
+        frames["events"] = events.events_frame(extracted.events)
+        problems.extend(extracted.problems)
         sources.append(args.seeds)
     if "imported" in view.layers:
-        run = imports.load_event_files(args.imported)
-        frames["imported"] = run.events
-        problems.extend(run.problems)
+        imported = imports.load_event_files(args.imported)
+        frames["imported"] = imported.events
+        problems.extend(imported.problems)
         sources.extend(args.imported)
     if "reference" in view.layers:
         frames["reference"] = export.reference_frame()
         sources.extend([settings.OUTLINE_FILE, settings.GOVERNORATES_FILE])
     return frames, problems, sources
-
-
-def _events(seeds: Path) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    # Until geodata.events lands on this branch the events layer is empty; the merge replaces this.
-    try:
-        events = importlib.import_module("geodata.events")
-    except ModuleNotFoundError:
-        empty = gpd.GeoDataFrame({name: [] for name in EVENT_PROPERTIES}, geometry=[], crs=settings.WGS84)
-        return empty, [
-            Problem(str(seeds), "events are not extracted yet (no geodata.events)", None, "warning")
-        ]
-    run = events.extract_events(seeds)
-    return events.events_frame(run.events), list(run.problems)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -182,6 +194,42 @@ def _import(args: argparse.Namespace) -> int:
         f"wrote {out}"
     )
     return 1 if run.problems else 0
+
+
+def _extract(folder: Path) -> events.EventRun:
+    """Run the events pipeline on ``folder``, with a progress bar on a terminal for long runs."""
+    read, problems = articles.read_articles(folder)
+    finder = events.default_place_finder()
+    if sys.stderr.isatty() and len(read) >= PROGRESS_MIN_ARTICLES:
+        found, event_problems = events.extract_from_articles(
+            track(read, description="reading articles", console=_stderr_console()), finder
+        )
+    else:
+        found, event_problems = events.extract_from_articles(read, finder)
+    return events.EventRun(found, problems + event_problems, read)
+
+
+def _stderr_console() -> Console:
+    return Console(stderr=True)
+
+
+def _events(args: argparse.Namespace) -> int:
+    run = _extract(args.seeds)
+    _report(run.problems)
+    text = export.dumps(export.feature_collection({"events": events.events_frame(run.events)}))
+    if args.out:
+        args.out.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    errors = sum(p.severity == "error" for p in run.problems)
+    warnings = len(run.problems) - errors
+    print(
+        f"events: {len(run.articles)} articles read, {len(run.events)} events, "
+        f"{run.unlocated} unlocated, {errors} errors, {warnings} warnings"
+        + (f"; wrote {args.out}" if args.out else ""),
+        file=sys.stderr,
+    )
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":

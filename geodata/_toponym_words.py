@@ -1,0 +1,109 @@
+"""Small English word lists that steer toponym matching and resolution.
+
+Kept apart from :mod:`geodata.geocoding` so the gazetteer validator can use the same lists (an
+alias that is a demonym is reported) and so the lists can be read and extended in one place.
+Lists compared with normalised alias keys (demonyms, generic words, stopwords) hold the form
+:func:`geodata.gazetteer.normalise` produces (lower case, doubled letters collapsed); the context
+lists (regional, direction, locative, verb and naming words) are compared with the lower-cased
+words as written.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+def _collapse(word: str) -> str:
+    # Same doubled-letter collapse as geodata.gazetteer.normalise (kept here to avoid an import
+    # cycle: the gazetteer module imports this one).
+    out: list[str] = []
+    for ch in word:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)
+
+
+def _keys(text: str) -> frozenset[str]:
+    return frozenset(_collapse(w) for w in text.split())
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Adjectives of nationality or people: never places, whatever the capital letter says.
+DEMONYMS: Final = _keys(
+    """syrian syrians turkish turk turks russian russians iranian iranians iraqi iraqis kurdish
+    kurd kurds american americans jordanian jordanians lebanese israeli israelis saudi saudis
+    egyptian egyptians qatari emirati british french german germans swiss chinese kazakh
+    kazakhstani european europeans arab arabs persian turkmen circassian alawite druze
+    assyrian armenian idlibi aleppan aleppine damascene western westerner westerners"""
+)
+
+#: Lower-case words allowed inside a multi-word alias ("Hmeimim air base", "M4 highway").
+GENERIC_WORDS: Final = _keys(
+    """city countryside suburbs air base airbase airfield airport border crossing gate highway
+    motorway road international military mountain mountains hill plain basin valley district
+    region canton area observation post occupied of province governorate eastern western
+    northern southern east west north south"""
+)
+
+#: Words after a place name that make it regional ("Idlib province", "Hama countryside").
+REGIONAL_WORDS: Final = _words(
+    """province provinces governorate governorates region regions countryside countrysides
+    hinterland area areas zone"""
+)
+
+#: Words that mark the town itself ("Idlib city", "the city of Idlib", "the town of Saraqib").
+CITY_WORDS: Final = _words("city town")
+
+#: Direction adjectives that may stand between a place and its regional word.
+DIRECTIONS: Final = _words(
+    """north south east west northern southern eastern western central northeastern
+    northwestern southeastern southwestern northeast northwest southeast southwest rural
+    northernmost southernmost"""
+)
+
+#: Words before a country that make it a location rather than an actor ("in Turkey").
+LOCATIVE_PREPOSITIONS: Final = _words(
+    """in inside into to from across within throughout toward towards near at via through
+    outside over entered enter enters entering reached reach visited visit visiting left
+    leave leaving crossed"""
+)
+
+#: Words after a capital that make it stand for its government ("Moscow said", "Ankara will").
+ACTOR_VERBS: Final = _words(
+    """said says say agreed agrees agree will would has have had wants want accused accuses
+    announced announces insisted insists demanded demands warned warns rejected rejects denied
+    denies claimed claims backed backs supports supported sent sends launched launches began
+    begins called calls hopes hoped told tells is was responded responds blamed blames urged
+    urges signed signs considers considered believes believed reiterated reiterates stressed
+    stresses confirmed confirms deployed deploys must should could can may might did does
+    refused refuses vowed vows threatened threatens stated added noted expects expected seeks
+    sought continues continued opposed opposes recalled anticipated anticipates
+    expect insist demand hope hope plans planned intends intended proposed proposes offered"""
+)
+
+#: Words after a place that make it the name of an agreement or process ("Sochi agreement").
+NAMING_WORDS: Final = _words(
+    """agreement agreements accord accords deal deals memorandum memorandums memoranda process
+    format protocol protocols declaration roadmap understanding framework arrangement
+    arrangements guarantors guarantor summit summits talks meeting meetings conference
+    communique communiqué platform formula"""
+)
+
+#: Common English words that collide with place aliases; such an alias is not indexed.
+#: The gazetteer build also drops them (``gazetteer/excluded_aliases.csv`` lists the ones found).
+ENGLISH_STOPWORDS: Final = _keys(
+    """a an the and or but if then else when where what who how why this that these those
+    there here it its is was be been being are were has have had do does did will would shall
+    should can could may might must not no yes all any some each every both few more most
+    other such only own same so than too very just also now new old good bad big small high
+    low long short last first next late early well back over under up down out off on in at
+    by for from of to with without about above below between into through during before after
+    again further once tell told bar hell mare may march june july august april sun war peace
+    ban bin dan lot sale salt sham mark may tall tel tell ram rome ras kafr deir beit ain
+    ayn jabal mount khan hill city town army state forces force camp centre center post base
+    north south east west gate road border sea river lake valley plain area zone line front
+    side part said says say men man women day days year years time week month aid arms"""
+)

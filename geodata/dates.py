@@ -1,0 +1,454 @@
+"""Dates in news sentences, resolved against the publication date into intervals.
+
+``find_dates(sentence, reference=published)`` finds phrases such as "yesterday", "last week",
+"on Tuesday", "April 28", "Sept. 17", "in early May", "since early December", "May 2017" or
+"April 25 and 26" and turns each into a :class:`DateInterval` (first day, last day, precision
+``day | week | month | year | range``).
+
+A cheap regular expression finds the candidate phrases first; ``dateparser`` (cached) turns the
+absolute ones ("Sept. 17", "March 8th", "09 April, 2019", "May 2017") into calendar dates, with
+``RELATIVE_BASE`` set to the publication date and ``PREFER_DATES_FROM`` chosen by the tense of the
+sentence. Our own rules cover what dateparser lacks: it returns one instant, never an interval
+("last week" is a calendar week, "early May" is 1-10 May), it has no "since ..." intervals, and for
+a weekday it skips the reference day itself, while news convention reads "on Tuesday" in an article
+published on a Tuesday as that very day.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import dateparser
+
+__all__ = [
+    "DateInterval",
+    "DateMention",
+    "find_dates",
+    "is_future",
+    "parse_dateline",
+]
+
+
+@dataclass(frozen=True)
+class DateInterval:
+    """A closed interval of days with the precision the text gave it.
+
+    Parameters
+    ----------
+    start, end
+        First and last day, both inclusive.
+    precision
+        ``"day"``, ``"week"``, ``"month"``, ``"year"`` or ``"range"`` (``schema.DATE_PRECISIONS``).
+    """
+
+    start: dt.date
+    end: dt.date
+    precision: str
+
+    def overlaps(self, other: DateInterval) -> bool:
+        """Whether the two closed intervals share at least one day."""
+        return self.start <= other.end and other.start <= self.end
+
+    def contains(self, other: DateInterval) -> bool:
+        """Whether ``other`` lies wholly inside this interval."""
+        return self.start <= other.start and other.end <= self.end
+
+    @property
+    def days(self) -> int:
+        """Length in days (1 for a single day)."""
+        return (self.end - self.start).days + 1
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date phrase found in a sentence: its text, character span and resolved interval.
+
+    ``anchor`` is the date a "since ..." phrase starts from ("since May 2017": May 2017), and
+    the interval itself otherwise.
+    """
+
+    text: str
+    start: int
+    end: int
+    interval: DateInterval
+    anchor: DateInterval | None = None
+
+    @property
+    def point(self) -> DateInterval:
+        """The date the phrase names, without a "since ..." extension to the reference date."""
+        return self.anchor or self.interval
+
+
+_MONTHS = {
+    name: index
+    for index in range(1, 13)
+    for name in {calendar.month_name[index].lower(), calendar.month_abbr[index].lower()}
+}
+_MONTHS["sept"] = 9
+_WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
+_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "couple of": 2,
+    "few": 5,
+    "several": 5,
+}
+
+# Month names are matched case-sensitively so that the modal "may" is never a month.
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z]))"
+)
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d{2}"
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_NUM = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few|several|\d{1,2})"
+_I = "(?i:{})"  # a case-insensitive piece inside a case-sensitive pattern
+
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("numeric", rf"\b(?:\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}})\b"),
+        (
+            "day_range",
+            rf"\b(?P<m>{_MONTH}) (?P<d1>{_DAY}) {_I.format('(?:and|to|-|–)')} ?(?P<d2>{_DAY})"
+            rf"(?:,? (?P<y>{_YEAR}))?\b",
+        ),
+        (
+            "part_month",
+            _I.format(r"\b(?P<q>early|mid|mid-|late|(?:the )?end of|(?:the )?beginning of)")
+            + rf" ?(?P<m>{_MONTH}|{_I.format('this month|last month|next month')})"
+            + rf"(?:,? (?P<y>{_YEAR}))?",
+        ),
+        (
+            "month_day",
+            rf"\b(?:(?P<m>{_MONTH}) (?P<d>{_DAY})|(?P<d_>{_DAY}) (?:of )?(?P<m_>{_MONTH}))"
+            rf"(?:,? (?P<y>{_YEAR}))?\b",
+        ),
+        (
+            "month_year",
+            rf"\b(?P<m>{_MONTH}),? (?:of )?"
+            rf"(?P<y>{_YEAR}|{_I.format('this year|last year|next year')})",
+        ),
+        (
+            "month",
+            _I.format(r"\b(?:in|since|by|until|till|from|during|last|next|this|before|after)")
+            + rf" (?P<m>{_MONTH})(?![\w-])",
+        ),
+        (
+            "year",
+            _I.format(r"\b(?:in|since|by|until|from|during|of|early|late)") + rf" (?P<y>{_YEAR})\b",
+        ),
+        (
+            "relative",
+            _I.format(
+                r"\b(?:yesterday|today|tonight|tomorrow"
+                r"|this (?:morning|afternoon|evening|week|month|year)"
+                r"|(?:earlier|later) this (?:week|month|year)|last (?:night|week|month|year)"
+                r"|next (?:week|month|year)"
+                rf"|(?:in |over |during )?(?:the )?(?:last|past|recent|coming|next) {_NUM}"
+                r" (?:days?|weeks?|months?)"
+                rf"|{_NUM} (?:days?|weeks?|months?|years?) (?:ago|ahead|later|earlier))\b"
+            ),
+        ),
+        (
+            "weekday",
+            _I.format(r"(?:\b(?P<w>last|next|this) )?") + rf"\b(?P<wd>{_WEEKDAY})(?:'s|’s)?\b",
+        ),
+    )
+)
+_SINCE = re.compile(r"(?i)\bsince\s+(?:the\s+)?$")
+
+_FUTURE = re.compile(
+    r"(?i)\b(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled|expected to"
+    r"|set to|due to|is to|are to|to be held|upcoming|ahead|next week|next month|tomorrow)\b"
+)
+
+
+def is_future(sentence: str) -> bool:
+    """Whether ``sentence`` speaks of the future (a cue such as "will", "planning", "scheduled")."""
+    return _FUTURE.search(sentence) is not None
+
+
+def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None) -> tuple[DateMention, ...]:
+    """Find the date phrases in ``sentence`` and resolve them against ``reference``.
+
+    Parameters
+    ----------
+    sentence
+        One sentence of an article.
+    reference
+        The publication date: "yesterday", "on Tuesday" or "April 28" are read relative to it.
+    future
+        Whether the sentence speaks of the future. By default it is guessed per date phrase from
+        its clause: "X will patrol Idlib, it was announced on Friday" dates the announcement to
+        the last Friday. In the future a yearless "April 28" or "early May" resolves forwards, a
+        weekday to the next one.
+
+    Returns
+    -------
+    tuple of DateMention
+        In order of appearance; overlapping candidates keep the longest.
+    """
+    sentence_future = is_future(sentence) if future is None else future
+    found: list[DateMention] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            forward = sentence_future
+            if future is None:
+                forward = _clause_is_future(sentence, match.start(), match.end(), sentence_future)
+            interval = _resolve(kind, match, reference, forward)
+            if interval is None:
+                continue
+            start, anchor = match.start(), None
+            since = _SINCE.search(sentence, 0, start)
+            if since is not None and start - since.start() <= 10:
+                start, anchor = since.start(), interval
+                interval = DateInterval(interval.start, max(reference, interval.end), "range")
+            text = sentence[start : match.end()]
+            found.append(DateMention(text, start, match.end(), interval, anchor))
+    return _drop_overlaps(found)
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:–—]|\bthat\b")
+_PAST = re.compile(
+    r"(?i)\b(?:was|were|had|did|said|announced|told|reported|stated|confirmed|revealed|added"
+    r"|ago|yesterday|last)\b"
+)
+
+
+def _clause_is_future(sentence: str, start: int, end: int, sentence_future: bool) -> bool:
+    """Tense of the clause around a date phrase, falling back on the sentence's."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+    left = max((m.end() for m in breaks if m.end() <= start), default=0)
+    right = min((m.start() for m in breaks if m.start() >= end), default=len(sentence))
+    clause = sentence[left:right]
+    if is_future(clause):
+        return True
+    return sentence_future and _PAST.search(clause) is None
+
+
+def _drop_overlaps(found: list[DateMention]) -> tuple[DateMention, ...]:
+    kept: list[DateMention] = []
+    for mention in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(mention.end <= k.start or mention.start >= k.end for k in kept):
+            kept.append(mention)
+    return tuple(sorted(kept, key=lambda m: m.start))
+
+
+def _resolve(kind: str, match: re.Match[str], reference: dt.date, forward: bool) -> DateInterval | None:
+    groups = match.groupdict()
+    text = match.group(0)
+    if kind == "numeric":
+        day = _dateparser_day(text, reference, forward)
+        return None if day is None else DateInterval(day, day, "day")
+    if kind == "relative":
+        return _relative(text.lower(), reference)
+    if kind == "weekday":
+        return _weekday(groups["wd"].lower(), (groups["w"] or "").lower(), reference, forward)
+    month_text = groups.get("m") or groups.get("m_") or ""
+    if kind == "part_month":
+        return _part_of_month(groups["q"].lower(), month_text, groups["y"], reference, forward)
+    if kind == "year":
+        whole = int(groups["y"])
+        return DateInterval(dt.date(whole, 1, 1), dt.date(whole, 12, 31), "year")
+    if kind in ("month_day", "day_range"):
+        return _month_day(kind, groups, reference, forward)
+    month = _month_number(month_text)
+    named_year = _year_word(groups.get("y"), reference)
+    year = _nearest_year(month, 1, reference, forward) if named_year is None else named_year
+    return _month_interval(year, month)
+
+
+def _month_day(
+    kind: str, groups: dict[str, str | None], reference: dt.date, forward: bool
+) -> DateInterval | None:
+    month_text = groups.get("m") or groups.get("m_") or ""
+    year = groups.get("y")
+    if kind == "day_range":
+        first, last = _day_number(groups["d1"] or ""), _day_number(groups["d2"] or "")
+        if last <= first:
+            return None
+        start = _dateparser_day(f"{month_text} {first} {year or ''}", reference, forward)
+        if start is None:
+            return None
+        return DateInterval(start, start.replace(day=last), "range")
+    day_text = groups.get("d") or groups.get("d_") or ""
+    day = _dateparser_day(f"{month_text} {day_text} {year or ''}", reference, forward)
+    return None if day is None else DateInterval(day, day, "day")
+
+
+@lru_cache(maxsize=8192)
+def _dateparser_day(phrase: str, reference: dt.date, forward: bool) -> dt.date | None:
+    # Cached: dateparser costs about half a millisecond a call, and news repeats its phrases.
+    parsed = dateparser.parse(
+        " ".join(phrase.replace(".", " ").split()) if "-" not in phrase else phrase,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": dt.datetime.combine(reference, dt.time()),
+            "PREFER_DATES_FROM": "future" if forward else "past",
+            "PREFER_DAY_OF_MONTH": "first",
+            "DATE_ORDER": "DMY",
+        },
+    )
+    return None if parsed is None else parsed.date()
+
+
+def _month_number(text: str) -> int:
+    key = text.rstrip(".").lower()
+    return _MONTHS[key if key in _MONTHS else key[:3]]
+
+
+def _day_number(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def _year_word(text: str | None, reference: dt.date) -> int | None:
+    if not text:
+        return None
+    offsets = {"this year": 0, "last year": -1, "next year": 1}
+    lowered = text.lower()
+    return reference.year + offsets[lowered] if lowered in offsets else int(text)
+
+
+def _nearest_year(month: int, day: int, reference: dt.date, forward: bool) -> int:
+    """Year putting ``month``/``day`` nearest before ``reference`` (after it when ``forward``)."""
+    if forward:
+        return reference.year if (month, day) >= (reference.month, 1) else reference.year + 1
+    before = (month, day) <= (reference.month, reference.day)
+    return reference.year if before else reference.year - 1
+
+
+def _month_interval(year: int, month: int) -> DateInterval:
+    last = calendar.monthrange(year, month)[1]
+    return DateInterval(dt.date(year, month, 1), dt.date(year, month, last), "month")
+
+
+def _part_of_month(
+    qualifier: str, month_text: str, year_text: str | None, reference: dt.date, forward: bool
+) -> DateInterval:
+    lowered = month_text.lower()
+    if lowered.endswith("month"):
+        shift = {"this month": 0, "last month": -1, "next month": 1}[lowered]
+        whole = _shift_month(reference, shift)
+    else:
+        month = _month_number(month_text)
+        year = _year_word(year_text, reference) or _nearest_year(month, 1, reference, forward)
+        whole = _month_interval(year, month)
+    if qualifier == "early" or "beginning" in qualifier:
+        return DateInterval(whole.start, whole.start.replace(day=10), "range")
+    if qualifier.startswith("mid"):
+        return DateInterval(whole.start.replace(day=11), whole.start.replace(day=20), "range")
+    return DateInterval(whole.start.replace(day=21), whole.end, "range")
+
+
+def _shift_month(reference: dt.date, months: int) -> DateInterval:
+    index = reference.year * 12 + reference.month - 1 + months
+    return _month_interval(index // 12, index % 12 + 1)
+
+
+def _weekday(name: str, modifier: str, reference: dt.date, forward: bool) -> DateInterval:
+    target = _WEEKDAYS[name]
+    if modifier == "next" or (forward and modifier != "last"):
+        day = reference + dt.timedelta(days=(target - reference.weekday()) % 7)
+    else:
+        day = reference - dt.timedelta(days=(reference.weekday() - target) % 7)
+        if modifier == "last" and day == reference:
+            day -= dt.timedelta(days=7)
+    return DateInterval(day, day, "day")
+
+
+def _relative(text: str, reference: dt.date) -> DateInterval | None:
+    one = dt.timedelta(days=1)
+    simple = {
+        "yesterday": (reference - one, reference - one, "day"),
+        "today": (reference, reference, "day"),
+        "tonight": (reference, reference, "day"),
+        "last night": (reference - one, reference - one, "day"),
+        "tomorrow": (reference + one, reference + one, "day"),
+    }
+    for word, (start, end, precision) in simple.items():
+        if text.endswith(word) and ("this" not in text or word == "today"):
+            return DateInterval(start, end, precision)
+    unit = re.search(r"(week|month|year|morning|afternoon|evening)", text)
+    if unit is None:
+        return _counted(text, reference)
+    word = unit.group(1)
+    if word in ("morning", "afternoon", "evening"):
+        return DateInterval(reference, reference, "day")
+    if re.search(r"\d|ago|ahead|later|earlier (?!this)|past|recent|coming|few|couple", text):
+        return _counted(text, reference)
+    shift = -1 if "last" in text else 1 if "next" in text else 0
+    return _calendar_unit(word, reference, shift)
+
+
+def _calendar_unit(unit: str, reference: dt.date, shift: int) -> DateInterval:
+    if unit == "week":
+        monday = reference - dt.timedelta(days=reference.weekday()) + dt.timedelta(weeks=shift)
+        return DateInterval(monday, monday + dt.timedelta(days=6), "week")
+    if unit == "month":
+        return _shift_month(reference, shift)
+    year = reference.year + shift
+    return DateInterval(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
+
+
+def _counted(text: str, reference: dt.date) -> DateInterval | None:
+    match = re.search(rf"({_NUM}) (day|week|month|year)s?", text)
+    if match is None:
+        return None
+    count_text = match.group(1)
+    count = int(count_text) if count_text.isdigit() else _NUMBERS[count_text]
+    days = count * {"day": 1, "week": 7, "month": 30, "year": 365}[match.group(2)]
+    span = dt.timedelta(days=days)
+    if "ago" in text or "earlier" in text:
+        day = reference - span
+        if match.group(2) == "month":
+            return _shift_month(reference, -count)
+        return DateInterval(day, day, "day" if match.group(2) == "day" else "week")
+    if "ahead" in text or "later" in text:
+        if match.group(2) == "month":
+            return _shift_month(reference, count)
+        day = reference + span
+        return DateInterval(day, day, "day" if match.group(2) == "day" else "week")
+    if "coming" in text or "next" in text:
+        return DateInterval(reference, reference + span, "range")
+    return DateInterval(reference - span, reference, "range")
+
+
+_DATELINE_PREFIX = re.compile(
+    r"(?i)^\s*(?:published|updated|posted|last updated|first published|date)\s*(?:on|:)?\s*"
+)
+
+
+def parse_dateline(line: str) -> dt.date | None:
+    """The date of a dateline such as "Published 20.02.2019 00:07" or "09 April, 2019".
+
+    Only full dates (day, month and year) count; anything else returns ``None``.
+    """
+    text = _DATELINE_PREFIX.sub("", line).strip(" |-–")
+    parsed = _strict_day(text)
+    return parsed
+
+
+@lru_cache(maxsize=1024)
+def _strict_day(text: str) -> dt.date | None:
+    parsed = dateparser.parse(
+        text,
+        languages=["en"],
+        settings={"STRICT_PARSING": True, "DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"},
+    )
+    return None if parsed is None else parsed.date()

@@ -1,0 +1,948 @@
+"""Events read out of news articles: what happened (or is planned), when, where, who.
+
+The pipeline runs sentence by sentence over the body paragraphs of each article (never titles,
+captions, clutter or comments, see :mod:`geodata.articles`):
+
+1. split paragraphs into sentences (abbreviations such as "U.S.", "Sept." or "Nov." do not end one);
+2. find event triggers from fixed lexicons, one per kind (``patrol``, ``agreement``, ``talks``,
+   ``attack``, ``displacement``, ``deployment``, ``statement``), skipping negated ("failed to
+   agree") and hypothetical ("may target the patrols") ones; a leading "Following their meeting in
+   Sochi last week, ..." clause yields its own background event;
+3. read the status from tense and modality cues (``planned`` for announced or agreed future events,
+   ``ongoing`` for progressive or "since ..." ones, else ``occurred``);
+4. take the date from the sentence (:mod:`geodata.dates`), else from the previous sentence of the
+   paragraph, else a window around publication (with lower confidence);
+5. choose the place among the sentence's places (the venue for talks and agreements, the site for
+   patrols and attacks), else the paragraph's or the article's main place;
+6. merge reports of the same event, within and across articles, into one event listing every source.
+
+:func:`extract_events` runs it on a folder; :func:`events_frame` turns the events into a
+GeoDataFrame with exactly ``schema.EVENT_PROPERTIES`` as columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Protocol
+
+import geopandas as gpd
+from shapely.geometry import Point
+
+from geodata import settings
+from geodata._errors import Problem
+from geodata.articles import Article, read_articles
+from geodata.dates import DateInterval, DateMention, find_dates, is_future
+from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.geocoding import find_places
+from geodata.schema import EVENT_PROPERTIES
+
+__all__ = [
+    "Event",
+    "EventRun",
+    "PlaceFinder",
+    "Source",
+    "default_place_finder",
+    "events_frame",
+    "extract_events",
+    "extract_from_articles",
+    "merge_events",
+    "split_sentences",
+]
+
+logger = logging.getLogger(__name__)
+
+_PRECISION_RANK = {"point": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
+
+
+# --- what we need from the gazetteer ----------------------------------------------------------
+
+
+class PlaceLike(Protocol):
+    """The parts of a gazetteer ``Place`` the events pipeline reads."""
+
+    @property
+    def place_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def country(self) -> str: ...
+
+
+class MentionLike(Protocol):
+    """A place named in a sentence (``geocoding.Mention``)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def place(self) -> PlaceLike: ...
+    @property
+    def geo_precision(self) -> str: ...
+    @property
+    def uncertainty_km(self) -> float: ...
+    @property
+    def role(self) -> str: ...
+
+
+#: Finds the places named in one sentence.
+PlaceFinder = Callable[[str], Sequence[MentionLike]]
+
+
+def default_place_finder(gazetteer: Gazetteer | None = None) -> PlaceFinder:
+    """The project gazetteer's :func:`~geodata.geocoding.find_places`, bound to a gazetteer.
+
+    Parameters
+    ----------
+    gazetteer
+        Defaults to :func:`~geodata.gazetteer.load_gazetteer` (the project's file).
+    """
+    loaded = gazetteer if gazetteer is not None else load_gazetteer()
+
+    def finder(sentence: str) -> Sequence[MentionLike]:
+        return find_places(sentence, loaded)
+
+    return finder
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """One report of an event: the article and the sentence it was read from."""
+
+    article: str
+    sentence: str
+    outlet: str = ""
+    url: str = ""
+    published: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event, possibly reported by several articles (``sources``, first one first).
+
+    ``date`` is ``None`` when nothing could date it (no publication date either); ``place_*`` fields
+    are empty and ``lon``/``lat`` ``None`` when it could not be located.
+    """
+
+    kind: str
+    status: str
+    date: DateInterval | None
+    place: str = ""
+    place_id: str = ""
+    lon: float | None = None
+    lat: float | None = None
+    geo_precision: str = ""
+    uncertainty_km: float | None = None
+    actors: tuple[str, ...] = ()
+    sources: tuple[Source, ...] = ()
+    confidence: float = 0.5
+    place_country: str = ""
+    date_source: str = "text"
+
+    @property
+    def event_id(self) -> str:
+        """A stable id: a hash of kind, dates, place and the first quote."""
+        start, end = (self.date.start, self.date.end) if self.date else ("", "")
+        quote = self.sources[0].sentence if self.sources else ""
+        key = "|".join(map(str, (self.kind, start, end, self.place_id, quote)))
+        return "ev-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+    @property
+    def articles(self) -> tuple[str, ...]:
+        """File names of the reporting articles, first source first, no repeats."""
+        return tuple(dict.fromkeys(source.article for source in self.sources))
+
+
+@dataclass(frozen=True)
+class EventRun:
+    """The result of a run: merged events, every problem met, and the articles read."""
+
+    events: tuple[Event, ...]
+    problems: tuple[Problem, ...]
+    articles: tuple[Article, ...]
+
+    @property
+    def unlocated(self) -> int:
+        """How many events have no place."""
+        return sum(event.lon is None for event in self.events)
+
+
+# --- sentences --------------------------------------------------------------------------------
+
+# No sentence splitter ships with our dependencies (nltk's punkt needs a model download), and news
+# prose needs only this: a full stop ends a sentence unless it closes a known abbreviation or an
+# initial.
+_ABBREVIATION_WORDS = (
+    "u.s u.k u.n e.u mr mrs ms dr gen lt col maj capt sgt st jan feb mar apr jun jul aug sep sept "
+    "oct nov dec no nos vs etc inc co corp ltd jr sr e.g i.e a.m p.m approx dept gov rep sen prof "
+    "fig mt ft rev adm brig cmdr"
+)
+_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+def split_sentences(paragraph: str) -> tuple[str, ...]:
+    """Split a paragraph into sentences, keeping "U.S.", "Sept. 17", "Nov. 1" inside one."""
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(paragraph):
+        before = paragraph[start : match.start() + 1]
+        word = re.search(r"([\w.]+)\.?$", before)
+        token = word.group(1).lower().rstrip(".") if word else ""
+        if paragraph[match.start()] == "." and (
+            token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+        ):
+            continue
+        sentences.append(paragraph[start : match.end()].strip())
+        start = match.end()
+    tail = paragraph[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return tuple(sentences)
+
+
+# --- triggers ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Trigger:
+    kind: str
+    start: int
+    end: int
+    strong: bool
+
+
+def _words(*items: str) -> str:
+    return r"\b(?:" + "|".join(items) + r")\b"
+
+
+# Strong triggers name an event by themselves; weak ones (nouns) need an action or future cue in
+# the same sentence, so "The reports of patrols are not new" is not a patrol.
+_LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE), strong)
+    for kind, pattern, strong in (
+        ("patrol", _words(r"patroll(?:ed|ing)", r"(?:will|to|jointly|would|they) patrol"), True),
+        ("patrol", _words(r"patrols?"), False),
+        (
+            "agreement",
+            _words(
+                r"agreed",
+                r"sign(?:ed|ing)",
+                r"(?:agreement|deal|accord) (?:was|has been|had been) (?:reached|struck|signed)",
+                r"reached an? (?:agreement|deal|accord)",
+            ),
+            True,
+        ),
+        (
+            "agreement",
+            _words(r"agreements?", r"deal", r"memorandum", r"accord", r"road ?map", r"truce"),
+            False,
+        ),
+        (
+            "talks",
+            _words(
+                r"talks",
+                r"meeting",
+                r"met",
+                r"summit",
+                r"negotiations?",
+                r"discussions?",
+                r"visit(?:ing|ed|s)?",
+                r"conference",
+                r"rounds? of",
+                r"(?:to )?meet",
+            ),
+            True,
+        ),
+        (
+            "attack",
+            _words(
+                r"attack(?:s|ed|ing)?",
+                r"(?:air ?)?strikes?",
+                r"struck",
+                r"shell(?:ing|ed|s)",
+                r"bombard\w*",
+                r"bomb(?:ing|ings|ed)",
+                r"raids?",
+                r"killed",
+                r"killing",
+                r"offensive",
+                r"clash(?:es|ed)",
+                r"ambush\w*",
+                r"explosions?",
+                r"blasts?",
+            ),
+            True,
+        ),
+        (
+            "displacement",
+            _words(
+                r"fled",
+                r"flee(?:ing)?",
+                r"displaced",
+                r"displacement",
+                r"refugees?",
+                r"escaped their homes",
+                r"evacuat\w+",
+                r"exodus",
+            ),
+            True,
+        ),
+        (
+            "deployment",
+            _words(
+                r"deploy\w*",
+                r"reinforcements?",
+                r"convoys?",
+                r"observation posts?",
+                r"withdr[ae]w\w*",
+                r"withdrawal",
+                r"stationed",
+            ),
+            True,
+        ),
+        (
+            "statement",
+            _words(
+                r"announced",
+                r"announces",
+                r"declared",
+                r"confirmed",
+                r"acknowledged",
+                r"revealed",
+                r"stated",
+                r"warned",
+                r"told",
+            ),
+            True,
+        ),
+    )
+)
+_ACTION_CUE = re.compile(
+    _words(
+        r"conduct\w*",
+        r"carr(?:y|ied|ying) out",
+        r"beg[iau]n\w*",
+        r"start\w*",
+        r"launch\w*",
+        r"h[oe]ld\w*",
+        r"holding",
+        r"establish\w*",
+        r"resum\w*",
+        r"organi[sz]\w*",
+        r"reached",
+        r"signed",
+        r"agreed",
+        r"struck",
+        r"brokered",
+        r"enshrines?",
+        r"envisag\w+",
+    ),
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"(?i)\b(?:not|no|never|without|fail(?:ed|s)? to|absence of|deferred|refus\w* to|yet to"
+    r"|lack of)\s+(?:\w+\s+){0,2}$"
+)
+_HEDGE_BEFORE = re.compile(
+    r"(?:\b(?:may|might|could|would|wouldn't|can|cannot|should|if|whether|unless)\b"
+    r"|(?i:\b(?:possible|possibly|likely|chance|hope\w*|attempt\w*))\b)\s+(?:\S+\s+){0,5}$"
+)
+_HEDGE_AFTER = re.compile(r"^\S*\s*(?:\S+\s+){0,2}\b(?:could|would|might|may)\b")
+_LEADING_CLAUSE = re.compile(
+    r"^(Since|After|Following|Before|Prior to|Ahead of|Despite|Amid|Under|During|According to)"
+    r"\b[^,]{3,120},"
+)
+_PLANNED = re.compile(
+    r"(?i)\b(?:envisag\w+|provides? for|calls? for|aims? to|intends? to|would (?:start|begin))\b"
+)
+_ONGOING = re.compile(
+    r"(?i)\b(?:(?:are|is|am|were|was)\s+(?:\w+ly\s+)?\w+ing|have been|has been|continu\w+|ongoing"
+    r"|daily|underway|under way)\b"
+)
+
+
+def _find_triggers(sentence: str, offset: int = 0, *, background: bool = False) -> list[_Trigger]:
+    has_cue = bool(_ACTION_CUE.search(sentence)) or is_future(sentence) or background
+    found: list[_Trigger] = []
+    for kind, pattern, strong in _LEXICON:
+        for match in pattern.finditer(sentence):
+            if not strong and not has_cue:
+                continue
+            before, after = sentence[: match.start()], sentence[match.end() :]
+            if _NEGATION.search(before) or _HEDGE_BEFORE.search(before):
+                continue
+            if _HEDGE_AFTER.search(after):
+                continue
+            found.append(_Trigger(kind, match.start() + offset, match.end() + offset, strong))
+    return sorted(found, key=lambda t: (t.start, -t.end))
+
+
+def _main_trigger(triggers: Sequence[_Trigger]) -> _Trigger | None:
+    """The first non-statement trigger; a statement only when nothing else was reported."""
+    content = [t for t in triggers if t.kind != "statement"]
+    if content:
+        return content[0]
+    return triggers[0] if triggers else None
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+_ACTOR_LEXICON: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        ("Russia", r"\b(?:Russian?|Kremlin)\b"),
+        ("Turkey", r"\b(?:Turkey|Turkish|Türkiye)\b"),
+        ("Iran", r"\b(?:Iran|Iranian)\b"),
+        ("Syrian government", r"\b(?:regime|Syrian (?:army|government|troops|forces)|SAA)\b"),
+        ("United States", r"\b(?:U\.S\.?|US|USA|United States|American)\b"),
+        ("Syrian opposition", r"\b(?:opposition|rebels?|FSA|Free Syrian Army)\b"),
+        ("HTS", r"\b(?:HTS|Hay.at Tahrir al-Sham|Nusra)\b"),
+        ("Kurdish forces", r"\b(?:YPG|SDF|PKK|Kurdish)\b"),
+        ("Islamic State", r"\b(?:ISIS|ISIL|IS|Islamic State|Daesh)\b"),
+        ("United Nations", r"\b(?:United Nations|UN)\b"),
+        ("Jordan", r"\b(?:Jordan|Jordanian)\b"),
+        ("Israel", r"\b(?:Israel|Israeli)\b"),
+    )
+)
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:al-|bin\s+)?[A-Z][\w’'-]*[a-z])+")
+# Capitalised words that start name-like runs but are titles, places of office or sentence words.
+_NOT_NAME_WORDS = (
+    "President Prime Minister Deputy Foreign Defense Defence National Special Envoy Spokesman "
+    "General Gen Leader Iranian Russian Turkish Syrian American Kurdish United Nations Security "
+    "Council Ministry Minister's The In On At As Since After Following According Yet However "
+    "Then This That These Turkey Russia Iran Syria Israel Jordan Democratic Forces Units Party "
+    "Free Army People's Protection Workers Arab "
+    "News League Agency Process Round State Islamic Hay’at Hayat Tahrir Sham Coalition Kurdistan "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December Chief Commander Mr Mrs Dr Sheik "
+    "Axis Resistance Baath Ba’athist Ba’ath Reuters Getty Road Map Observatory Eastern Western "
+    "Northern Southern North South East West Province Governorate City"
+)
+_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
+
+
+def _actors(sentence: str, mentions: Sequence[MentionLike]) -> tuple[str, ...]:
+    names = [name for name, pattern in _ACTOR_LEXICON if pattern.search(sentence)]
+    places = {m.text for m in mentions}
+    for match in _NAME.finditer(sentence):
+        words = match.group(0).split()
+        while words and words[0] in _NOT_NAMES:
+            words.pop(0)
+        if len(words) >= 2 and not any(w in _NOT_NAMES for w in words):
+            person = _ascii(" ".join(words))
+            if person not in places:
+                names.append(person)
+    return tuple(dict.fromkeys(names))
+
+
+def _ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# --- places -----------------------------------------------------------------------------------
+
+_VENUE_BEFORE = re.compile(r"(?i)\b(?:in|at)\s+(?:[A-Z][\w’'-]*(?:'s|’s)\s+)?$")
+
+
+def _located(mentions: Sequence[MentionLike]) -> list[MentionLike]:
+    return [m for m in mentions if m.role == "location"]
+
+
+def _finest(mentions: Sequence[MentionLike]) -> MentionLike | None:
+    if not mentions:
+        return None
+    # Prefer places in Syria (this is a Syria atlas; "Moscow" in an Idlib patrol story is rarely
+    # the site), then the finest precision, then the first named.
+    ranked = sorted(
+        enumerate(mentions),
+        key=lambda im: (
+            im[1].place.country != "SY",
+            _PRECISION_RANK.get(im[1].geo_precision, 9),
+            im[0],
+        ),
+    )
+    return ranked[0][1]
+
+
+def _choose_place(
+    trigger: _Trigger, sentence: str, mentions: Sequence[MentionLike], span: tuple[int, int]
+) -> MentionLike | None:
+    """The event's place among the sentence's mentions inside ``span`` (the clause or quote).
+
+    Talks and agreements take their venue: the "in"/"at" place nearest the trigger ("held summit
+    talks with Iran in Russia's Sochi"), else a place naming them ("the Sochi agreement"), else the
+    first place. Other events take their site: the finest place, preferring places in Syria.
+    """
+    inside = [m for m in mentions if span[0] <= m.start and m.end <= span[1]]
+    # "Syria's Idlib", "Russia's Sochi": the possessor only qualifies the place that follows.
+    possessed = {m.start for m in inside}
+    inside = [
+        m
+        for m in inside
+        if not any(m.end + len(g) == o for o in possessed for g in ("'s ", "’s "))
+        or sentence[m.end : m.end + 3] not in ("'s ", "’s ")
+    ]
+    located = _located(inside)
+    if trigger.kind not in ("talks", "agreement"):
+        return _finest(located)
+    venues = [m for m in located if _VENUE_BEFORE.search(sentence[: m.start])]
+    if venues:
+        # The venue usually follows its event: "talks ... in Sochi", "signed in Astana".
+        return min(venues, key=lambda m: (m.start < trigger.start, _distance(m, trigger)))
+    named = [m for m in inside if m.role == "name"]
+    if named:
+        return min(named, key=lambda m: (_distance(m, trigger), m.start))
+    fine = [m for m in located if m.geo_precision != "country"]
+    candidates = fine or located
+    return candidates[0] if candidates else None
+
+
+def _distance(mention: MentionLike, trigger: _Trigger) -> int:
+    return max(mention.start - trigger.end, trigger.start - mention.end, 0)
+
+
+def _quote_span(sentence: str, position: int) -> tuple[int, int] | None:
+    """The quotation the character at ``position`` is in, if any."""
+    for match in re.finditer(r"[\"“][^\"“”]{3,}[\"”]|^[^\"“”]*[\"”]", sentence):
+        if match.start() <= position < match.end():
+            return match.start(), match.end()
+    return None
+
+
+# --- one article ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What the previous sentences of the paragraph and the article established."""
+
+    main_place: MentionLike | None = None
+    dateline_place: MentionLike | None = None
+    last_place: MentionLike | None = None
+    last_date: DateInterval | None = None
+
+
+@dataclass
+class _Draft:
+    kind: str
+    status: str
+    date: DateInterval | None
+    date_explicit: bool
+    place: MentionLike | None
+    place_explicit: bool
+    actors: tuple[str, ...]
+    strong: bool
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def extract_from_articles(
+    articles: Iterable[Article], find_places: PlaceFinder
+) -> tuple[tuple[Event, ...], tuple[Problem, ...]]:
+    """Events of ``articles`` (merged across them) and the problems met on the way."""
+    events: list[Event] = []
+    problems: list[Problem] = []
+    for article in articles:
+        found = _article_events(article, find_places)
+        if not found and article.body:
+            problems.append(Problem(article.file, "no event found", severity="warning"))
+        events.extend(found)
+    return merge_events(events), tuple(problems)
+
+
+def _article_events(article: Article, find_places: PlaceFinder) -> list[Event]:
+    paragraphs = [[(s, find_places(s)) for s in split_sentences(p)] for p in article.body]
+    context = _Context(main_place=_main_place(paragraphs))
+    if article.dateline_place:
+        context.dateline_place = _finest(_located(find_places(article.dateline_place)))
+    events: list[Event] = []
+    for sentences in paragraphs:
+        context.last_place, context.last_date = None, None
+        for sentence, mentions in sentences:
+            dates = find_dates(sentence, reference=article.published) if article.published else ()
+            for draft in _sentence_drafts(sentence, mentions, dates, article, context):
+                events.append(_finish(draft, sentence, article, context))
+            if dates:
+                context.last_date = dates[0].interval
+            located = _finest(_located(mentions))
+            if located is not None and located.geo_precision != "country":
+                context.last_place = located
+    return events
+
+
+def _main_place(paragraphs: Sequence[Sequence[tuple[str, Sequence[MentionLike]]]]) -> MentionLike | None:
+    counts: Counter[str] = Counter()
+    first: dict[str, MentionLike] = {}
+    for sentences in paragraphs:
+        for _, mentions in sentences:
+            for mention in _located(mentions):
+                if mention.geo_precision != "country":
+                    counts[mention.place.place_id] += 1
+                    first.setdefault(mention.place.place_id, mention)
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda item: (item[1], -list(first).index(item[0])))
+    return first[best[0]]
+
+
+def _sentence_drafts(
+    sentence: str,
+    mentions: Sequence[MentionLike],
+    dates: Sequence[DateMention],
+    article: Article,
+    context: _Context,
+) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    main_from = 0
+    leading = _LEADING_CLAUSE.match(sentence)
+    if leading:
+        clause = sentence[: leading.end()]
+        background = [t for t in _find_triggers(clause, background=True) if t.kind in ("talks", "agreement")]
+        if background or leading.group(1) == "According to":
+            main_from = leading.end()
+        if background and leading.group(1) != "According to":
+            draft = _draft(background[0], sentence, mentions, dates, article, (0, main_from))
+            if _viable(draft):
+                drafts.append(draft)
+    span = (main_from, len(sentence))
+    triggers = _find_triggers(sentence[main_from:], main_from)
+    statement, own_dates = _statement_dates(triggers, dates)
+    for trigger in (t for t in triggers if t.kind != "statement"):
+        usable = [d for d in dates if d not in own_dates]
+        draft = _draft(trigger, sentence, mentions, usable, article, span)
+        if leading and main_from and sentence.startswith("Since") and draft.date is None:
+            draft = _since_clause(draft, dates, article, main_from)
+        if _viable(draft):
+            drafts.append(draft)
+            break
+    if statement is not None and (own_dates or not drafts):
+        draft = _draft(statement, sentence, mentions, own_dates or dates, article, span)
+        if _viable(draft):
+            drafts.append(draft)
+    return drafts
+
+
+def _viable(draft: _Draft) -> bool:
+    """Keep an event only when the sentence itself dates it or places it below country level."""
+    placed = draft.place is not None and draft.place.geo_precision != "country"
+    if draft.kind == "statement":
+        return draft.date_explicit
+    return draft.date_explicit or placed
+
+
+def _statement_dates(
+    triggers: Sequence[_Trigger], dates: Sequence[DateMention]
+) -> tuple[_Trigger | None, list[DateMention]]:
+    """The reporting trigger, and the dates that belong to it rather than to what it reports.
+
+    In "Last month, X announced that joint patrols will be conducted", "last month" dates the
+    announcement: it stands before the reporting verb, and the reported event comes after it.
+    """
+    statement = next((t for t in triggers if t.kind == "statement"), None)
+    if statement is None:
+        return None, []
+    content_after = any(t.kind != "statement" and t.start > statement.end for t in triggers)
+    if not content_after:
+        return statement, []
+    return statement, [d for d in dates if d.end <= statement.start]
+
+
+def _since_clause(draft: _Draft, dates: Sequence[DateMention], article: Article, main_from: int) -> _Draft:
+    # "Since the Sochi agreement in September, ... have lost their lives": from then until
+    # publication.
+    in_clause = [d for d in dates if d.end <= main_from]
+    if not in_clause or article.published is None:
+        return draft
+    start = in_clause[0].point.start
+    interval = DateInterval(start, max(start, article.published), "range")
+    return replace(draft, date=interval, date_explicit=True, status="ongoing")
+
+
+def _draft(
+    trigger: _Trigger,
+    sentence: str,
+    mentions: Sequence[MentionLike],
+    dates: Sequence[DateMention],
+    article: Article,
+    span: tuple[int, int],
+) -> _Draft:
+    quote = _quote_span(sentence, trigger.start)
+    place = _choose_place(trigger, sentence, mentions, quote or span)
+    clause_dates = [d for d in dates if span[0] <= d.start < span[1]]
+    date = _choose_date(trigger, sentence, clause_dates)
+    status = _status(trigger, sentence, span, date, article.published)
+    return _Draft(
+        kind=trigger.kind,
+        status=status,
+        date=date,
+        date_explicit=date is not None,
+        place=place,
+        place_explicit=place is not None,
+        actors=_actors(sentence[span[0] : span[1]], mentions),
+        strong=trigger.strong,
+    )
+
+
+_REPORTED = re.compile(
+    r"(?i)\b(?:said|told|announced|stated|reported|revealed|confirmed|added)\b[^.;]{0,40}$"
+)
+
+
+def _choose_date(trigger: _Trigger, sentence: str, dates: Sequence[DateMention]) -> DateInterval | None:
+    """The date nearest the trigger, skipping dates of the report ("told X on April 28")."""
+    if not dates:
+        return None
+    if trigger.kind != "statement":
+        own = [d for d in dates if not _REPORTED.search(sentence[: d.start])]
+        dates = own or dates
+    nearest = min(dates, key=lambda d: min(abs(d.start - trigger.end), abs(trigger.start - d.end)))
+    # An agreement or a meeting happens at a point: "Since May 2017, a memorandum signed in
+    # Astana ..." dates the signing to May 2017, not to the whole span since.
+    point_like = trigger.kind in ("agreement", "talks", "statement")
+    return nearest.point if point_like else nearest.interval
+
+
+def _status(
+    trigger: _Trigger,
+    sentence: str,
+    span: tuple[int, int],
+    date: DateInterval | None,
+    published: dt.date | None,
+) -> str:
+    clause = sentence[span[0] : span[1]]
+    if trigger.kind == "statement":
+        clause = sentence[span[0] : trigger.end]  # "announced that X will ...": the announcing is past
+    quote = _quote_span(sentence, trigger.start)
+    if quote is not None:
+        clause = sentence[quote[0] : quote[1]]
+    if published is not None and date is not None and date.start > published:
+        return "planned"
+    if is_future(clause) or _PLANNED.search(clause):
+        return "planned"
+    since = date is not None and published is not None and "since" in clause.lower()
+    if since and date is not None and published is not None and date.start < published <= date.end:
+        return "ongoing"
+    if _ONGOING.search(clause) and trigger.kind != "agreement":
+        return "ongoing"
+    return "occurred"
+
+
+def _finish(draft: _Draft, sentence: str, article: Article, context: _Context) -> Event:
+    place = draft.place
+    place_explicit = draft.place_explicit
+    if draft.kind == "statement" and (place is None or place.geo_precision == "country"):
+        place = context.dateline_place or place
+    elif place is None and draft.kind not in ("talks", "agreement"):
+        place = context.last_place or context.main_place
+    date, date_explicit, date_source = draft.date, draft.date_explicit, "text"
+    if date is None and context.last_date is not None:
+        date, date_source = context.last_date, "context"
+    elif date is None and article.published is not None:
+        date, date_source = _undated(draft.status, article.published), "publication"
+    confidence = 0.45 + 0.2 * date_explicit + 0.2 * place_explicit + 0.1 * draft.strong
+    source = Source(article.file, sentence, article.outlet, article.url, article.published)
+    return Event(
+        kind=draft.kind,
+        status=draft.status,
+        date=date,
+        place=place.place.name if place else "",
+        place_id=place.place.place_id if place else "",
+        lon=place.place.lon if place else None,
+        lat=place.place.lat if place else None,
+        geo_precision=place.geo_precision if place else "",
+        uncertainty_km=place.uncertainty_km if place else None,
+        actors=draft.actors,
+        sources=(source,),
+        confidence=round(min(confidence, 0.95), 2),
+        place_country=place.place.country if place else "",
+        date_source=date_source,
+    )
+
+
+def _undated(status: str, published: dt.date) -> DateInterval:
+    # No date in the text: a reported event happened in the days before publication; a planned
+    # one is due in the weeks after. Both are ranges, so the map does not pretend to know the day.
+    if status == "planned":
+        return DateInterval(published, published + dt.timedelta(days=30), "range")
+    return DateInterval(published - dt.timedelta(days=6), published, "range")
+
+
+# --- merging ----------------------------------------------------------------------------------
+
+
+def _same_status(a: str, b: str) -> bool:
+    return a == b or {a, b} == {"occurred", "ongoing"}
+
+
+def _dates_match(a: Event, b: Event) -> bool:
+    if a.date is None or b.date is None:
+        return a.date is b.date
+    if not (a.date.contains(b.date) or b.date.contains(a.date)):
+        return False
+    if max(a.date.days, b.date.days) > 31:
+        return False  # "since September" and "yesterday" are not one event
+    # A date guessed from publication says nothing about which event another article means.
+    guessed = "publication" in (a.date_source, b.date_source)
+    return not guessed or bool(set(a.articles) & set(b.articles))
+
+
+def _places_match(a: Event, b: Event) -> bool:
+    if not a.place_id or not b.place_id or a.place_id == b.place_id:
+        return True
+    # A country contains its places: "visiting Russia" and "talks in Moscow" can be one event.
+    country_level = "country" in (a.geo_precision, b.geo_precision)
+    return country_level and a.place_country == b.place_country
+
+
+def _loose_match(a: Event, b: Event) -> bool:
+    """Talks and agreements are often placed by their subject, not their venue, in one report."""
+    if a.kind not in ("talks", "agreement") or a.date is None or b.date is None:
+        return False
+    narrow = a.date if a.date.days <= b.date.days else b.date
+    shared = len(set(a.actors) & set(b.actors))
+    country_level = "country" in (a.geo_precision, b.geo_precision)
+    return narrow.days <= 31 and (shared >= 2 or country_level)
+
+
+def _mergeable(a: Event, b: Event) -> bool:
+    if a.kind == "statement" and len(set(a.actors) & set(b.actors)) < 2:
+        return False  # two statements are one only when the same speakers made them
+    return (
+        a.kind == b.kind
+        and _same_status(a.status, b.status)
+        and _dates_match(a, b)
+        and (_places_match(a, b) or _loose_match(a, b))
+    )
+
+
+def _combine(a: Event, b: Event) -> Event:
+    # Keep the narrowest date the text gave; a date guessed from publication only as a last resort.
+    date, date_source = min(
+        ((a.date, a.date_source), (b.date, b.date_source)),
+        key=lambda d: (_DATE_SOURCE_RANK[d[1]], d[0].days if d[0] else 1 << 30),
+    )
+    best = a if _place_rank(a) <= _place_rank(b) else b
+    articles = len(set(a.articles) | set(b.articles))
+    confidence = max(a.confidence, b.confidence) + (0.05 if articles > len(a.articles) else 0)
+    return replace(
+        a,
+        date=date,
+        status=a.status if a.status == b.status else "occurred",
+        place=best.place,
+        place_id=best.place_id,
+        lon=best.lon,
+        lat=best.lat,
+        geo_precision=best.geo_precision,
+        uncertainty_km=best.uncertainty_km,
+        place_country=best.place_country,
+        actors=tuple(dict.fromkeys(a.actors + b.actors)),
+        sources=a.sources + b.sources,
+        confidence=round(min(confidence, 0.95), 2),
+        date_source=date_source,
+    )
+
+
+_DATE_SOURCE_RANK = {"text": 0, "context": 1, "publication": 2}
+
+
+def _place_rank(event: Event) -> tuple[int, float]:
+    return (_PRECISION_RANK.get(event.geo_precision, 9), -event.confidence)
+
+
+def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
+    """Merge reports of the same event (same kind and status, nested dates, compatible places).
+
+    The first report stays first in ``sources``; the merged event keeps the narrowest date and the
+    finest place of its reports. Order of the result follows the first report of each event.
+    """
+    merged: list[Event] = []
+    for event in events:
+        for index, existing in enumerate(merged):
+            if _mergeable(existing, event):
+                merged[index] = _combine(existing, event)
+                break
+        else:
+            merged.append(event)
+    return tuple(merged)
+
+
+# --- running and output -----------------------------------------------------------------------
+
+
+def extract_events(folder: Path = settings.SEEDS_DIR, *, find_places: PlaceFinder | None = None) -> EventRun:
+    """Read every article in ``folder`` and extract their events.
+
+    Parameters
+    ----------
+    folder
+        A folder of ``.txt`` articles, with or without ``manifest.csv``.
+    find_places
+        Finds the places of a sentence; defaults to the project gazetteer.
+    """
+    articles, problems = read_articles(folder)
+    finder = find_places or default_place_finder()
+    events, event_problems = extract_from_articles(articles, finder)
+    return EventRun(events, problems + event_problems, articles)
+
+
+def _properties(event: Event) -> dict[str, object]:
+    first = event.sources[0] if event.sources else Source("", "")
+    return {
+        "event_id": event.event_id,
+        "kind": event.kind,
+        "status": event.status,
+        "date_start": event.date.start.isoformat() if event.date else None,
+        "date_end": event.date.end.isoformat() if event.date else None,
+        "date_precision": event.date.precision if event.date else None,
+        "place": event.place or None,
+        "place_id": event.place_id or None,
+        "geo_precision": event.geo_precision or None,
+        "uncertainty_km": event.uncertainty_km,
+        "actors": ", ".join(event.actors),
+        "article": first.article,
+        "also_reported_in": ", ".join(event.articles[1:]),
+        "outlet": first.outlet,
+        "url": first.url,
+        "published": first.published.isoformat() if first.published else None,
+        "quote": first.sentence,
+        "confidence": event.confidence,
+    }
+
+
+def events_frame(events: Iterable[Event]) -> gpd.GeoDataFrame:
+    """Events as a GeoDataFrame in EPSG:4326: ``EVENT_PROPERTIES`` columns plus ``geometry``.
+
+    Rows are sorted by start date, kind and id (undated last), so output is deterministic.
+    Unlocated events have a null geometry.
+    """
+    ordered = sorted(
+        events,
+        key=lambda e: (e.date is None, e.date.start if e.date else dt.date.min, e.kind, e.event_id),
+    )
+    records = [_properties(event) for event in ordered]
+    geometry = [
+        Point(round(e.lon, settings.COORD_DECIMALS), round(e.lat, settings.COORD_DECIMALS))
+        if e.lon is not None and e.lat is not None
+        else None
+        for e in ordered
+    ]
+    frame = gpd.GeoDataFrame(records, columns=list(EVENT_PROPERTIES), geometry=geometry, crs=settings.WGS84)
+    return frame

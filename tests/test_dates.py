@@ -1,0 +1,129 @@
+"""Tests for geodata.dates: finding date phrases and resolving them against publication."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from geodata.dates import DateInterval, find_dates, is_future, parse_dateline
+
+D = dt.date.fromisoformat
+
+
+def only(sentence: str, reference: str, *, future: bool | None = None) -> DateInterval:
+    mentions = find_dates(sentence, reference=D(reference), future=future)
+    assert len(mentions) == 1, mentions
+    return mentions[0].interval
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference", "start", "end", "precision"),
+    [
+        ("Yesterday, forces shelled the town.", "2019-02-20", "2019-02-19", "2019-02-19", "day"),
+        ("They met last week in the capital.", "2019-02-20", "2019-02-11", "2019-02-17", "week"),
+        ("Last month, the minister spoke.", "2019-04-29", "2019-03-01", "2019-03-31", "month"),
+        ("It was announced on Tuesday.", "2019-04-09", "2019-04-09", "2019-04-09", "day"),
+        ("On Thursday, an official said so.", "2020-02-20", "2020-02-20", "2020-02-20", "day"),
+        ("He spoke to a paper on April 28.", "2019-04-29", "2019-04-28", "2019-04-28", "day"),
+        ("This was announced on March 8th.", "2019-03-08", "2019-03-08", "2019-03-08", "day"),
+        ("The deal was reached on Sept. 17 by both.", "2019-02-20", "2018-09-17", "2018-09-17", "day"),
+        ("Patrols began on Nov. 1 in the city.", "2019-02-20", "2018-11-01", "2018-11-01", "day"),
+        ("In February of this year, they met.", "2019-03-08", "2019-02-01", "2019-02-28", "month"),
+        ("People have fled since early December.", "2020-02-20", "2019-12-01", "2020-02-20", "range"),
+        ("Since May 2017, the memorandum holds.", "2019-03-08", "2017-05-01", "2019-03-08", "range"),
+        ("In September 2018, they signed it.", "2019-03-08", "2018-09-01", "2018-09-30", "month"),
+        ("It was agreed back in June 2018.", "2019-02-20", "2018-06-01", "2018-06-30", "month"),
+        ("The round was held on April 25 and 26.", "2019-04-29", "2019-04-25", "2019-04-26", "range"),
+        ("In the last few days, two attacks hit.", "2019-04-29", "2019-04-24", "2019-04-29", "range"),
+        ("They took control of the city in 2016.", "2019-02-20", "2016-01-01", "2016-12-31", "year"),
+        ("Monday's visit was the third.", "2019-04-09", "2019-04-08", "2019-04-08", "day"),
+    ],
+)
+def test_issue_phrases_resolve_against_publication(
+    sentence: str, reference: str, start: str, end: str, precision: str
+) -> None:
+    assert only(sentence, reference) == DateInterval(D(start), D(end), precision)
+
+
+def test_early_may_in_future_tense_is_the_coming_may() -> None:
+    interval = only("Patrols will be conducted in early May.", "2019-04-29")
+    assert interval == DateInterval(D("2019-05-01"), D("2019-05-10"), "range")
+
+
+def test_early_may_in_past_tense_is_the_last_may() -> None:
+    interval = only("Patrols were conducted in early May.", "2019-04-29")
+    assert interval.start == D("2018-05-01")
+
+
+def test_yearless_day_goes_forward_for_planned_events() -> None:
+    assert only("Talks will be held on April 28.", "2019-04-29").start == D("2020-04-28")
+    assert only("Talks were held on April 28.", "2019-04-29").start == D("2019-04-28")
+
+
+def test_weekday_in_future_tense_is_the_next_one() -> None:
+    assert only("They will meet on Friday.", "2019-04-09").start == D("2019-04-12")
+
+
+def test_caption_style_full_date_keeps_its_own_year() -> None:
+    assert only("Seen near a town, January 23, 2018.", "2019-04-29").start == D("2018-01-23")
+
+
+def test_modal_may_is_not_a_month() -> None:
+    assert find_dates("Fighters may attack the patrols.", reference=D("2019-04-29")) == ()
+
+
+def test_mentions_are_in_order_with_spans() -> None:
+    sentence = "Talks on Monday followed a strike on Sunday."
+    mentions = find_dates(sentence, reference=D("2019-04-09"))
+    assert [sentence[m.start : m.end] for m in mentions] == ["Monday", "Sunday"]
+    assert [m.interval.start for m in mentions] == [D("2019-04-08"), D("2019-04-07")]
+
+
+def test_since_keeps_the_anchor_date() -> None:
+    (mention,) = find_dates("Since May 2017, it holds.", reference=D("2019-03-08"))
+    assert mention.point == DateInterval(D("2017-05-01"), D("2017-05-31"), "month")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Published 20.02.2019 00:07", "2019-02-20"),
+        ("09 April, 2019", "2019-04-09"),
+        ("Updated: March 3, 2020", "2020-03-03"),
+    ],
+)
+def test_parse_dateline(line: str, expected: str) -> None:
+    assert parse_dateline(line) == D(expected)
+
+
+def test_parse_dateline_needs_a_full_date() -> None:
+    assert parse_dateline("Turkish forces are seen near the town") is None
+    assert parse_dateline("March 2019") is None
+
+
+def test_future_cues() -> None:
+    assert is_future("Patrols will begin today.")
+    assert is_future("The two countries are planning to conduct patrols.")
+    assert not is_future("Patrols began on Friday.")
+
+
+days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
+
+
+@given(reference=days, weekday=st.sampled_from(["Monday", "Wednesday", "Saturday", "Sunday"]))
+def test_weekday_is_on_or_within_a_week_before_publication(reference: dt.date, weekday: str) -> None:
+    interval = only(f"It happened on {weekday}.", reference.isoformat())
+    assert reference - dt.timedelta(days=6) <= interval.start <= reference
+    assert interval.start.strftime("%A") == weekday
+
+
+@given(reference=days, month=st.integers(1, 12), day=st.integers(1, 28))
+def test_yearless_date_is_within_the_year_before_publication(
+    reference: dt.date, month: int, day: int
+) -> None:
+    name = dt.date(2001, month, day).strftime("%B")
+    interval = only(f"It happened on {name} {day}.", reference.isoformat(), future=False)
+    assert reference - dt.timedelta(days=366) < interval.start <= reference

@@ -1,0 +1,256 @@
+"""Tests for geodata.events: sentences, triggers, status, places, merging, output, gold scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from _fake_places import fake_find_places
+from _gold import load_gold, score
+
+from geodata.articles import Article
+from geodata.dates import DateInterval
+from geodata.events import (
+    Event,
+    Source,
+    default_place_finder,
+    events_frame,
+    extract_events,
+    extract_from_articles,
+    merge_events,
+    split_sentences,
+)
+from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_PROPERTIES, EVENT_STATUSES, GEO_PRECISIONS
+
+ROOT = Path(__file__).parent.parent
+SEEDS = ROOT / "seeds"
+ARTICLES = Path(__file__).parent / "data" / "articles"
+D = dt.date.fromisoformat
+
+
+def article(*body: str, published: str | None = "2021-03-14", file: str = "t.txt") -> Article:
+    return Article(
+        file=file,
+        title="Title",
+        dateline=None,
+        dateline_place=None,
+        body=body,
+        published=D(published) if published else None,
+        date_source="manifest" if published else "none",
+    )
+
+
+def events_of(*body: str, published: str | None = "2021-03-14") -> tuple[Event, ...]:
+    events, _ = extract_from_articles([article(*body, published=published)], fake_find_places)
+    return events
+
+
+@pytest.fixture(scope="module")
+def seed_run():
+    return extract_events(SEEDS, find_places=fake_find_places)
+
+
+# --- sentences ------------------------------------------------------------------------------
+
+
+def test_abbreviations_do_not_end_sentences() -> None:
+    text = (
+        "Turkish and U.S. troops began joint patrols on Nov. 1 in the city. The deal was reached "
+        "on Sept. 17 by both sides. It held."
+    )
+    assert split_sentences(text) == (
+        "Turkish and U.S. troops began joint patrols on Nov. 1 in the city.",
+        "The deal was reached on Sept. 17 by both sides.",
+        "It held.",
+    )
+
+
+def test_quotes_and_question_marks_end_sentences() -> None:
+    text = "“Patrolling will begin today. Russia will lead it,” he said. Why now? Nobody knows."
+    assert len(split_sentences(text)) == 4
+
+
+# --- kinds, status, dates, places -----------------------------------------------------------
+
+
+def test_planned_patrol_with_date_and_place() -> None:
+    (event,) = events_of("Russian and Turkish troops will jointly patrol Idlib, it was announced on Friday.")
+    assert (event.kind, event.status, event.place) == ("patrol", "planned", "Idlib")
+    assert event.date == DateInterval(D("2021-03-12"), D("2021-03-12"), "day")
+    assert event.actors[:2] == ("Russia", "Turkey")
+
+
+def test_background_agreement_keeps_its_own_date() -> None:
+    (event,) = events_of("In September 2018, the two presidents signed an agreement in Sochi.")
+    assert (event.kind, event.status, event.place) == ("agreement", "occurred", "Sochi")
+    assert event.date == DateInterval(D("2018-09-01"), D("2018-09-30"), "month")
+
+
+def test_talks_take_the_venue_not_the_subject() -> None:
+    (event,) = events_of("The ministers held talks on Idlib in Moscow on Monday.")
+    assert (event.kind, event.place) == ("talks", "Moscow")
+
+
+def test_attack_takes_the_site() -> None:
+    (event,) = events_of(
+        "Yesterday, regime forces carried out a strike on Saraqib, officials in Ankara said."
+    )
+    assert (event.kind, event.place, event.date.start) == ("attack", "Saraqib", D("2021-03-13"))
+
+
+def test_negated_and_hypothetical_triggers_are_not_events() -> None:
+    assert events_of("The countries failed to agree on Idlib on Monday.") == ()
+    assert events_of("Militants may even attempt to attack the patrols in Idlib.") == ()
+    assert events_of("The reports of joint patrols around Idlib are not new.") == ()
+
+
+def test_statement_with_its_own_date_and_the_reported_plan() -> None:
+    events = events_of("Last month, the minister announced that joint patrols will be conducted in Idlib.")
+    kinds = {(e.kind, e.status) for e in events}
+    assert kinds == {("patrol", "planned"), ("statement", "occurred")}
+    statement = next(e for e in events if e.kind == "statement")
+    assert statement.date.precision == "month"
+    assert statement.date.start == D("2021-02-01")
+
+
+def test_leading_clause_gives_a_background_event_and_an_ongoing_one() -> None:
+    events = events_of(
+        "Since the Sochi agreement in September, dozens of civilians have been killed in Idlib."
+    )
+    by_kind = {e.kind: e for e in events}
+    assert by_kind["agreement"].place == "Sochi"
+    assert by_kind["attack"].status == "ongoing"
+    assert by_kind["attack"].date == DateInterval(D("2020-09-01"), D("2021-03-14"), "range")
+
+
+def test_undated_event_gets_a_window_around_publication() -> None:
+    (event,) = events_of("Joint patrols were conducted near Saraqib, officials said.")
+    assert event.date == DateInterval(D("2021-03-08"), D("2021-03-14"), "range")
+    assert event.date_source == "publication"
+
+
+def test_event_without_publication_date_is_kept_undated() -> None:
+    (event,) = events_of("Joint patrols were conducted near Saraqib.", published=None)
+    assert event.date is None
+    assert event.place == "Saraqib"
+
+
+def test_no_events_or_places_from_comments_captions_or_clutter() -> None:
+    from geodata.articles import read_articles
+
+    articles, _ = read_articles(ARTICLES)
+    events, _ = extract_from_articles(articles, fake_find_places)
+    assert events, "the synthetic bodies do report events"
+    places = {e.place for e in events}
+    assert not places & {"Raqqa", "Afrin", "Aleppo", "Latakia"}
+    body = {s for a in articles for p in a.body for s in split_sentences(p)}
+    assert all(source.sentence in body for e in events for source in e.sources)
+
+
+# --- merging --------------------------------------------------------------------------------
+
+
+def _event(article: str, date: DateInterval, place: str = "Sochi", **kw: object) -> Event:
+    base = {"kind": "agreement", "status": "occurred", "date": date, "place": place, "place_id": place}
+    return Event(**(base | kw), sources=(Source(article, f"{article} sentence"),))  # type: ignore[arg-type]
+
+
+def test_same_event_in_several_articles_becomes_one() -> None:
+    month = DateInterval(D("2018-09-01"), D("2018-09-30"), "month")
+    day = DateInterval(D("2018-09-17"), D("2018-09-17"), "day")
+    (merged,) = merge_events([_event("a.txt", month), _event("b.txt", day)])
+    assert merged.articles == ("a.txt", "b.txt")
+    assert merged.date == day  # the narrowest date wins
+
+
+def test_different_places_or_dates_stay_apart() -> None:
+    day = DateInterval(D("2018-09-17"), D("2018-09-17"), "day")
+    other = DateInterval(D("2018-10-17"), D("2018-10-17"), "day")
+    assert len(merge_events([_event("a", day), _event("b", other)])) == 2
+    assert len(merge_events([_event("a", day), _event("b", day, place="Idlib")])) == 2
+
+
+def test_seed_sochi_agreement_lists_all_its_sources(seed_run) -> None:
+    sochi = [
+        e for e in seed_run.events if e.kind == "agreement" and e.date and e.date.start == D("2018-09-17")
+    ]
+    assert len(sochi) == 1
+    assert set(sochi[0].articles) >= {"001_f4202b216d43416e.txt", "003_da0cd3bf8a04b8fc.txt"}
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+def test_frame_has_exactly_the_schema_columns_and_valid_values(seed_run) -> None:
+    frame = events_frame(seed_run.events)
+    assert list(frame.columns) == [*EVENT_PROPERTIES, "geometry"]
+    assert frame.crs == "EPSG:4326"
+    assert set(frame["kind"]) <= set(EVENT_KINDS)
+    assert set(frame["status"]) <= set(EVENT_STATUSES)
+    assert set(frame["date_precision"].dropna()) <= set(DATE_PRECISIONS)
+    assert set(frame["geo_precision"].dropna()) <= set(GEO_PRECISIONS)
+    assert frame["event_id"].is_unique
+
+
+def test_geometry_is_lon_lat() -> None:
+    (event,) = events_of("Joint patrols were conducted near Saraqib on Friday.")
+    frame = events_frame([event])
+    point = frame.geometry.iloc[0]
+    assert (point.x, point.y) == (event.lon, event.lat) == (36.80, 35.86)
+
+
+def test_unlocated_event_has_null_geometry() -> None:
+    event = _event("a.txt", DateInterval(D("2018-09-17"), D("2018-09-17"), "day"), place="")
+    frame = events_frame([event])
+    assert frame.geometry.iloc[0] is None
+
+
+def test_output_is_deterministic(seed_run) -> None:
+    again = extract_events(SEEDS, find_places=fake_find_places)
+    assert events_frame(seed_run.events).to_json() == events_frame(again.events).to_json()
+
+
+# --- against the hand annotation ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="module")
+def real_run(gazetteer: Gazetteer):
+    return extract_events(SEEDS, find_places=default_place_finder(gazetteer))
+
+
+def test_gold_precision_and_recall_with_the_project_gazetteer(real_run, gazetteer: Gazetteer) -> None:
+    def same_place(event: Event, name: str) -> bool:
+        return event.place_id in {place.place_id for place in gazetteer.lookup(name)}
+
+    result = score(real_run.events, same_place=same_place)
+    print(result)  # shown with -s; the numbers are in the final report
+    # Floors a little under what the pipeline reached when written (recall 1.00, precision 0.87,
+    # dates 1.00, places 0.95), so a real regression fails and small trade-offs do not.
+    assert result.recall >= 0.85, result.missed
+    assert result.precision >= 0.75, result.spurious
+    assert result.date_accuracy >= 0.85
+    assert result.place_accuracy >= 0.8
+
+
+def test_gold_scores_with_the_test_gazetteer(seed_run) -> None:
+    result = score(seed_run.events)
+    assert result.recall >= 0.85, result.missed
+    assert result.precision >= 0.75, result.spurious
+
+
+def test_no_seed_event_comes_from_comments_or_clutter(real_run, gazetteer: Gazetteer) -> None:
+    body = {s for a in real_run.articles for p in a.body for s in split_sentences(p)}
+    assert all(source.sentence in body for e in real_run.events for source in e.sources)
+    for file, names in load_gold()["forbidden_places"].items():
+        forbidden = {place.place_id for name in names for place in gazetteer.lookup(name)}
+        assert forbidden, "the gazetteer knows the comment thread's places"
+        for event in real_run.events:
+            if file in event.articles:
+                assert event.place_id not in forbidden, event
