@@ -140,7 +140,7 @@ def _export(args: argparse.Namespace) -> int:
     )
     frames, problems, sources = _load_layers(args, view)
     _report(problems)
-    selected = export.select(frames, view)
+    selected = formats.layers_for(export.select(frames, view), args.format)
     name = export.export_name(view, suffix=formats.SUFFIXES[args.format])
     out = args.out / name if args.out is not None and args.out.is_dir() else args.out or Path(name)
     info = export.describe(view, selected, fmt=args.format, name=out.name, sources=sources)

@@ -15,7 +15,7 @@
 - ``csv``: the event families only, one row per event with ``lon``/``lat`` columns (empty when the
   event has no place).
 
-The text formats get a sidecar ``<name>.meta.json`` with the same keys as ``export_metadata``.
+The text formats get a sidecar ``<file name>.meta.json`` with the same keys as ``export_metadata``.
 """
 
 from __future__ import annotations
@@ -103,8 +103,19 @@ def render(selected: Mapping[str, gpd.GeoDataFrame], *, fmt: str, info: ExportIn
 
 
 def sidecar_path(path: Path) -> Path:
-    """Where the metadata of the export at ``path`` goes: ``<name>.meta.json``."""
-    return path.with_suffix(".meta.json")
+    """Where the metadata of the export at ``path`` goes: ``<file name>.meta.json``.
+
+    The whole name is kept (``x.geojson.meta.json``) so exports of one view in several formats
+    do not share, and overwrite, one sidecar.
+    """
+    return path.with_name(path.name + ".meta.json")
+
+
+def layers_for(selected: Mapping[str, gpd.GeoDataFrame], fmt: str) -> dict[str, gpd.GeoDataFrame]:
+    """The part of ``selected`` that ``fmt`` holds: CSV holds the event families only."""
+    if fmt != "csv":
+        return dict(selected)
+    return {layer: frame for layer, frame in selected.items() if layer in EVENT_LAYERS}
 
 
 def geojson_seq(selected: Mapping[str, gpd.GeoDataFrame]) -> str:

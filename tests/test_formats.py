@@ -164,6 +164,12 @@ def test_csv_holds_events_with_lon_lat(sample_frames: dict[str, gpd.GeoDataFrame
     assert header[-2:] == ["lon", "lat"]
 
 
+def test_csv_holds_the_event_families_only(sample_frames: dict[str, gpd.GeoDataFrame]) -> None:
+    selected = export.select(sample_frames, ALL)
+    assert list(formats.layers_for(selected, "csv")) == ["events", "imported"]
+    assert list(formats.layers_for(selected, "gpkg")) == list(export.LAYERS)
+
+
 def test_csv_of_zones_only_is_a_usage_error(sample_frames: dict[str, gpd.GeoDataFrame]) -> None:
     selected = export.select(sample_frames, export.ExportView(layers=("zones",)))
     with pytest.raises(UsageError, match="csv holds events"):
@@ -173,7 +179,7 @@ def test_csv_of_zones_only_is_a_usage_error(sample_frames: dict[str, gpd.GeoData
 def test_text_formats_get_a_sidecar(sample_frames: dict[str, gpd.GeoDataFrame], tmp_path: Path) -> None:
     path, _ = write(sample_frames, tmp_path, "geojson", AS_OF)
     meta = json.loads(formats.sidecar_path(path).read_text(encoding="utf-8"))
-    assert formats.sidecar_path(path).name == path.name.removesuffix(".geojson") + ".meta.json"
+    assert formats.sidecar_path(path).name == path.name + ".meta.json"
     assert meta["as_of"] == "2019-03-20"
     assert meta["counts"].startswith("zones=2,events=2,imported=")
     assert "valid_from/valid_to" in meta["temporal_fields"]
