@@ -148,14 +148,17 @@ def select(frames: Mapping[str, gpd.GeoDataFrame], view: ExportView) -> dict[str
     Returns
     -------
     dict
-        One GeoDataFrame per requested layer, in the order of ``view.layers``.
+        One GeoDataFrame per requested layer that ``frames`` has, in the order of ``view.layers``.
+        A requested family the caller did not load (the app without imported files, say) is left
+        out: there is nothing of it to export. The CLI loads every family it is asked for.
     """
     zone_area = _zone_area(frames, view.zone_id) if view.zone_id else None
     selected = {}
     for layer in view.layers:
         frame = frames.get(layer)
         if frame is None:
-            raise UsageError(f"layer '{layer}' was requested but not loaded")
+            log.debug("layer '%s' requested but not loaded: left out", layer)
+            continue
         frame = _by_date(layer, frame, view)
         frame = _by_kind(layer, frame, view.kinds)
         if view.zone_id and layer == "zones":

@@ -120,9 +120,9 @@ def test_bbox_keeps_features_that_meet_it(sample_frames: dict[str, gpd.GeoDataFr
     assert ids(selected["reference"], "name") == {"Syria", "Idleb"}
 
 
-def test_missing_layer_is_a_usage_error(sample_events: gpd.GeoDataFrame) -> None:
-    with pytest.raises(UsageError, match="'zones' was requested but not loaded"):
-        export.select({"events": sample_events}, export.ExportView(layers=("zones",)))
+def test_layer_not_loaded_is_left_out(sample_events: gpd.GeoDataFrame) -> None:
+    selected = export.select({"events": sample_events}, export.ExportView(layers=export.LAYERS))
+    assert list(selected) == ["events"]
 
 
 def test_collection_is_rfc7946(sample_frames: dict[str, gpd.GeoDataFrame]) -> None:
