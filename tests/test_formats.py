@@ -13,11 +13,12 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 import pytest
+import shapely
 from geojson_pydantic import Feature, FeatureCollection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
-from shapely.geometry import Point
+from shapely.geometry import Point, Polygon
 
 from geodata import export, formats
 from geodata._errors import UsageError
@@ -252,3 +253,41 @@ def test_round_trip_keeps_features_and_geometries(
         else:
             assert abs(read.x - original.x) <= 5e-7
             assert abs(read.y - original.y) <= 5e-7
+
+
+_boxes = st.lists(
+    st.tuples(
+        st.floats(35.6, 42.0, allow_nan=False),
+        st.floats(32.3, 37.0, allow_nan=False),
+        st.floats(0.001, 0.4, allow_nan=False),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(boxes=_boxes, fmt=st.sampled_from(["geojson", "gpkg"]))
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_round_trip_keeps_polygons_counter_clockwise(
+    boxes: list[tuple[float, float, float, bool]], fmt: str, tmp_path: Path
+) -> None:
+    polygons = []
+    for west, south, size, clockwise in boxes:
+        ring = [(west, south), (west + size, south), (west + size, south + size), (west, south + size)]
+        polygons.append(Polygon(ring[::-1] if clockwise else ring))
+    frame = gpd.GeoDataFrame(
+        {"zone_id": [f"z{i}" for i in range(len(polygons))], "kind": "patrol_area"},
+        geometry=polygons,
+        crs="EPSG:4326",
+    )
+    selected = {"zones": frame}
+    info = export.describe(export.ExportView(layers=("zones",)), selected, fmt=fmt, name="x")
+    path = tmp_path / f"zones.{formats.SUFFIXES[fmt]}"
+    formats.write(selected, path, fmt=fmt, info=info)
+    back = pyogrio.read_dataframe(path, layer="zones_polygons" if fmt == "gpkg" else None)
+    back = back.set_index("zone_id").loc[list(frame["zone_id"])]
+    for original, read in zip(polygons, back.geometry.values, strict=True):
+        part = read.geoms[0] if read.geom_type == "MultiPolygon" else read
+        assert part.exterior.is_ccw
+        assert part.equals_exact(shapely.orient_polygons(original), tolerance=1e-6)
