@@ -9,19 +9,26 @@ from __future__ import annotations
 
 import importlib.util
 import json
+from functools import cache
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import numpy as np
 import pytest
 import shapely
-from shapely.geometry import shape
+from hypothesis import assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString, Point, box, shape
+from shapely.geometry.base import BaseGeometry
 
 from geodata import settings
 
 BUILD_SCRIPT = settings.ZONES_DIR / "build_zones.py"
 
 
+@cache
 def _load_build_script() -> ModuleType:
     spec = importlib.util.spec_from_file_location("build_zones", BUILD_SCRIPT)
     assert spec is not None
@@ -75,11 +82,15 @@ def test_widths_are_the_agreed_distances() -> None:
     assert module.NE_STRIP_DEPTH_M == 10_000
 
 
-def test_turkish_border_walk_runs_west_from_the_tigris() -> None:
-    module = _load_build_script()
-    outline = shapely.union_all(
+def _outline() -> BaseGeometry:
+    return shapely.union_all(
         [shape(f["geometry"]) for f in json.loads(settings.OUTLINE_FILE.read_text())["features"]]
     )
+
+
+def test_turkish_border_walk_runs_west_from_the_tigris() -> None:
+    module = _load_build_script()
+    outline = _outline()
     border = module.turkish_border_east_of(outline, 38.0)
     (east_lon, east_lat), (west_lon, west_lat) = border.coords[0], border.coords[-1]
     # Starts at the Tigris tripoint and ends near Jarablus, not on the Iraqi border.
@@ -88,3 +99,37 @@ def test_turkish_border_walk_runs_west_from_the_tigris() -> None:
     assert 37.9 < west_lon < 38.0
     assert 36.6 < west_lat < 36.9
     assert min(lat for _, lat in border.coords) > 36.5  # never runs south along Iraq
+
+
+def test_dmz_keeps_the_left_side_of_the_contact_line() -> None:
+    module = _load_build_script()
+    # Heading east along 35.5 N, the left (opposition) side is north.
+    line = LineString([(36.3, 35.5), (36.9, 35.5)])
+    zone = box(36.0, 35.0, 37.2, 36.0)
+    dmz = module.idlib_dmz(line, zone)
+    assert dmz.bounds[1] >= 35.5 - 1e-6
+    depth_deg = dmz.bounds[3] - 35.5
+    assert 0.13 < depth_deg < 0.14  # 15 km of latitude
+
+
+@hypothesis_settings(max_examples=25, deadline=None)
+@given(
+    lon=st.floats(36.0, 41.5),
+    lat=st.floats(32.8, 36.8),
+    radius_km=st.floats(0.5, 60.0),
+)
+def test_finish_always_gives_valid_ccw_six_decimal_geometry_inside_syria(
+    lon: float, lat: float, radius_km: float
+) -> None:
+    module = _load_build_script()
+    outline = _outline()
+    blob = Point(lon, lat).buffer(radius_km / 100.0, quad_segs=3)
+    assume(blob.intersects(outline))
+    done = module.finish(blob, outline)
+    assert done.is_valid
+    assert done.geom_type in ("Polygon", "MultiPolygon")
+    coords = shapely.get_coordinates(done)
+    assert np.array_equal(np.round(coords, 6), coords)
+    polygons = [done] if done.geom_type == "Polygon" else list(done.geoms)
+    assert all(p.exterior.is_ccw for p in polygons)
+    assert done.difference(outline.buffer(1e-5)).is_empty

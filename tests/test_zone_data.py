@@ -239,6 +239,18 @@ PLACES: list[tuple[str, str, float, float, bool]] = [
     ("moscow-2020-m4-corridor", "Ihsim", 36.55631, 35.72078, False),
     ("moscow-2020-m4-corridor", "Maarat al-Numan", 36.67693, 35.6483, False),
     ("moscow-2020-m4-corridor", "Latakia", 35.79011, 35.53168, False),
+    # Idlib area left after the March 2020 ceasefire (facts section 2: places taken in 2019-20)
+    ("moscow-2020-idlib-ceasefire-area", "Idlib", 36.63393, 35.93062, True),
+    ("moscow-2020-idlib-ceasefire-area", "Ariha", 36.60964, 35.81374, True),
+    ("moscow-2020-idlib-ceasefire-area", "Jisr al-Shughur", 36.31983, 35.81418, True),
+    ("moscow-2020-idlib-ceasefire-area", "Sarmin", 36.72501, 35.90403, True),
+    ("moscow-2020-idlib-ceasefire-area", "Taftanaz", 36.78579, 35.99832, True),
+    ("moscow-2020-idlib-ceasefire-area", "al-Atarib", 36.82504, 36.13907, True),
+    ("moscow-2020-idlib-ceasefire-area", "Maarat al-Numan (taken 28 Jan 2020)", 36.67693, 35.6483, False),
+    ("moscow-2020-idlib-ceasefire-area", "Saraqib (government from 2 Mar 2020)", 36.80591, 35.86447, False),
+    ("moscow-2020-idlib-ceasefire-area", "Khan Shaykhun (taken 21 Aug 2019)", 36.65095, 35.44208, False),
+    ("moscow-2020-idlib-ceasefire-area", "Kafr Nabl", 36.56449, 35.61376, False),
+    ("moscow-2020-idlib-ceasefire-area", "Aleppo", 37.16117, 36.20124, False),
     # North-east strip (facts section 5)
     ("sochi-2019-northeast-patrol-strip", "Amuda", 40.93, 37.10417, True),
     ("sochi-2019-northeast-patrol-strip", "al-Malikiyah", 42.14006, 37.17701, True),
@@ -285,6 +297,7 @@ PLACES: list[tuple[str, str, float, float, bool]] = [
     ("astana-zone-4-south", "al-Sanamayn (GeoNames)", 36.1832, 33.0719, False),
     ("astana-zone-4-south", "Sheikh Miskin (GeoNames)", 36.1605, 32.8267, False),
     ("astana-zone-4-south", "Khan Arnabah", 35.89158, 33.18378, False),
+    ("astana-zone-4-south", "al-Mismiyah (GeoNames; government road to Suwayda)", 36.39402, 33.12902, False),
     ("astana-zone-4-south", "Damascus", 36.29128, 33.5102, False),
 ]
 
@@ -302,6 +315,13 @@ def test_darbasiyah_on_the_border_is_in_the_northeast_strip() -> None:
     darbasiyah = Point(40.65199, 37.07279)
     strip = _zones()["sochi-2019-northeast-patrol-strip"]
     assert _km_between(strip, darbasiyah) <= settings.OUTLINE_TOLERANCE_KM
+
+
+@pytest.mark.parametrize(("post", "encircled"), [(n, n in (3, 4, 5, 6, 7, 9, 10, 11)) for n in range(1, 13)])
+def test_posts_encircled_in_2019_20_are_outside_the_2020_area(post: int, encircled: bool) -> None:
+    # Facts section 4: the posts listed as encircled (ISW, Nov 2020) were in government-held land.
+    area = _zones()["moscow-2020-idlib-ceasefire-area"]
+    assert area.contains(_zones()[f"turkish-op-{post:02d}"]) is not encircled
 
 
 def test_observation_posts_lie_in_the_idlib_zone() -> None:
@@ -357,6 +377,8 @@ DAYS: list[tuple[str, str, bool]] = [
     ("moscow-2020-m4-corridor", "2020-03-05", False),
     ("moscow-2020-m4-corridor", "2020-03-06", True),
     ("moscow-2020-m4-corridor", "2022-01-01", True),
+    ("moscow-2020-idlib-ceasefire-area", "2020-03-05", False),
+    ("moscow-2020-idlib-ceasefire-area", "2023-01-01", True),
     ("moscow-2020-m4-patrol-route", "2020-03-14", False),
     ("moscow-2020-m4-patrol-route", "2020-07-22", True),
     ("moscow-2020-m4-patrol-route", "2020-09-15", False),

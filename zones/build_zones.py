@@ -18,6 +18,9 @@ our traced lines:
   boundary (walked west from the Tigris tripoint), minus Qamishli city;
 - the Manbij patrol band: 5 km either side of the traced line.
 
+The Idlib area left after the March 2020 ceasefire is zone 1 cut by a hand-traced envelope of the
+opposition-held side of the 2020 line.
+
 Every polygon is clipped to Syria's outline, snapped to 6 decimals, checked valid, and written with
 counter-clockwise exterior rings (RFC 7946). The output is deterministic, so the committed files can
 be compared with a fresh build (``tests/test_zone_build.py``).
@@ -115,6 +118,8 @@ def build_geometries(digitised_dir: Path, outline_file: Path, governorates_file:
     m4 = _line(digitised_dir / "m4-highway-tronba-ain-al-havr.geojson")
     raw["moscow-2020-m4-corridor"] = _metric_buffer(m4, M4_HALF_WIDTH_M, cap_style="flat")
     raw["moscow-2020-m4-patrol-route"] = m4
+    front_2020 = shape(_features(digitised_dir / "idlib-front-2020-03.geojson")[0]["geometry"])
+    raw["moscow-2020-idlib-ceasefire-area"] = front_2020.intersection(raw["astana-zone-1-idlib"])
     raw["sochi-2019-northeast-patrol-strip"] = northeast_strip(
         outline,
         limits={
