@@ -18,7 +18,7 @@ def _collapse(word: str) -> str:
     # cycle: the gazetteer module imports this one).
     out: list[str] = []
     for ch in word:
-        if not out or out[-1] != ch:
+        if not out or out[-1] != ch or not ch.isalpha():
             out.append(ch)
     return "".join(out)
 
@@ -105,5 +105,9 @@ ENGLISH_STOPWORDS: Final = _keys(
     ban bin dan lot sale salt sham mark may tall tel tell ram rome ras kafr deir beit ain
     ayn jabal mount khan hill city town army state forces force camp centre center post base
     north south east west gate road border sea river lake valley plain area zone line front
-    side part said says say men man women day days year years time week month aid arms"""
+    side part said says say men man women day days year years time week month aid arms
+    nazi sam san sin shin hal ezra sabah soda mari rai kara susa dali safir sen hamra"""
 )
+# The last line above: GeoNames alternate names of Syrian places that are also common capitalised
+# words, names or outlets in the news ("Daily Sabah", "As-Safir", "Nazi"); found by listing the
+# short single-word keys of the built gazetteer.

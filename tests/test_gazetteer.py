@@ -190,3 +190,8 @@ def test_file_is_what_the_build_script_writes() -> None:
         for stored_row, row in zip(stored, rows, strict=True)
         for c in COLUMNS
     )
+
+
+def test_normalise_keeps_repeated_digits() -> None:
+    assert normalise("post 11") == "post 11"
+    assert normalise("Post 11") != normalise("Post 1")

@@ -228,3 +228,26 @@ def test_offsets_on_place_like_text(words: list[str]) -> None:
     for mention in find_places(text, _GAZETTEER):
         assert text[mention.start : mention.end] == mention.text
 
+
+def test_capitals_joined_to_an_actor_are_actors(gazetteer: Gazetteer) -> None:
+    mentions = find_places("Both Moscow and Ankara expected a deal.", gazetteer)
+    assert [(m.text, m.role) for m in mentions] == [("Moscow", "actor"), ("Ankara", "actor")]
+
+
+@pytest.mark.parametrize("name", ["al-Bab", "Al Bab", "Al-Bab"])
+def test_article_belongs_to_the_name_as_written(gazetteer: Gazetteer, name: str) -> None:
+    mention = _one(f"Rebels entered {name} at dawn.", gazetteer)
+    assert (mention.text, mention.place.place_id) == (name, "gn:174018")
+
+
+def test_english_article_words_stay_out_of_the_span(gazetteer: Gazetteer) -> None:
+    assert _one("As Idlib burned, talks went on.", gazetteer).text == "Idlib"
+
+
+def test_country_after_a_place_is_a_location(gazetteer: Gazetteer) -> None:
+    mentions = find_places("Troops waited near Afrin, Syria, for orders.", gazetteer)
+    assert [(m.text, m.role) for m in mentions] == [("Afrin", "location"), ("Syria", "location")]
+
+
+def test_outlet_names_are_not_places(gazetteer: Gazetteer) -> None:
+    assert find_places("The Daily Sabah reported it.", gazetteer) == ()
