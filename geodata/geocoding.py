@@ -59,6 +59,7 @@ _LETTERS = r"[\w\u0300-\u036f]+"  # letters, digits (and "_", which normalise() 
 # normalise().
 _WORD = re.compile(rf"[ʿʾʻ‘]?{_LETTERS}(?:[{_MARK}](?![sS]\b){_LETTERS})*|[{_MARK}][sS]\b")
 _HYPHENS = frozenset("-‐‑–")
+_BORDER_WORDS = frozenset({"border", "borders", "frontier", "boundary"})
 _FEATURE_RANK: Final[dict[str, int]] = {"PPLC": 5, "PPLA": 4, "PPLA2": 3, "PPLA3": 2, "PPL": 1}
 
 
@@ -149,6 +150,7 @@ class _Tokens(Sequence[_Token]):
         found = list(_WORD.finditer(sentence))
         self.raws: list[str] = [m.group() for m in found]
         self.spans: list[tuple[int, int]] = [m.span() for m in found]
+        self._built: dict[int, _Token] = {}
 
     def __len__(self) -> int:
         return len(self.raws)
@@ -160,6 +162,12 @@ class _Tokens(Sequence[_Token]):
     def __getitem__(self, k: int | slice) -> _Token | list[_Token]:
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(len(self)))]
+        token = self._built.get(k)
+        if token is None:
+            token = self._built[k] = self._build(k)
+        return token
+
+    def _build(self, k: int) -> _Token:
         raw = self.raws[k]
         start, end = self.spans[k]
         if raw[0] in _MARK and raw[1:] in ("s", "S"):
@@ -335,9 +343,15 @@ def _role(
         before = _skip_back(tokens, first - 1)
         word = _word(tokens, before)
         if word in LOCATIVE_PREPOSITIONS or (
-            word == "with" and _word(tokens, before - 1) in {"border", "borders"}
+            word == "with" and _word(tokens, before - 1) in _BORDER_WORDS
         ):
             return "location"
+        if after in _BORDER_WORDS or (
+            last + 2 < len(tokens)
+            and tokens[last + 1].hyphen_before
+            and _word(tokens, last + 2) in _BORDER_WORDS
+        ):
+            return "location"  # "the Turkey border", "the Turkey-Syria border"
         if previous is not None and previous[0].role == "location":
             gap = previous[1].strip().casefold()
             # "in Russia and Turkey"; "near Afrin, Syria" (a place, then its country)
@@ -408,15 +422,17 @@ def find_places(sentence: str, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         if place.kind == "country":
             first, last = match.first, match.last  # "Syria province" is not a thing
         previous = (
-            (mentions[-1], sentence[mentions[-1].end : tokens[first].start]) if mentions else None
+            (mentions[-1], sentence[mentions[-1].end : tokens.spans[first][0]])
+            if mentions
+            else None
         )
         role = _role(tokens, (first, last), place, previous, match_starts)
         if role is None:
             continue
         if first == match.first and _article_before(tokens, first, sentence):
             first -= 1  # "al-Bab", "Al Bab": the article belongs to the name as written
-        start, end = tokens[first].start, tokens[last].end
-        if len(tokens[last].word) == 1 and sentence[end : end + 1] == ".":
+        start, end = tokens.spans[first][0], tokens.spans[last][1]
+        if len(tokens.raws[last]) == 1 and sentence[end : end + 1] == ".":
             end += 1  # "U.S." keeps its last full stop
         mentions.append(Mention(sentence[start:end], start, end, place, precision, radius, role))
     return tuple(_conjoined_actors(mentions, sentence))

@@ -251,3 +251,8 @@ def test_country_after_a_place_is_a_location(gazetteer: Gazetteer) -> None:
 
 def test_outlet_names_are_not_places(gazetteer: Gazetteer) -> None:
     assert find_places("The Daily Sabah reported it.", gazetteer) == ()
+
+
+def test_countries_naming_a_border_are_locations(gazetteer: Gazetteer) -> None:
+    mentions = find_places("Convoys massed at the Turkey-Syria border.", gazetteer)
+    assert [(m.text, m.role) for m in mentions] == [("Turkey", "location"), ("Syria", "location")]
