@@ -201,16 +201,14 @@ def _matches(tokens: _Tokens, gazetteer: Gazetteer) -> list[_Match]:
     first_tokens = gazetteer.first_tokens
     raws = tokens.raws
     found: list[_Match] = []
-    i = 0
-    while i < len(tokens):
-        if raws[i][0].islower():  # most words: no need to look closer
+    i, n = 0, len(raws)
+    while i < n:
+        raw = raws[i]
+        # Most words start lower case, or are not the first word of any alias: skip them cheaply.
+        if raw[0].islower() or not (parts := _parts(raw)) or parts[0] not in first_tokens:
             i += 1
             continue
-        token = tokens[i]
-        if not token.capitalised or not token.parts or token.parts[0] not in first_tokens:
-            i += 1
-            continue
-        match = _longest_at(tokens, i, gazetteer)
+        match = _longest_at(tokens, i, gazetteer) if tokens[i].capitalised else None
         if match is None:
             i += 1
             continue
