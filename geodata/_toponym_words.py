@@ -48,6 +48,11 @@ GENERIC_WORDS: Final = _keys(
     northern southern east west north south"""
 )
 
+#: Lower-case words that may open a multi-word alias ("rural Damascus", "eastern Ghouta").
+LEADING_WORDS: Final = _words(
+    "rural eastern western northern southern east west north south occupied"
+)
+
 #: Words after a place name that make it regional ("Idlib province", "Hama countryside").
 REGIONAL_WORDS: Final = _words(
     """province provinces governorate governorates region regions countryside countrysides
@@ -68,7 +73,7 @@ DIRECTIONS: Final = _words(
 LOCATIVE_PREPOSITIONS: Final = _words(
     """in inside into to from across within throughout toward towards near at via through
     outside over entered enter enters entering reached reach visited visit visiting left
-    leave leaving crossed"""
+    leave leaving crossed bordering borders"""
 )
 
 #: Words after a capital that make it stand for its government ("Moscow said", "Ankara will").

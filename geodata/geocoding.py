@@ -41,6 +41,7 @@ from geodata._toponym_words import (
     CITY_WORDS,
     DIRECTIONS,
     GENERIC_WORDS,
+    LEADING_WORDS,
     LOCATIVE_PREPOSITIONS,
     NAMING_WORDS,
     REGIONAL_WORDS,
@@ -188,7 +189,12 @@ def _casefold(word: str) -> str:
 
 def _looks_like_name(tokens: Sequence[_Token]) -> bool:
     content = [t for t in tokens if t.parts]
-    if not content or not content[0].capitalised:
+    if not content:
+        return False
+    # "rural Damascus", "eastern Ghouta": a lower-case leading word is allowed before a capital.
+    if not content[0].capitalised and (
+        content[0].word not in LEADING_WORDS or not any(t.capitalised for t in content[1:])
+    ):
         return False
     return all(
         t.capitalised or t.hyphen_before or all(p in GENERIC_WORDS for p in t.parts)
@@ -205,10 +211,14 @@ def _matches(tokens: _Tokens, gazetteer: Gazetteer) -> list[_Match]:
     while i < n:
         raw = raws[i]
         # Most words start lower case, or are not the first word of any alias: skip them cheaply.
-        if raw[0].islower() or not (parts := _parts(raw)) or parts[0] not in first_tokens:
+        if (
+            (raw[0].islower() and _casefold(raw) not in LEADING_WORDS)
+            or not (parts := _parts(raw))
+            or parts[0] not in first_tokens
+        ):
             i += 1
             continue
-        match = _longest_at(tokens, i, gazetteer) if tokens[i].capitalised else None
+        match = _longest_at(tokens, i, gazetteer)
         if match is None:
             i += 1
             continue

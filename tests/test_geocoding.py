@@ -256,3 +256,22 @@ def test_outlet_names_are_not_places(gazetteer: Gazetteer) -> None:
 def test_countries_naming_a_border_are_locations(gazetteer: Gazetteer) -> None:
     mentions = find_places("Convoys massed at the Turkey-Syria border.", gazetteer)
     assert [(m.text, m.role) for m in mentions] == [("Turkey", "location"), ("Syria", "location")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "place_id"),
+    [
+        ("Strikes hit rural Damascus overnight.", "rural Damascus", "SY03"),
+        ("Strikes hit eastern Ghouta overnight.", "eastern Ghouta", "region:eastern-ghouta"),
+    ],
+)
+def test_lower_case_leading_words(
+    gazetteer: Gazetteer, sentence: str, text: str, place_id: str
+) -> None:
+    mention = _one(sentence, gazetteer)
+    assert (mention.text, mention.place.place_id) == (text, place_id)
+
+
+def test_leading_word_alone_is_not_a_name(gazetteer: Gazetteer) -> None:
+    # "north" opens no alias on its own and is written in lower case: nothing to find.
+    assert find_places("They moved north and west.", gazetteer) == ()
