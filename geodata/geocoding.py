@@ -3,7 +3,8 @@
 :func:`find_places` tokenises a sentence (keeping character offsets into the original text),
 normalises each token with :func:`geodata.gazetteer.normalise`, and takes the longest run of
 tokens that is a gazetteer alias, left to right. A run must look like a name: its first word is
-capitalised (or a digit, as in "M4"); later words are capitalised, hyphen-joined ("Deir ez-zor")
+capitalised (or a digit, as in "M4"), or is a lower-case "rural"/direction word before a capital
+("rural Damascus", "eastern Ghouta"); later words are capitalised, hyphen-joined ("Deir ez-zor")
 or generic ("air base", "highway"). Demonyms ("Turkish") and common English words are never
 aliases.
 
