@@ -97,6 +97,11 @@ NAMING_WORDS: Final = _words(
     communique communiqué platform formula"""
 )
 
+#: Capitalised words after a place that make it part of a news outlet's name ("Washington Post").
+OUTLET_WORDS: Final = _words(
+    "post times herald tribune journal telegraph examiner chronicle gazette direct deeply today"
+)
+
 #: Common English words that collide with place aliases; such an alias is not indexed.
 #: The gazetteer build also drops them (``gazetteer/excluded_aliases.csv`` lists the ones found).
 ENGLISH_STOPWORDS: Final = _keys(

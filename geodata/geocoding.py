@@ -45,6 +45,7 @@ from geodata._toponym_words import (
     LEADING_WORDS,
     LOCATIVE_PREPOSITIONS,
     NAMING_WORDS,
+    OUTLET_WORDS,
     REGIONAL_WORDS,
 )
 from geodata.gazetteer import ARTICLES, Gazetteer, Place, normalise
@@ -340,12 +341,15 @@ def _role(
     previous: tuple[Mention, str] | None,
     match_starts: frozenset[int],
 ) -> Role | None:
-    """The mention's role, or None when it only qualifies the next place ("Russia's Sochi").
+    """The mention's role, or None when it only qualifies the next place ("Russia's Sochi") or
+    is part of a news outlet's name ("Washington Post", "Russia Today").
 
     ``previous`` is the mention before this one and the text between the two.
     """
     first, last = span
     after = _word(tokens, last + 1)
+    if after in OUTLET_WORDS and tokens[last + 1].capitalised:
+        return None
     if place.kind == "country":
         if after == "'s" and _skip_directions(tokens, last + 2) in match_starts:
             return None

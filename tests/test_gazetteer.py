@@ -195,3 +195,17 @@ def test_file_is_what_the_build_script_writes() -> None:
 def test_normalise_keeps_repeated_digits() -> None:
     assert normalise("post 11") == "post 11"
     assert normalise("Post 11") != normalise("Post 1")
+
+
+def test_geonames_admin1_codes_map_to_one_pcode_each(gazetteer: Gazetteer) -> None:
+    # Data lint: point-in-polygon admin1 must agree with GeoNames' own admin1 grouping.
+    source = settings.ROOT / "gazetteer" / "sources" / "geonames_cities500_SY.tsv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        codes = {row["geonameid"]: row["admin1_code"] for row in reader}
+    pcodes: dict[str, set[str]] = {}
+    for place in gazetteer:
+        if place.place_id.startswith("gn:"):
+            pcodes.setdefault(codes[place.place_id[3:]], set()).add(place.admin1)
+    assert len(pcodes) == 14
+    assert all(len(found) == 1 for found in pcodes.values())

@@ -275,3 +275,10 @@ def test_lower_case_leading_words(
 def test_leading_word_alone_is_not_a_name(gazetteer: Gazetteer) -> None:
     # "north" opens no alias on its own and is written in lower case: nothing to find.
     assert find_places("They moved north and west.", gazetteer) == ()
+
+
+@pytest.mark.parametrize(
+    "sentence", ["The Washington Post and Russia Today ran it.", "Syria Direct reported a strike."]
+)
+def test_outlet_names_give_no_place(gazetteer: Gazetteer, sentence: str) -> None:
+    assert find_places(sentence, gazetteer) == ()
