@@ -9,6 +9,7 @@ files and the exporters both read from them, so the two cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -44,6 +45,8 @@ DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 GeoPrecision = Literal["point", "town", "district", "governorate", "country"]
 GEO_PRECISIONS: tuple[str, ...] = get_args(GeoPrecision)
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ZoneId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
@@ -73,6 +76,8 @@ class ZoneProperties(BaseModel):
         # GeoJSON carries dates as strings; accept only full ISO dates (YYYY-MM-DD).
         if isinstance(value, str):
             try:
+                if not _ISO_DATE.fullmatch(value):
+                    raise ValueError(value)
                 return dt.date.fromisoformat(value)
             except ValueError as exc:
                 raise ValueError(f"not an ISO date (YYYY-MM-DD): {value!r}") from exc

@@ -49,9 +49,7 @@ def window_start(day: dt.date, days: int | None) -> dt.date | None:
     return day - dt.timedelta(days=days - 1)
 
 
-def in_window_mask(
-    date_start: pd.Series, date_end: pd.Series, day: dt.date, days: int | None
-) -> pd.Series:
+def in_window_mask(date_start: pd.Series, date_end: pd.Series, day: dt.date, days: int | None) -> pd.Series:
     """Events whose [start, end] interval touches the window of ``days`` days ending on ``day``.
 
     With ``days=None`` the window is everything up to and including ``day``.
