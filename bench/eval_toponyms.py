@@ -61,9 +61,7 @@ def main(seeds_dir: Path) -> None:
             if got not in accepted:
                 print(f"resolved {article} {row['surface']!r} at {span[0]} to {got}")
     predicted = sum(len(m) for m in mentions_by_article.values())
-    spurious = sum(
-        1 for a, ms in mentions_by_article.items() for m in ms if m.start not in covered[a]
-    )
+    spurious = sum(1 for a, ms in mentions_by_article.items() for m in ms if m.start not in covered[a])
     n = totals["gold"]
     print(
         f"gold toponyms: {n}; found {totals['found'] / n:.1%}; found and resolved "

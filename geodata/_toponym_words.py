@@ -49,9 +49,7 @@ GENERIC_WORDS: Final = _keys(
 )
 
 #: Lower-case words that may open a multi-word alias ("rural Damascus", "eastern Ghouta").
-LEADING_WORDS: Final = _words(
-    "rural eastern western northern southern east west north south occupied"
-)
+LEADING_WORDS: Final = _words("rural eastern western northern southern east west north south occupied")
 
 #: Words after a place name that make it regional ("Idlib province", "Hama countryside").
 REGIONAL_WORDS: Final = _words(
@@ -103,7 +101,7 @@ OUTLET_WORDS: Final = _words(
 )
 
 #: Common English words that collide with place aliases; such an alias is not indexed.
-#: The gazetteer build also drops them (``gazetteer/excluded_aliases.csv`` lists the ones found).
+#: The gazetteer build drops such aliases, and the validator warns about any left in the file.
 ENGLISH_STOPWORDS: Final = _keys(
     """a an the and or but if then else when where what who how why this that these those
     there here it its is was be been being are were has have had do does did will would shall

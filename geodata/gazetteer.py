@@ -332,8 +332,7 @@ def _read(path: Path) -> tuple[list[tuple[int, Place]], list[Problem]]:
                 problems.append(
                     Problem(
                         name,
-                        f"duplicate place_id {place.place_id!r} (first on line "
-                        f"{seen[place.place_id]})",
+                        f"duplicate place_id {place.place_id!r} (first on line {seen[place.place_id]})",
                         feature=f"line {start}",
                     )
                 )
@@ -369,9 +368,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     return Gazetteer(place for _, place in rows)
 
 
-def _outline_problems(
-    path: Path, rows: list[tuple[int, Place]], outline_file: Path
-) -> list[Problem]:
+def _outline_problems(path: Path, rows: list[tuple[int, Place]], outline_file: Path) -> list[Problem]:
     # shapely/pyproj are imported here: loading the gazetteer does not need them.
     import numpy as np
     import pyproj
@@ -423,9 +420,7 @@ def _alias_problems(path: Path, rows: list[tuple[int, Place]]) -> list[Problem]:
     return problems
 
 
-def validate_gazetteer(
-    path: Path | None = None, *, outline_file: Path | None = None
-) -> list[Problem]:
+def validate_gazetteer(path: Path | None = None, *, outline_file: Path | None = None) -> list[Problem]:
     """Check the gazetteer file and return every problem found (empty list when clean).
 
     Checks: required columns; per row numbers parse, coordinates in range, ``uncertainty_km`` >

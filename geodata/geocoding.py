@@ -199,8 +199,7 @@ def _looks_like_name(tokens: Sequence[_Token]) -> bool:
     ):
         return False
     return all(
-        t.capitalised or t.hyphen_before or all(p in GENERIC_WORDS for p in t.parts)
-        for t in content[1:]
+        t.capitalised or t.hyphen_before or all(p in GENERIC_WORDS for p in t.parts) for t in content[1:]
     )
 
 
@@ -310,9 +309,7 @@ def _resolve(
     if governorate is None and seat is not None:
         governorate = gazetteer.get(seat.seat_of)
     if seat is None and governorate is not None:
-        seat = next(
-            (p for p in candidates if p.kind == "town" and p.seat_of == governorate.place_id), None
-        )
+        seat = next((p for p in candidates if p.kind == "town" and p.seat_of == governorate.place_id), None)
     towns = [p for p in candidates if p.kind == "town"]
     # A bare name goes to the governorate when it is a seat's name ("Idlib") or names nothing
     # else ("Rif Dimashq"); "Damascus" (SY01 is the city itself, no seat) stays the town.
@@ -355,9 +352,7 @@ def _role(
             return None
         before = _skip_back(tokens, first - 1)
         word = _word(tokens, before)
-        if word in LOCATIVE_PREPOSITIONS or (
-            word == "with" and _word(tokens, before - 1) in _BORDER_WORDS
-        ):
+        if word in LOCATIVE_PREPOSITIONS or (word == "with" and _word(tokens, before - 1) in _BORDER_WORDS):
             return "location"
         if after in _BORDER_WORDS or (
             last + 2 < len(tokens)
@@ -434,11 +429,7 @@ def find_places(sentence: str, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         place, precision, radius = _resolve(match, context, gazetteer, admin1_context)
         if place.kind == "country":
             first, last = match.first, match.last  # "Syria province" is not a thing
-        previous = (
-            (mentions[-1], sentence[mentions[-1].end : tokens.spans[first][0]])
-            if mentions
-            else None
-        )
+        previous = (mentions[-1], sentence[mentions[-1].end : tokens.spans[first][0]]) if mentions else None
         role = _role(tokens, (first, last), place, previous, match_starts)
         if role is None:
             continue
@@ -457,9 +448,7 @@ def _article_before(tokens: _Tokens, first: int, sentence: str) -> bool:
     article = tokens[first - 1]
     gap = sentence[article.end : tokens[first].start]
     # "al"/"el" are never English words; "an", "as", "at" ... only count when hyphen-joined.
-    return article.word in ARTICLES and (
-        gap == "-" or (gap == " " and article.word in {"al", "el"})
-    )
+    return article.word in ARTICLES and (gap == "-" or (gap == " " and article.word in {"al", "el"}))
 
 
 def with_role(mention: Mention, role: Role) -> Mention:

@@ -186,9 +186,7 @@ def test_file_is_what_the_build_script_writes() -> None:
     assert len(stored) == len(rows)
     assert [r["place_id"] for r in stored] == [str(r["place_id"]) for r in rows]
     assert all(
-        stored_row[c] == str(row[c])
-        for stored_row, row in zip(stored, rows, strict=True)
-        for c in COLUMNS
+        stored_row[c] == str(row[c]) for stored_row, row in zip(stored, rows, strict=True) for c in COLUMNS
     )
 
 

@@ -94,9 +94,7 @@ def test_possessive_country_is_an_actor(gazetteer: Gazetteer) -> None:
         ("The delegation flew to Russia.", "Russia"),
     ],
 )
-def test_countries_after_locative_words_are_locations(
-    gazetteer: Gazetteer, sentence: str, text: str
-) -> None:
+def test_countries_after_locative_words_are_locations(gazetteer: Gazetteer, sentence: str, text: str) -> None:
     mention = _one(sentence, gazetteer)
     assert (mention.text, mention.role, mention.geo_precision) == (text, "location", "country")
 
@@ -171,9 +169,7 @@ def test_capital_as_government(gazetteer: Gazetteer) -> None:
 
 
 def test_routes(gazetteer: Gazetteer) -> None:
-    mentions = find_places(
-        "Traffic returned to the M4 highway and the Aleppo-Hama highway.", gazetteer
-    )
+    mentions = find_places("Traffic returned to the M4 highway and the Aleppo-Hama highway.", gazetteer)
     assert [(m.text, m.place.place_id) for m in mentions] == [
         ("M4 highway", "route:m4"),
         ("Aleppo-Hama highway", "route:m5"),
@@ -217,9 +213,7 @@ def test_offsets_always_slice_back(text: str) -> None:
 
 @given(
     st.lists(
-        st.sampled_from(
-            ["Idlib", "in", "Russia", "'s", " ", ",", "province", "of", "the", "Sochi"]
-        ),
+        st.sampled_from(["Idlib", "in", "Russia", "'s", " ", ",", "province", "of", "the", "Sochi"]),
         max_size=12,
     )
 )
@@ -265,9 +259,7 @@ def test_countries_naming_a_border_are_locations(gazetteer: Gazetteer) -> None:
         ("Strikes hit eastern Ghouta overnight.", "eastern Ghouta", "region:eastern-ghouta"),
     ],
 )
-def test_lower_case_leading_words(
-    gazetteer: Gazetteer, sentence: str, text: str, place_id: str
-) -> None:
+def test_lower_case_leading_words(gazetteer: Gazetteer, sentence: str, text: str, place_id: str) -> None:
     mention = _one(sentence, gazetteer)
     assert (mention.text, mention.place.place_id) == (text, place_id)
 
