@@ -57,6 +57,14 @@ REGIONAL_WORDS: Final = _words(
     hinterland area areas zone"""
 )
 
+#: Words after a place that make it an administrative district around the town ("Idlib district").
+DISTRICT_WORDS: Final = _words("district districts subdistrict")
+
+#: Facilities after a governorate seat's name that mean the town ("Tartus naval base").
+FACILITY_WORDS: Final = _words(
+    "airport airbase port naval base prison hospital university stadium refinery dam"
+)
+
 #: Words that mark the town itself ("Idlib city", "the city of Idlib", "the town of Saraqib").
 CITY_WORDS: Final = _words("city town")
 

@@ -15,8 +15,10 @@ Each match is then resolved with a few rules, in this order:
    a governorate seat ("fighting in Idlib", "Syria's Idlib") also resolves to the governorate:
    news uses it regionally far more often than for the city. "Idlib city", "the city of Idlib" and
    "the town of ..." resolve to the town. Damascus is the exception: its governorate is the city.
-2. **Other towns** followed by a regional word ("Manbij countryside") keep the town's point with
-   ``geo_precision="district"`` and at least :data:`DISTRICT_RADIUS_KM`.
+2. **Other towns** followed by a regional word ("Manbij countryside"), and any town followed by
+   "district" ("Idlib district"), keep the town's point with ``geo_precision="district"`` and at
+   least :data:`DISTRICT_RADIUS_KM`. A seat followed by a facility ("Tartus naval base") is the
+   town.
 3. **Countries** stand for governments (``role="actor"``: "Russia and Turkey agreed", "Russia's
    defence ministry") unless a locative word precedes them ("in Turkey", "inside northern Syria",
    "to Russia"): then ``role="location"``. "Russia's Sochi" yields only Sochi.
@@ -41,6 +43,8 @@ from geodata._toponym_words import (
     ACTOR_VERBS,
     CITY_WORDS,
     DIRECTIONS,
+    DISTRICT_WORDS,
+    FACILITY_WORDS,
     GENERIC_WORDS,
     LEADING_WORDS,
     LOCATIVE_PREPOSITIONS,
@@ -275,14 +279,19 @@ def _regional_after(tokens: _Tokens, last: int) -> int | None:
 
 
 def _context(tokens: _Tokens, match: _Match) -> tuple[str, int, int]:
-    """Return ("regional" | "city" | "bare", first token, last token) for a match."""
+    """Return ("regional" | "district" | "city" | "bare", first token, last token) for a match."""
     first, last = match.first, match.last
     if _word(tokens, first - 1) == "of" and _word(tokens, first - 2) in REGIONAL_WORDS:
         return "regional", first - 2, last
     if _word(tokens, first - 1) == "of" and _word(tokens, first - 2) in CITY_WORDS:
         return "city", first - 2, last
-    if _word(tokens, last + 1) in CITY_WORDS:
+    after = _word(tokens, last + 1)
+    if after in CITY_WORDS:
         return "city", first, last + 1
+    if after in FACILITY_WORDS:
+        return "city", first, last  # "Tartus naval base": the town, not its governorate
+    if after in DISTRICT_WORDS:
+        return "district", first, last + 1
     regional = _regional_after(tokens, last)
     if regional is not None:
         return "regional", first, regional
@@ -311,6 +320,10 @@ def _resolve(
     if seat is None and governorate is not None:
         seat = next((p for p in candidates if p.kind == "town" and p.seat_of == governorate.place_id), None)
     towns = [p for p in candidates if p.kind == "town"]
+    if context == "district" and towns:
+        # "Jisr al-Shughur district", "Idlib district": the area around the town (no ADM2 layer).
+        town = seat or max(towns, key=lambda p: _rank(p, admin1_context))
+        return town, "district", max(town.uncertainty_km, DISTRICT_RADIUS_KM)
     # A bare name goes to the governorate when it is a seat's name ("Idlib") or names nothing
     # else ("Rif Dimashq"); "Damascus" (SY01 is the city itself, no seat) stays the town.
     if governorate is not None and (context == "regional" or seat is not None or not towns):

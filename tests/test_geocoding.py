@@ -274,3 +274,23 @@ def test_leading_word_alone_is_not_a_name(gazetteer: Gazetteer) -> None:
 )
 def test_outlet_names_give_no_place(gazetteer: Gazetteer, sentence: str) -> None:
     assert find_places(sentence, gazetteer) == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "place_id"),
+    [
+        ("Rockets hit Jisr al-Shughur district.", "Jisr al-Shughur district", "gn:169023"),
+        ("Rockets hit Idlib district.", "Idlib district", "gn:169389"),
+    ],
+)
+def test_district_is_the_area_around_the_town(
+    gazetteer: Gazetteer, sentence: str, text: str, place_id: str
+) -> None:
+    mention = _one(sentence, gazetteer)
+    assert (mention.text, mention.place.place_id, mention.geo_precision) == (text, place_id, "district")
+    assert mention.uncertainty_km >= 15
+
+
+def test_facility_of_a_seat_is_the_town(gazetteer: Gazetteer) -> None:
+    mention = _one("Drones hit the Tartus naval base.", gazetteer)
+    assert (mention.text, mention.place.place_id, mention.geo_precision) == ("Tartus", "gn:163345", "town")
