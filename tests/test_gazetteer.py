@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from geodata import settings
@@ -59,12 +60,14 @@ def test_normalise_keeps_articles_inside_words() -> None:
     assert normalise("Aleppo Ankara Astana Ashma") == "alepo ankara astana ashma"
 
 
+@hypothesis_settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.text())
 def test_normalise_is_idempotent(text: str) -> None:
     once = normalise(text)
     assert normalise(once) == once
 
 
+@hypothesis_settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.text(alphabet=st.characters(codec="latin-1"), max_size=30))
 def test_normalise_ignores_case(text: str) -> None:
     assert normalise(text.upper()) == normalise(text.lower()) == normalise(text)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from geodata.gazetteer import Gazetteer, load_gazetteer
@@ -203,6 +204,7 @@ def test_offsets_slice_back_to_the_text(gazetteer: Gazetteer) -> None:
     assert all(sentence[m.start : m.end] == m.text for m in mentions)
 
 
+@hypothesis_settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.text(max_size=200))
 def test_offsets_always_slice_back(text: str) -> None:
     gazetteer = _GAZETTEER
@@ -211,6 +213,7 @@ def test_offsets_always_slice_back(text: str) -> None:
         assert mention.place.place_id in gazetteer
 
 
+@hypothesis_settings(deadline=None)  # no timing in tests: the machine is shared
 @given(
     st.lists(
         st.sampled_from(["Idlib", "in", "Russia", "'s", " ", ",", "province", "of", "the", "Sochi"]),
