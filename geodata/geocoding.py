@@ -21,13 +21,16 @@ Each match is then resolved with a few rules, in this order:
    town.
 3. **Countries** stand for governments (``role="actor"``: "Russia and Turkey agreed", "Russia's
    defence ministry") unless a locative word precedes them ("in Turkey", "inside northern Syria",
-   "to Russia"): then ``role="location"``. "Russia's Sochi" yields only Sochi.
+   "to Russia"), they name a border ("the Turkey-Syria border") or follow a place ("Afrin,
+   Syria"): then ``role="location"``. "Russia's Sochi" yields only Sochi.
 4. **Capitals** (GeoNames ``PPLC``) followed by a speech or decision verb ("Moscow said") are
    actors too.
 5. **Names.** A place followed by a naming word ("the Sochi agreement", "the Astana process",
    "the Manbij road map") gets ``role="name"``: it names an agreement, not where something
    happened.
-6. **Ambiguity** among places sharing an alias: prefer one in a governorate already named in the
+6. **Outlets.** A place inside a news outlet's name ("Washington Post", "Russia Today") gives no
+   mention.
+7. **Ambiguity** among places sharing an alias: prefer one in a governorate already named in the
    sentence, then Syrian over foreign, then higher administrative rank and population.
 """
 
@@ -462,8 +465,3 @@ def _article_before(tokens: _Tokens, first: int, sentence: str) -> bool:
     gap = sentence[article.end : tokens[first].start]
     # "al"/"el" are never English words; "an", "as", "at" ... only count when hyphen-joined.
     return article.word in ARTICLES and (gap == "-" or (gap == " " and article.word in {"al", "el"}))
-
-
-def with_role(mention: Mention, role: Role) -> Mention:
-    """Return a copy of ``mention`` with another role (for callers that know better)."""
-    return replace(mention, role=role)
