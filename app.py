@@ -1,6 +1,7 @@
 """De-escalation Atlas: Syria's de-escalation zones and the events of the news, as of a chosen date.
 
-Run with ``streamlit run app.py`` (options after ``--``: ``--zones DIR``, ``--seeds DIR``, ``--no-tiles``).
+Run with ``streamlit run app.py``; options go after ``--``: ``--zones DIR``, ``--seeds DIR``,
+``--events FILE`` (an ACLED or UCDP CSV export, repeatable) and ``--no-tiles`` (no OpenStreetMap tiles).
 This file only does widgets, caching and wiring; the map, filters, panels and exports live in ``geodata``.
 """
 
@@ -10,6 +11,7 @@ import argparse
 import datetime as dt
 import importlib
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import altair as alt
@@ -18,35 +20,53 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import export, layers, panels, settings, view, zones
+from geodata import export, formats, imports, layers, panels, settings, view, zones
 from geodata.schema import EVENT_KINDS, EVENT_PROPERTIES, ZONE_KINDS
 
 FALLBACK_RANGE = (dt.date(2017, 5, 4), dt.date(2020, 12, 31))
 DEFAULT_DAY = dt.date(2019, 3, 8)
+FORMAT_LABELS = {"geojson": "GeoJSON", "geojsonseq": "GeoJSON sequence", "gpkg": "GeoPackage", "csv": "CSV"}
+
+Fingerprint = tuple[tuple[str, int, int], ...]
 
 
-def options() -> argparse.Namespace:
+@dataclass(frozen=True)
+class Inputs:
+    """Where the data comes from, with fingerprints so cached results notice edited files."""
+
+    zones: Path
+    seeds: Path
+    imported: tuple[Path, ...]
+    tiles: bool
+    key: tuple[Fingerprint, Fingerprint, Fingerprint]
+
+
+def inputs() -> Inputs:
     parser = argparse.ArgumentParser(prog="streamlit run app.py --")
     parser.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
     parser.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
+    parser.add_argument("--events", type=Path, action="append", default=[], help="ACLED/UCDP CSV file")
     parser.add_argument("--no-tiles", action="store_true", help="no OpenStreetMap tiles (offline)")
-    return parser.parse_known_args(sys.argv[1:])[0]
+    args = parser.parse_known_args(sys.argv[1:])[0]
+    files = tuple(args.events)
+    key = (fingerprint(args.zones.glob("*")), fingerprint(args.seeds.glob("*")), fingerprint(files))
+    return Inputs(args.zones, args.seeds, files, not args.no_tiles, key)
 
 
-def fingerprint(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Names, sizes and times of a folder's files: the cache key that notices edited data."""
-    files = sorted(p for p in folder.glob("*") if p.is_file()) if folder.is_dir() else []
-    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+def fingerprint(paths: object) -> Fingerprint:
+    """Names, sizes and times of files: the cache key that notices edited data."""
+    files = sorted(p for p in paths if isinstance(p, Path) and p.is_file())  # type: ignore[attr-defined]
+    return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
 
 @st.cache_data(show_spinner="Loading zones…")
-def load_zones(folder: Path, key: object) -> tuple[gpd.GeoDataFrame, list[str]]:
-    zone_set = zones.load_zones(folder)
+def load_zones(source: Inputs) -> tuple[gpd.GeoDataFrame, list[str]]:
+    zone_set = zones.load_zones(source.zones)
     return zone_set.zones, [str(p) for p in zone_set.problems]
 
 
 @st.cache_data(show_spinner="Reading events from the articles…")
-def load_events(folder: Path, key: object) -> tuple[gpd.GeoDataFrame, list[str], dict[str, tuple[str, str]]]:
+def load_events(source: Inputs) -> tuple[gpd.GeoDataFrame, list[str], dict[str, tuple[str, str]]]:
     columns = {name: pd.Series(dtype=object) for name in EVENT_PROPERTIES}
     empty = gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries(crs=settings.WGS84))
     try:
@@ -54,12 +74,30 @@ def load_events(folder: Path, key: object) -> tuple[gpd.GeoDataFrame, list[str],
     except ImportError as exc:
         return empty, [f"events are not shown: the events module cannot be loaded ({exc})"], {}
     try:
-        run = events.extract_events(folder)
+        run = events.extract_events(source.seeds)
         frame = events.events_frame(run.events)
-    except Exception as exc:  # shown to the user below, never swallowed
-        return empty, [f"events are not shown: reading {folder} failed ({type(exc).__name__}: {exc})"], {}
-    sources = {article.file: (article.outlet, article.url) for article in run.articles}
-    return frame, [str(p) for p in run.problems], sources
+    except Exception as exc:  # shown to the user as a warning, never swallowed
+        return (
+            empty,
+            [f"events are not shown: reading {source.seeds} failed ({type(exc).__name__}: {exc})"],
+            {},
+        )
+    articles = {article.file: (article.outlet, article.url) for article in run.articles}
+    return frame, [str(p) for p in run.problems], articles
+
+
+@st.cache_data(show_spinner="Importing event files…")
+def load_imported(source: Inputs) -> tuple[gpd.GeoDataFrame | None, list[str]]:
+    if not source.imported:
+        return None, []
+    run = imports.load_event_files(list(source.imported))
+    return run.events, [str(p) for p in run.problems]
+
+
+def frames(source: Inputs) -> dict[str, gpd.GeoDataFrame]:
+    loaded = {"zones": load_zones(source)[0], "events": load_events(source)[0]}
+    imported = load_imported(source)[0]
+    return loaded if imported is None else loaded | {"imported": imported}
 
 
 @st.cache_data
@@ -68,24 +106,33 @@ def reference() -> gpd.GeoDataFrame:
 
 
 @st.cache_data
-def bands(folder: Path, key: object) -> gpd.GeoSeries:
-    return layers.accuracy_bands(load_zones(folder, key)[0])
+def bands(source: Inputs) -> gpd.GeoSeries:
+    return layers.accuracy_bands(load_zones(source)[0])
 
 
-@st.cache_data
-def whole_dataset(zone_folder: Path, zone_key: object, seed_folder: Path, seed_key: object) -> str:
-    frames = {"zones": load_zones(zone_folder, zone_key)[0], "events": load_events(seed_folder, seed_key)[0]}
-    everything = export.select(frames, export.ExportView(export.LAYERS, None))
-    return export.dumps(export.feature_collection(everything))
+@st.cache_data(max_entries=64, show_spinner=False)
+def download(source: Inputs, current: view.MapView | None, fmt: str) -> tuple[str, bytes]:
+    """File name and bytes of what ``current`` shows (``None``: the whole dataset), as ``fmt``."""
+    loaded = frames(source)
+    if current is None:
+        wanted = export.ExportView(tuple(loaded), None)
+        selected = export.select(loaded, wanted)
+    else:
+        selected = view.shown(loaded, current)
+        wanted = current.export_view(tuple(selected))
+    selected = formats.layers_for(selected, fmt)
+    name = export.export_name(wanted, suffix=formats.SUFFIXES[fmt])
+    sources = [source.zones, source.seeds, *source.imported]
+    info = export.describe(wanted, selected, fmt=fmt, name=name, sources=sources)
+    return name, formats.render(selected, fmt=fmt, info=info)
 
 
 def init_state(first: dt.date, last: dt.date) -> None:
     """On a new session, set the widgets from the link (``?date=…&window=…&layers=…``)."""
     if "day" in st.session_state:
         return
-    start, notes = view.from_params(
-        st.query_params.to_dict(), first=first, last=last, default_day=DEFAULT_DAY
-    )
+    params = st.query_params.to_dict()
+    start, notes = view.from_params(params, first=first, last=last, default_day=DEFAULT_DAY)
     st.session_state.day = start.day
     st.session_state.window = view.window_label(start.window_days)
     for key in view.LAYER_KEYS:
@@ -99,7 +146,7 @@ def step(stops: list[dt.date], *, forward: bool) -> None:
         st.session_state.day = target
 
 
-def sidebar(first: dt.date, last: dt.date, stops: list[dt.date]) -> view.MapView:
+def sidebar(first: dt.date, last: dt.date, stops: list[dt.date], *, imported: bool) -> view.MapView:
     with st.sidebar:
         st.slider("As of", min_value=first, max_value=last, key="day", format="YYYY-MM-DD")
         back, forward = st.columns(2)
@@ -107,11 +154,13 @@ def sidebar(first: dt.date, last: dt.date, stops: list[dt.date]) -> view.MapView
         forward.button("Next event ▶", on_click=step, args=(stops,), kwargs={"forward": True})
         st.selectbox("Events window (days)", [view.window_label(w) for w in view.WINDOWS], key="window")
         st.subheader("Layers")
-        for title, keys in (("Zones", ZONE_KINDS), ("Events", EVENT_KINDS), ("Base", (view.REFERENCE,))):
+        extra = (view.IMPORTED,) if imported else ()
+        groups = (("Zones", ZONE_KINDS), ("Events", (*EVENT_KINDS, *extra)), ("Base", (view.REFERENCE,)))
+        for title, keys in groups:
             st.caption(title)
             for key in keys:
                 st.checkbox(layers.LAYER_STYLES[key].label, key=f"layer_{key}")
-    visible = frozenset(k for k in view.LAYER_KEYS if st.session_state[f"layer_{k}"])
+    visible = frozenset(k for k in view.LAYER_KEYS if st.session_state.get(f"layer_{k}"))
     return view.MapView(st.session_state.day, view.parse_window(st.session_state.window), visible)
 
 
@@ -121,60 +170,56 @@ def timeline(counts: pd.DataFrame, day: dt.date) -> alt.LayerChart:
     bars = (
         alt.Chart(counts)
         .mark_bar()
-        .encode(
-            x=alt.X("week:T", title="week"),
-            y=alt.Y("events:Q", title="events"),
-            color=alt.Color("kind:N", scale=colours),
-        )
-    )
+        .encode(x=alt.X("week:T", title="week"), y=alt.Y("events:Q", title="events per week"),
+                color=alt.Color("kind:N", scale=colours))
+    )  # fmt: skip
     marker = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="day:T")
     return (bars + marker).properties(height=140)
 
 
 st.set_page_config(page_title="De-escalation Atlas", layout="wide")
-args = options()
-zone_key, seed_key = fingerprint(args.zones), fingerprint(args.seeds)
-zone_frame, zone_problems = load_zones(args.zones, zone_key)
-event_frame, event_problems, sources = load_events(args.seeds, seed_key)
-first, last = view.date_bounds(zone_frame, event_frame, fallback=FALLBACK_RANGE)
+source = inputs()
+data = frames(source)
+problems = [*load_zones(source)[1], *load_events(source)[1], *load_imported(source)[1]]
+first, last = view.date_bounds(data["zones"], data["events"], fallback=FALLBACK_RANGE)
 init_state(first, last)
-current = sidebar(first, last, view.event_days(event_frame))
+current = sidebar(first, last, view.event_days(data["events"]), imported="imported" in data)
 st.query_params.from_dict(view.to_params(current))
 
 st.title("De-escalation Atlas")
-for message in [*st.session_state.link_notes, *zone_problems, *event_problems]:
+for message in [*st.session_state.link_notes, *problems]:
     st.warning(message)
-shown = view.shown(zone_frame, event_frame, current)
+shown = view.shown(data, current)
 st.caption(
     f"{current.day:%d %B %Y}: {len(shown['zones'])} zones in force, {len(shown['events'])} events in the "
-    f"window ({view.window_label(current.window_days)} days). Zones: hand-digitised from the sources in "
-    f"each tooltip. Map data © OpenStreetMap contributors; {layers.REFERENCE_ATTRIBUTION}."
+    f"window ({view.window_label(current.window_days)} days). Zones are hand-digitised and approximate: "
+    f"see each tooltip's sources. Map data © OpenStreetMap contributors; {layers.REFERENCE_ATTRIBUTION}."
 )
 fmap = layers.build_map(
-    zone_frame,
-    event_frame,
+    data["zones"],
+    data["events"],
     current,
     reference=reference(),
-    bands=bands(args.zones, zone_key),
-    sources=sources,
-    tiles=not args.no_tiles,
+    bands=bands(source),
+    sources=load_events(source)[2],
+    imported=data.get("imported"),
+    tiles=source.tiles,
 )
 st_folium(fmap, key="map", height=600, use_container_width=True, returned_objects=[])
-st.altair_chart(timeline(panels.weekly_counts(event_frame), current.day), width="stretch")
+st.altair_chart(timeline(panels.weekly_counts(data["events"]), current.day), width="stretch")
 
+fmt = st.selectbox("Download format", formats.FORMATS, format_func=FORMAT_LABELS.__getitem__)
+label = FORMAT_LABELS[fmt]
 left, right = st.columns(2)
+name, payload = download(source, current, fmt)
 left.download_button(
-    "Download what is shown (GeoJSON)",
-    export.dumps(export.feature_collection(shown)),
-    file_name=export.export_name(current.export_view()),
-    mime="application/geo+json",
+    f"Download what is shown ({label})", payload, file_name=name, mime=formats.MEDIA_TYPES[fmt]
 )
+name, payload = download(source, None, fmt)
 right.download_button(
-    "Download the whole dataset (GeoJSON)",
-    whole_dataset(args.zones, zone_key, args.seeds, seed_key),
-    file_name=export.export_name(export.ExportView(export.LAYERS, None)),
-    mime="application/geo+json",
+    f"Download the whole dataset ({label})", payload, file_name=name, mime=formats.MEDIA_TYPES[fmt]
 )
+
 in_window, in_force, missing = st.tabs(["Events in the window", "Zones in force", "Not on the map"])
 in_window.dataframe(panels.events_table(shown["events"]), hide_index=True)
 in_force.dataframe(panels.zone_panel(shown["zones"], shown["events"]), hide_index=True)

@@ -36,7 +36,7 @@ from shapely.geometry.base import BaseGeometry
 from geodata import settings
 from geodata.schema import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import in_force_mask, in_window_mask, parse_day
-from geodata.view import REFERENCE, MapView
+from geodata.view import IMPORTED, REFERENCE, MapView
 
 #: A zone boundary known only to within this many km (or worse) is drawn as approximate.
 APPROXIMATE_KM: float = 1.0
@@ -78,7 +78,14 @@ EVENT_STYLES: dict[str, LayerStyle] = {
     "other": LayerStyle("Other events", "#999999"),
 }
 REFERENCE_STYLE = LayerStyle("Reference: Syria and governorates (UN OCHA)", "#6b6b6b")
-LAYER_STYLES: dict[str, LayerStyle] = {**ZONE_STYLES, **EVENT_STYLES, REFERENCE: REFERENCE_STYLE}
+IMPORTED_STYLE = LayerStyle("Imported events (ACLED, UCDP)", "#333333")
+IMPORTED_RING = IMPORTED_STYLE.colour
+LAYER_STYLES: dict[str, LayerStyle] = {
+    **ZONE_STYLES,
+    **EVENT_STYLES,
+    IMPORTED: IMPORTED_STYLE,
+    REFERENCE: REFERENCE_STYLE,
+}
 
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 REFERENCE_ATTRIBUTION = "Boundaries: UN OCHA / UNCS COD-AB Syria v02 (CC BY 3.0 IGO)"
@@ -94,7 +101,8 @@ def escape(text: object) -> str:
     character references because folium writes tooltips into `` `...` `` literals, where ``${...}``
     would run.
     """
-    return html.escape("" if _missing(text) else str(text), quote=True).translate(_JS_TEMPLATE_ENTITIES)
+    value = text if isinstance(text, str) else "" if _missing(text) else str(text)
+    return html.escape(value, quote=True).translate(_JS_TEMPLATE_ENTITIES)
 
 
 def link(url: object, text: object) -> str:
@@ -112,6 +120,7 @@ def build_map(
     reference: gpd.GeoDataFrame | None = None,
     bands: gpd.GeoSeries | None = None,
     sources: Mapping[str, tuple[str, str]] | None = None,
+    imported: gpd.GeoDataFrame | None = None,
     tiles: bool = True,
 ) -> folium.Map:
     """The map of ``view``: visible zones in force on its day, visible events of its window.
@@ -131,6 +140,9 @@ def build_map(
         computed here when not given (the app passes cached ones).
     sources
         Outlet and URL of each article file, to link the other articles reporting an event.
+    imported
+        Events imported from ACLED or UCDP files (same columns as ``events`` and more), drawn as
+        small dark-ringed dots when ``imported`` and their kind are visible.
     tiles
         Add OpenStreetMap tiles; without them the reference layer keeps the map readable.
     """
@@ -152,8 +164,15 @@ def build_map(
     for kind in EVENT_KINDS:
         rows = drawn[drawn["kind"] == kind]
         if kind in view.visible and not rows.empty:
-            _event_group(kind, rows, view, sources or {}).add_to(fmap)
+            _event_group(EVENT_STYLES[kind].label, rows, view, sources or {}).add_to(fmap)
+    if imported is not None and IMPORTED in view.visible:
+        rows = events_on_map(events_in_window(imported, view))
+        rows = rows[rows["kind"].isin(list(view.visible))]
+        if not rows.empty:
+            _event_group(IMPORTED_STYLE.label, rows, view, {}, family=IMPORTED).add_to(fmap)
     present = {*zones["kind"], *events["kind"]}
+    if imported is not None and not imported.empty:
+        present |= {IMPORTED, *imported["kind"]}
     _Legend(legend_html(view, kinds=present)).add_to(fmap)
     return fmap
 
@@ -291,6 +310,11 @@ def legend_html(view: MapView, *, kinds: Iterable[str] | None = None) -> str:
         for key, s in EVENT_STYLES.items()
         if key in listed
     ]
+    if IMPORTED in listed:
+        event_rows.append(
+            "<div><span style='display:inline-block;width:8px;height:8px;border-radius:50%;"
+            f"border:1px solid {IMPORTED_RING};margin-right:4px'></span>{escape(IMPORTED_STYLE.label)}</div>"
+        )
     cues = (
         "<div><span style='display:inline-block;width:14px;border-top:2px dashed #333;margin-right:4px'>"
         "</span>approximate boundary (band = ± accuracy)</div>"
@@ -402,10 +426,14 @@ def _zone_style(colour: str, feature: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _event_group(
-    kind: str, rows: gpd.GeoDataFrame, view: MapView, sources: Mapping[str, tuple[str, str]]
+    label: str,
+    rows: gpd.GeoDataFrame,
+    view: MapView,
+    sources: Mapping[str, tuple[str, str]],
+    *,
+    family: str = "events",
 ) -> folium.FeatureGroup:
-    style = EVENT_STYLES[kind]
-    group = folium.FeatureGroup(name=style.label)
+    group = folium.FeatureGroup(name=label)
     records = rows.drop(columns=rows.geometry.name).to_dict("records")
     points: list[dict[str, Any]] = []
     regions: list[dict[str, Any]] = []
@@ -414,8 +442,9 @@ def _event_group(
         feature = _feature(
             record["event_id"],
             geom,
-            layer="events",
-            kind=kind,
+            layer=family,
+            kind=record["kind"],
+            colour=EVENT_STYLES[record["kind"]].colour,
             tip=event_tooltip_html(record),
             pop=event_popup_html(record, sources=sources),
             status=record["status"],
@@ -427,7 +456,7 @@ def _event_group(
         if features:
             folium.GeoJson(
                 _collection(features),
-                style_function=lambda feature: _event_style(style.colour, feature),
+                style_function=_event_style,
                 marker=marker,
                 tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
                 popup=folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=360),
@@ -435,13 +464,14 @@ def _event_group(
     return group
 
 
-def _event_style(colour: str, feature: Mapping[str, Any]) -> dict[str, Any]:
+def _event_style(feature: Mapping[str, Any]) -> dict[str, Any]:
     properties = feature["properties"]
-    opacity = properties["opacity"]
+    colour, opacity = properties["colour"], properties["opacity"]
     planned = properties["status"] == "planned"
+    imported = properties["layer"] == IMPORTED
     style: dict[str, Any] = {
-        "color": colour,
-        "weight": 2,
+        "color": IMPORTED_RING if imported else colour,
+        "weight": 1 if imported else 2,
         "opacity": opacity,
         "fill": True,
         "fillColor": colour,
@@ -452,7 +482,7 @@ def _event_style(colour: str, feature: Mapping[str, Any]) -> dict[str, Any]:
     if properties["radius_m"] is not None:
         style |= {"radius": properties["radius_m"], "fillOpacity": 0.08 * opacity, "dashArray": "6 4"}
     else:
-        style["radius"] = 7
+        style["radius"] = 5 if imported else 7
     return style
 
 

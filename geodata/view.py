@@ -3,7 +3,8 @@
 A :class:`MapView` is the whole state of the map. It travels in the page address as query parameters
 (``date=2019-03-08&window=30&layers=de_escalation_zone,patrol,reference``) so a link reproduces the
 view, and it decides what the map draws and what the download holds, so the two cannot differ.
-Layer keys are the zone kinds, the event kinds and ``reference`` (the offline outline and governorates).
+Layer keys are the zone kinds, the event kinds, ``imported`` (events imported from ACLED or UCDP files,
+shown when their kind is visible too) and ``reference`` (the offline outline and governorates).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ from geodata.schema import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import parse_day
 
 REFERENCE: str = "reference"
+IMPORTED: str = "imported"
 #: Every layer key, in the order the toggles are shown.
-LAYER_KEYS: tuple[str, ...] = (*ZONE_KINDS, *EVENT_KINDS, REFERENCE)
+LAYER_KEYS: tuple[str, ...] = (*ZONE_KINDS, *EVENT_KINDS, IMPORTED, REFERENCE)
+#: The layer families the map shows and the download holds.
+SHOWN_FAMILIES: tuple[str, ...] = ("zones", "events", IMPORTED)
 #: Events windows offered, in days; ``None`` is "all events up to the day".
 WINDOWS: tuple[int | None, ...] = (7, 30, 90, 365, None)
 DEFAULT_WINDOW: int | None = 30
@@ -45,9 +49,15 @@ class MapView:
     window_days: int | None = DEFAULT_WINDOW
     visible: frozenset[str] = field(default_factory=lambda: frozenset(LAYER_KEYS))
 
-    def export_view(self, *, layers: Sequence[str] = export.LAYERS) -> export.ExportView:
-        """The export that holds what this view shows."""
-        return export.ExportView(layers=tuple(layers), day=self.day, window_days=self.window_days)
+    def export_view(self, families: Sequence[str] = ("zones", "events")) -> export.ExportView:
+        """The export of ``families`` that holds what this view shows (the kinds are named when some
+        are hidden, so the file name says so)."""
+        kinds = (*ZONE_KINDS, *EVENT_KINDS)
+        hidden = [kind for kind in kinds if kind not in self.visible]
+        shown = tuple(kind for kind in kinds if kind in self.visible) if hidden else ()
+        return export.ExportView(
+            layers=tuple(families), day=self.day, window_days=self.window_days, kinds=shown
+        )
 
 
 def window_label(days: int | None) -> str:
@@ -117,14 +127,24 @@ def visible_rows(frame: gpd.GeoDataFrame, visible: Iterable[str]) -> gpd.GeoData
     return frame[frame["kind"].isin(list(visible))]
 
 
-def shown(zones: gpd.GeoDataFrame, events: gpd.GeoDataFrame, view: MapView) -> dict[str, gpd.GeoDataFrame]:
-    """Exactly what the map shows: visible zones in force, visible events in the window.
+def shown(frames: Mapping[str, gpd.GeoDataFrame], view: MapView) -> dict[str, gpd.GeoDataFrame]:
+    """Exactly what the map shows: visible zones in force, visible events of the window, and the
+    imported events of the window when ``imported`` and their kind are visible.
 
-    This is :func:`geodata.export.select` over the visible kinds, the same code path as
-    ``python -m geodata export``, so the download equals the screen.
+    Parameters
+    ----------
+    frames
+        ``zones``, ``events`` and, when files were imported, ``imported``.
+    view
+        The view; its :meth:`MapView.export_view` is applied with :func:`geodata.export.select`,
+        the same code path as ``python -m geodata export``, so the download equals the screen.
     """
-    frames = {"zones": visible_rows(zones, view.visible), "events": visible_rows(events, view.visible)}
-    return export.select(frames, view.export_view())
+    kept = {
+        family: visible_rows(frame, view.visible)
+        for family, frame in frames.items()
+        if family in SHOWN_FAMILIES and (family != IMPORTED or IMPORTED in view.visible)
+    }
+    return export.select(kept, view.export_view(tuple(kept)))
 
 
 def step_day(days: Sequence[dt.date], day: dt.date, *, forward: bool) -> dt.date | None:

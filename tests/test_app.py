@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 import geodata.events
 from geodata import __main__ as cli
-from geodata import settings
+from geodata import export, settings, view
 from tests import builders
 
 APP = str(settings.ROOT / "app.py")
@@ -128,7 +128,10 @@ def test_download_holds_exactly_the_visible_layers(synthetic: Path, downloads: d
     at = start({"date": "2019-03-31", "window": "all"})
     at.checkbox(key="layer_patrol").uncheck().run()
     at.checkbox(key="layer_observation_post").uncheck().run()
-    features = json.loads(downloads["atlas_zones-events_2019-03-31_all-before.geojson"])["features"]
+    hidden = frozenset(view.LAYER_KEYS) - {"patrol", "observation_post"}
+    name = export.export_name(view.MapView(dt.date(2019, 3, 31), None, hidden).export_view())
+    assert "_kinds-" in name
+    features = json.loads(downloads[name])["features"]
     kinds = {(f["properties"]["layer"], f["properties"]["kind"]) for f in features}
     assert ("events", "patrol") not in kinds
     assert ("zones", "observation_post") not in kinds
@@ -194,3 +197,20 @@ def test_panels_list_zones_events_and_what_is_not_on_the_map(synthetic: Path) ->
     assert len(events_table) == 5
     assert set(zones_table["zone_id"]) == {"dez-1", "dmz-1", "op-1", "route-1"}
     assert list(missing["event_id"]) == ["e5", "e4"]
+
+
+def test_imported_files_get_a_toggle_and_are_in_the_download(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch, downloads: dict[str, bytes]
+) -> None:
+    acled = settings.ROOT / "tests/data/acled_small.csv"
+    monkeypatch.setattr(sys, "argv", [*sys.argv, "--events", str(acled)])
+    at = start({"date": "2019-03-31", "window": "30"})
+    assert not at.exception
+    assert any("acled_small.csv" in w.value for w in at.warning)  # its skipped rows are reported
+    assert at.checkbox(key="layer_imported").value
+    payload = downloads["atlas_zones-events-imported_2019-03-31_30d.geojson"]
+    families = {f["properties"]["layer"] for f in json.loads(payload)["features"]}
+    assert families == {"zones", "events", "imported"}
+    at.checkbox(key="layer_imported").uncheck().run()
+    without = json.loads(downloads["atlas_zones-events_2019-03-31_30d.geojson"])["features"]
+    assert {f["properties"]["layer"] for f in without} == {"zones", "events"}

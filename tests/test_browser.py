@@ -66,7 +66,7 @@ def data() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
 
 def expected(data: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], current: view.MapView) -> dict[str, int]:
     zone_frame, event_frame = data
-    shown = view.shown(zone_frame, event_frame, current)
+    shown = view.shown({"zones": zone_frame, "events": event_frame}, current)
     return {"zones": len(shown["zones"]), "events": len(layers.events_on_map(shown["events"]))}
 
 
@@ -151,8 +151,10 @@ def test_the_app_end_to_end(
     context.close()
 
     assert saved.suggested_filename == export.export_name(toggled.export_view())
+    assert "kinds-" in saved.suggested_filename
     assert_valid_geojson(payload)
-    assert payload.decode() == export.dumps(export.feature_collection(view.shown(*data, toggled)))
+    frames = {"zones": data[0], "events": data[1]}
+    assert payload.decode() == export.dumps(export.feature_collection(view.shown(frames, toggled)))
     assert traffic.errors == []
     assert traffic.cdn_misses == []
     print(f"end-to-end test took {time.monotonic() - started:.1f} s, {traffic.tiles} tiles answered blank")

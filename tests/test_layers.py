@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geodata import layers, view
+from geodata import imports, layers, settings, view
 from tests import builders
 
 ALL = frozenset(view.LAYER_KEYS)
@@ -108,14 +108,14 @@ def test_region_event_is_a_circle_of_its_uncertainty_and_town_event_a_point() ->
     features = {f["id"]: f for fs in drawn(make("2019-03-20", None)).values() for f in fs}
     assert features["e3"]["properties"]["radius_m"] == 40_000
     assert features["e1"]["properties"]["radius_m"] is None
-    region = layers._event_style("#000", features["e3"])
+    region = layers._event_style(features["e3"])
     assert region["radius"] == 40_000
 
 
 def test_planned_event_is_hollow_and_dashed() -> None:
     features = {f["id"]: f for fs in drawn(make("2019-03-25")).values() for f in fs}
-    planned = layers._event_style("#000", features["e2"])
-    occurred = layers._event_style("#000", features["e1"])
+    planned = layers._event_style(features["e2"])
+    occurred = layers._event_style(features["e1"])
     assert planned["dashArray"]
     assert planned["fillOpacity"] < occurred["fillOpacity"]
     assert "dashArray" not in occurred
@@ -179,3 +179,20 @@ def test_tiles_can_be_left_out() -> None:
     without = make("2019-03-20", tiles=False).get_root().render()
     assert "tile.openstreetmap.org" in with_tiles
     assert "tile.openstreetmap.org" not in without
+
+
+def test_imported_events_are_their_own_group_following_their_toggle_and_kinds() -> None:
+    imported = imports.load_event_files([settings.ROOT / "tests/data/acled_small.csv"]).events
+    current = view.MapView(dt.date(2019, 3, 31), 30)
+    fmap = layers.build_map(builders.sample_zones(), builders.sample_events(), current, imported=imported)
+    group = drawn(fmap)[layers.IMPORTED_STYLE.label]
+    assert {f["properties"]["layer"] for f in group} == {"imported"}
+    assert {f["id"] for f in group} == {"acled:SYR1001", "acled:SYR1002", "acled:SYR1003", "acled:SYR1004"}
+    no_attacks = view.MapView(current.day, 30, ALL - {"attack"})
+    group = drawn(
+        layers.build_map(builders.sample_zones(), builders.sample_events(), no_attacks, imported=imported)
+    )
+    assert "acled:SYR1001" not in {f["id"] for f in group[layers.IMPORTED_STYLE.label]}
+    hidden = view.MapView(current.day, 30, ALL - {"imported"})
+    fmap = layers.build_map(builders.sample_zones(), builders.sample_events(), hidden, imported=imported)
+    assert layers.IMPORTED_STYLE.label not in drawn(fmap)

@@ -80,7 +80,7 @@ def test_date_bounds_span_zones_and_events() -> None:
 def test_shown_keeps_visible_kinds_in_force_and_in_window() -> None:
     zones, events = builders.sample_zones(), builders.sample_events()
     current = view.MapView(dt.date(2019, 3, 20), 30, frozenset({"de_escalation_zone", "patrol"}))
-    shown = view.shown(zones, events, current)
+    shown = view.shown({"zones": zones, "events": events}, current)
     assert list(shown["zones"]["zone_id"]) == ["dez-1"]
     assert sorted(shown["events"]["event_id"]) == ["e1", "e2"]
 
@@ -90,5 +90,5 @@ def test_shown_is_the_cli_export_of_the_visible_kinds() -> None:
     current = view.MapView(dt.date(2019, 2, 20), 90)
     frames = {"zones": zones, "events": events}
     cli = export.select(frames, export.ExportView(("zones", "events"), current.day, current.window_days))
-    shown = view.shown(zones, events, current)
+    shown = view.shown({"zones": zones, "events": events}, current)
     assert export.dumps(export.feature_collection(shown)) == export.dumps(export.feature_collection(cli))
