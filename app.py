@@ -170,7 +170,7 @@ def timeline(counts: pd.DataFrame, day: dt.date) -> alt.LayerChart:
     bars = (
         alt.Chart(counts)
         .mark_bar()
-        .encode(x=alt.X("week:T", title="week"), y=alt.Y("events:Q", title="events per week"),
+        .encode(x=alt.X("week:T", title="week"), y=alt.Y("events:Q", title="events"),
                 color=alt.Color("kind:N", scale=colours))
     )  # fmt: skip
     marker = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="day:T")

@@ -299,8 +299,12 @@ def legend_html(view: MapView, *, kinds: Iterable[str] | None = None) -> str:
     and the status symbols, and the data attribution. ``kinds`` limits it to the kinds in the data."""
     listed = view.visible if kinds is None else view.visible & set(kinds)
     zone_rows = [
-        f"<div><span style='display:inline-block;width:14px;height:10px;background:{s.colour};"
-        f"opacity:.6;margin-right:4px'></span>{escape(s.label)}</div>"
+        (
+            f"<div><span style='color:{s.colour};margin-right:4px'>▲</span>{escape(s.label)}</div>"
+            if key == "observation_post"
+            else f"<div><span style='display:inline-block;width:14px;height:10px;background:{s.colour};"
+            f"opacity:.6;margin-right:4px'></span>{escape(s.label)}</div>"
+        )
         for key, s in ZONE_STYLES.items()
         if key in listed
     ]
@@ -406,11 +410,23 @@ def _zone_group(kind: str, rows: gpd.GeoDataFrame, bands: gpd.GeoSeries) -> foli
     folium.GeoJson(
         _collection(features),
         style_function=lambda feature: _zone_style(style.colour, feature),
-        marker=folium.CircleMarker(radius=6) if kind == "observation_post" else None,
+        marker=_post_marker(style.colour) if kind == "observation_post" else None,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
         popup=folium.GeoJsonPopup(fields=["tip"], labels=False),
     ).add_to(group)
     return group
+
+
+def _post_marker(colour: str) -> folium.Marker:
+    # A triangle, so a post never looks like an event's dot.
+    icon = folium.DivIcon(
+        html=f"<div style='color:{colour};font-size:15px;line-height:15px;text-align:center;"
+        "text-shadow:0 0 2px #fff,0 0 2px #fff'>▲</div>",
+        icon_size=(15, 15),
+        icon_anchor=(7, 8),
+        class_name="atlas-post",
+    )
+    return folium.Marker(icon=icon)
 
 
 def _zone_style(colour: str, feature: Mapping[str, Any]) -> dict[str, Any]:
@@ -418,8 +434,6 @@ def _zone_style(colour: str, feature: Mapping[str, Any]) -> dict[str, Any]:
     style: dict[str, Any] = {"color": colour, "weight": 2, "fillColor": colour, "fillOpacity": 0.25}
     if properties["kind"] == "patrol_route":
         style |= {"weight": 4, "fill": False}
-    if properties["kind"] == "observation_post":
-        style |= {"fill": True, "fillOpacity": 0.9, "radius": 6, "color": "#ffffff", "weight": 1.5}
     if properties["approximate"]:
         style["dashArray"] = "8 6"
     return style
