@@ -87,9 +87,7 @@ def _dedupe(aliases: list[str]) -> list[str]:
 
 
 def _metric(geom: shapely.Geometry) -> shapely.Geometry:
-    return shapely.transform(
-        geom, lambda xy: np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1]))
-    )
+    return shapely.transform(geom, lambda xy: np.column_stack(_TO_METRIC.transform(xy[:, 0], xy[:, 1])))
 
 
 def _representative(geom: shapely.Geometry) -> tuple[float, float, float]:

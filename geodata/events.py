@@ -357,15 +357,32 @@ _ACTION_CUE = re.compile(
     ),
     re.IGNORECASE,
 )
-_NEGATION = re.compile(
-    r"(?i)\b(?:not|no|never|without|fail(?:ed|s)? to|absence of|deferred|refus\w* to|yet to"
-    r"|lack of)\s+(?:\w+\s+){0,2}$"
+# Negation and hedging are read from the few words around a trigger: "failed to agree", "the
+# absence of a full agreement", "may even attempt to target the patrols", "joint patrol could be".
+_NEGATION_TEXT = "not no never without fail failed fails absence deferred refused refuses yet lack"
+_HEDGE_TEXT = (
+    "might could would wouldn't can cannot can't should if whether unless possible possibly "
+    "likely chance hope hopes hoped hoping attempt attempts attempted attempting"
 )
-_HEDGE_BEFORE = re.compile(
-    r"(?:\b(?:may|might|could|would|wouldn't|can|cannot|should|if|whether|unless)\b"
-    r"|(?i:\b(?:possible|possibly|likely|chance|hope\w*|attempt\w*))\b)\s+(?:\S+\s+){0,5}$"
-)
-_HEDGE_AFTER = re.compile(r"^\S*\s*(?:\S+\s+){0,2}\b(?:could|would|might|may)\b")
+_NEGATION_WORDS = frozenset(_NEGATION_TEXT.split())
+_HEDGE_WORDS = frozenset(_HEDGE_TEXT.split())
+_HEDGE_AFTER_WORDS = frozenset({"could", "would", "might", "may"})
+
+
+def _words_of(text: str) -> list[str]:
+    return [w.strip(".,;:!?\"“”'’()") for w in text.split()]
+
+
+def _negated_or_hedged(before: str, after: str) -> bool:
+    words = _words_of(before)
+    if any(w.lower() in _NEGATION_WORDS for w in words[-4:]):
+        return True
+    # "may" is a modal only in lower case: "May" is the month.
+    if any(w.lower() in _HEDGE_WORDS or w == "may" for w in words[-6:]):
+        return True
+    return any(w in _HEDGE_AFTER_WORDS for w in _words_of(after)[:3])
+
+
 _LEADING_CLAUSE = re.compile(
     r"^(Since|After|Following|Before|Prior to|Ahead of|Despite|Amid|Under|During|According to)"
     r"\b[^,]{3,120},"
@@ -386,10 +403,8 @@ def _find_triggers(sentence: str, offset: int = 0, *, background: bool = False) 
         for match in pattern.finditer(sentence):
             if not strong and not has_cue:
                 continue
-            before, after = sentence[: match.start()], sentence[match.end() :]
-            if _NEGATION.search(before) or _HEDGE_BEFORE.search(before):
-                continue
-            if _HEDGE_AFTER.search(after):
+            before = sentence[max(0, match.start() - 80) : match.start()]
+            if _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
                 continue
             found.append(_Trigger(kind, match.start() + offset, match.end() + offset, strong))
     return sorted(found, key=lambda t: (t.start, -t.end))
@@ -504,7 +519,7 @@ def _choose_place(
     located = _located(inside)
     if trigger.kind not in ("talks", "agreement"):
         return _finest(located)
-    venues = [m for m in located if _VENUE_BEFORE.search(sentence[: m.start])]
+    venues = [m for m in located if _VENUE_BEFORE.search(sentence[max(0, m.start - 40) : m.start])]
     if venues:
         # The venue usually follows its event: "talks ... in Sochi", "signed in Astana".
         return min(venues, key=lambda m: (m.start < trigger.start, _distance(m, trigger)))
@@ -711,7 +726,7 @@ def _choose_date(trigger: _Trigger, sentence: str, dates: Sequence[DateMention])
     if not dates:
         return None
     if trigger.kind != "statement":
-        own = [d for d in dates if not _REPORTED.search(sentence[: d.start])]
+        own = [d for d in dates if not _REPORTED.search(sentence[max(0, d.start - 60) : d.start])]
         dates = own or dates
     nearest = min(dates, key=lambda d: min(abs(d.start - trigger.end), abs(trigger.start - d.end)))
     # An agreement or a meeting happens at a point: "Since May 2017, a memorandum signed in
@@ -874,14 +889,49 @@ def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
     finest place of its reports. Order of the result follows the first report of each event.
     """
     merged: list[Event] = []
+    # A merge needs one kind, nested dates of at most 31 days (so a shared month) and compatible
+    # places, so each event is compared only with the clusters filed under its own keys.
+    buckets: dict[tuple[object, ...], list[int]] = {}
     for event in events:
-        for index, existing in enumerate(merged):
-            if _mergeable(existing, event):
-                merged[index] = _combine(existing, event)
-                break
-        else:
-            merged.append(event)
+        lookups, filings = _bucket_keys(event)
+        candidates = sorted({i for key in lookups for i in buckets.get(key, ())})
+        target = next((i for i in candidates if _mergeable(merged[i], event)), None)
+        if target is not None:
+            merged[target] = _combine(merged[target], event)
+            continue
+        merged.append(event)
+        for key in filings:
+            buckets.setdefault(key, []).append(len(merged) - 1)
     return tuple(merged)
+
+
+def _bucket_keys(event: Event) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Keys to look up partners under, and keys to file the event under."""
+    if event.date is None:
+        months: list[int | None] = [None]
+    elif event.date.days > 31:
+        return [], []  # too wide to be merged with anything
+    else:
+        first = event.date.start.year * 12 + event.date.start.month
+        last = event.date.end.year * 12 + event.date.end.month
+        months = list(range(first, last + 1))
+    lookups: list[tuple[object, ...]] = []
+    filings: list[tuple[object, ...]] = []
+    for month in months:
+        base = (event.kind, month)
+        filings.append((*base, "all"))
+        if event.kind in ("talks", "agreement") or not event.place_id:
+            lookups.append((*base, "all"))  # loosely placed: any place may match
+            filings.append((*base, "loose"))
+            continue
+        lookups += [(*base, "id", event.place_id), (*base, "loose")]
+        filings += [(*base, "id", event.place_id), (*base, "in", event.place_country)]
+        if event.geo_precision == "country":
+            lookups.append((*base, "in", event.place_country))
+            filings.append((*base, "country", event.place_country))
+        else:
+            lookups.append((*base, "country", event.place_country))
+    return lookups, filings
 
 
 # --- running and output -----------------------------------------------------------------------
