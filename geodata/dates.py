@@ -177,19 +177,23 @@ _QUICK = re.compile(
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
 _MONTH_NAME = re.compile(_MONTH)
+_RELATIVE_WORD = re.compile(
+    r"yesterday|today|tonight|tomorrow|week|month|year|days|night|morning|afternoon|evening"
+)
 _DIGIT = re.compile(r"\d")
 
 
 def _needs(sentence: str) -> set[str]:
     """The patterns worth running on ``sentence`` (each needs a digit, a month or a keyword)."""
-    needs = {"relative"}
+    lowered = sentence.lower()
+    needs = {"relative"} if _RELATIVE_WORD.search(lowered) else set()
     if _MONTH_NAME.search(sentence):
         needs |= {"day_range", "part_month", "month_day", "month_year", "month"}
-    elif "month" in sentence.lower():
+    elif "month" in lowered:
         needs.add("part_month")
     if _DIGIT.search(sentence):
         needs |= {"numeric", "year"}
-    if "day" in sentence.lower():
+    if "day" in lowered:
         needs.add("weekday")
     return needs
 
@@ -202,6 +206,7 @@ _FUTURE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def is_future(sentence: str) -> bool:
     """Whether ``sentence`` speaks of the future (a cue such as "will", "planning", "scheduled")."""
     return _FUTURE.search(sentence) is not None
@@ -243,9 +248,9 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
             if interval is None:
                 continue
             start, anchor = match.start(), None
-            since = _SINCE.search(sentence, 0, start)
-            if since is not None and start - since.start() <= 10:
-                start, anchor = since.start(), interval
+            since = _SINCE.search(sentence[max(0, start - 12) : start])
+            if since is not None:
+                start, anchor = start - (min(start, 12) - since.start()), interval
                 interval = DateInterval(interval.start, max(reference, interval.end), "range")
             text = sentence[start : match.end()]
             found.append(DateMention(text, start, match.end(), interval, anchor))

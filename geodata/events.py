@@ -396,18 +396,35 @@ _ONGOING = re.compile(
 )
 
 
+# All lexicons in one pattern, one named group per entry: a single pass over the sentence. The
+# lexicons are lower case, and matching a lower-cased copy is faster than IGNORECASE.
+_TRIGGER_ALTERNATIVES = "|".join(
+    f"(?P<t{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(_LEXICON)
+)
+_ANY_TRIGGER = re.compile(_TRIGGER_ALTERNATIVES)
+_ANY_TRIGGER_ANY_CASE = re.compile(_TRIGGER_ALTERNATIVES, re.IGNORECASE)
+
+
 def _find_triggers(sentence: str, offset: int = 0, *, background: bool = False) -> list[_Trigger]:
-    has_cue = bool(_ACTION_CUE.search(sentence)) or is_future(sentence) or background
+    has_cue: bool | None = True if background else None
     found: list[_Trigger] = []
-    for kind, pattern, strong in _LEXICON:
-        for match in pattern.finditer(sentence):
-            if not strong and not has_cue:
+    lowered = sentence.lower()
+    if len(lowered) == len(sentence):  # same offsets (lower() can lengthen, e.g. "İ")
+        matches = _ANY_TRIGGER.finditer(lowered)
+    else:
+        matches = _ANY_TRIGGER_ANY_CASE.finditer(sentence)
+    for match in matches:
+        kind, _, strong = _LEXICON[int((match.lastgroup or "t0")[1:])]
+        if not strong:
+            if has_cue is None:
+                has_cue = bool(_ACTION_CUE.search(sentence)) or is_future(sentence)
+            if not has_cue:
                 continue
-            before = sentence[max(0, match.start() - 80) : match.start()]
-            if _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
-                continue
-            found.append(_Trigger(kind, match.start() + offset, match.end() + offset, strong))
-    return sorted(found, key=lambda t: (t.start, -t.end))
+        before = sentence[max(0, match.start() - 80) : match.start()]
+        if _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
+            continue
+        found.append(_Trigger(kind, match.start() + offset, match.end() + offset, strong))
+    return found
 
 
 def _main_trigger(triggers: Sequence[_Trigger]) -> _Trigger | None:
