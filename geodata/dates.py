@@ -160,8 +160,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"|this (?:morning|afternoon|evening|week|month|year)"
                 r"|(?:earlier|later) this (?:week|month|year)|last (?:night|week|month|year)"
                 r"|next (?:week|month|year)"
-                rf"|(?:in |over |during )?(?:the )?(?:last|past|recent|coming|next) {_NUM}"
-                r" (?:days?|weeks?|months?)"
+                rf"|(?:in |over |during )?(?:the )?(?:last|past|recent|coming|next) (?:{_NUM} )?"
+                r"(?:days?|weeks?|months?)"
                 rf"|{_NUM} (?:days?|weeks?|months?|years?) (?:ago|ahead|later|earlier))\b"
             ),
         ),
@@ -482,7 +482,15 @@ def _relative(text: str, reference: dt.date) -> DateInterval | None:
     word = unit.group(1)
     if word in ("morning", "afternoon", "evening"):
         return DateInterval(reference, reference, "day")
-    if re.search(r"\d|ago|ahead|later|earlier (?!this)|past|recent|coming|few|couple", text):
+    if "this" in text:
+        whole = _calendar_unit(word, reference, 0)
+        if text.startswith("earlier"):
+            return DateInterval(whole.start, reference, "range")
+        if text.startswith("later"):
+            return DateInterval(reference, whole.end, "range")
+        return whole
+    counted = re.search(rf"\b{_NUM} (?:days?|weeks?|months?|years?)\b", text)
+    if counted or re.search(r"ago|ahead|later|earlier (?!this)|past|recent|coming", text):
         return _counted(text, reference)
     shift = -1 if "last" in text else 1 if "next" in text else 0
     return _calendar_unit(word, reference, shift)
@@ -499,23 +507,28 @@ def _calendar_unit(unit: str, reference: dt.date, shift: int) -> DateInterval:
 
 
 def _counted(text: str, reference: dt.date) -> DateInterval | None:
-    match = re.search(rf"({_NUM}) (day|week|month|year)s?", text)
+    match = re.search(rf"(?:({_NUM}) )?(day|week|month|year)s?", text)
     if match is None:
         return None
-    count_text = match.group(1)
+    # "in recent weeks", "over the past days": a few, without a number.
+    count_text = match.group(1) or "few"
     count = int(count_text) if count_text.isdigit() else _NUMBERS[count_text]
+    if count_text == "few" and match.group(2) != "day":
+        count = 3
     days = count * {"day": 1, "week": 7, "month": 30, "year": 365}[match.group(2)]
     span = dt.timedelta(days=days)
-    if "ago" in text or "earlier" in text:
-        day = reference - span
-        if match.group(2) == "month":
-            return _shift_month(reference, -count)
-        return DateInterval(day, day, "day" if match.group(2) == "day" else "week")
-    if "ahead" in text or "later" in text:
-        if match.group(2) == "month":
-            return _shift_month(reference, count)
-        day = reference + span
-        return DateInterval(day, day, "day" if match.group(2) == "day" else "week")
+    unit = match.group(2)
+    if "ago" in text or "earlier" in text or "ahead" in text or "later" in text:
+        sign = -1 if ("ago" in text or "earlier" in text) else 1
+        if unit == "month":
+            return _shift_month(reference, sign * count)
+        if unit == "year":
+            return _calendar_unit("year", reference, sign * count)
+        day = reference + sign * span
+        if unit == "day":
+            return DateInterval(day, day, "day")
+        three = dt.timedelta(days=3)  # "a week ago": that week, give or take
+        return DateInterval(day - three, day + three, "week")
     if "coming" in text or "next" in text:
         return DateInterval(reference, reference + span, "range")
     return DateInterval(reference - span, reference, "range")

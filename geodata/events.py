@@ -398,9 +398,7 @@ _ONGOING = re.compile(
 
 # All lexicons in one pattern, one named group per entry: a single pass over the sentence. The
 # lexicons are lower case, and matching a lower-cased copy is faster than IGNORECASE.
-_TRIGGER_ALTERNATIVES = "|".join(
-    f"(?P<t{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(_LEXICON)
-)
+_TRIGGER_ALTERNATIVES = "|".join(f"(?P<t{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(_LEXICON))
 _ANY_TRIGGER = re.compile(_TRIGGER_ALTERNATIVES)
 _ANY_TRIGGER_ANY_CASE = re.compile(_TRIGGER_ALTERNATIVES, re.IGNORECASE)
 
@@ -457,7 +455,8 @@ _ACTOR_LEXICON: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:al-|bin\s+)?[A-Z][\w’'-]*[a-z])+")
 # Capitalised words that start name-like runs but are titles, places of office or sentence words.
 _NOT_NAME_WORDS = (
-    "President Prime Minister Deputy Foreign Defense Defence National Special Envoy Spokesman "
+    "President Presidents Ministers Officials Prime Minister Deputy Foreign Defense Defence "
+    "National Special Envoy Spokesman "
     "General Gen Leader Iranian Russian Turkish Syrian American Kurdish United Nations Security "
     "Council Ministry Minister's The In On At As Since After Following According Yet However "
     "Then This That These Turkey Russia Iran Syria Israel Jordan Democratic Forces Units Party "

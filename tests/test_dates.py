@@ -40,6 +40,12 @@ def only(sentence: str, reference: str, *, future: bool | None = None) -> DateIn
         ("In the last few days, two attacks hit.", "2019-04-29", "2019-04-24", "2019-04-29", "range"),
         ("They took control of the city in 2016.", "2019-02-20", "2016-01-01", "2016-12-31", "year"),
         ("Monday's visit was the third.", "2019-04-09", "2019-04-08", "2019-04-08", "day"),
+        ("Troops moved in in recent weeks.", "2020-02-20", "2020-01-30", "2020-02-20", "range"),
+        ("It happened in the last two weeks.", "2020-02-20", "2020-02-06", "2020-02-20", "range"),
+        ("It happened two days ago.", "2020-02-20", "2020-02-18", "2020-02-18", "day"),
+        ("It happened earlier this month.", "2020-02-20", "2020-02-01", "2020-02-20", "range"),
+        ("They will meet later this year.", "2020-02-20", "2020-02-20", "2020-12-31", "range"),
+        ("It will take place next week.", "2020-02-20", "2020-02-24", "2020-03-01", "week"),
     ],
 )
 def test_issue_phrases_resolve_against_publication(
