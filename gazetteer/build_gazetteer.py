@@ -195,10 +195,35 @@ def _geonames(polygons: list[tuple[str, shapely.Geometry]]) -> list[dict[str, ob
     return rows
 
 
+HAND_COLUMNS = [
+    "place_id",
+    "name",
+    "kind",
+    "geo_precision",
+    "lat",
+    "lon",
+    "uncertainty_km",
+    "country",
+    "feature_code",
+    "aliases",
+    "source",
+    "note",
+]
+
+
 def _hand_added(polygons: list[tuple[str, shapely.Geometry]]) -> list[dict[str, object]]:
-    rows = []
-    for rec in _read_csv(HAND_FILE):
-        lon, lat = float(rec["lon"]), float(rec["lat"])
+    rows, errors = [], []
+    for line, rec in enumerate(_read_csv(HAND_FILE), start=2):
+        missing = [c for c in HAND_COLUMNS if not isinstance(rec.get(c), str)]
+        try:
+            if missing:
+                raise ValueError(f"missing fields {missing}")
+            lon, lat = float(rec["lon"]), float(rec["lat"])
+            float(rec["uncertainty_km"])
+        except ValueError as exc:
+            # Every broken row is reported, not only the first (the output validator checks the rest).
+            errors.append(f"{HAND_FILE.name} line {line} ({rec.get('place_id')}): {exc}")
+            continue
         syrian = rec["country"] == "SY" and rec["kind"] != "country"
         source = rec["source"] + (f" — {rec['note']}" if rec["note"] else "")
         rows.append(
@@ -219,6 +244,8 @@ def _hand_added(polygons: list[tuple[str, shapely.Geometry]]) -> list[dict[str, 
                 "source": source,
             }
         )
+    if errors:
+        raise SystemExit("\n".join(errors))
     return rows
 
 

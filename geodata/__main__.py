@@ -1,4 +1,4 @@
-"""The command line: ``python -m geodata validate | export | events``.
+"""The command line: ``python -m geodata validate | export | events | import``.
 
 Each subcommand calls the same library functions the app uses, prints its result or a report, and
 exits 0 on success, 1 when the data has errors, 2 on a usage error.
@@ -11,11 +11,12 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import geopandas as gpd
 from rich.console import Console
 from rich.progress import track
 
-from geodata import articles, events, export, gazetteer, settings, zones
-from geodata._errors import AtlasError, Problem
+from geodata import articles, events, export, formats, gazetteer, imports, settings, zones
+from geodata._errors import AtlasError, DataError, Problem, UsageError
 from geodata.temporal import parse_day
 
 #: Above this many articles, a progress bar is shown on a terminal.
@@ -43,19 +44,42 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
     check.set_defaults(run=_validate)
 
-    out = sub.add_parser("export", help="write layers as RFC 7946 GeoJSON")
-    out.add_argument("--layers", action="append", default=[], help="comma-separated: zones,events")
+    out = sub.add_parser("export", help="write a view of the layers as geojson, geojsonseq, gpkg or csv")
+    out.add_argument(
+        "--layers",
+        action="append",
+        default=[],
+        help=f"comma-separated, from {','.join(export.LAYERS)} (default: {','.join(export.DEFAULT_LAYERS)})",
+    )
     out.add_argument("--date", type=parse_day, help="as-of date YYYY-MM-DD (default: everything)")
     out.add_argument("--window", type=_window, default=30, help="events window in days, or 'all'")
+    out.add_argument("--kinds", action="append", default=[], help="comma-separated zone and/or event kinds")
+    out.add_argument("--zone", metavar="ZONE_ID", help="only this zone, and the events inside it")
+    out.add_argument("--bbox", type=_bbox, metavar="W,S,E,N", help="only features meeting this box")
+    out.add_argument("--format", choices=formats.FORMATS, default="geojson", help="output format")
     out.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
-    out.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
-    out.add_argument("--out", type=Path, help="output file (default: a name saying what it holds)")
+    out.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder (events)")
+    out.add_argument(
+        "--imported",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="ACLED/UCDP CSV (repeatable)",
+    )
+    out.add_argument("--out", type=Path, help="output file or folder (default: a name saying what it holds)")
     out.set_defaults(run=_export)
 
     ev = sub.add_parser("events", help="read events out of the articles, as RFC 7946 GeoJSON")
     ev.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
     ev.add_argument("--out", type=Path, help="output file (default: standard output)")
     ev.set_defaults(run=_events)
+
+    load = sub.add_parser("import", help="read an ACLED or UCDP GED CSV export and write it as GeoJSON")
+    load.add_argument("file", type=Path, help="the CSV file")
+    load.add_argument("--format", choices=imports.DATASETS, help="its layout (default: from the header)")
+    load.add_argument("--out", type=Path, help="GeoJSON to write (default: imported_<format>_<name>.geojson)")
+    load.set_defaults(run=_import)
     return parser
 
 
@@ -98,24 +122,78 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if errors or seed_errors or gazetteer_errors else 0
 
 
+def _bbox(value: str) -> export.BBox:
+    try:
+        return export.parse_bbox(value)
+    except UsageError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def _export(args: argparse.Namespace) -> int:
     view = export.ExportView(
-        layers=export.layer_names(args.layers or ["zones"]), day=args.date, window_days=args.window
+        layers=export.layer_names(args.layers) or export.DEFAULT_LAYERS,
+        day=args.date,
+        window_days=args.window,
+        kinds=export.layer_names(args.kinds),
+        zone_id=args.zone,
+        bbox=args.bbox,
     )
-    zone_set = zones.load_zones(args.zones)
-    _report(zone_set.problems)
-    frames = {"zones": zone_set.zones}
-    failed = bool(zone_set.errors)
-    if "events" in view.layers:
-        run = _extract(args.seeds)
-        frames["events"] = events.events_frame(run.events)
-        failed = failed or any(p.severity == "error" for p in run.problems)
-    selected = export.select(frames, view)
-    out = args.out or Path(export.export_name(view))
-    export.write_geojson(export.feature_collection(selected), out)
+    frames, problems, sources = _load_layers(args, view)
+    _report(problems)
+    selected = formats.layers_for(export.select(frames, view), args.format)
+    name = export.export_name(view, suffix=formats.SUFFIXES[args.format])
+    out = args.out / name if args.out is not None and args.out.is_dir() else args.out or Path(name)
+    info = export.describe(view, selected, fmt=args.format, name=out.name, sources=sources)
+    written = formats.write(selected, out, fmt=args.format, info=info)
     counts = ", ".join(f"{len(frame)} {layer}" for layer, frame in selected.items())
-    print(f"wrote {out}: {counts}")
-    return 1 if failed else 0
+    print(f"wrote {', '.join(map(str, written))}: {counts}; dataset {info.dataset_version}")
+    return 1 if any(p.severity == "error" for p in problems) else 0
+
+
+def _load_layers(
+    args: argparse.Namespace, view: export.ExportView
+) -> tuple[dict[str, gpd.GeoDataFrame], list[Problem], list[Path]]:
+    """Load the layers the view needs, with their problems and the input paths (for the version)."""
+    frames: dict[str, gpd.GeoDataFrame] = {}
+    problems: list[Problem] = []
+    sources: list[Path] = []
+    if "zones" in view.layers or view.zone_id:
+        zone_set = zones.load_zones(args.zones)
+        frames["zones"] = zone_set.zones
+        problems.extend(zone_set.problems)
+        sources.append(args.zones)
+    if "events" in view.layers:
+        extracted = _extract(args.seeds)
+        frames["events"] = events.events_frame(extracted.events)
+        problems.extend(extracted.problems)
+        sources.append(args.seeds)
+    if "imported" in view.layers:
+        imported = imports.load_event_files(args.imported)
+        frames["imported"] = imported.events
+        problems.extend(imported.problems)
+        sources.extend(args.imported)
+    if "reference" in view.layers:
+        frames["reference"] = export.reference_frame()
+        sources.extend([settings.OUTLINE_FILE, settings.GOVERNORATES_FILE])
+    return frames, problems, sources
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        run = imports.read_events(args.file, fmt=args.format)
+    except DataError as exc:
+        _report(exc.problems)
+        return 1
+    dataset = run.events["dataset"].iloc[0] if len(run.events) else args.format or "events"
+    out = args.out or Path(f"imported_{dataset}_{args.file.stem}.geojson")
+    export.write_geojson(export.feature_collection({"imported": run.events}), out)
+    for problem in run.problems:
+        print(f"skipped {problem.feature}: {problem.message}", file=sys.stderr)
+    print(
+        f"{args.file.name}: {run.rows_read} rows read, {len(run.events)} loaded, {run.skipped} skipped; "
+        f"wrote {out}"
+    )
+    return 1 if run.problems else 0
 
 
 def _extract(folder: Path) -> events.EventRun:
@@ -128,9 +206,7 @@ def _extract(folder: Path) -> events.EventRun:
         )
     else:
         found, event_problems = events.extract_from_articles(read, finder)
-    run = events.EventRun(found, problems + event_problems, read)
-    _report(run.problems)
-    return run
+    return events.EventRun(found, problems + event_problems, read)
 
 
 def _stderr_console() -> Console:
@@ -139,6 +215,7 @@ def _stderr_console() -> Console:
 
 def _events(args: argparse.Namespace) -> int:
     run = _extract(args.seeds)
+    _report(run.problems)
     text = export.dumps(export.feature_collection({"events": events.events_frame(run.events)}))
     if args.out:
         args.out.write_text(text, encoding="utf-8")

@@ -18,7 +18,7 @@ def _collapse(word: str) -> str:
     # cycle: the gazetteer module imports this one).
     out: list[str] = []
     for ch in word:
-        if not out or out[-1] != ch:
+        if not out or out[-1] != ch or not ch.isalpha():
             out.append(ch)
     return "".join(out)
 
@@ -48,10 +48,21 @@ GENERIC_WORDS: Final = _keys(
     northern southern east west north south"""
 )
 
+#: Lower-case words that may open a multi-word alias ("rural Damascus", "eastern Ghouta").
+LEADING_WORDS: Final = _words("rural eastern western northern southern east west north south occupied")
+
 #: Words after a place name that make it regional ("Idlib province", "Hama countryside").
 REGIONAL_WORDS: Final = _words(
     """province provinces governorate governorates region regions countryside countrysides
     hinterland area areas zone"""
+)
+
+#: Words after a place that make it an administrative district around the town ("Idlib district").
+DISTRICT_WORDS: Final = _words("district districts subdistrict")
+
+#: Facilities after a governorate seat's name that mean the town ("Tartus naval base").
+FACILITY_WORDS: Final = _words(
+    "airport airbase port naval base prison hospital university stadium refinery dam"
 )
 
 #: Words that mark the town itself ("Idlib city", "the city of Idlib", "the town of Saraqib").
@@ -68,7 +79,7 @@ DIRECTIONS: Final = _words(
 LOCATIVE_PREPOSITIONS: Final = _words(
     """in inside into to from across within throughout toward towards near at via through
     outside over entered enter enters entering reached reach visited visit visiting left
-    leave leaving crossed"""
+    leave leaving crossed bordering borders"""
 )
 
 #: Words after a capital that make it stand for its government ("Moscow said", "Ankara will").
@@ -92,8 +103,13 @@ NAMING_WORDS: Final = _words(
     communique communiqué platform formula"""
 )
 
+#: Capitalised words after a place that make it part of a news outlet's name ("Washington Post").
+OUTLET_WORDS: Final = _words(
+    "post times herald tribune journal telegraph examiner chronicle gazette direct deeply today"
+)
+
 #: Common English words that collide with place aliases; such an alias is not indexed.
-#: The gazetteer build also drops them (``gazetteer/excluded_aliases.csv`` lists the ones found).
+#: The gazetteer build drops such aliases, and the validator warns about any left in the file.
 ENGLISH_STOPWORDS: Final = _keys(
     """a an the and or but if then else when where what who how why this that these those
     there here it its is was be been being are were has have had do does did will would shall
@@ -105,5 +121,9 @@ ENGLISH_STOPWORDS: Final = _keys(
     ban bin dan lot sale salt sham mark may tall tel tell ram rome ras kafr deir beit ain
     ayn jabal mount khan hill city town army state forces force camp centre center post base
     north south east west gate road border sea river lake valley plain area zone line front
-    side part said says say men man women day days year years time week month aid arms"""
+    side part said says say men man women day days year years time week month aid arms
+    nazi sam san sin shin hal ezra sabah soda mari rai kara susa dali safir sen hamra"""
 )
+# The last line above: GeoNames alternate names of Syrian places that are also common capitalised
+# words, names or outlets in the news ("Daily Sabah", "As-Safir", "Nazi"); found by listing the
+# short single-word keys of the built gazetteer.

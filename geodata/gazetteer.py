@@ -104,10 +104,11 @@ def _fold(text: str) -> str:
 
 
 def _collapse_doubles(token: str) -> str:
-    # Transliterations disagree on doubled letters (Maarrat/Maarat, Raqqa/Raqa); one letter each.
+    # Transliterations disagree on doubled letters (Maarrat/Maarat, Raqqa/Raqa): one letter each.
+    # Digits are left alone ("post 11" is not "post 1").
     out: list[str] = []
     for ch in token:
-        if not out or out[-1] != ch:
+        if not out or out[-1] != ch or not ch.isalpha():
             out.append(ch)
     return "".join(out)
 
@@ -118,8 +119,9 @@ def normalise(text: str) -> str:
 
     The one normalisation shared by aliases and queries: Unicode NFKD with diacritics removed,
     case folded, apostrophes and ayn/hamza marks (’‘'`ʿʾ) dropped, hyphens and all other
-    punctuation turned into spaces, doubled letters collapsed ("Maarrat" -> "marat"), Arabic
-    article tokens (al, el, ad, ar, as, at, az, an, ash, ...) removed, whitespace collapsed.
+    punctuation turned into spaces, doubled letters (not digits) collapsed ("Maarrat" ->
+    "marat"), Arabic article tokens (al, el, ad, ar, as, at, az, an, ash, ...) removed,
+    whitespace collapsed.
     The function is idempotent: ``normalise(normalise(s)) == normalise(s)``.
 
     Parameters

@@ -3,7 +3,8 @@
 :func:`find_places` tokenises a sentence (keeping character offsets into the original text),
 normalises each token with :func:`geodata.gazetteer.normalise`, and takes the longest run of
 tokens that is a gazetteer alias, left to right. A run must look like a name: its first word is
-capitalised (or a digit, as in "M4"); later words are capitalised, hyphen-joined ("Deir ez-zor")
+capitalised (or a digit, as in "M4"), or is a lower-case "rural"/direction word before a capital
+("rural Damascus", "eastern Ghouta"); later words are capitalised, hyphen-joined ("Deir ez-zor")
 or generic ("air base", "highway"). Demonyms ("Turkish") and common English words are never
 aliases.
 
@@ -14,17 +15,22 @@ Each match is then resolved with a few rules, in this order:
    a governorate seat ("fighting in Idlib", "Syria's Idlib") also resolves to the governorate:
    news uses it regionally far more often than for the city. "Idlib city", "the city of Idlib" and
    "the town of ..." resolve to the town. Damascus is the exception: its governorate is the city.
-2. **Other towns** followed by a regional word ("Manbij countryside") keep the town's point with
-   ``geo_precision="district"`` and at least :data:`DISTRICT_RADIUS_KM`.
+2. **Other towns** followed by a regional word ("Manbij countryside"), and any town followed by
+   "district" ("Idlib district"), keep the town's point with ``geo_precision="district"`` and at
+   least :data:`DISTRICT_RADIUS_KM`. A seat followed by a facility ("Tartus naval base") is the
+   town.
 3. **Countries** stand for governments (``role="actor"``: "Russia and Turkey agreed", "Russia's
    defence ministry") unless a locative word precedes them ("in Turkey", "inside northern Syria",
-   "to Russia"): then ``role="location"``. "Russia's Sochi" yields only Sochi.
+   "to Russia"), they name a border ("the Turkey-Syria border") or follow a place ("Afrin,
+   Syria"): then ``role="location"``. "Russia's Sochi" yields only Sochi.
 4. **Capitals** (GeoNames ``PPLC``) followed by a speech or decision verb ("Moscow said") are
    actors too.
 5. **Names.** A place followed by a naming word ("the Sochi agreement", "the Astana process",
    "the Manbij road map") gets ``role="name"``: it names an agreement, not where something
    happened.
-6. **Ambiguity** among places sharing an alias: prefer one in a governorate already named in the
+6. **Outlets.** A place inside a news outlet's name ("Washington Post", "Russia Today") gives no
+   mention.
+7. **Ambiguity** among places sharing an alias: prefer one in a governorate already named in the
    sentence, then Syrian over foreign, then higher administrative rank and population.
 """
 
@@ -40,9 +46,13 @@ from geodata._toponym_words import (
     ACTOR_VERBS,
     CITY_WORDS,
     DIRECTIONS,
+    DISTRICT_WORDS,
+    FACILITY_WORDS,
     GENERIC_WORDS,
+    LEADING_WORDS,
     LOCATIVE_PREPOSITIONS,
     NAMING_WORDS,
+    OUTLET_WORDS,
     REGIONAL_WORDS,
 )
 from geodata.gazetteer import ARTICLES, Gazetteer, Place, normalise
@@ -59,6 +69,7 @@ _LETTERS = r"[\w\u0300-\u036f]+"  # letters, digits (and "_", which normalise() 
 # normalise().
 _WORD = re.compile(rf"[ʿʾʻ‘]?{_LETTERS}(?:[{_MARK}](?![sS]\b){_LETTERS})*|[{_MARK}][sS]\b")
 _HYPHENS = frozenset("-‐‑–")
+_BORDER_WORDS = frozenset({"border", "borders", "frontier", "boundary"})
 _FEATURE_RANK: Final[dict[str, int]] = {"PPLC": 5, "PPLA": 4, "PPLA2": 3, "PPLA3": 2, "PPL": 1}
 
 
@@ -149,6 +160,7 @@ class _Tokens(Sequence[_Token]):
         found = list(_WORD.finditer(sentence))
         self.raws: list[str] = [m.group() for m in found]
         self.spans: list[tuple[int, int]] = [m.span() for m in found]
+        self._built: dict[int, _Token] = {}
 
     def __len__(self) -> int:
         return len(self.raws)
@@ -160,6 +172,12 @@ class _Tokens(Sequence[_Token]):
     def __getitem__(self, k: int | slice) -> _Token | list[_Token]:
         if isinstance(k, slice):
             return [self[j] for j in range(*k.indices(len(self)))]
+        token = self._built.get(k)
+        if token is None:
+            token = self._built[k] = self._build(k)
+        return token
+
+    def _build(self, k: int) -> _Token:
         raw = self.raws[k]
         start, end = self.spans[k]
         if raw[0] in _MARK and raw[1:] in ("s", "S"):
@@ -180,7 +198,12 @@ def _casefold(word: str) -> str:
 
 def _looks_like_name(tokens: Sequence[_Token]) -> bool:
     content = [t for t in tokens if t.parts]
-    if not content or not content[0].capitalised:
+    if not content:
+        return False
+    # "rural Damascus", "eastern Ghouta": a lower-case leading word is allowed before a capital.
+    if not content[0].capitalised and (
+        content[0].word not in LEADING_WORDS or not any(t.capitalised for t in content[1:])
+    ):
         return False
     return all(
         t.capitalised or t.hyphen_before or all(p in GENERIC_WORDS for p in t.parts) for t in content[1:]
@@ -192,13 +215,15 @@ def _matches(tokens: _Tokens, gazetteer: Gazetteer) -> list[_Match]:
     first_tokens = gazetteer.first_tokens
     raws = tokens.raws
     found: list[_Match] = []
-    i = 0
-    while i < len(tokens):
-        if raws[i][0].islower():  # most words: no need to look closer
-            i += 1
-            continue
-        token = tokens[i]
-        if not token.capitalised or not token.parts or token.parts[0] not in first_tokens:
+    i, n = 0, len(raws)
+    while i < n:
+        raw = raws[i]
+        # Most words start lower case, or are not the first word of any alias: skip them cheaply.
+        if (
+            (raw[0].islower() and _casefold(raw) not in LEADING_WORDS)
+            or not (parts := _parts(raw))
+            or parts[0] not in first_tokens
+        ):
             i += 1
             continue
         match = _longest_at(tokens, i, gazetteer)
@@ -257,14 +282,19 @@ def _regional_after(tokens: _Tokens, last: int) -> int | None:
 
 
 def _context(tokens: _Tokens, match: _Match) -> tuple[str, int, int]:
-    """Return ("regional" | "city" | "bare", first token, last token) for a match."""
+    """Return ("regional" | "district" | "city" | "bare", first token, last token) for a match."""
     first, last = match.first, match.last
     if _word(tokens, first - 1) == "of" and _word(tokens, first - 2) in REGIONAL_WORDS:
         return "regional", first - 2, last
     if _word(tokens, first - 1) == "of" and _word(tokens, first - 2) in CITY_WORDS:
         return "city", first - 2, last
-    if _word(tokens, last + 1) in CITY_WORDS:
+    after = _word(tokens, last + 1)
+    if after in CITY_WORDS:
         return "city", first, last + 1
+    if after in FACILITY_WORDS:
+        return "city", first, last  # "Tartus naval base": the town, not its governorate
+    if after in DISTRICT_WORDS:
+        return "district", first, last + 1
     regional = _regional_after(tokens, last)
     if regional is not None:
         return "regional", first, regional
@@ -293,6 +323,10 @@ def _resolve(
     if seat is None and governorate is not None:
         seat = next((p for p in candidates if p.kind == "town" and p.seat_of == governorate.place_id), None)
     towns = [p for p in candidates if p.kind == "town"]
+    if context == "district" and towns:
+        # "Jisr al-Shughur district", "Idlib district": the area around the town (no ADM2 layer).
+        town = seat or max(towns, key=lambda p: _rank(p, admin1_context))
+        return town, "district", max(town.uncertainty_km, DISTRICT_RADIUS_KM)
     # A bare name goes to the governorate when it is a seat's name ("Idlib") or names nothing
     # else ("Rif Dimashq"); "Damascus" (SY01 is the city itself, no seat) stays the town.
     if governorate is not None and (context == "regional" or seat is not None or not towns):
@@ -320,21 +354,28 @@ def _role(
     previous: tuple[Mention, str] | None,
     match_starts: frozenset[int],
 ) -> Role | None:
-    """The mention's role, or None when it only qualifies the next place ("Russia's Sochi").
+    """The mention's role, or None when it only qualifies the next place ("Russia's Sochi") or
+    is part of a news outlet's name ("Washington Post", "Russia Today").
 
     ``previous`` is the mention before this one and the text between the two.
     """
     first, last = span
     after = _word(tokens, last + 1)
+    if after in OUTLET_WORDS and tokens[last + 1].capitalised:
+        return None
     if place.kind == "country":
         if after == "'s" and _skip_directions(tokens, last + 2) in match_starts:
             return None
         before = _skip_back(tokens, first - 1)
         word = _word(tokens, before)
-        if word in LOCATIVE_PREPOSITIONS or (
-            word == "with" and _word(tokens, before - 1) in {"border", "borders"}
-        ):
+        if word in LOCATIVE_PREPOSITIONS or (word == "with" and _word(tokens, before - 1) in _BORDER_WORDS):
             return "location"
+        if after in _BORDER_WORDS or (
+            last + 2 < len(tokens)
+            and tokens[last + 1].hyphen_before
+            and _word(tokens, last + 2) in _BORDER_WORDS
+        ):
+            return "location"  # "the Turkey border", "the Turkey-Syria border"
         if previous is not None and previous[0].role == "location":
             gap = previous[1].strip().casefold()
             # "in Russia and Turkey"; "near Afrin, Syria" (a place, then its country)
@@ -404,14 +445,14 @@ def find_places(sentence: str, gazetteer: Gazetteer) -> tuple[Mention, ...]:
         place, precision, radius = _resolve(match, context, gazetteer, admin1_context)
         if place.kind == "country":
             first, last = match.first, match.last  # "Syria province" is not a thing
-        previous = (mentions[-1], sentence[mentions[-1].end : tokens[first].start]) if mentions else None
+        previous = (mentions[-1], sentence[mentions[-1].end : tokens.spans[first][0]]) if mentions else None
         role = _role(tokens, (first, last), place, previous, match_starts)
         if role is None:
             continue
         if first == match.first and _article_before(tokens, first, sentence):
             first -= 1  # "al-Bab", "Al Bab": the article belongs to the name as written
-        start, end = tokens[first].start, tokens[last].end
-        if len(tokens[last].word) == 1 and sentence[end : end + 1] == ".":
+        start, end = tokens.spans[first][0], tokens.spans[last][1]
+        if len(tokens.raws[last]) == 1 and sentence[end : end + 1] == ".":
             end += 1  # "U.S." keeps its last full stop
         mentions.append(Mention(sentence[start:end], start, end, place, precision, radius, role))
     return tuple(_conjoined_actors(mentions, sentence))
@@ -424,8 +465,3 @@ def _article_before(tokens: _Tokens, first: int, sentence: str) -> bool:
     gap = sentence[article.end : tokens[first].start]
     # "al"/"el" are never English words; "an", "as", "at" ... only count when hyphen-joined.
     return article.word in ARTICLES and (gap == "-" or (gap == " " and article.word in {"al", "el"}))
-
-
-def with_role(mention: Mention, role: Role) -> Mention:
-    """Return a copy of ``mention`` with another role (for callers that know better)."""
-    return replace(mention, role=role)

@@ -22,6 +22,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pydantic
 import shapely
 from shapely.geometry import shape
@@ -333,10 +334,10 @@ def _drop_duplicate_ids(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
 def _frame(rows: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:
     rows = list(rows)
     columns = [*ZONE_PROPERTIES, "file"]
-    frame = gpd.GeoDataFrame(
-        {col: [row[col] for row in rows] for col in columns},
-        geometry=[row["geometry"] for row in rows],
-        crs=settings.WGS84,
-    )
-    frame["accuracy_km"] = frame["accuracy_km"].astype("float64")
+    # Explicit dtypes, so an empty load has the same column types as a full one.
+    data = {
+        col: pd.Series([row[col] for row in rows], dtype="float64" if col == "accuracy_km" else "str")
+        for col in columns
+    }
+    frame = gpd.GeoDataFrame(data, geometry=[row["geometry"] for row in rows], crs=settings.WGS84)
     return frame.sort_values("zone_id", kind="stable").reset_index(drop=True)

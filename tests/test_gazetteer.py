@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from geodata import settings
@@ -59,12 +60,14 @@ def test_normalise_keeps_articles_inside_words() -> None:
     assert normalise("Aleppo Ankara Astana Ashma") == "alepo ankara astana ashma"
 
 
+@hypothesis_settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.text())
 def test_normalise_is_idempotent(text: str) -> None:
     once = normalise(text)
     assert normalise(once) == once
 
 
+@hypothesis_settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.text(alphabet=st.characters(codec="latin-1"), max_size=30))
 def test_normalise_ignores_case(text: str) -> None:
     assert normalise(text.upper()) == normalise(text.lower()) == normalise(text)
@@ -188,3 +191,22 @@ def test_file_is_what_the_build_script_writes() -> None:
     assert all(
         stored_row[c] == str(row[c]) for stored_row, row in zip(stored, rows, strict=True) for c in COLUMNS
     )
+
+
+def test_normalise_keeps_repeated_digits() -> None:
+    assert normalise("post 11") == "post 11"
+    assert normalise("Post 11") != normalise("Post 1")
+
+
+def test_geonames_admin1_codes_map_to_one_pcode_each(gazetteer: Gazetteer) -> None:
+    # Data lint: point-in-polygon admin1 must agree with GeoNames' own admin1 grouping.
+    source = settings.ROOT / "gazetteer" / "sources" / "geonames_cities500_SY.tsv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        codes = {row["geonameid"]: row["admin1_code"] for row in reader}
+    pcodes: dict[str, set[str]] = {}
+    for place in gazetteer:
+        if place.place_id.startswith("gn:"):
+            pcodes.setdefault(codes[place.place_id[3:]], set()).add(place.admin1)
+    assert len(pcodes) == 14
+    assert all(len(found) == 1 for found in pcodes.values())

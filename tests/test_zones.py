@@ -198,9 +198,10 @@ def test_every_problem_of_a_file_is_reported_at_once(folder: Path) -> None:
     assert "sources must name at least one URL" in report
 
 
-def test_empty_folder_is_reported(tmp_path: Path) -> None:
+def test_empty_folder_is_reported_and_filters_still_work(tmp_path: Path) -> None:
     zone_set = zones.load_zones(tmp_path)
     assert "no zone files" in str(zone_set.problems[0])
+    assert zones.zones_in_force(zone_set.zones, dt.date(2019, 1, 1)).empty
 
 
 @pytest.mark.parametrize(

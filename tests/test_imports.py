@@ -1,0 +1,180 @@
+"""ACLED and UCDP GED imports: layouts, mappings onto our schema, bad rows reported and skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from geodata import export, imports
+from geodata._errors import DataError, UsageError
+from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_PROPERTIES, GEO_PRECISIONS
+from tests.conftest import ACLED_CSV, UCDP_CSV
+
+
+def by_id(run: imports.ImportRun) -> pd.DataFrame:
+    return run.events.set_index("event_id")
+
+
+def rewrite(source: Path, target: Path, **columns: list[str]) -> Path:
+    """Copy ``source`` with some columns replaced (or dropped when given an empty list)."""
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    for name, values in columns.items():
+        if values:
+            table[name] = values + list(table[name][len(values) :])
+        else:
+            table = table.drop(columns=name)
+    table.to_csv(target, index=False)
+    return target
+
+
+def test_small_files_are_in_the_published_layouts() -> None:
+    # The fixtures must keep the exact column order each project publishes.
+    assert tuple(pd.read_csv(ACLED_CSV, nrows=0).columns) == imports.ACLED_COLUMNS
+    assert tuple(pd.read_csv(UCDP_CSV, nrows=0).columns) == imports.UCDP_COLUMNS
+
+
+def test_acled_bad_rows_are_reported_with_row_numbers_and_skipped() -> None:
+    run = imports.read_events(ACLED_CSV, fmt="acled")
+    assert (run.rows_read, len(run.events), run.skipped) == (8, 5, 3)
+    reported = {(p.feature, p.message.split(" ")[0]) for p in run.problems}
+    assert reported == {("row 6", "missing"), ("row 7", "event_date"), ("row 8", "coordinates")}
+    assert "outside the world" in str(run.problems[2])
+    assert all(p.file == "acled_small.csv" for p in run.problems)
+
+
+def test_ucdp_bad_rows_are_reported_with_row_numbers_and_skipped() -> None:
+    run = imports.read_events(UCDP_CSV, fmt="ucdp")
+    assert (run.rows_read, len(run.events), run.skipped) == (6, 3, 3)
+    assert [p.feature for p in run.problems] == ["row 5", "row 6", "row 7"]
+    assert "date_start 'not a date'" in run.problems[1].message
+
+
+def test_imported_events_have_our_schema_plus_provenance() -> None:
+    for path in (ACLED_CSV, UCDP_CSV):
+        events = imports.read_events(path).events
+        assert tuple(events.columns) == (*imports.IMPORT_PROPERTIES, "geometry")
+        assert tuple(events.columns[: len(EVENT_PROPERTIES)]) == EVENT_PROPERTIES
+        assert set(events["kind"]) <= set(EVENT_KINDS)
+        assert set(events["date_precision"]) <= set(DATE_PRECISIONS)
+        assert set(events["geo_precision"]) <= set(GEO_PRECISIONS)
+        assert set(events["status"]) == {"occurred"}
+        assert (events["date_start"] <= events["date_end"]).all()
+        assert events.crs.to_epsg() == 4326
+
+
+def test_acled_mapping() -> None:
+    events = by_id(imports.read_events(ACLED_CSV))
+    shelling = events.loc["acled:SYR1001"]
+    assert shelling["kind"] == "attack"
+    assert shelling["original_type"] == "Explosions/Remote violence: Shelling/artillery/missile attack"
+    assert shelling["source_id"] == "SYR1001"
+    assert shelling["dataset"] == "acled"
+    assert (shelling["date_start"], shelling["date_end"], shelling["date_precision"]) == (
+        "2019-03-15",
+        "2019-03-15",
+        "day",
+    )
+    assert (shelling["geo_precision"], shelling["uncertainty_km"]) == ("town", 5.0)
+    assert shelling["fatalities"] == 2
+    assert shelling["place"] == "Khan Shaykhun"
+    assert shelling["actors"] == "Military Forces of Syria (2000-); Civilians (Syria)"
+    assert shelling["quote"].startswith("Synthetic row written for the tests")
+    assert shelling["outlet"] == "Synthetic Source"
+    # ACLED gives latitude then longitude; GeoJSON order is longitude, latitude.
+    assert (shelling.geometry.x, shelling.geometry.y) == (36.6512, 35.4412)
+
+
+def test_acled_time_and_geo_precision() -> None:
+    events = by_id(imports.read_events(ACLED_CSV))
+    week = events.loc["acled:SYR1002"]  # time_precision 2, 2019-03-08, geo_precision 2
+    assert (week["date_start"], week["date_end"], week["date_precision"]) == (
+        "2019-03-05",
+        "2019-03-11",
+        "week",
+    )
+    assert (week["kind"], week["geo_precision"], week["uncertainty_km"]) == ("agreement", "district", 25.0)
+    month = events.loc["acled:SYR1003"]  # time_precision 3, "8 March 2019", geo_precision 3
+    assert (month["date_start"], month["date_end"], month["date_precision"]) == (
+        "2019-03-01",
+        "2019-03-31",
+        "month",
+    )
+    assert (month["kind"], month["geo_precision"]) == ("deployment", "governorate")
+    assert events.loc["acled:SYR1004", "kind"] == "other"  # a protest
+
+
+@pytest.mark.parametrize("written", ["15 March 2019", "2019-03-15", "15/03/2019", "15-03-2019"])
+def test_acled_date_layouts(tmp_path: Path, written: str) -> None:
+    path = rewrite(ACLED_CSV, tmp_path / "acled.csv", event_date=[written])
+    assert by_id(imports.read_events(path)).loc["acled:SYR1001", "date_start"] == "2019-03-15"
+
+
+def test_ucdp_mapping() -> None:
+    events = by_id(imports.read_events(UCDP_CSV))
+    exact = events.loc["ucdp:300001"]
+    assert (exact["kind"], exact["date_start"], exact["date_precision"]) == ("attack", "2019-03-10", "day")
+    assert exact["original_type"] == "state-based conflict: Syria: Government"
+    assert exact["actors"] == "Government of Syria; Syrian insurgents"
+    assert (exact["fatalities"], exact["confidence"]) == (3, 1.0)
+    assert (exact.geometry.x, exact.geometry.y) == (36.5613, 35.6137)
+    unclear = events.loc["ucdp:300002"]  # event_clarity 2, where_prec 4, date_prec 2
+    assert unclear["confidence"] == 0.5
+    assert (unclear["geo_precision"], unclear["uncertainty_km"]) == ("governorate", 75.0)
+    assert (unclear["date_start"], unclear["date_end"], unclear["date_precision"]) == (
+        "2019-03-01",
+        "2019-03-05",
+        "range",
+    )
+    country = events.loc["ucdp:300003"]  # where_prec 6, date_prec 4
+    assert (country["geo_precision"], country["date_precision"]) == ("country", "month")
+
+
+def test_layout_is_detected_from_the_header() -> None:
+    assert imports.read_events(ACLED_CSV).events["dataset"].iloc[0] == "acled"
+    assert imports.read_events(UCDP_CSV).events["dataset"].iloc[0] == "ucdp"
+
+
+def test_file_in_neither_layout_names_the_missing_columns(tmp_path: Path) -> None:
+    path = rewrite(ACLED_CSV, tmp_path / "almost.csv", latitude=[], geo_precision=[])
+    with pytest.raises(DataError, match=r"closest is ACLED.*latitude, geo_precision") as caught:
+        imports.read_events(path)
+    assert caught.value.problems[0].file == "almost.csv"
+
+
+def test_wrong_format_named_is_an_error() -> None:
+    with pytest.raises(DataError, match=r"not in the ACLED layout: missing column\(s\) event_id_cnty"):
+        imports.read_events(UCDP_CSV, fmt="acled")
+    with pytest.raises(UsageError, match="unknown import format 'gdelt'"):
+        imports.read_events(UCDP_CSV, fmt="gdelt")
+
+
+def test_unknown_precision_code_skips_the_row(tmp_path: Path) -> None:
+    path = rewrite(UCDP_CSV, tmp_path / "ucdp.csv", where_prec=["9"])
+    run = imports.read_events(path)
+    assert "ucdp:300001" not in set(run.events["event_id"])
+    assert run.problems[0].feature == "row 2"
+    assert "where_prec '9' is not one of 1, 2, 3, 4, 5, 6, 7" in run.problems[0].message
+
+
+def test_one_bad_file_does_not_hide_the_others(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.csv"
+    junk.write_text("a,b\n1,2\n", encoding="utf-8")
+    run = imports.load_event_files([junk, ACLED_CSV, UCDP_CSV])
+    assert len(run.events) == 8
+    assert run.problems[0].file == "junk.csv"
+    assert run.files == ("junk.csv", "acled_small.csv", "ucdp_small.csv")
+
+
+def test_nothing_imported_is_an_empty_layer() -> None:
+    run = imports.load_event_files([])
+    assert run.events.empty
+    assert tuple(run.events.columns) == (*imports.IMPORT_PROPERTIES, "geometry")
+
+
+def test_imported_events_export_with_single_typed_properties() -> None:
+    events = imports.load_event_files([ACLED_CSV, UCDP_CSV]).events
+    features = export.feature_collection({"imported": events})["features"]
+    export.check_properties(features)
+    assert {type(f["properties"]["fatalities"]) for f in features} == {int}
