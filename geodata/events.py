@@ -247,6 +247,8 @@ _LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"sign(?:ed|ing)",
                 r"(?:agreement|deal|accord) (?:was|has been|had been) (?:reached|struck|signed)",
                 r"reached an? (?:agreement|deal|accord)",
+                r"(?:took|takes|take) effect",
+                r"(?:came|comes|entered|enters) into (?:force|effect)",
             ),
             True,
         ),
@@ -315,6 +317,24 @@ _LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"withdr[ae]w\w*",
                 r"withdrawal",
                 r"stationed",
+                r"entered",
+                r"crossed into",
+                r"arrived in",
+                r"set up",
+            ),
+            True,
+        ),
+        (
+            "other",
+            _words(
+                r"captured",
+                r"seized",
+                r"recaptured",
+                r"retook",
+                r"(?:took|taken|gained|seized|regained) control",
+                r"fell to",
+                r"handed over",
+                r"reopen(?:ed|ing)",
             ),
             True,
         ),
@@ -390,9 +410,11 @@ _LEADING_CLAUSE = re.compile(
 _PLANNED = re.compile(
     r"(?i)\b(?:envisag\w+|provides? for|calls? for|aims? to|intends? to|would (?:start|begin))\b"
 )
+# Ongoing at publication: present progressive ("are having talks"), or explicitly continuing.
 _ONGOING = re.compile(
-    r"(?i)\b(?:(?:are|is|am|were|was)\s+(?:\w+ly\s+)?\w+ing|have been|has been|continu\w+|ongoing"
-    r"|daily|underway|under way)\b"
+    r"(?i)\b(?:(?:are|is|am|has been|have been)\s+(?:\w+ly\s+)?\w+ing|continu\w+|ongoing|daily"
+    r"|underway|under way"
+    r"|still)\b"
 )
 
 
@@ -403,8 +425,12 @@ _ANY_TRIGGER = re.compile(_TRIGGER_ALTERNATIVES)
 _ANY_TRIGGER_ANY_CASE = re.compile(_TRIGGER_ALTERNATIVES, re.IGNORECASE)
 
 
-def _find_triggers(sentence: str, offset: int = 0, *, background: bool = False) -> list[_Trigger]:
-    has_cue: bool | None = True if background else None
+def _find_triggers(
+    sentence: str, offset: int = 0, *, background: bool = False, dated: bool = False
+) -> list[_Trigger]:
+    """Event triggers in ``sentence``; a noun ("patrols") counts only with an action or future
+    cue, a date, or in a leading "Since the Sochi agreement, ..." clause (``background``)."""
+    has_cue: bool | None = True if background or dated else None
     found: list[_Trigger] = []
     lowered = sentence.lower()
     if len(lowered) == len(sentence):  # same offsets (lower() can lengthen, e.g. "İ")
@@ -537,8 +563,16 @@ def _choose_place(
         return _finest(located)
     venues = [m for m in located if _VENUE_BEFORE.search(sentence[max(0, m.start - 40) : m.start])]
     if venues:
-        # The venue usually follows its event: "talks ... in Sochi", "signed in Astana".
-        return min(venues, key=lambda m: (m.start < trigger.start, _distance(m, trigger)))
+        # A town rather than a region ("agreed on a ceasefire in Idlib ... in Moscow"), and one
+        # following its event ("talks ... in Sochi", "signed in Astana"), nearest first.
+        return min(
+            venues,
+            key=lambda m: (
+                _PRECISION_RANK.get(m.geo_precision, 9) > _PRECISION_RANK["town"],
+                m.start < trigger.start,
+                _distance(m, trigger),
+            ),
+        )
     named = [m for m in inside if m.role == "name"]
     if named:
         return min(named, key=lambda m: (_distance(m, trigger), m.start))
@@ -654,7 +688,8 @@ def _sentence_drafts(
             if _viable(draft):
                 drafts.append(draft)
     span = (main_from, len(sentence))
-    triggers = _find_triggers(sentence[main_from:], main_from)
+    dated = any(d.start >= main_from for d in dates)
+    triggers = _find_triggers(sentence[main_from:], main_from, dated=dated)
     statement, own_dates = _statement_dates(triggers, dates)
     for trigger in (t for t in triggers if t.kind != "statement"):
         usable = [d for d in dates if d not in own_dates]
