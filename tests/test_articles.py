@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geodata.articles import ManifestRow, read_article, read_articles, read_manifest
 
@@ -190,3 +193,14 @@ def test_related_links_are_clutter_not_commenters(tmp_path: Path) -> None:
     assert len(article.body) == 2
     assert "Related Articles" in article.clutter
     assert article.comments[-1].startswith("This is terrible")
+
+
+@given(data=st.binary(max_size=2000))
+@settings(max_examples=60)
+def test_any_bytes_give_an_article_or_a_problem_naming_the_file(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.txt"
+        path.write_bytes(data)
+        article, problems = read_article(path)
+    assert article is not None or any(p.severity == "error" for p in problems)
+    assert all(p.file == "x.txt" for p in problems)

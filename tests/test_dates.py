@@ -133,3 +133,11 @@ def test_yearless_date_is_within_the_year_before_publication(
     name = dt.date(2001, month, day).strftime("%B")
     interval = only(f"It happened on {name} {day}.", reference.isoformat(), future=False)
     assert reference - dt.timedelta(days=366) < interval.start <= reference
+
+
+@given(text=st.text(max_size=200), reference=days)
+def test_any_text_gives_well_formed_intervals(text: str, reference: dt.date) -> None:
+    for mention in find_dates(text, reference=reference):
+        assert mention.interval.start <= mention.interval.end
+        assert mention.interval.precision in ("day", "week", "month", "year", "range")
+        assert text[mention.start : mention.end] == mention.text

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from _fake_places import fake_find_places
 from _gold import load_gold, score
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geodata.articles import Article
 from geodata.dates import DateInterval
@@ -296,3 +298,14 @@ def test_no_seed_event_comes_from_comments_or_clutter(real_run, gazetteer: Gazet
 def test_general_sentences(sentence: str, kind: str, status: str, place: str) -> None:
     (event,) = events_of(sentence)
     assert (event.kind, event.status, event.place) == (kind, status, place)
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(["U.S.", "Sept.", "patrols", "Idlib.", "He", "said", "No.", "3", "“Yes.”"]),
+        max_size=30,
+    )
+)
+def test_sentence_split_keeps_every_word(words: list[str]) -> None:
+    paragraph = " ".join(words)
+    assert " ".join(split_sentences(paragraph)).split() == paragraph.split()
