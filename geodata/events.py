@@ -596,14 +596,67 @@ def _quote_span(sentence: str, position: int) -> tuple[int, int] | None:
 # --- one article ------------------------------------------------------------------------------
 
 
-@dataclass
 class _Context:
-    """What the previous sentences of the paragraph and the article established."""
+    """An article's sentences, with their places and dates worked out only when asked for.
 
-    main_place: MentionLike | None = None
-    dateline_place: MentionLike | None = None
-    last_place: MentionLike | None = None
-    last_date: DateInterval | None = None
+    Most sentences report no event: their places and dates are needed only when an event nearby
+    lacks its own (the previous sentence's date, the paragraph's place, the article's main place).
+    """
+
+    def __init__(self, article: Article, find_places: PlaceFinder) -> None:
+        self.article = article
+        self.find_places = find_places
+        self.paragraphs = [split_sentences(p) for p in article.body]
+        self._places: dict[tuple[int, int], Sequence[MentionLike]] = {}
+        self._dates: dict[tuple[int, int], tuple[DateMention, ...]] = {}
+        self._main: list[MentionLike | None] = []
+        self.dateline_place: MentionLike | None = None
+        if article.dateline_place:
+            self.dateline_place = _finest(_located(find_places(article.dateline_place)))
+
+    def places(self, p: int, i: int) -> Sequence[MentionLike]:
+        if (p, i) not in self._places:
+            self._places[p, i] = self.find_places(self.paragraphs[p][i])
+        return self._places[p, i]
+
+    def dates(self, p: int, i: int) -> tuple[DateMention, ...]:
+        if (p, i) not in self._dates:
+            published = self.article.published
+            sentence = self.paragraphs[p][i]
+            self._dates[p, i] = find_dates(sentence, reference=published) if published else ()
+        return self._dates[p, i]
+
+    def last_date(self, p: int, i: int) -> DateInterval | None:
+        """The first date of the nearest earlier sentence of the paragraph that has one."""
+        for j in range(i - 1, -1, -1):
+            dates = self.dates(p, j)
+            if dates:
+                return dates[0].interval
+        return None
+
+    def last_place(self, p: int, i: int) -> MentionLike | None:
+        """The finest sub-country place of the nearest earlier sentence of the paragraph."""
+        for j in range(i - 1, -1, -1):
+            located = _finest(_located(self.places(p, j)))
+            if located is not None and located.geo_precision != "country":
+                return located
+        return None
+
+    def main_place(self) -> MentionLike | None:
+        """The sub-country place the body names most often (the first of equals)."""
+        if not self._main:
+            counts: Counter[str] = Counter()
+            first: dict[str, MentionLike] = {}
+            for p, sentences in enumerate(self.paragraphs):
+                for i in range(len(sentences)):
+                    for mention in _located(self.places(p, i)):
+                        if mention.geo_precision != "country":
+                            counts[mention.place.place_id] += 1
+                            first.setdefault(mention.place.place_id, mention)
+            order = list(first)
+            best = max(counts, key=lambda k: (counts[k], -order.index(k)), default=None)
+            self._main.append(first[best] if best is not None else None)
+        return self._main[0]
 
 
 @dataclass
@@ -634,38 +687,15 @@ def extract_from_articles(
 
 
 def _article_events(article: Article, find_places: PlaceFinder) -> list[Event]:
-    paragraphs = [[(s, find_places(s)) for s in split_sentences(p)] for p in article.body]
-    context = _Context(main_place=_main_place(paragraphs))
-    if article.dateline_place:
-        context.dateline_place = _finest(_located(find_places(article.dateline_place)))
+    context = _Context(article, find_places)
     events: list[Event] = []
-    for sentences in paragraphs:
-        context.last_place, context.last_date = None, None
-        for sentence, mentions in sentences:
-            dates = find_dates(sentence, reference=article.published) if article.published else ()
-            for draft in _sentence_drafts(sentence, mentions, dates, article, context):
-                events.append(_finish(draft, sentence, article, context))
-            if dates:
-                context.last_date = dates[0].interval
-            located = _finest(_located(mentions))
-            if located is not None and located.geo_precision != "country":
-                context.last_place = located
+    for p, sentences in enumerate(context.paragraphs):
+        for i, sentence in enumerate(sentences):
+            if _ANY_TRIGGER_ANY_CASE.search(sentence) is None:
+                continue  # no event can come from it; its places and dates may never be needed
+            drafts = _sentence_drafts(sentence, context.places(p, i), context.dates(p, i), article)
+            events.extend(_finish(draft, sentence, context, p, i) for draft in drafts)
     return events
-
-
-def _main_place(paragraphs: Sequence[Sequence[tuple[str, Sequence[MentionLike]]]]) -> MentionLike | None:
-    counts: Counter[str] = Counter()
-    first: dict[str, MentionLike] = {}
-    for sentences in paragraphs:
-        for _, mentions in sentences:
-            for mention in _located(mentions):
-                if mention.geo_precision != "country":
-                    counts[mention.place.place_id] += 1
-                    first.setdefault(mention.place.place_id, mention)
-    if not counts:
-        return None
-    best = max(counts.items(), key=lambda item: (item[1], -list(first).index(item[0])))
-    return first[best[0]]
 
 
 def _sentence_drafts(
@@ -673,7 +703,6 @@ def _sentence_drafts(
     mentions: Sequence[MentionLike],
     dates: Sequence[DateMention],
     article: Article,
-    context: _Context,
 ) -> list[_Draft]:
     drafts: list[_Draft] = []
     main_from = 0
@@ -811,16 +840,19 @@ def _status(
     return "occurred"
 
 
-def _finish(draft: _Draft, sentence: str, article: Article, context: _Context) -> Event:
+def _finish(draft: _Draft, sentence: str, context: _Context, p: int, i: int) -> Event:
+    """Complete a draft from context: a place and a date when the sentence gave none."""
+    article = context.article
     place = draft.place
     place_explicit = draft.place_explicit
     if draft.kind == "statement" and (place is None or place.geo_precision == "country"):
         place = context.dateline_place or place
     elif place is None and draft.kind not in ("talks", "agreement"):
-        place = context.last_place or context.main_place
+        place = context.last_place(p, i) or context.main_place()
     date, date_explicit, date_source = draft.date, draft.date_explicit, "text"
-    if date is None and context.last_date is not None:
-        date, date_source = context.last_date, "context"
+    last_date = context.last_date(p, i) if date is None else None
+    if last_date is not None:
+        date, date_source = last_date, "context"
     elif date is None and article.published is not None:
         date, date_source = _undated(draft.status, article.published), "publication"
     confidence = 0.45 + 0.2 * date_explicit + 0.2 * place_explicit + 0.1 * draft.strong
