@@ -272,7 +272,8 @@ _CLUTTER = re.compile(
     r"read\s+more.*|read\s+also.*|tags?:.*|filed\s+under.*|click\s+here.*|follow\s+us.*|"
     r"all\s+rights\s+reserved.*|©.*|copyright\b.*|about\s+the\s+author|"
     r"(?:\d+\s+)?comments?|previous\s+(?:post|article)|next\s+(?:post|article)|"
-    r"you\s+may\s+also\s+like.*|loading\.*|source:\s*\S+"
+    r"you\s+may\s+also\s+like.*|loading\.*|source:\s*\S+|our\s+standards:.*|"
+    r"(?:reporting|writing|editing|additional\s+reporting)\s+by\b.*"
     r")$"
 )
 _COMMENT_MARKER = re.compile(
@@ -286,7 +287,8 @@ _CREDIT = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”]$")
 _PLACE_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’ -]{1,40}?)(?:,\s*[A-Za-z. ]+)?\s*[–—-]{1,2}\s+(?=[A-Z“\"])"
+    r"^(?P<place>[A-Z][A-Z.'’ -]{1,40}?)(?:,\s*[A-Za-z. ]+)?\s*(?:\([A-Za-z. ]{1,30}\)\s*)?"
+    r"[–—-]{1,2}\s+(?=[A-Z“\"])"
 )
 _BIO = re.compile(
     r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:is|was|has been|writes|covers|reports)\s+(?:a|an|the)\b"
@@ -303,6 +305,8 @@ def _words(line: str) -> int:
 def _is_name_line(line: str) -> bool:
     """A commenter's name: one to five capitalised words and no sentence punctuation."""
     if _words(line) > 5 or len(line) > 40 or re.search(r"[.!?:;,\"“”]$|\d", line):
+        return False
+    if _CLUTTER.match(line) or _COMMENT_MARKER.match(line):
         return False
     tokens = [t.strip("()[]") for t in line.split()]
     return all(t[:1].isupper() for t in tokens if t)

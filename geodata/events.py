@@ -247,6 +247,8 @@ _LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"sign(?:ed|ing)",
                 r"(?:agreement|deal|accord) (?:was|has been|had been) (?:reached|struck|signed)",
                 r"reached an? (?:agreement|deal|accord)",
+                r"(?:took|takes|take) effect",
+                r"(?:came|comes|entered|enters) into (?:force|effect)",
             ),
             True,
         ),
@@ -315,6 +317,24 @@ _LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"withdr[ae]w\w*",
                 r"withdrawal",
                 r"stationed",
+                r"entered",
+                r"crossed into",
+                r"arrived in",
+                r"set up",
+            ),
+            True,
+        ),
+        (
+            "other",
+            _words(
+                r"captured",
+                r"seized",
+                r"recaptured",
+                r"retook",
+                r"(?:took|taken|gained|seized|regained) control",
+                r"fell to",
+                r"handed over",
+                r"reopen(?:ed|ing)",
             ),
             True,
         ),
@@ -357,15 +377,32 @@ _ACTION_CUE = re.compile(
     ),
     re.IGNORECASE,
 )
-_NEGATION = re.compile(
-    r"(?i)\b(?:not|no|never|without|fail(?:ed|s)? to|absence of|deferred|refus\w* to|yet to"
-    r"|lack of)\s+(?:\w+\s+){0,2}$"
+# Negation and hedging are read from the few words around a trigger: "failed to agree", "the
+# absence of a full agreement", "may even attempt to target the patrols", "joint patrol could be".
+_NEGATION_TEXT = "not no never without fail failed fails absence deferred refused refuses yet lack"
+_HEDGE_TEXT = (
+    "might could would wouldn't can cannot can't should if whether unless possible possibly "
+    "likely chance hope hopes hoped hoping attempt attempts attempted attempting"
 )
-_HEDGE_BEFORE = re.compile(
-    r"(?:\b(?:may|might|could|would|wouldn't|can|cannot|should|if|whether|unless)\b"
-    r"|(?i:\b(?:possible|possibly|likely|chance|hope\w*|attempt\w*))\b)\s+(?:\S+\s+){0,5}$"
-)
-_HEDGE_AFTER = re.compile(r"^\S*\s*(?:\S+\s+){0,2}\b(?:could|would|might|may)\b")
+_NEGATION_WORDS = frozenset(_NEGATION_TEXT.split())
+_HEDGE_WORDS = frozenset(_HEDGE_TEXT.split())
+_HEDGE_AFTER_WORDS = frozenset({"could", "would", "might", "may"})
+
+
+def _words_of(text: str) -> list[str]:
+    return [w.strip(".,;:!?\"“”'’()") for w in text.split()]
+
+
+def _negated_or_hedged(before: str, after: str) -> bool:
+    words = _words_of(before)
+    if any(w.lower() in _NEGATION_WORDS for w in words[-4:]):
+        return True
+    # "may" is a modal only in lower case: "May" is the month.
+    if any(w.lower() in _HEDGE_WORDS or w == "may" for w in words[-6:]):
+        return True
+    return any(w in _HEDGE_AFTER_WORDS for w in _words_of(after)[:3])
+
+
 _LEADING_CLAUSE = re.compile(
     r"^(Since|After|Following|Before|Prior to|Ahead of|Despite|Amid|Under|During|According to)"
     r"\b[^,]{3,120},"
@@ -373,26 +410,45 @@ _LEADING_CLAUSE = re.compile(
 _PLANNED = re.compile(
     r"(?i)\b(?:envisag\w+|provides? for|calls? for|aims? to|intends? to|would (?:start|begin))\b"
 )
+# Ongoing at publication: present progressive ("are having talks"), or explicitly continuing.
 _ONGOING = re.compile(
-    r"(?i)\b(?:(?:are|is|am|were|was)\s+(?:\w+ly\s+)?\w+ing|have been|has been|continu\w+|ongoing"
-    r"|daily|underway|under way)\b"
+    r"(?i)\b(?:(?:are|is|am|has been|have been)\s+(?:\w+ly\s+)?\w+ing|continu\w+|ongoing|daily"
+    r"|underway|under way"
+    r"|still)\b"
 )
 
 
-def _find_triggers(sentence: str, offset: int = 0, *, background: bool = False) -> list[_Trigger]:
-    has_cue = bool(_ACTION_CUE.search(sentence)) or is_future(sentence) or background
+# All lexicons in one pattern, one named group per entry: a single pass over the sentence. The
+# lexicons are lower case, and matching a lower-cased copy is faster than IGNORECASE.
+_TRIGGER_ALTERNATIVES = "|".join(f"(?P<t{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(_LEXICON))
+_ANY_TRIGGER = re.compile(_TRIGGER_ALTERNATIVES)
+_ANY_TRIGGER_ANY_CASE = re.compile(_TRIGGER_ALTERNATIVES, re.IGNORECASE)
+
+
+def _find_triggers(
+    sentence: str, offset: int = 0, *, background: bool = False, dated: bool = False
+) -> list[_Trigger]:
+    """Event triggers in ``sentence``; a noun ("patrols") counts only with an action or future
+    cue, a date, or in a leading "Since the Sochi agreement, ..." clause (``background``)."""
+    has_cue: bool | None = True if background or dated else None
     found: list[_Trigger] = []
-    for kind, pattern, strong in _LEXICON:
-        for match in pattern.finditer(sentence):
-            if not strong and not has_cue:
+    lowered = sentence.lower()
+    if len(lowered) == len(sentence):  # same offsets (lower() can lengthen, e.g. "İ")
+        matches = _ANY_TRIGGER.finditer(lowered)
+    else:
+        matches = _ANY_TRIGGER_ANY_CASE.finditer(sentence)
+    for match in matches:
+        kind, _, strong = _LEXICON[int((match.lastgroup or "t0")[1:])]
+        if not strong:
+            if has_cue is None:
+                has_cue = bool(_ACTION_CUE.search(sentence)) or is_future(sentence)
+            if not has_cue:
                 continue
-            before, after = sentence[: match.start()], sentence[match.end() :]
-            if _NEGATION.search(before) or _HEDGE_BEFORE.search(before):
-                continue
-            if _HEDGE_AFTER.search(after):
-                continue
-            found.append(_Trigger(kind, match.start() + offset, match.end() + offset, strong))
-    return sorted(found, key=lambda t: (t.start, -t.end))
+        before = sentence[max(0, match.start() - 80) : match.start()]
+        if _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
+            continue
+        found.append(_Trigger(kind, match.start() + offset, match.end() + offset, strong))
+    return found
 
 
 def _main_trigger(triggers: Sequence[_Trigger]) -> _Trigger | None:
@@ -425,7 +481,8 @@ _ACTOR_LEXICON: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:al-|bin\s+)?[A-Z][\w’'-]*[a-z])+")
 # Capitalised words that start name-like runs but are titles, places of office or sentence words.
 _NOT_NAME_WORDS = (
-    "President Prime Minister Deputy Foreign Defense Defence National Special Envoy Spokesman "
+    "President Presidents Ministers Officials Prime Minister Deputy Foreign Defense Defence "
+    "National Special Envoy Spokesman "
     "General Gen Leader Iranian Russian Turkish Syrian American Kurdish United Nations Security "
     "Council Ministry Minister's The In On At As Since After Following According Yet However "
     "Then This That These Turkey Russia Iran Syria Israel Jordan Democratic Forces Units Party "
@@ -504,10 +561,18 @@ def _choose_place(
     located = _located(inside)
     if trigger.kind not in ("talks", "agreement"):
         return _finest(located)
-    venues = [m for m in located if _VENUE_BEFORE.search(sentence[: m.start])]
+    venues = [m for m in located if _VENUE_BEFORE.search(sentence[max(0, m.start - 40) : m.start])]
     if venues:
-        # The venue usually follows its event: "talks ... in Sochi", "signed in Astana".
-        return min(venues, key=lambda m: (m.start < trigger.start, _distance(m, trigger)))
+        # A town rather than a region ("agreed on a ceasefire in Idlib ... in Moscow"), and one
+        # following its event ("talks ... in Sochi", "signed in Astana"), nearest first.
+        return min(
+            venues,
+            key=lambda m: (
+                _PRECISION_RANK.get(m.geo_precision, 9) > _PRECISION_RANK["town"],
+                m.start < trigger.start,
+                _distance(m, trigger),
+            ),
+        )
     named = [m for m in inside if m.role == "name"]
     if named:
         return min(named, key=lambda m: (_distance(m, trigger), m.start))
@@ -531,14 +596,67 @@ def _quote_span(sentence: str, position: int) -> tuple[int, int] | None:
 # --- one article ------------------------------------------------------------------------------
 
 
-@dataclass
 class _Context:
-    """What the previous sentences of the paragraph and the article established."""
+    """An article's sentences, with their places and dates worked out only when asked for.
 
-    main_place: MentionLike | None = None
-    dateline_place: MentionLike | None = None
-    last_place: MentionLike | None = None
-    last_date: DateInterval | None = None
+    Most sentences report no event: their places and dates are needed only when an event nearby
+    lacks its own (the previous sentence's date, the paragraph's place, the article's main place).
+    """
+
+    def __init__(self, article: Article, find_places: PlaceFinder) -> None:
+        self.article = article
+        self.find_places = find_places
+        self.paragraphs = [split_sentences(p) for p in article.body]
+        self._places: dict[tuple[int, int], Sequence[MentionLike]] = {}
+        self._dates: dict[tuple[int, int], tuple[DateMention, ...]] = {}
+        self._main: list[MentionLike | None] = []
+        self.dateline_place: MentionLike | None = None
+        if article.dateline_place:
+            self.dateline_place = _finest(_located(find_places(article.dateline_place)))
+
+    def places(self, p: int, i: int) -> Sequence[MentionLike]:
+        if (p, i) not in self._places:
+            self._places[p, i] = self.find_places(self.paragraphs[p][i])
+        return self._places[p, i]
+
+    def dates(self, p: int, i: int) -> tuple[DateMention, ...]:
+        if (p, i) not in self._dates:
+            published = self.article.published
+            sentence = self.paragraphs[p][i]
+            self._dates[p, i] = find_dates(sentence, reference=published) if published else ()
+        return self._dates[p, i]
+
+    def last_date(self, p: int, i: int) -> DateInterval | None:
+        """The first date of the nearest earlier sentence of the paragraph that has one."""
+        for j in range(i - 1, -1, -1):
+            dates = self.dates(p, j)
+            if dates:
+                return dates[0].interval
+        return None
+
+    def last_place(self, p: int, i: int) -> MentionLike | None:
+        """The finest sub-country place of the nearest earlier sentence of the paragraph."""
+        for j in range(i - 1, -1, -1):
+            located = _finest(_located(self.places(p, j)))
+            if located is not None and located.geo_precision != "country":
+                return located
+        return None
+
+    def main_place(self) -> MentionLike | None:
+        """The sub-country place the body names most often (the first of equals)."""
+        if not self._main:
+            counts: Counter[str] = Counter()
+            first: dict[str, MentionLike] = {}
+            for p, sentences in enumerate(self.paragraphs):
+                for i in range(len(sentences)):
+                    for mention in _located(self.places(p, i)):
+                        if mention.geo_precision != "country":
+                            counts[mention.place.place_id] += 1
+                            first.setdefault(mention.place.place_id, mention)
+            order = list(first)
+            best = max(counts, key=lambda k: (counts[k], -order.index(k)), default=None)
+            self._main.append(first[best] if best is not None else None)
+        return self._main[0]
 
 
 @dataclass
@@ -569,38 +687,15 @@ def extract_from_articles(
 
 
 def _article_events(article: Article, find_places: PlaceFinder) -> list[Event]:
-    paragraphs = [[(s, find_places(s)) for s in split_sentences(p)] for p in article.body]
-    context = _Context(main_place=_main_place(paragraphs))
-    if article.dateline_place:
-        context.dateline_place = _finest(_located(find_places(article.dateline_place)))
+    context = _Context(article, find_places)
     events: list[Event] = []
-    for sentences in paragraphs:
-        context.last_place, context.last_date = None, None
-        for sentence, mentions in sentences:
-            dates = find_dates(sentence, reference=article.published) if article.published else ()
-            for draft in _sentence_drafts(sentence, mentions, dates, article, context):
-                events.append(_finish(draft, sentence, article, context))
-            if dates:
-                context.last_date = dates[0].interval
-            located = _finest(_located(mentions))
-            if located is not None and located.geo_precision != "country":
-                context.last_place = located
+    for p, sentences in enumerate(context.paragraphs):
+        for i, sentence in enumerate(sentences):
+            if _ANY_TRIGGER_ANY_CASE.search(sentence) is None:
+                continue  # no event can come from it; its places and dates may never be needed
+            drafts = _sentence_drafts(sentence, context.places(p, i), context.dates(p, i), article)
+            events.extend(_finish(draft, sentence, context, p, i) for draft in drafts)
     return events
-
-
-def _main_place(paragraphs: Sequence[Sequence[tuple[str, Sequence[MentionLike]]]]) -> MentionLike | None:
-    counts: Counter[str] = Counter()
-    first: dict[str, MentionLike] = {}
-    for sentences in paragraphs:
-        for _, mentions in sentences:
-            for mention in _located(mentions):
-                if mention.geo_precision != "country":
-                    counts[mention.place.place_id] += 1
-                    first.setdefault(mention.place.place_id, mention)
-    if not counts:
-        return None
-    best = max(counts.items(), key=lambda item: (item[1], -list(first).index(item[0])))
-    return first[best[0]]
 
 
 def _sentence_drafts(
@@ -608,7 +703,6 @@ def _sentence_drafts(
     mentions: Sequence[MentionLike],
     dates: Sequence[DateMention],
     article: Article,
-    context: _Context,
 ) -> list[_Draft]:
     drafts: list[_Draft] = []
     main_from = 0
@@ -623,7 +717,8 @@ def _sentence_drafts(
             if _viable(draft):
                 drafts.append(draft)
     span = (main_from, len(sentence))
-    triggers = _find_triggers(sentence[main_from:], main_from)
+    dated = any(d.start >= main_from for d in dates)
+    triggers = _find_triggers(sentence[main_from:], main_from, dated=dated)
     statement, own_dates = _statement_dates(triggers, dates)
     for trigger in (t for t in triggers if t.kind != "statement"):
         usable = [d for d in dates if d not in own_dates]
@@ -711,7 +806,7 @@ def _choose_date(trigger: _Trigger, sentence: str, dates: Sequence[DateMention])
     if not dates:
         return None
     if trigger.kind != "statement":
-        own = [d for d in dates if not _REPORTED.search(sentence[: d.start])]
+        own = [d for d in dates if not _REPORTED.search(sentence[max(0, d.start - 60) : d.start])]
         dates = own or dates
     nearest = min(dates, key=lambda d: min(abs(d.start - trigger.end), abs(trigger.start - d.end)))
     # An agreement or a meeting happens at a point: "Since May 2017, a memorandum signed in
@@ -745,16 +840,19 @@ def _status(
     return "occurred"
 
 
-def _finish(draft: _Draft, sentence: str, article: Article, context: _Context) -> Event:
+def _finish(draft: _Draft, sentence: str, context: _Context, p: int, i: int) -> Event:
+    """Complete a draft from context: a place and a date when the sentence gave none."""
+    article = context.article
     place = draft.place
     place_explicit = draft.place_explicit
     if draft.kind == "statement" and (place is None or place.geo_precision == "country"):
         place = context.dateline_place or place
     elif place is None and draft.kind not in ("talks", "agreement"):
-        place = context.last_place or context.main_place
+        place = context.last_place(p, i) or context.main_place()
     date, date_explicit, date_source = draft.date, draft.date_explicit, "text"
-    if date is None and context.last_date is not None:
-        date, date_source = context.last_date, "context"
+    last_date = context.last_date(p, i) if date is None else None
+    if last_date is not None:
+        date, date_source = last_date, "context"
     elif date is None and article.published is not None:
         date, date_source = _undated(draft.status, article.published), "publication"
     confidence = 0.45 + 0.2 * date_explicit + 0.2 * place_explicit + 0.1 * draft.strong
@@ -874,14 +972,49 @@ def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
     finest place of its reports. Order of the result follows the first report of each event.
     """
     merged: list[Event] = []
+    # A merge needs one kind, nested dates of at most 31 days (so a shared month) and compatible
+    # places, so each event is compared only with the clusters filed under its own keys.
+    buckets: dict[tuple[object, ...], list[int]] = {}
     for event in events:
-        for index, existing in enumerate(merged):
-            if _mergeable(existing, event):
-                merged[index] = _combine(existing, event)
-                break
-        else:
-            merged.append(event)
+        lookups, filings = _bucket_keys(event)
+        candidates = sorted({i for key in lookups for i in buckets.get(key, ())})
+        target = next((i for i in candidates if _mergeable(merged[i], event)), None)
+        if target is not None:
+            merged[target] = _combine(merged[target], event)
+            continue
+        merged.append(event)
+        for key in filings:
+            buckets.setdefault(key, []).append(len(merged) - 1)
     return tuple(merged)
+
+
+def _bucket_keys(event: Event) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Keys to look up partners under, and keys to file the event under."""
+    if event.date is None:
+        months: list[int | None] = [None]
+    elif event.date.days > 31:
+        return [], []  # too wide to be merged with anything
+    else:
+        first = event.date.start.year * 12 + event.date.start.month
+        last = event.date.end.year * 12 + event.date.end.month
+        months = list(range(first, last + 1))
+    lookups: list[tuple[object, ...]] = []
+    filings: list[tuple[object, ...]] = []
+    for month in months:
+        base = (event.kind, month)
+        filings.append((*base, "all"))
+        if event.kind in ("talks", "agreement") or not event.place_id:
+            lookups.append((*base, "all"))  # loosely placed: any place may match
+            filings.append((*base, "loose"))
+            continue
+        lookups += [(*base, "id", event.place_id), (*base, "loose")]
+        filings += [(*base, "id", event.place_id), (*base, "in", event.place_country)]
+        if event.geo_precision == "country":
+            lookups.append((*base, "in", event.place_country))
+            filings.append((*base, "country", event.place_country))
+        else:
+            lookups.append((*base, "country", event.place_country))
+    return lookups, filings
 
 
 # --- running and output -----------------------------------------------------------------------

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geodata.articles import ManifestRow, read_article, read_articles, read_manifest
 
@@ -169,3 +172,35 @@ def test_article_without_a_date_is_kept_with_a_warning(name: str) -> None:
     assert article is not None
     assert article.date_source == "none"
     assert [p.severity for p in problems] == ["warning"]
+
+
+def test_agency_dateline_is_split_off_the_body(tmp_path: Path) -> None:
+    text = "Title\nISTANBUL (Reuters) - A convoy entered the town on Thursday, the ministry said.\n"
+    article, _ = read_article(write(tmp_path, "a.txt", text))
+    assert article.dateline_place == "Istanbul"
+    assert article.body[0].startswith("A convoy")
+
+
+def test_related_links_are_clutter_not_commenters(tmp_path: Path) -> None:
+    text = (
+        "Title\nPublished: 12 June 2021\n"
+        "A car bomb exploded in a market in the town on Saturday, killing at least 12 people.\n"
+        "Fighters have controlled the town since an offensive in 2018 that drove out other forces.\n"
+        "Related Articles\nFive killed in airstrikes on a village\nComments\nJohn Doe\n"
+        "This is terrible, I hope they catch those responsible.\n"
+    )
+    article, _ = read_article(write(tmp_path, "a.txt", text))
+    assert len(article.body) == 2
+    assert "Related Articles" in article.clutter
+    assert article.comments[-1].startswith("This is terrible")
+
+
+@given(data=st.binary(max_size=2000))
+@settings(max_examples=60)
+def test_any_bytes_give_an_article_or_a_problem_naming_the_file(data: bytes) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.txt"
+        path.write_bytes(data)
+        article, problems = read_article(path)
+    assert article is not None or any(p.severity == "error" for p in problems)
+    assert all(p.file == "x.txt" for p in problems)

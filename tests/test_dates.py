@@ -40,6 +40,12 @@ def only(sentence: str, reference: str, *, future: bool | None = None) -> DateIn
         ("In the last few days, two attacks hit.", "2019-04-29", "2019-04-24", "2019-04-29", "range"),
         ("They took control of the city in 2016.", "2019-02-20", "2016-01-01", "2016-12-31", "year"),
         ("Monday's visit was the third.", "2019-04-09", "2019-04-08", "2019-04-08", "day"),
+        ("Troops moved in in recent weeks.", "2020-02-20", "2020-01-30", "2020-02-20", "range"),
+        ("It happened in the last two weeks.", "2020-02-20", "2020-02-06", "2020-02-20", "range"),
+        ("It happened two days ago.", "2020-02-20", "2020-02-18", "2020-02-18", "day"),
+        ("It happened earlier this month.", "2020-02-20", "2020-02-01", "2020-02-20", "range"),
+        ("They will meet later this year.", "2020-02-20", "2020-02-20", "2020-12-31", "range"),
+        ("It will take place next week.", "2020-02-20", "2020-02-24", "2020-03-01", "week"),
     ],
 )
 def test_issue_phrases_resolve_against_publication(
@@ -127,3 +133,11 @@ def test_yearless_date_is_within_the_year_before_publication(
     name = dt.date(2001, month, day).strftime("%B")
     interval = only(f"It happened on {name} {day}.", reference.isoformat(), future=False)
     assert reference - dt.timedelta(days=366) < interval.start <= reference
+
+
+@given(text=st.text(max_size=200), reference=days)
+def test_any_text_gives_well_formed_intervals(text: str, reference: dt.date) -> None:
+    for mention in find_dates(text, reference=reference):
+        assert mention.interval.start <= mention.interval.end
+        assert mention.interval.precision in ("day", "week", "month", "year", "range")
+        assert text[mention.start : mention.end] == mention.text

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from _fake_places import fake_find_places
 from _gold import load_gold, score
+from hypothesis import given
+from hypothesis import strategies as st
 
 from geodata.articles import Article
 from geodata.dates import DateInterval
@@ -254,3 +256,56 @@ def test_no_seed_event_comes_from_comments_or_clutter(real_run, gazetteer: Gazet
         for event in real_run.events:
             if file in event.articles:
                 assert event.place_id not in forbidden, event
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "status", "place"),
+    [
+        (
+            "Government forces captured Saraqib on Wednesday after weeks of fighting.",
+            "other",
+            "occurred",
+            "Saraqib",
+        ),
+        (
+            "Two soldiers have been killed in an attack near Saraqib on Friday.",
+            "attack",
+            "occurred",
+            "Saraqib",
+        ),
+        (
+            "The army has been shelling villages near Saraqib since early March.",
+            "attack",
+            "ongoing",
+            "Saraqib",
+        ),
+        (
+            "A joint patrol near Saraqib was cut short on Sunday by protesters.",
+            "patrol",
+            "occurred",
+            "Saraqib",
+        ),
+        ("A Turkish military convoy entered Idlib on Monday.", "deployment", "occurred", "Idlib"),
+        (
+            "Russia and Turkey agreed on a ceasefire in Idlib on March 5 in Moscow.",
+            "agreement",
+            "occurred",
+            "Moscow",
+        ),
+        ("Thousands of people fled Saraqib on Tuesday.", "displacement", "occurred", "Saraqib"),
+    ],
+)
+def test_general_sentences(sentence: str, kind: str, status: str, place: str) -> None:
+    (event,) = events_of(sentence)
+    assert (event.kind, event.status, event.place) == (kind, status, place)
+
+
+@given(
+    words=st.lists(
+        st.sampled_from(["U.S.", "Sept.", "patrols", "Idlib.", "He", "said", "No.", "3", "“Yes.”"]),
+        max_size=30,
+    )
+)
+def test_sentence_split_keeps_every_word(words: list[str]) -> None:
+    paragraph = " ".join(words)
+    assert " ".join(split_sentences(paragraph)).split() == paragraph.split()
