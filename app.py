@@ -1,7 +1,9 @@
 """De-escalation Atlas: Syria's de-escalation zones and the events of the news, as of a chosen date.
 
 Run with ``streamlit run app.py``; options go after ``--``: ``--zones DIR``, ``--seeds DIR``,
-``--events FILE`` (an ACLED or UCDP CSV export, repeatable) and ``--no-tiles`` (no OpenStreetMap tiles).
+``--events FILE`` (an ACLED or UCDP CSV export, repeatable), ``--no-tiles`` (no OpenStreetMap tiles) and
+``--offline [MIRROR]`` (no tiles, Leaflet inlined from the npm mirror, default ``.cdn-mirror``: nothing
+is fetched from the internet).
 This file only does widgets, caching and wiring; the map, filters, panels and exports live in ``geodata``.
 """
 
@@ -21,6 +23,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geodata import export, formats, imports, layers, panels, settings, view, zones
+from geodata._errors import UsageError
 from geodata.schema import EVENT_KINDS, EVENT_PROPERTIES, ZONE_KINDS
 
 FALLBACK_RANGE = (dt.date(2017, 5, 4), dt.date(2020, 12, 31))
@@ -38,6 +41,7 @@ class Inputs:
     seeds: Path
     imported: tuple[Path, ...]
     tiles: bool
+    offline: Path | None
     key: tuple[Fingerprint, Fingerprint, Fingerprint]
 
 
@@ -46,11 +50,15 @@ def inputs() -> Inputs:
     parser.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
     parser.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
     parser.add_argument("--events", type=Path, action="append", default=[], help="ACLED/UCDP CSV file")
-    parser.add_argument("--no-tiles", action="store_true", help="no OpenStreetMap tiles (offline)")
+    parser.add_argument("--no-tiles", action="store_true", help="no OpenStreetMap tiles")
+    parser.add_argument(
+        "--offline", type=Path, nargs="?", const=settings.ROOT / ".cdn-mirror", help="npm mirror"
+    )
     args = parser.parse_known_args(sys.argv[1:])[0]
     files = tuple(args.events)
     key = (fingerprint(args.zones.glob("*")), fingerprint(args.seeds.glob("*")), fingerprint(files))
-    return Inputs(args.zones, args.seeds, files, not args.no_tiles, key)
+    tiles = not (args.no_tiles or args.offline)
+    return Inputs(args.zones, args.seeds, files, tiles, args.offline, key)
 
 
 def fingerprint(paths: object) -> Fingerprint:
@@ -205,6 +213,11 @@ fmap = layers.build_map(
     imported=data.get("imported"),
     tiles=source.tiles,
 )
+if source.offline is not None:
+    try:
+        layers.offline(fmap, source.offline)
+    except UsageError as exc:
+        st.warning(f"{exc}; the map loads its libraries from the internet instead")
 st_folium(fmap, key="map", height=600, use_container_width=True, returned_objects=[])
 st.altair_chart(timeline(panels.weekly_counts(data["events"]), current.day), width="stretch")
 

@@ -17,10 +17,12 @@ untrusted input, and folium places tooltip text inside JavaScript template strin
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geodata import settings
+from geodata._errors import UsageError
 from geodata.schema import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import in_force_mask, in_window_mask, parse_day
 from geodata.view import IMPORTED, REFERENCE, MapView
@@ -90,6 +93,8 @@ LAYER_STYLES: dict[str, LayerStyle] = {
 OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 REFERENCE_ATTRIBUTION = "Boundaries: UN OCHA / UNCS COD-AB Syria v02 (CC BY 3.0 IGO)"
 
+# A jsDelivr npm address: package@version, then the file inside the package.
+_NPM_URL = re.compile(r"https://cdn\.jsdelivr\.net/npm/([^/]+@[^/]+)/(.+)")
 # Characters that end or interpolate a JavaScript template string; folium puts tooltip text in one.
 _JS_TEMPLATE_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 
@@ -175,6 +180,42 @@ def build_map(
         present |= {IMPORTED, *imported["kind"]}
     _Legend(legend_html(view, kinds=present)).add_to(fmap)
     return fmap
+
+
+def offline(fmap: folium.Map, mirror: Path) -> folium.Map:
+    """Make ``fmap`` load nothing from the internet: Leaflet inlined from a local npm mirror.
+
+    folium links Leaflet, jQuery, Bootstrap, Font Awesome and Leaflet.awesome-markers on public CDNs.
+    Our maps use only Leaflet (no folium ``Popup``, no awesome markers, no layer control), so offline
+    the other libraries are dropped and Leaflet's script and stylesheet, read from ``mirror`` (the
+    folder ``tests/browser/cdn_mirror.py`` fills with ``npm pack``, e.g. ``leaflet@1.9.3/dist/leaflet.js``),
+    are inlined as ``data:`` URLs. Use it with ``tiles=False``.
+
+    Raises
+    ------
+    UsageError
+        If the mirror lacks the Leaflet version folium asks for.
+    """
+    wanted = dict([*fmap.default_js, *fmap.default_css])
+    fmap.default_js = [("leaflet", _data_url(_mirrored(wanted["leaflet"], mirror), "application/javascript"))]
+    fmap.default_css = [("leaflet_css", _data_url(_mirrored(wanted["leaflet_css"], mirror), "text/css"))]
+    return fmap
+
+
+def _mirrored(url: str, mirror: Path) -> Path:
+    match = _NPM_URL.fullmatch(url)
+    path = mirror / match.group(1) / match.group(2) if match else None
+    if path is None or not path.is_file():
+        raise UsageError(
+            f"offline mode needs {url} in the CDN mirror {mirror}; build it with "
+            "`python tests/browser/cdn_mirror.py` (npm pack from the npm registry)"
+        )
+    return path
+
+
+@cache
+def _data_url(path: Path, media_type: str) -> str:
+    return f"data:{media_type};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
 def events_in_window(events: gpd.GeoDataFrame, view: MapView) -> gpd.GeoDataFrame:

@@ -214,3 +214,13 @@ def test_imported_files_get_a_toggle_and_are_in_the_download(
     at.checkbox(key="layer_imported").uncheck().run()
     without = json.loads(downloads["atlas_zones-events_2019-03-31_30d.geojson"])["features"]
     assert {f["properties"]["layer"] for f in without} == {"zones", "events"}
+
+
+def test_offline_mode_without_a_mirror_warns_and_still_shows_the_map(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys, "argv", [*sys.argv, "--offline", str(tmp_path / "no-mirror")])
+    at = start({"date": "2019-03-08"})
+    assert not at.exception
+    assert any("offline mode needs" in w.value and "no-mirror" in w.value for w in at.warning)
+    assert "4 zones in force" in caption(at)

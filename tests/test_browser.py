@@ -70,15 +70,21 @@ def expected(data: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame], current: view.MapV
     return {"zones": len(shown["zones"]), "events": len(layers.events_on_map(shown["events"]))}
 
 
+@pytest.mark.parametrize("mode", ["cdn-mirror", "offline"])
 def test_article_markup_shows_as_text_and_runs_nothing(
-    browser: Browser, mirror: Path, tmp_path: Path
+    browser: Browser, mirror: Path, tmp_path: Path, mode: str
 ) -> None:
     current = view.MapView(dt.date(2019, 3, 31), None)
-    fmap = layers.build_map(builders.sample_zones(), builders.sample_events(), current)
+    fmap = layers.build_map(
+        builders.sample_zones(), builders.sample_events(), current, tiles=mode != "offline"
+    )
+    if mode == "offline":
+        layers.offline(fmap, mirror)
     page_file = tmp_path / "map.html"
     fmap.save(str(page_file))
     traffic = harness.Traffic()
-    context = harness.hermetic_context(browser, traffic, mirror)
+    # Offline, the page must need nothing from outside: an empty mirror refuses every CDN request.
+    context = harness.hermetic_context(browser, traffic, mirror if mode != "offline" else tmp_path)
     page = context.new_page()
     harness.watch(page, traffic)
     page.goto(page_file.as_uri())
@@ -98,6 +104,9 @@ def test_article_markup_shows_as_text_and_runs_nothing(
     context.close()
     assert traffic.errors == []
     assert traffic.cdn_misses == []
+    if mode == "offline":
+        assert traffic.refused == []
+        assert traffic.tiles == 0
 
 
 def test_the_app_end_to_end(
@@ -200,3 +209,19 @@ def assert_valid_geojson(payload: bytes) -> None:
         for polygon in getattr(geom, "geoms", [geom]):
             if polygon.geom_type == "Polygon":
                 assert shapely.LinearRing(polygon.exterior.coords).is_ccw
+
+
+def test_the_app_offline_fetches_nothing_from_outside(browser: Browser, mirror: Path, tmp_path: Path) -> None:
+    traffic = harness.Traffic()
+    context = harness.hermetic_context(browser, traffic, tmp_path)  # an empty mirror: every CDN refused
+    page = context.new_page()
+    harness.watch(page, traffic)
+    with harness.running_app(["--offline", str(mirror)]) as url:
+        page.goto(f"{url}/?date={START}&window=all")
+        counts = harness.map_frame(page, timeout=90_000).evaluate(harness.COUNT_JS)
+        assert counts["zones"] > 0
+        assert counts["reference"] == 15
+    context.close()
+    assert traffic.refused == []
+    assert traffic.tiles == 0
+    assert traffic.errors == []

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -12,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geodata import imports, layers, settings, view
+from geodata._errors import UsageError
 from tests import builders
 
 ALL = frozenset(view.LAYER_KEYS)
@@ -196,3 +199,17 @@ def test_imported_events_are_their_own_group_following_their_toggle_and_kinds() 
     hidden = view.MapView(current.day, 30, ALL - {"imported"})
     fmap = layers.build_map(builders.sample_zones(), builders.sample_events(), hidden, imported=imported)
     assert layers.IMPORTED_STYLE.label not in drawn(fmap)
+
+
+def test_offline_map_inlines_leaflet_and_links_nothing(tmp_path: Path) -> None:
+    for name, body in (("leaflet.js", "/* leaflet */"), ("leaflet.css", "/* css */")):
+        (tmp_path / "leaflet@1.9.3" / "dist").mkdir(parents=True, exist_ok=True)
+        (tmp_path / "leaflet@1.9.3" / "dist" / name).write_text(body)
+    page = layers.offline(make("2019-03-20", tiles=False), tmp_path).get_root().render()
+    assert "data:application/javascript;base64," in page
+    assert not re.findall(r"https://[^\s\"']+\.(?:js|css)", page)
+
+
+def test_offline_without_the_mirror_names_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"leaflet@1\.9\.3/dist/leaflet\.js.*cdn_mirror\.py"):
+        layers.offline(make("2019-03-20", tiles=False), tmp_path)
