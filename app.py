@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import importlib
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from geodata.schema import EVENT_KINDS, EVENT_PROPERTIES, ZONE_KINDS
 
 FALLBACK_RANGE = (dt.date(2017, 5, 4), dt.date(2020, 12, 31))
 DEFAULT_DAY = dt.date(2019, 3, 8)
+PLAY_SECONDS = 1.0
 FORMAT_LABELS = {"geojson": "GeoJSON", "geojsonseq": "GeoJSON sequence", "gpkg": "GeoPackage", "csv": "CSV"}
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -148,6 +150,27 @@ def init_state(first: dt.date, last: dt.date) -> None:
     st.session_state.link_notes = notes
 
 
+def apply_pending() -> None:
+    """Apply what the previous run's play step asked for (widget values can only change before the
+    widgets are drawn)."""
+    pending = st.session_state.pop("pending_day", None)
+    if pending is not None:
+        st.session_state.day = pending
+    if st.session_state.pop("stop_play", False):
+        st.session_state.play = False
+
+
+def play_step(stops: list[dt.date], day: dt.date) -> None:
+    """While playing, move to the next event date after a pause; stop after the last one."""
+    time.sleep(PLAY_SECONDS)
+    target = view.step_day(stops, day, forward=True)
+    if target is None:
+        st.session_state.stop_play = True
+    else:
+        st.session_state.pending_day = target
+    st.rerun()
+
+
 def step(stops: list[dt.date], *, forward: bool) -> None:
     target = view.step_day(stops, st.session_state.day, forward=forward)
     if target is not None:
@@ -160,6 +183,7 @@ def sidebar(first: dt.date, last: dt.date, stops: list[dt.date], *, imported: bo
         back, forward = st.columns(2)
         back.button("◀ Prev. event", on_click=step, args=(stops,), kwargs={"forward": False})
         forward.button("Next event ▶", on_click=step, args=(stops,), kwargs={"forward": True})
+        st.toggle("Play through the event dates", key="play")
         st.selectbox("Events window (days)", [view.window_label(w) for w in view.WINDOWS], key="window")
         st.subheader("Layers")
         extra = (view.IMPORTED,) if imported else ()
@@ -191,7 +215,9 @@ data = frames(source)
 problems = [*load_zones(source)[1], *load_events(source)[1], *load_imported(source)[1]]
 first, last = view.date_bounds(data["zones"], data["events"], fallback=FALLBACK_RANGE)
 init_state(first, last)
-current = sidebar(first, last, view.event_days(data["events"]), imported="imported" in data)
+apply_pending()
+stops = view.event_days(data["events"])
+current = sidebar(first, last, stops, imported="imported" in data)
 st.query_params.from_dict(view.to_params(current))
 
 st.title("De-escalation Atlas")
@@ -237,3 +263,5 @@ in_window, in_force, missing = st.tabs(["Events in the window", "Zones in force"
 in_window.dataframe(panels.events_table(shown["events"]), hide_index=True)
 in_force.dataframe(panels.zone_panel(shown["zones"], shown["events"]), hide_index=True)
 missing.dataframe(panels.off_map(shown["events"]), hide_index=True)
+if st.session_state.get("play"):
+    play_step(stops, current.day)

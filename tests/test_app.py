@@ -224,3 +224,10 @@ def test_offline_mode_without_a_mirror_warns_and_still_shows_the_map(
     assert not at.exception
     assert any("offline mode needs" in w.value and "no-mirror" in w.value for w in at.warning)
     assert "4 zones in force" in caption(at)
+
+
+def test_play_walks_through_the_event_dates_and_stops(synthetic: Path) -> None:
+    at = start({"date": "2019-03-10"})
+    at.toggle(key="play").set_value(True).run()
+    assert at.slider(key="day").value == dt.date(2019, 3, 20)  # the last event date
+    assert not at.toggle(key="play").value
