@@ -14,6 +14,7 @@ import datetime as dt
 import importlib
 import sys
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,9 +64,9 @@ def inputs() -> Inputs:
     return Inputs(args.zones, args.seeds, files, tiles, args.offline, key)
 
 
-def fingerprint(paths: object) -> Fingerprint:
+def fingerprint(paths: Iterable[Path]) -> Fingerprint:
     """Names, sizes and times of files: the cache key that notices edited data."""
-    files = sorted(p for p in paths if isinstance(p, Path) and p.is_file())  # type: ignore[attr-defined]
+    files = sorted(p for p in paths if p.is_file())
     return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files)
 
 
