@@ -425,6 +425,13 @@ _ANY_TRIGGER = re.compile(_TRIGGER_ALTERNATIVES)
 _ANY_TRIGGER_ANY_CASE = re.compile(_TRIGGER_ALTERNATIVES, re.IGNORECASE)
 
 
+def _may_have_trigger(sentence: str) -> bool:
+    lowered = sentence.lower()
+    if len(lowered) == len(sentence):
+        return _ANY_TRIGGER.search(lowered) is not None
+    return _ANY_TRIGGER_ANY_CASE.search(sentence) is not None
+
+
 def _find_triggers(
     sentence: str, offset: int = 0, *, background: bool = False, dated: bool = False
 ) -> list[_Trigger]:
@@ -496,8 +503,13 @@ _NOT_NAME_WORDS = (
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 
+# One pass for the whole lexicon; group i is actor i.
+_ANY_ACTOR = re.compile("|".join(f"(?P<a{i}>{p.pattern})" for i, (_, p) in enumerate(_ACTOR_LEXICON)))
+
+
 def _actors(sentence: str, mentions: Sequence[MentionLike]) -> tuple[str, ...]:
-    names = [name for name, pattern in _ACTOR_LEXICON if pattern.search(sentence)]
+    found = {int((m.lastgroup or "a0")[1:]) for m in _ANY_ACTOR.finditer(sentence)}
+    names = [_ACTOR_LEXICON[i][0] for i in sorted(found)]
     places = {m.text for m in mentions}
     for match in _NAME.finditer(sentence):
         words = match.group(0).split()
@@ -691,7 +703,7 @@ def _article_events(article: Article, find_places: PlaceFinder) -> list[Event]:
     events: list[Event] = []
     for p, sentences in enumerate(context.paragraphs):
         for i, sentence in enumerate(sentences):
-            if _ANY_TRIGGER_ANY_CASE.search(sentence) is None:
+            if not _may_have_trigger(sentence):
                 continue  # no event can come from it; its places and dates may never be needed
             drafts = _sentence_drafts(sentence, context.places(p, i), context.dates(p, i), article)
             events.extend(_finish(draft, sentence, context, p, i) for draft in drafts)
