@@ -47,6 +47,16 @@ TEMPLATES = (
     "Residents of {town} described long queues for bread and fuel during the winter months.",
     "The agreement, which both governments praised at the time, has been violated repeatedly.",
 )
+# Background and comment sentences, as news has between its reports of events.
+FILLER = (
+    "The {a1} side has long argued that the front line cannot be held without outside support.",
+    "Diplomats describe the relationship between the two capitals as cautious but pragmatic.",
+    "\u201cWe want calm, and we want our people to go home,\u201d a local official told the paper.",
+    "The province is home to several million people, many of them displaced from other regions.",
+    "Critics say that the arrangement mostly serves the interests of the larger powers.",
+    "Prices of basic goods in {town} have tripled, shopkeepers say, and electricity is scarce.",
+    "Observers note that previous understandings of this kind rarely lasted more than a few months.",
+)
 CLUTTER = ("Share on Facebook Share on Twitter", "- Advertisement -", "0 1,523", "4 min read")
 COMMENTS = (
     "Great piece, thanks for writing it!",
@@ -57,14 +67,14 @@ COMMENTS = (
 )
 
 
-def synthetic_article(rng: random.Random, towns: list[str], govs: list[str]) -> str:
-    """One invented article of about 5 KB."""
+def synthetic_article(rng: random.Random, towns: list[str], govs: list[str], args_dense: float = 0.5) -> str:
+    """One invented article of about 5 KB; ``args_dense`` of its sentences come from TEMPLATES."""
     published = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(900))
     lines = [f"Monitors report movements near {rng.choice(towns)}", f"Published {published:%d.%m.%Y} 10:00"]
     lines.append(rng.choice(CLUTTER))
     while sum(len(line) for line in lines) < 4200:
         paragraph = " ".join(
-            rng.choice(TEMPLATES).format(
+            rng.choice(TEMPLATES if rng.random() < args_dense else FILLER).format(
                 a1=rng.choice(ACTORS),
                 a2=rng.choice(ACTORS),
                 town=rng.choice(towns),
@@ -85,14 +95,14 @@ def synthetic_article(rng: random.Random, towns: list[str], govs: list[str]) -> 
     return "\n\n".join(lines) + "\n"
 
 
-def write_corpus(folder: Path, count: int, seed: int) -> int:
+def write_corpus(folder: Path, count: int, seed: int, dense: float = 0.5) -> int:
     gazetteer = load_gazetteer()
     towns = sorted(p.name for p in gazetteer if p.kind == "town" and p.country == "SY")
     govs = sorted(p.name for p in gazetteer if p.kind == "governorate")
     rng = random.Random(seed)
     size = 0
     for i in range(count):
-        text = synthetic_article(rng, towns or ["Saraqib"], govs or ["Idlib"])
+        text = synthetic_article(rng, towns or ["Saraqib"], govs or ["Idlib"], dense)
         (folder / f"{i:05d}.txt").write_text(text, encoding="utf-8")
         size += len(text.encode("utf-8"))
     return size
@@ -117,16 +127,22 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--dense", type=float, default=0.5, help="share of sentences drawn from event templates"
+    )
     args = parser.parse_args()
     finder = default_place_finder()  # loaded once, outside the timing, as the CLI does per run
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        size = write_corpus(folder, args.articles, args.seed)
+        size = write_corpus(folder, args.articles, args.seed, args.dense)
         base = best_of(args.repeat, lambda: baseline(folder))
         full = best_of(args.repeat, lambda: extract_events(folder, find_places=finder))
         run = extract_events(folder, find_places=finder)
     n = args.articles
-    print(f"{n} synthetic articles, mean {size / n / 1000:.1f} KB, best of {args.repeat} runs, one core")
+    print(
+        f"{n} synthetic articles, mean {size / n / 1000:.1f} KB, {args.dense:.0%} of sentences from "
+        f"event templates, best of {args.repeat} runs, one core"
+    )
     print(f"baseline (read + split sentences): {n / base:8.0f} articles/s")
     print(f"pipeline (extract_events):         {n / full:8.0f} articles/s")
     print(f"pipeline / baseline time ratio:    {full / base:8.1f}x")

@@ -548,7 +548,9 @@ def parse_dateline(line: str) -> dt.date | None:
     # A cheap look first: dateparser is slow, and most lines are not datelines.
     if len(line) > 80 or not _HAS_YEAR.search(line):
         return None
-    return _strict_day(_DATELINE_PREFIX.sub("", line).strip(" |-–"))
+    text = _DATELINE_PREFIX.sub("", line)
+    text = re.split(r"\s+(?:by|\|)\s+|\s+-\s+", text)[0]  # "March 3, 2019 by admin | News"
+    return _strict_day(text.strip(" |-–"))
 
 
 @lru_cache(maxsize=1024)

@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -425,30 +425,38 @@ _ANY_TRIGGER = re.compile(_TRIGGER_ALTERNATIVES)
 _ANY_TRIGGER_ANY_CASE = re.compile(_TRIGGER_ALTERNATIVES, re.IGNORECASE)
 
 
-def _find_triggers(
-    sentence: str, offset: int = 0, *, background: bool = False, dated: bool = False
-) -> list[_Trigger]:
-    """Event triggers in ``sentence``; a noun ("patrols") counts only with an action or future
-    cue, a date, or in a leading "Since the Sochi agreement, ..." clause (``background``)."""
-    has_cue: bool | None = True if background or dated else None
-    found: list[_Trigger] = []
+def _raw_triggers(sentence: str) -> list[_Trigger]:
+    """Every lexicon match in ``sentence`` that is neither negated nor hedged, in order."""
     lowered = sentence.lower()
     if len(lowered) == len(sentence):  # same offsets (lower() can lengthen, e.g. "İ")
         matches = _ANY_TRIGGER.finditer(lowered)
     else:
         matches = _ANY_TRIGGER_ANY_CASE.finditer(sentence)
+    found: list[_Trigger] = []
     for match in matches:
         kind, _, strong = _LEXICON[int((match.lastgroup or "t0")[1:])]
-        if not strong:
-            if has_cue is None:
-                has_cue = bool(_ACTION_CUE.search(sentence)) or is_future(sentence)
-            if not has_cue:
-                continue
         before = sentence[max(0, match.start() - 80) : match.start()]
-        if _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
-            continue
-        found.append(_Trigger(kind, match.start() + offset, match.end() + offset, strong))
+        if not _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
+            found.append(_Trigger(kind, match.start(), match.end(), strong))
     return found
+
+
+def _with_cues(triggers: Sequence[_Trigger], clause: str, *, dated: bool) -> list[_Trigger]:
+    """Drop nouns ("patrols") unless the clause has a date, an action or a future cue."""
+    if all(t.strong for t in triggers):
+        return list(triggers)
+    if dated or _ACTION_CUE.search(clause) or is_future(clause):
+        return list(triggers)
+    return [t for t in triggers if t.strong]
+
+
+def _find_triggers(
+    sentence: str, offset: int = 0, *, background: bool = False, dated: bool = False
+) -> list[_Trigger]:
+    """Event triggers in ``sentence``; a noun ("patrols") counts only with an action or future
+    cue, a date, or in a leading "Since the Sochi agreement, ..." clause (``background``)."""
+    raw = [replace(t, start=t.start + offset, end=t.end + offset) for t in _raw_triggers(sentence)]
+    return raw if background else _with_cues(raw, sentence, dated=dated)
 
 
 def _main_trigger(triggers: Sequence[_Trigger]) -> _Trigger | None:
@@ -496,8 +504,13 @@ _NOT_NAME_WORDS = (
 _NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
 
 
+# One pass for the whole lexicon; group i is actor i.
+_ANY_ACTOR = re.compile("|".join(f"(?P<a{i}>{p.pattern})" for i, (_, p) in enumerate(_ACTOR_LEXICON)))
+
+
 def _actors(sentence: str, mentions: Sequence[MentionLike]) -> tuple[str, ...]:
-    names = [name for name, pattern in _ACTOR_LEXICON if pattern.search(sentence)]
+    found = {int((m.lastgroup or "a0")[1:]) for m in _ANY_ACTOR.finditer(sentence)}
+    names = [_ACTOR_LEXICON[i][0] for i in sorted(found)]
     places = {m.text for m in mentions}
     for match in _NAME.finditer(sentence):
         words = match.group(0).split()
@@ -667,9 +680,9 @@ class _Draft:
     date_explicit: bool
     place: MentionLike | None
     place_explicit: bool
-    actors: tuple[str, ...]
+    actor_text: str
+    mentions: Sequence[MentionLike]
     strong: bool
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def extract_from_articles(
@@ -691,9 +704,10 @@ def _article_events(article: Article, find_places: PlaceFinder) -> list[Event]:
     events: list[Event] = []
     for p, sentences in enumerate(context.paragraphs):
         for i, sentence in enumerate(sentences):
-            if _ANY_TRIGGER_ANY_CASE.search(sentence) is None:
+            raw = _raw_triggers(sentence)
+            if not raw:
                 continue  # no event can come from it; its places and dates may never be needed
-            drafts = _sentence_drafts(sentence, context.places(p, i), context.dates(p, i), article)
+            drafts = _sentence_drafts(sentence, context.places(p, i), context.dates(p, i), article, raw)
             events.extend(_finish(draft, sentence, context, p, i) for draft in drafts)
     return events
 
@@ -703,13 +717,14 @@ def _sentence_drafts(
     mentions: Sequence[MentionLike],
     dates: Sequence[DateMention],
     article: Article,
+    raw: Sequence[_Trigger] | None = None,
 ) -> list[_Draft]:
+    raw = _raw_triggers(sentence) if raw is None else raw
     drafts: list[_Draft] = []
     main_from = 0
     leading = _LEADING_CLAUSE.match(sentence)
     if leading:
-        clause = sentence[: leading.end()]
-        background = [t for t in _find_triggers(clause, background=True) if t.kind in ("talks", "agreement")]
+        background = [t for t in raw if t.end <= leading.end() and t.kind in ("talks", "agreement")]
         if background or leading.group(1) == "According to":
             main_from = leading.end()
         if background and leading.group(1) != "According to":
@@ -718,7 +733,8 @@ def _sentence_drafts(
                 drafts.append(draft)
     span = (main_from, len(sentence))
     dated = any(d.start >= main_from for d in dates)
-    triggers = _find_triggers(sentence[main_from:], main_from, dated=dated)
+    main = [t for t in raw if t.start >= main_from]
+    triggers = _with_cues(main, sentence[main_from:], dated=dated)
     statement, own_dates = _statement_dates(triggers, dates)
     for trigger in (t for t in triggers if t.kind != "statement"):
         usable = [d for d in dates if d not in own_dates]
@@ -783,7 +799,7 @@ def _draft(
     place = _choose_place(trigger, sentence, mentions, quote or span)
     clause_dates = [d for d in dates if span[0] <= d.start < span[1]]
     date = _choose_date(trigger, sentence, clause_dates)
-    status = _status(trigger, sentence, span, date, article.published)
+    status = _status(trigger, sentence, span, date, article.published, quote)
     return _Draft(
         kind=trigger.kind,
         status=status,
@@ -791,7 +807,8 @@ def _draft(
         date_explicit=date is not None,
         place=place,
         place_explicit=place is not None,
-        actors=_actors(sentence[span[0] : span[1]], mentions),
+        actor_text=sentence[span[0] : span[1]],
+        mentions=mentions,
         strong=trigger.strong,
     )
 
@@ -821,11 +838,11 @@ def _status(
     span: tuple[int, int],
     date: DateInterval | None,
     published: dt.date | None,
+    quote: tuple[int, int] | None,
 ) -> str:
     clause = sentence[span[0] : span[1]]
     if trigger.kind == "statement":
         clause = sentence[span[0] : trigger.end]  # "announced that X will ...": the announcing is past
-    quote = _quote_span(sentence, trigger.start)
     if quote is not None:
         clause = sentence[quote[0] : quote[1]]
     if published is not None and date is not None and date.start > published:
@@ -867,7 +884,7 @@ def _finish(draft: _Draft, sentence: str, context: _Context, p: int, i: int) -> 
         lat=place.place.lat if place else None,
         geo_precision=place.geo_precision if place else "",
         uncertainty_km=place.uncertainty_km if place else None,
-        actors=draft.actors,
+        actors=_actors(draft.actor_text, draft.mentions),
         sources=(source,),
         confidence=round(min(confidence, 0.95), 2),
         place_country=place.place.country if place else "",

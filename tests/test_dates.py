@@ -99,6 +99,7 @@ def test_since_keeps_the_anchor_date() -> None:
         ("Published 20.02.2019 00:07", "2019-02-20"),
         ("09 April, 2019", "2019-04-09"),
         ("Updated: March 3, 2020", "2020-03-03"),
+        ("Posted on March 3, 2019 by admin", "2019-03-03"),
     ],
 )
 def test_parse_dateline(line: str, expected: str) -> None:
