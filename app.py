@@ -261,8 +261,9 @@ right.download_button(
 )
 
 in_window, in_force, missing = st.tabs(["Events in the window", "Zones in force", "Not on the map"])
-in_window.dataframe(panels.events_table(shown["events"]), hide_index=True)
-in_force.dataframe(panels.zone_panel(shown["zones"], shown["events"]), hide_index=True)
-missing.dataframe(panels.off_map(shown["events"]), hide_index=True)
+window_events = panels.shown_events(shown)
+in_window.dataframe(panels.events_table(window_events), hide_index=True)
+in_force.dataframe(panels.zone_panel(shown["zones"], window_events), hide_index=True)
+missing.dataframe(panels.off_map(window_events), hide_index=True)
 if st.session_state.get("play"):
     play_step(stops, current.day)

@@ -9,16 +9,20 @@ radius, so an event that may or may not lie in a zone is counted apart from one 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import pandas as pd
 
 from geodata import settings
+from geodata.export import EVENT_LAYERS
 from geodata.layers import events_on_map
 
 #: Equal-area CRS for zone areas (WGS 84 / NSIDC EASE-Grid 2.0 Global).
 EQUAL_AREA_CRS: str = "EPSG:6933"
-#: Columns of the events table, in display order.
+#: Columns of the events table, in display order (``layer`` when imported events are mixed in).
 TABLE_COLUMNS: tuple[str, ...] = (
+    "layer",
     "date_start",
     "date_end",
     "date_precision",
@@ -92,14 +96,23 @@ def off_map(events: gpd.GeoDataFrame) -> pd.DataFrame:
     geoms = rest.geometry
     located = geoms.notna() & ~geoms.is_empty
     reason = located.map({True: "outside Syria", False: "not located"})
-    table = pd.DataFrame(rest[["date_start", "kind", "status", "place", "outlet", "url", "event_id"]])
+    columns = ["layer", "date_start", "kind", "status", "place", "outlet", "url", "event_id"]
+    table = pd.DataFrame(rest[[c for c in columns if c in rest.columns]])
     table.insert(0, "why not on the map", reason)
     return table.sort_values("date_start", kind="stable").reset_index(drop=True)
 
 
+def shown_events(shown: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
+    """The events of every event family in ``shown`` (ours and imported), with a ``layer`` column."""
+    frames = [shown[family].assign(layer=family) for family in EVENT_LAYERS if family in shown]
+    if not frames:
+        return gpd.GeoDataFrame({"layer": []}, geometry=gpd.GeoSeries(crs=settings.WGS84))
+    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=settings.WGS84)
+
+
 def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The events as a plain table (``TABLE_COLUMNS``), newest first."""
-    table = pd.DataFrame(events[list(TABLE_COLUMNS)])
+    """The events as a plain table (the ``TABLE_COLUMNS`` it has), newest first."""
+    table = pd.DataFrame(events[[c for c in TABLE_COLUMNS if c in events.columns]])
     return table.sort_values(["date_start", "event_id"], ascending=[False, True]).reset_index(drop=True)
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from geodata import panels
+from geodata import imports, panels, settings
 from tests import builders
 
 
@@ -61,5 +61,15 @@ def test_weekly_counts_start_on_monday_and_add_up() -> None:
 
 def test_events_table_is_newest_first_with_its_columns() -> None:
     table = panels.events_table(builders.sample_events())
-    assert tuple(table.columns) == panels.TABLE_COLUMNS
+    assert tuple(table.columns) == panels.TABLE_COLUMNS[1:]  # no layer column: one family only
     assert table["date_start"].is_monotonic_decreasing
+
+
+def test_shown_events_mix_ours_and_imported_with_their_layer() -> None:
+    imported = imports.load_event_files([settings.ROOT / "tests/data/acled_small.csv"]).events
+    mixed = panels.shown_events(
+        {"zones": builders.sample_zones(), "events": builders.sample_events(), "imported": imported}
+    )
+    assert mixed["layer"].value_counts().to_dict() == {"events": 5, "imported": 5}
+    assert panels.events_table(mixed).columns[0] == "layer"
+    assert panels.zone_panel(builders.sample_zones(), mixed)["events_inside"].notna().any()
