@@ -231,3 +231,13 @@ def test_play_walks_through_the_event_dates_and_stops(synthetic: Path) -> None:
     at.toggle(key="play").set_value(True).run()
     assert at.slider(key="day").value == dt.date(2019, 3, 20)  # the last event date
     assert not at.toggle(key="play").value
+
+
+def test_missing_events_module_warns_and_the_map_still_shows(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "geodata.events", None)  # import now raises ImportError
+    at = start({"date": "2019-03-08"})
+    assert not at.exception
+    assert any("events module cannot be loaded" in w.value for w in at.warning)
+    assert "4 zones in force, 0 events" in caption(at)
