@@ -269,25 +269,50 @@ def load_reference(
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=settings.WGS84)
 
 
-def zone_tooltip_html(zone: Mapping[str, Any]) -> str:
-    """Tooltip of a zone: name, kind, agreement, in force from–to, accuracy, sources (all escaped)."""
+def zone_tooltip_html(zone: Mapping[str, Any], *, links: bool = False) -> str:
+    """Tooltip (or, with ``links``, popup) of a zone: name, kind, agreement, in force from–to, how
+    it ended, accuracy and sources. The tooltip names the sources' outlets; the popup lists each
+    source with its link. Everything is escaped."""
     until = zone.get("valid_to")
     span = f"{escape(zone['valid_from'])} – {escape(until) if not _missing(until) else 'no end recorded'}"
+    entries = [entry.strip() for entry in str(zone["sources"]).split(" | ") if entry.strip()]
+    if links:
+        sources = "<br>".join(f"· {_linked_source(entry)}" for entry in entries)
+    else:
+        outlets = dict.fromkeys(entry.split(",")[0].strip() for entry in entries)
+        sources = escape("; ".join(outlets)) + " <i>(click for links)</i>"
     rows = [
         f"<b>{escape(zone['name'])}</b> <i>({escape(_kind_label(zone['kind']))})</i>",
-        f"Agreement: {escape(zone['agreement'])}",
-        f"In force: {span}",
-        f"Boundary accuracy: ± {float(zone['accuracy_km']):g} km",
-        f"Sources: {escape(zone['sources'])}",
+        f"<b>Agreement:</b> {escape(zone['agreement'])}",
+        f"<b>In force:</b> {span}",
+        f"<b>Boundary accuracy:</b> ± {float(zone['accuracy_km']):g} km",
+        f"<b>Sources:</b> {sources}",
     ]
     if not _missing(zone.get("end_reason")):
-        rows.insert(3, f"Ended: {escape(zone['end_reason'])}")
-    return "<br>".join(rows)
+        rows.insert(3, f"<b>Ended:</b> {escape(zone['end_reason'])}")
+    return _box("<br>".join(rows))
+
+
+def _linked_source(entry: str) -> str:
+    """One ``title, date, URL`` source entry with its URL as a link."""
+    match = re.search(r"https?://\S+", entry)
+    if match is None:
+        return escape(entry)
+    title = entry[: match.start()].strip().rstrip(",")
+    return link(match.group(0), title or match.group(0))
+
+
+def _box(content: str) -> str:
+    # Leaflet tooltips do not wrap text; long sources would make one endless line.
+    return (
+        "<div style='white-space:normal;min-width:240px;max-width:380px;font-size:12px;line-height:1.4'>"
+        f"{content}</div>"
+    )
 
 
 def event_tooltip_html(event: Mapping[str, Any]) -> str:
     """Short tooltip of an event: kind, status, dates and place."""
-    return (
+    return _box(
         f"<b>{escape(_kind_label(event['kind']))}</b> ({escape(event['status'])}), "
         f"{escape(_date_text(event))}, {escape(event['place'])}"
     )
@@ -322,7 +347,7 @@ def event_popup_html(
         known = sources or {}
         named = [link(known[o][1], known[o][0] or o) if o in known else link(o, o) for o in others]
         parts.append("<b>Also reported in:</b> " + ", ".join(named))
-    return "<div style='max-width:340px'>" + "<br>".join(parts) + "</div>"
+    return _box("<br>".join(parts))
 
 
 def also_reported(value: object) -> list[str]:
@@ -374,7 +399,7 @@ def legend_html(view: MapView, *, kinds: Iterable[str] | None = None) -> str:
     )
     return (
         "<details open style='background:rgba(255,255,255,.9);padding:4px 8px;font:11px/1.35 sans-serif;"
-        "border-radius:4px;max-height:240px;max-width:230px;overflow:auto'><summary><b>Legend</b></summary>"
+        "border-radius:4px;max-height:300px;max-width:230px;overflow:auto'><summary><b>Legend</b></summary>"
         + "".join(zone_rows)
         + "".join(event_rows)
         + cues
@@ -388,7 +413,7 @@ class _Legend(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: "topright"});
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "atlas-legend");
             div.innerHTML = {{ this.html|tojson }};
@@ -449,6 +474,7 @@ def _zone_group(kind: str, rows: gpd.GeoDataFrame, bands: gpd.GeoSeries) -> foli
             layer="zones",
             kind=kind,
             tip=zone_tooltip_html(record),
+            pop=zone_tooltip_html(record, links=True),
             approximate=bool(record["accuracy_km"] >= APPROXIMATE_KM),
         )
         for record, geom in zip(records, rows.geometry, strict=True)
@@ -458,7 +484,7 @@ def _zone_group(kind: str, rows: gpd.GeoDataFrame, bands: gpd.GeoSeries) -> foli
         style_function=lambda feature: _zone_style(style.colour, feature),
         marker=_post_marker(style.colour) if kind == "observation_post" else None,
         tooltip=folium.GeoJsonTooltip(fields=["tip"], labels=False),
-        popup=folium.GeoJsonPopup(fields=["tip"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["pop"], labels=False, max_width=400),
     ).add_to(group)
     return group
 

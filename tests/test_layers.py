@@ -213,3 +213,17 @@ def test_offline_map_inlines_leaflet_and_links_nothing(tmp_path: Path) -> None:
 def test_offline_without_the_mirror_names_what_is_missing(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"leaflet@1\.9\.3/dist/leaflet\.js.*cdn_mirror\.py"):
         layers.offline(make("2019-03-20", tiles=False), tmp_path)
+
+
+def test_zone_tooltip_names_outlets_and_popup_links_every_source() -> None:
+    record = builders.zone(
+        "z", sources="TASS, 6 May 2017, https://tass.com/a | PA-X, text, https://pax.example/b"
+    )
+    tip = layers.zone_tooltip_html(record)
+    assert "TASS; PA-X" in tip
+    assert "href" not in tip
+    popup = layers.zone_tooltip_html(record, links=True)
+    assert (
+        '<a href="https://tass.com/a" target="_blank" rel="noopener noreferrer">TASS, 6 May 2017</a>' in popup
+    )
+    assert '<a href="https://pax.example/b"' in popup
