@@ -97,7 +97,7 @@ class Article:
     date_source: str = "none"
     outlet: str = ""
     url: str = ""
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
 
 # --- manifest ---------------------------------------------------------------------------------
