@@ -6,9 +6,9 @@ captions, clutter or comments, see :mod:`geodata.articles`):
 1. split paragraphs into sentences (abbreviations such as "U.S.", "Sept." or "Nov." do not end one);
 2. find event triggers from fixed lexicons (:mod:`geodata._event_words`), one per kind
    (``patrol``, ``agreement``, ``talks``, ``attack``, ``displacement``, ``deployment``,
-   ``statement``, ``other``), skipping negated ("failed to
-   agree") and hypothetical ("may target the patrols") ones; a leading "Following their meeting in
-   Sochi last week, ..." clause yields its own background event;
+   ``statement``, ``other``), skipping negated ("failed to agree") and hypothetical ("may target
+   the patrols") ones; a leading "Following their meeting in Sochi last week, ..." clause yields
+   its own background event;
 3. read the status from tense and modality cues (``planned`` for announced or agreed future events,
    ``ongoing`` for progressive or "since ..." ones, else ``occurred``);
 4. take the date from the sentence (:mod:`geodata.dates`), else from the previous sentence of the
