@@ -404,13 +404,18 @@ def _comment_thread_start(lines: list[str], first_body: int) -> int:
 
 
 def _thread_follows(lines: list[str], i: int) -> bool:
+    """Whether a comment thread starts at name line ``i``: more name lines follow, between
+    paragraphs that read like comments (informal, or short on average), not like sub-headed
+    reporting."""
     rest = lines[i:]
-    names = sum(_is_name_line(line) for line in rest)
-    informal = sum(_is_informal(line) for line in rest if not _is_name_line(line))
-    nxt = lines[i + 1] if i + 1 < len(lines) else ""
-    if names >= 2 and names * 8 >= len(rest):
+    texts = [line for line in rest if not _is_name_line(line)]
+    names = len(rest) - len(texts)
+    informal = sum(_is_informal(line) for line in texts)
+    short = bool(texts) and sum(_words(line) for line in texts) < 25 * len(texts)
+    if names >= 2 and names * 8 >= len(rest) and (informal * 4 >= len(texts) or short):
         return True
-    return bool(nxt) and _is_informal(nxt) and informal * 3 >= len(rest) - names
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    return bool(nxt) and _is_informal(nxt) and informal * 3 >= len(texts)
 
 
 def _include_orphan_comment(lines: list[str], i: int, first_body: int) -> int:
