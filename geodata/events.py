@@ -700,7 +700,7 @@ def _same_status(a: str, b: str) -> bool:
     return a == b or {a, b} == {"occurred", "ongoing"}
 
 
-def _dates_match(a: Event, b: Event) -> bool:
+def _dates_match(a: Event, b: Event, a_articles: set[str]) -> bool:
     if a.date is None or b.date is None:
         return a.date is b.date
     if not (a.date.contains(b.date) or b.date.contains(a.date)):
@@ -709,7 +709,7 @@ def _dates_match(a: Event, b: Event) -> bool:
         return False  # "since September" and "yesterday" are not one event
     # A date guessed from publication says nothing about which event another article means.
     guessed = "publication" in (a.date_source, b.date_source)
-    return not guessed or bool(set(a.articles) & set(b.articles))
+    return not guessed or not a_articles.isdisjoint(b.articles)
 
 
 def _places_match(a: Event, b: Event) -> bool:
@@ -730,26 +730,26 @@ def _loose_match(a: Event, b: Event) -> bool:
     return narrow.days <= 31 and (shared >= 2 or country_level)
 
 
-def _mergeable(a: Event, b: Event) -> bool:
+def _mergeable(a: Event, b: Event, a_articles: set[str]) -> bool:
     if a.kind == "statement" and len(set(a.actors) & set(b.actors)) < 2:
         return False  # two statements are one only when the same speakers made them
     return (
         a.kind == b.kind
         and _same_status(a.status, b.status)
-        and _dates_match(a, b)
+        and _dates_match(a, b, a_articles)
         and (_places_match(a, b) or _loose_match(a, b))
     )
 
 
-def _combine(a: Event, b: Event) -> Event:
+def _combine(a: Event, b: Event, *, new_article: bool) -> Event:
+    """``a`` with what ``b`` adds (date, place, actors); the caller gathers the sources."""
     # Keep the narrowest date the text gave; a date guessed from publication only as a last resort.
     date, date_source = min(
         ((a.date, a.date_source), (b.date, b.date_source)),
         key=lambda d: (_DATE_SOURCE_RANK[d[1]], d[0].days if d[0] else 1 << 30),
     )
     best = a if _place_rank(a) <= _place_rank(b) else b
-    articles = len(set(a.articles) | set(b.articles))
-    confidence = max(a.confidence, b.confidence) + (0.05 if articles > len(a.articles) else 0)
+    confidence = max(a.confidence, b.confidence) + (0.05 if new_article else 0)
     return replace(
         a,
         date=date,
@@ -762,7 +762,6 @@ def _combine(a: Event, b: Event) -> Event:
         uncertainty_km=best.uncertainty_km,
         place_country=best.place_country,
         actors=tuple(dict.fromkeys(a.actors + b.actors)),
-        sources=a.sources + b.sources,
         confidence=round(min(confidence, 0.95), 2),
         date_source=date_source,
     )
@@ -782,20 +781,27 @@ def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
     finest place of its reports. Order of the result follows the first report of each event.
     """
     merged: list[Event] = []
+    sources: list[list[Source]] = []  # gathered apart: re-tupling them on every merge is quadratic
+    articles: list[set[str]] = []
     # A merge needs one kind, nested dates of at most 31 days (so a shared month) and compatible
     # places, so each event is compared only with the clusters filed under its own keys.
     buckets: dict[tuple[object, ...], list[int]] = {}
     for event in events:
         lookups, filings = _bucket_keys(event)
         candidates = sorted({i for key in lookups for i in buckets.get(key, ())})
-        target = next((i for i in candidates if _mergeable(merged[i], event)), None)
+        target = next((i for i in candidates if _mergeable(merged[i], event, articles[i])), None)
         if target is not None:
-            merged[target] = _combine(merged[target], event)
+            new_article = not articles[target].issuperset(event.articles)
+            merged[target] = _combine(merged[target], event, new_article=new_article)
+            sources[target].extend(event.sources)
+            articles[target].update(event.articles)
             continue
         merged.append(event)
+        sources.append(list(event.sources))
+        articles.append(set(event.articles))
         for key in filings:
             buckets.setdefault(key, []).append(len(merged) - 1)
-    return tuple(merged)
+    return tuple(replace(event, sources=tuple(src)) for event, src in zip(merged, sources, strict=True))
 
 
 def _bucket_keys(event: Event) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
