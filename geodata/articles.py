@@ -97,7 +97,7 @@ class Article:
     date_source: str = "none"
     outlet: str = ""
     url: str = ""
-    warnings: tuple[str, ...] = field(default=())
+    warnings: tuple[str, ...] = ()
 
 
 # --- manifest ---------------------------------------------------------------------------------
@@ -294,6 +294,11 @@ _BIO = re.compile(
     r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:is|was|has been|writes|covers|reports)\s+(?:a|an|the)\b"
     r"|^(?:About the author|The author\b)"
 )
+_BIO_TRADE = re.compile(
+    r"(?i)\b(?:writer|journalist|reporter|analyst|author|correspondent|editor|advocate|researcher"
+    r"|freelancer?|contributor|columnist|fellow|professor|student|blogger|commentator|activist)\b"
+)
+_BIO_PERSON = re.compile(r"[.!?]\s+(?:He|She|They|His|Her)\b")
 _FIRST_SECOND_PERSON = re.compile(r"(?i)\b(?:I|I'm|I’m|me|my|you|your|you're|we|us|our|lol|imho)\b")
 _EMOTICON = re.compile(r"[:;]-?[()DPp]|!{2,}|\?{2,}")
 
@@ -399,13 +404,18 @@ def _comment_thread_start(lines: list[str], first_body: int) -> int:
 
 
 def _thread_follows(lines: list[str], i: int) -> bool:
+    """Whether a comment thread starts at name line ``i``: more name lines follow, between
+    paragraphs that read like comments (informal, or short on average), not like sub-headed
+    reporting."""
     rest = lines[i:]
-    names = sum(_is_name_line(line) for line in rest)
-    informal = sum(_is_informal(line) for line in rest if not _is_name_line(line))
-    nxt = lines[i + 1] if i + 1 < len(lines) else ""
-    if names >= 2 and names * 8 >= len(rest):
+    texts = [line for line in rest if not _is_name_line(line)]
+    names = len(rest) - len(texts)
+    informal = sum(_is_informal(line) for line in texts)
+    short = bool(texts) and sum(_words(line) for line in texts) < 25 * len(texts)
+    if names >= 2 and names * 8 >= len(rest) and (informal * 4 >= len(texts) or short):
         return True
-    return bool(nxt) and _is_informal(nxt) and informal * 3 >= len(rest) - names
+    nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    return bool(nxt) and _is_informal(nxt) and informal * 3 >= len(texts)
 
 
 def _include_orphan_comment(lines: list[str], i: int, first_body: int) -> int:
@@ -433,8 +443,17 @@ def _informal_tail(lines: list[str], first_body: int) -> int:
 
 def _move_bios(parts: _Parts) -> None:
     """An author bio is a third-person "X is a ..." paragraph after the last reporting paragraph."""
-    while len(parts.body) > 2 and _BIO.match(parts.body[-1]):
+    while len(parts.body) > 2 and _is_bio(parts.body[-1]):
         parts.clutter.append(parts.body.pop())
+
+
+def _is_bio(paragraph: str) -> bool:
+    # "Idlib is the last rebel stronghold." also reads "X is a ...": a bio names a trade or goes on
+    # about the person ("He believes ...").
+    if not _BIO.match(paragraph):
+        return False
+    opening = " ".join(paragraph.split()[:12])
+    return bool(_BIO_TRADE.search(opening) or _BIO_PERSON.search(paragraph))
 
 
 def _strip_place_dateline(parts: _Parts) -> None:

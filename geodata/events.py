@@ -4,10 +4,11 @@ The pipeline runs sentence by sentence over the body paragraphs of each article 
 captions, clutter or comments, see :mod:`geodata.articles`):
 
 1. split paragraphs into sentences (abbreviations such as "U.S.", "Sept." or "Nov." do not end one);
-2. find event triggers from fixed lexicons, one per kind (``patrol``, ``agreement``, ``talks``,
-   ``attack``, ``displacement``, ``deployment``, ``statement``), skipping negated ("failed to
-   agree") and hypothetical ("may target the patrols") ones; a leading "Following their meeting in
-   Sochi last week, ..." clause yields its own background event;
+2. find event triggers from fixed lexicons (:mod:`geodata._event_words`), one per kind
+   (``patrol``, ``agreement``, ``talks``, ``attack``, ``displacement``, ``deployment``,
+   ``statement``, ``other``), skipping negated ("failed to agree") and hypothetical ("may target
+   the patrols") ones; a leading "Following their meeting in Sochi last week, ..." clause yields
+   its own background event;
 3. read the status from tense and modality cues (``planned`` for announced or agreed future events,
    ``ongoing`` for progressive or "since ..." ones, else ``occurred``);
 4. take the date from the sentence (:mod:`geodata.dates`), else from the previous sentence of the
@@ -38,6 +39,20 @@ from shapely.geometry import Point
 
 from geodata import settings
 from geodata._errors import Problem
+from geodata._event_words import (
+    ABBREVIATIONS,
+    ACTION_CUE,
+    ACTOR_LEXICON,
+    HEDGE_AFTER_WORDS,
+    HEDGE_WORDS,
+    LEADING_CLAUSE,
+    LEXICON,
+    NAME,
+    NEGATION_WORDS,
+    NOT_NAMES,
+    ONGOING,
+    PLANNED,
+)
 from geodata.articles import Article, read_articles
 from geodata.dates import DateInterval, DateMention, find_dates, is_future
 from geodata.gazetteer import Gazetteer, load_gazetteer
@@ -189,12 +204,6 @@ class EventRun:
 # No sentence splitter ships with our dependencies (nltk's punkt needs a model download), and news
 # prose needs only this: a full stop ends a sentence unless it closes a known abbreviation or an
 # initial.
-_ABBREVIATION_WORDS = (
-    "u.s u.k u.n e.u mr mrs ms dr gen lt col maj capt sgt st jan feb mar apr jun jul aug sep sept "
-    "oct nov dec no nos vs etc inc co corp ltd jr sr e.g i.e a.m p.m approx dept gov rep sen prof "
-    "fig mt ft rev adm brig cmdr"
-)
-_ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 
 
@@ -207,7 +216,7 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
         word = re.search(r"([\w.]+)\.?$", before)
         token = word.group(1).lower().rstrip(".") if word else ""
         if paragraph[match.start()] == "." and (
-            token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+            token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
         ):
             continue
         sentences.append(paragraph[start : match.end()].strip())
@@ -229,198 +238,25 @@ class _Trigger:
     strong: bool
 
 
-def _words(*items: str) -> str:
-    return r"\b(?:" + "|".join(items) + r")\b"
-
-
-# Strong triggers name an event by themselves; weak ones (nouns) need an action or future cue in
-# the same sentence, so "The reports of patrols are not new" is not a patrol.
-_LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE), strong)
-    for kind, pattern, strong in (
-        ("patrol", _words(r"patroll(?:ed|ing)", r"(?:will|to|jointly|would|they) patrol"), True),
-        ("patrol", _words(r"patrols?"), False),
-        (
-            "agreement",
-            _words(
-                r"agreed",
-                r"sign(?:ed|ing)",
-                r"(?:agreement|deal|accord) (?:was|has been|had been) (?:reached|struck|signed)",
-                r"reached an? (?:agreement|deal|accord)",
-                r"(?:took|takes|take) effect",
-                r"(?:came|comes|entered|enters) into (?:force|effect)",
-            ),
-            True,
-        ),
-        (
-            "agreement",
-            _words(r"agreements?", r"deal", r"memorandum", r"accord", r"road ?map", r"truce"),
-            False,
-        ),
-        (
-            "talks",
-            _words(
-                r"talks",
-                r"meeting",
-                r"met",
-                r"summit",
-                r"negotiations?",
-                r"discussions?",
-                r"visit(?:ing|ed|s)?",
-                r"conference",
-                r"rounds? of",
-                r"(?:to )?meet",
-            ),
-            True,
-        ),
-        (
-            "attack",
-            _words(
-                r"attack(?:s|ed|ing)?",
-                r"(?:air ?)?strikes?",
-                r"struck",
-                r"shell(?:ing|ed|s)",
-                r"bombard\w*",
-                r"bomb(?:ing|ings|ed)",
-                r"raids?",
-                r"killed",
-                r"killing",
-                r"offensive",
-                r"clash(?:es|ed)",
-                r"ambush\w*",
-                r"explosions?",
-                r"blasts?",
-            ),
-            True,
-        ),
-        (
-            "displacement",
-            _words(
-                r"fled",
-                r"flee(?:ing)?",
-                r"displaced",
-                r"displacement",
-                r"refugees?",
-                r"escaped their homes",
-                r"evacuat\w+",
-                r"exodus",
-            ),
-            True,
-        ),
-        (
-            "deployment",
-            _words(
-                r"deploy\w*",
-                r"reinforcements?",
-                r"convoys?",
-                r"observation posts?",
-                r"withdr[ae]w\w*",
-                r"withdrawal",
-                r"stationed",
-                r"entered",
-                r"crossed into",
-                r"arrived in",
-                r"set up",
-            ),
-            True,
-        ),
-        (
-            "other",
-            _words(
-                r"captured",
-                r"seized",
-                r"recaptured",
-                r"retook",
-                r"(?:took|taken|gained|seized|regained) control",
-                r"fell to",
-                r"handed over",
-                r"reopen(?:ed|ing)",
-            ),
-            True,
-        ),
-        (
-            "statement",
-            _words(
-                r"announced",
-                r"announces",
-                r"declared",
-                r"confirmed",
-                r"acknowledged",
-                r"revealed",
-                r"stated",
-                r"warned",
-                r"told",
-            ),
-            True,
-        ),
-    )
-)
-_ACTION_CUE = re.compile(
-    _words(
-        r"conduct\w*",
-        r"carr(?:y|ied|ying) out",
-        r"beg[iau]n\w*",
-        r"start\w*",
-        r"launch\w*",
-        r"h[oe]ld\w*",
-        r"holding",
-        r"establish\w*",
-        r"resum\w*",
-        r"organi[sz]\w*",
-        r"reached",
-        r"signed",
-        r"agreed",
-        r"struck",
-        r"brokered",
-        r"enshrines?",
-        r"envisag\w+",
-    ),
-    re.IGNORECASE,
-)
-# Negation and hedging are read from the few words around a trigger: "failed to agree", "the
-# absence of a full agreement", "may even attempt to target the patrols", "joint patrol could be".
-_NEGATION_TEXT = "not no never without fail failed fails absence deferred refused refuses yet lack"
-_HEDGE_TEXT = (
-    "might could would wouldn't can cannot can't should if whether unless possible possibly "
-    "likely chance hope hopes hoped hoping attempt attempts attempted attempting"
-)
-_NEGATION_WORDS = frozenset(_NEGATION_TEXT.split())
-_HEDGE_WORDS = frozenset(_HEDGE_TEXT.split())
-_HEDGE_AFTER_WORDS = frozenset({"could", "would", "might", "may"})
-
-
 def _words_of(text: str) -> list[str]:
     return [w.strip(".,;:!?\"“”'’()") for w in text.split()]
 
 
 def _negated_or_hedged(before: str, after: str) -> bool:
+    """Whether the few words around a trigger negate it ("failed to agree", "the absence of a
+    full agreement") or make it hypothetical ("may even attempt to target the patrols")."""
     words = _words_of(before)
-    if any(w.lower() in _NEGATION_WORDS for w in words[-4:]):
+    if any(w.lower() in NEGATION_WORDS for w in words[-4:]):
         return True
     # "may" is a modal only in lower case: "May" is the month.
-    if any(w.lower() in _HEDGE_WORDS or w == "may" for w in words[-6:]):
+    if any(w.lower() in HEDGE_WORDS or w == "may" for w in words[-6:]):
         return True
-    return any(w in _HEDGE_AFTER_WORDS for w in _words_of(after)[:3])
-
-
-_LEADING_CLAUSE = re.compile(
-    r"^(Since|After|Following|Before|Prior to|Ahead of|Despite|Amid|Under|During|According to)"
-    r"\b[^,]{3,120},"
-)
-_PLANNED = re.compile(
-    r"(?i)\b(?:envisag\w+|provides? for|calls? for|aims? to|intends? to|would (?:start|begin))\b"
-)
-# Ongoing at publication: present progressive ("are having talks"), or explicitly continuing.
-_ONGOING = re.compile(
-    r"(?i)\b(?:(?:are|is|am|has been|have been)\s+(?:\w+ly\s+)?\w+ing|continu\w+|ongoing|daily"
-    r"|underway|under way"
-    r"|still)\b"
-)
+    return any(w in HEDGE_AFTER_WORDS for w in _words_of(after)[:3])
 
 
 # All lexicons in one pattern, one named group per entry: a single pass over the sentence. The
 # lexicons are lower case, and matching a lower-cased copy is faster than IGNORECASE.
-_TRIGGER_ALTERNATIVES = "|".join(f"(?P<t{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(_LEXICON))
+_TRIGGER_ALTERNATIVES = "|".join(f"(?P<t{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(LEXICON))
 _ANY_TRIGGER = re.compile(_TRIGGER_ALTERNATIVES)
 _ANY_TRIGGER_ANY_CASE = re.compile(_TRIGGER_ALTERNATIVES, re.IGNORECASE)
 
@@ -434,7 +270,7 @@ def _raw_triggers(sentence: str) -> list[_Trigger]:
         matches = _ANY_TRIGGER_ANY_CASE.finditer(sentence)
     found: list[_Trigger] = []
     for match in matches:
-        kind, _, strong = _LEXICON[int((match.lastgroup or "t0")[1:])]
+        kind, _, strong = LEXICON[int((match.lastgroup or "t0")[1:])]
         before = sentence[max(0, match.start() - 80) : match.start()]
         if not _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
             found.append(_Trigger(kind, match.start(), match.end(), strong))
@@ -445,18 +281,9 @@ def _with_cues(triggers: Sequence[_Trigger], clause: str, *, dated: bool) -> lis
     """Drop nouns ("patrols") unless the clause has a date, an action or a future cue."""
     if all(t.strong for t in triggers):
         return list(triggers)
-    if dated or _ACTION_CUE.search(clause) or is_future(clause):
+    if dated or ACTION_CUE.search(clause) or is_future(clause):
         return list(triggers)
     return [t for t in triggers if t.strong]
-
-
-def _find_triggers(
-    sentence: str, offset: int = 0, *, background: bool = False, dated: bool = False
-) -> list[_Trigger]:
-    """Event triggers in ``sentence``; a noun ("patrols") counts only with an action or future
-    cue, a date, or in a leading "Since the Sochi agreement, ..." clause (``background``)."""
-    raw = [replace(t, start=t.start + offset, end=t.end + offset) for t in _raw_triggers(sentence)]
-    return raw if background else _with_cues(raw, sentence, dated=dated)
 
 
 def _main_trigger(triggers: Sequence[_Trigger]) -> _Trigger | None:
@@ -469,54 +296,20 @@ def _main_trigger(triggers: Sequence[_Trigger]) -> _Trigger | None:
 
 # --- actors -----------------------------------------------------------------------------------
 
-_ACTOR_LEXICON: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern))
-    for name, pattern in (
-        ("Russia", r"\b(?:Russian?|Kremlin)\b"),
-        ("Turkey", r"\b(?:Turkey|Turkish|Türkiye)\b"),
-        ("Iran", r"\b(?:Iran|Iranian)\b"),
-        ("Syrian government", r"\b(?:regime|Syrian (?:army|government|troops|forces)|SAA)\b"),
-        ("United States", r"\b(?:U\.S\.?|US|USA|United States|American)\b"),
-        ("Syrian opposition", r"\b(?:opposition|rebels?|FSA|Free Syrian Army)\b"),
-        ("HTS", r"\b(?:HTS|Hay.at Tahrir al-Sham|Nusra)\b"),
-        ("Kurdish forces", r"\b(?:YPG|SDF|PKK|Kurdish)\b"),
-        ("Islamic State", r"\b(?:ISIS|ISIL|IS|Islamic State|Daesh)\b"),
-        ("United Nations", r"\b(?:United Nations|UN)\b"),
-        ("Jordan", r"\b(?:Jordan|Jordanian)\b"),
-        ("Israel", r"\b(?:Israel|Israeli)\b"),
-    )
-)
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:al-|bin\s+)?[A-Z][\w’'-]*[a-z])+")
-# Capitalised words that start name-like runs but are titles, places of office or sentence words.
-_NOT_NAME_WORDS = (
-    "President Presidents Ministers Officials Prime Minister Deputy Foreign Defense Defence "
-    "National Special Envoy Spokesman "
-    "General Gen Leader Iranian Russian Turkish Syrian American Kurdish United Nations Security "
-    "Council Ministry Minister's The In On At As Since After Following According Yet However "
-    "Then This That These Turkey Russia Iran Syria Israel Jordan Democratic Forces Units Party "
-    "Free Army People's Protection Workers Arab "
-    "News League Agency Process Round State Islamic Hay’at Hayat Tahrir Sham Coalition Kurdistan "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-    "June July August September October November December Chief Commander Mr Mrs Dr Sheik "
-    "Axis Resistance Baath Ba’athist Ba’ath Reuters Getty Road Map Observatory Eastern Western "
-    "Northern Southern North South East West Province Governorate City"
-)
-_NOT_NAMES = frozenset(_NOT_NAME_WORDS.split())
-
 
 # One pass for the whole lexicon; group i is actor i.
-_ANY_ACTOR = re.compile("|".join(f"(?P<a{i}>{p.pattern})" for i, (_, p) in enumerate(_ACTOR_LEXICON)))
+_ANY_ACTOR = re.compile("|".join(f"(?P<a{i}>{p.pattern})" for i, (_, p) in enumerate(ACTOR_LEXICON)))
 
 
 def _actors(sentence: str, mentions: Sequence[MentionLike]) -> tuple[str, ...]:
     found = {int((m.lastgroup or "a0")[1:]) for m in _ANY_ACTOR.finditer(sentence)}
-    names = [_ACTOR_LEXICON[i][0] for i in sorted(found)]
+    names = [ACTOR_LEXICON[i][0] for i in sorted(found)]
     places = {m.text for m in mentions}
-    for match in _NAME.finditer(sentence):
+    for match in NAME.finditer(sentence):
         words = match.group(0).split()
-        while words and words[0] in _NOT_NAMES:
+        while words and words[0] in NOT_NAMES:
             words.pop(0)
-        if len(words) >= 2 and not any(w in _NOT_NAMES for w in words):
+        if len(words) >= 2 and not any(w in NOT_NAMES for w in words):
             person = _ascii(" ".join(words))
             if person not in places:
                 names.append(person)
@@ -722,7 +515,7 @@ def _sentence_drafts(
     raw = _raw_triggers(sentence) if raw is None else raw
     drafts: list[_Draft] = []
     main_from = 0
-    leading = _LEADING_CLAUSE.match(sentence)
+    leading = LEADING_CLAUSE.match(sentence)
     if leading:
         background = [t for t in raw if t.end <= leading.end() and t.kind in ("talks", "agreement")]
         if background or leading.group(1) == "According to":
@@ -847,12 +640,12 @@ def _status(
         clause = sentence[quote[0] : quote[1]]
     if published is not None and date is not None and date.start > published:
         return "planned"
-    if is_future(clause) or _PLANNED.search(clause):
+    if is_future(clause) or PLANNED.search(clause):
         return "planned"
     since = date is not None and published is not None and "since" in clause.lower()
     if since and date is not None and published is not None and date.start < published <= date.end:
         return "ongoing"
-    if _ONGOING.search(clause) and trigger.kind != "agreement":
+    if ONGOING.search(clause) and trigger.kind != "agreement":
         return "ongoing"
     return "occurred"
 
@@ -907,7 +700,7 @@ def _same_status(a: str, b: str) -> bool:
     return a == b or {a, b} == {"occurred", "ongoing"}
 
 
-def _dates_match(a: Event, b: Event) -> bool:
+def _dates_match(a: Event, b: Event, a_articles: set[str]) -> bool:
     if a.date is None or b.date is None:
         return a.date is b.date
     if not (a.date.contains(b.date) or b.date.contains(a.date)):
@@ -916,7 +709,7 @@ def _dates_match(a: Event, b: Event) -> bool:
         return False  # "since September" and "yesterday" are not one event
     # A date guessed from publication says nothing about which event another article means.
     guessed = "publication" in (a.date_source, b.date_source)
-    return not guessed or bool(set(a.articles) & set(b.articles))
+    return not guessed or not a_articles.isdisjoint(b.articles)
 
 
 def _places_match(a: Event, b: Event) -> bool:
@@ -937,26 +730,26 @@ def _loose_match(a: Event, b: Event) -> bool:
     return narrow.days <= 31 and (shared >= 2 or country_level)
 
 
-def _mergeable(a: Event, b: Event) -> bool:
+def _mergeable(a: Event, b: Event, a_articles: set[str]) -> bool:
     if a.kind == "statement" and len(set(a.actors) & set(b.actors)) < 2:
         return False  # two statements are one only when the same speakers made them
     return (
         a.kind == b.kind
         and _same_status(a.status, b.status)
-        and _dates_match(a, b)
+        and _dates_match(a, b, a_articles)
         and (_places_match(a, b) or _loose_match(a, b))
     )
 
 
-def _combine(a: Event, b: Event) -> Event:
+def _combine(a: Event, b: Event, *, new_article: bool) -> Event:
+    """``a`` with what ``b`` adds (date, place, actors); the caller gathers the sources."""
     # Keep the narrowest date the text gave; a date guessed from publication only as a last resort.
     date, date_source = min(
         ((a.date, a.date_source), (b.date, b.date_source)),
         key=lambda d: (_DATE_SOURCE_RANK[d[1]], d[0].days if d[0] else 1 << 30),
     )
     best = a if _place_rank(a) <= _place_rank(b) else b
-    articles = len(set(a.articles) | set(b.articles))
-    confidence = max(a.confidence, b.confidence) + (0.05 if articles > len(a.articles) else 0)
+    confidence = max(a.confidence, b.confidence) + (0.05 if new_article else 0)
     return replace(
         a,
         date=date,
@@ -969,7 +762,6 @@ def _combine(a: Event, b: Event) -> Event:
         uncertainty_km=best.uncertainty_km,
         place_country=best.place_country,
         actors=tuple(dict.fromkeys(a.actors + b.actors)),
-        sources=a.sources + b.sources,
         confidence=round(min(confidence, 0.95), 2),
         date_source=date_source,
     )
@@ -989,20 +781,27 @@ def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
     finest place of its reports. Order of the result follows the first report of each event.
     """
     merged: list[Event] = []
+    sources: list[list[Source]] = []  # gathered apart: re-tupling them on every merge is quadratic
+    articles: list[set[str]] = []
     # A merge needs one kind, nested dates of at most 31 days (so a shared month) and compatible
     # places, so each event is compared only with the clusters filed under its own keys.
     buckets: dict[tuple[object, ...], list[int]] = {}
     for event in events:
         lookups, filings = _bucket_keys(event)
         candidates = sorted({i for key in lookups for i in buckets.get(key, ())})
-        target = next((i for i in candidates if _mergeable(merged[i], event)), None)
+        target = next((i for i in candidates if _mergeable(merged[i], event, articles[i])), None)
         if target is not None:
-            merged[target] = _combine(merged[target], event)
+            new_article = not articles[target].issuperset(event.articles)
+            merged[target] = _combine(merged[target], event, new_article=new_article)
+            sources[target].extend(event.sources)
+            articles[target].update(event.articles)
             continue
         merged.append(event)
+        sources.append(list(event.sources))
+        articles.append(set(event.articles))
         for key in filings:
             buckets.setdefault(key, []).append(len(merged) - 1)
-    return tuple(merged)
+    return tuple(replace(event, sources=tuple(src)) for event, src in zip(merged, sources, strict=True))
 
 
 def _bucket_keys(event: Event) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:

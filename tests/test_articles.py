@@ -204,3 +204,22 @@ def test_any_bytes_give_an_article_or_a_problem_naming_the_file(data: bytes) -> 
         article, problems = read_article(path)
     assert article is not None or any(p.severity == "error" for p in problems)
     assert all(p.file == "x.txt" for p in problems)
+
+
+def test_a_closing_fact_about_a_place_is_not_an_author_bio(tmp_path: Path) -> None:
+    text = f"Title\n{BODY}{BODY.replace('Friday', 'Monday')}{BODY.replace('Friday', 'Sunday')}"
+    text += "Idlib is the last stronghold of the armed opposition in the country.\n"
+    article, _ = read_article(write(tmp_path, "a.txt", text))
+    assert article.body[-1].startswith("Idlib is the last stronghold")
+
+
+def test_sub_headings_do_not_start_a_comment_thread(tmp_path: Path) -> None:
+    paragraph = (
+        "Officials from both countries met in the capital on Friday to discuss the corridor, "
+        "the second such meeting this month, and agreed to continue the technical talks.\n"
+    )
+    text = "Title\n" + paragraph + "Background\n" + paragraph * 3 + "Turkish Position\n"
+    text += paragraph * 3 + "What Comes Next\n" + paragraph * 2
+    article, _ = read_article(write(tmp_path, "a.txt", text))
+    assert len(article.body) == 9
+    assert article.comments == ()

@@ -293,6 +293,13 @@ def test_no_seed_event_comes_from_comments_or_clutter(real_run, gazetteer: Gazet
             "Moscow",
         ),
         ("Thousands of people fled Saraqib on Tuesday.", "displacement", "occurred", "Saraqib"),
+        ("Warplanes pounded villages near Saraqib on Tuesday.", "attack", "occurred", "Saraqib"),
+        (
+            "The two leaders spoke by phone on Monday about the situation in Idlib.",
+            "talks",
+            "occurred",
+            "Idlib",
+        ),
     ],
 )
 def test_general_sentences(sentence: str, kind: str, status: str, place: str) -> None:
