@@ -161,6 +161,18 @@ def build_map(
     fmap.fit_bounds([[south + 0.3, west + 0.2], [north - 0.2, east - 0.3]])
     if reference is not None and REFERENCE in view.visible:
         _reference_group(reference).add_to(fmap)
+    _draw_zones(fmap, zones, view, bands)
+    _draw_events(fmap, events, view, sources or {}, imported)
+    present = {*zones["kind"], *events["kind"]}
+    if imported is not None and not imported.empty:
+        present |= {IMPORTED, *imported["kind"]}
+    _Legend(legend_html(view, kinds=present)).add_to(fmap)
+    return fmap
+
+
+def _draw_zones(
+    fmap: folium.Map, zones: gpd.GeoDataFrame, view: MapView, bands: gpd.GeoSeries | None
+) -> None:
     in_force = zones[in_force_mask(zones["valid_from"], zones["valid_to"], view.day)]
     if bands is None:
         bands = accuracy_bands(in_force)
@@ -168,21 +180,25 @@ def build_map(
         rows = in_force[in_force["kind"] == kind]
         if kind in view.visible and not rows.empty:
             _zone_group(kind, rows, bands.reindex(rows.index)).add_to(fmap)
+
+
+def _draw_events(
+    fmap: folium.Map,
+    events: gpd.GeoDataFrame,
+    view: MapView,
+    sources: Mapping[str, tuple[str, str]],
+    imported: gpd.GeoDataFrame | None,
+) -> None:
     drawn = events_on_map(events_in_window(events, view))
     for kind in EVENT_KINDS:
         rows = drawn[drawn["kind"] == kind]
         if kind in view.visible and not rows.empty:
-            _event_group(EVENT_STYLES[kind].label, rows, view, sources or {}).add_to(fmap)
+            _event_group(EVENT_STYLES[kind].label, rows, view, sources).add_to(fmap)
     if imported is not None and IMPORTED in view.visible:
         rows = events_on_map(events_in_window(imported, view))
         rows = rows[rows["kind"].isin(list(view.visible))]
         if not rows.empty:
             _event_group(IMPORTED_STYLE.label, rows, view, {}, family=IMPORTED).add_to(fmap)
-    present = {*zones["kind"], *events["kind"]}
-    if imported is not None and not imported.empty:
-        present |= {IMPORTED, *imported["kind"]}
-    _Legend(legend_html(view, kinds=present)).add_to(fmap)
-    return fmap
 
 
 def offline(fmap: folium.Map, mirror: Path) -> folium.Map:
