@@ -24,7 +24,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geodata import export, formats, imports, layers, panels, settings, view, zones
+from geodata import formats, imports, layers, panels, settings, view, zones
 from geodata._errors import UsageError
 from geodata.schema import EVENT_KINDS, EVENT_PROPERTIES, ZONE_KINDS
 
@@ -124,18 +124,7 @@ def bands(source: Inputs) -> gpd.GeoSeries:
 @st.cache_data(max_entries=64, show_spinner=False)
 def download(source: Inputs, current: view.MapView | None, fmt: str) -> tuple[str, bytes]:
     """File name and bytes of what ``current`` shows (``None``: the whole dataset), as ``fmt``."""
-    loaded = frames(source)
-    if current is None:
-        wanted = export.ExportView(tuple(loaded), None)
-        selected = export.select(loaded, wanted)
-    else:
-        selected = view.shown(loaded, current)
-        wanted = current.export_view(tuple(selected))
-    selected = formats.layers_for(selected, fmt)
-    name = export.export_name(wanted, suffix=formats.SUFFIXES[fmt])
-    sources = [source.zones, source.seeds, *source.imported]
-    info = export.describe(wanted, selected, fmt=fmt, name=name, sources=sources)
-    return name, formats.render(selected, fmt=fmt, info=info)
+    return view.download(frames(source), current, fmt, sources=[source.zones, source.seeds, *source.imported])
 
 
 def init_state(first: dt.date, last: dt.date) -> None:

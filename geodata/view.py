@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
-from geodata import export
+from geodata import export, formats
 from geodata.schema import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import parse_day
 
@@ -145,6 +146,32 @@ def shown(frames: Mapping[str, gpd.GeoDataFrame], view: MapView) -> dict[str, gp
         if family in SHOWN_FAMILIES and (family != IMPORTED or IMPORTED in view.visible)
     }
     return export.select(kept, view.export_view(tuple(kept)))
+
+
+def download(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    view: MapView | None,
+    fmt: str = "geojson",
+    *,
+    sources: Sequence[Path] = (),
+) -> tuple[str, bytes]:
+    """File name and bytes of what ``view`` shows (``None``: every loaded feature) in format ``fmt``.
+
+    The steps of ``python -m geodata export``: :func:`shown` (that is :func:`geodata.export.select`),
+    :func:`geodata.formats.layers_for`, :func:`geodata.export.export_name`,
+    :func:`geodata.export.describe` and :func:`geodata.formats.render`; ``sources`` (the input
+    folders and files) give the dataset version recorded in a GeoPackage.
+    """
+    if view is None:
+        wanted = export.ExportView(tuple(frames), None)
+        selected = export.select(frames, wanted)
+    else:
+        selected = shown(frames, view)
+        wanted = view.export_view(tuple(selected))
+    selected = formats.layers_for(selected, fmt)
+    name = export.export_name(wanted, suffix=formats.SUFFIXES[fmt])
+    info = export.describe(wanted, selected, fmt=fmt, name=name, sources=sources)
+    return name, formats.render(selected, fmt=fmt, info=info)
 
 
 def step_day(days: Sequence[dt.date], day: dt.date, *, forward: bool) -> dt.date | None:

@@ -92,3 +92,14 @@ def test_shown_is_the_cli_export_of_the_visible_kinds() -> None:
     cli = export.select(frames, export.ExportView(("zones", "events"), current.day, current.window_days))
     shown = view.shown({"zones": zones, "events": events}, current)
     assert export.dumps(export.feature_collection(shown)) == export.dumps(export.feature_collection(cli))
+
+
+def test_download_is_the_shown_layers_in_the_chosen_format() -> None:
+    frames = {"zones": builders.sample_zones(), "events": builders.sample_events()}
+    current = view.MapView(dt.date(2019, 3, 31), None, frozenset(view.LAYER_KEYS) - {"attack"})
+    name, payload = view.download(frames, current)
+    assert name.startswith("atlas_zones-events_2019-03-31_all-before_kinds-")
+    assert payload.decode() == export.dumps(export.feature_collection(view.shown(frames, current)))
+    name, payload = view.download(frames, None, "csv")
+    assert name == "atlas_zones-events_all-dates.csv"
+    assert payload.decode().count("\n") == 1 + len(builders.sample_events())  # header + every event
