@@ -72,7 +72,7 @@ def synthetic_article(rng: random.Random, towns: list[str], govs: list[str], arg
     published = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randrange(900))
     lines = [f"Monitors report movements near {rng.choice(towns)}", f"Published {published:%d.%m.%Y} 10:00"]
     lines.append(rng.choice(CLUTTER))
-    while sum(len(line) for line in lines) < 4200:
+    while sum(len(line) for line in lines) < 4700:
         paragraph = " ".join(
             rng.choice(TEMPLATES if rng.random() < args_dense else FILLER).format(
                 a1=rng.choice(ACTORS),

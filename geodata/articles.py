@@ -526,6 +526,8 @@ def read_articles(folder: Path) -> tuple[tuple[Article, ...], tuple[Problem, ...
         doubtful ones, manifest rows without a file).
     """
     folder = Path(folder)
+    if not folder.is_dir():
+        return (), (Problem(str(folder), "no such folder"),)
     problems: list[Problem] = []
     manifest: dict[str, ManifestRow] = {}
     manifest_path = folder / MANIFEST_NAME
@@ -533,6 +535,8 @@ def read_articles(folder: Path) -> tuple[tuple[Article, ...], tuple[Problem, ...
         manifest, manifest_problems = read_manifest(manifest_path)
         problems.extend(manifest_problems)
     files = sorted(folder.glob("*.txt"))
+    if not files:
+        problems.append(Problem(str(folder), "no .txt articles in this folder", severity="warning"))
     names = {path.name for path in files}
     for missing in sorted(set(manifest) - names):
         problems.append(Problem(MANIFEST_NAME, f"lists {missing}, which is not in {folder}"))

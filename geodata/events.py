@@ -402,6 +402,9 @@ def _quote_span(sentence: str, position: int) -> tuple[int, int] | None:
 # --- one article ------------------------------------------------------------------------------
 
 
+_TOWN_ANAPHORA = re.compile(r"\bthe (?:city|town)\b(?! of)")
+
+
 class _Context:
     """An article's sentences, with their places and dates worked out only when asked for.
 
@@ -441,7 +444,16 @@ class _Context:
         return None
 
     def last_place(self, p: int, i: int) -> MentionLike | None:
-        """The finest sub-country place of the nearest earlier sentence of the paragraph."""
+        """The finest sub-country place of the nearest earlier sentence of the paragraph.
+
+        When the sentence says "the city" or "the town", the last town named before it, even
+        inside a name ("the Manbij road map ... gained control of the city").
+        """
+        if _TOWN_ANAPHORA.search(self.paragraphs[p][i]):
+            for j in range(i - 1, -1, -1):
+                towns = [m for m in self.places(p, j) if m.geo_precision == "town"]
+                if towns and towns[-1].role != "actor":
+                    return towns[-1]
         for j in range(i - 1, -1, -1):
             located = _finest(_located(self.places(p, j)))
             if located is not None and located.geo_precision != "country":
@@ -589,7 +601,12 @@ def _draft(
     span: tuple[int, int],
 ) -> _Draft:
     quote = _quote_span(sentence, trigger.start)
-    place = _choose_place(trigger, sentence, mentions, quote or span)
+    place_span = quote or span
+    if trigger.kind == "statement":
+        # Where it was said, not what it was about: "X revealed that talks ... in Idlib".
+        said = re.search(r"\bthat\b|[,;:]", sentence[trigger.end : span[1]])
+        place_span = (span[0], trigger.end + said.start() if said else span[1])
+    place = _choose_place(trigger, sentence, mentions, place_span)
     clause_dates = [d for d in dates if span[0] <= d.start < span[1]]
     date = _choose_date(trigger, sentence, clause_dates)
     status = _status(trigger, sentence, span, date, article.published, quote)

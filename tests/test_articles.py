@@ -223,3 +223,11 @@ def test_sub_headings_do_not_start_a_comment_thread(tmp_path: Path) -> None:
     article, _ = read_article(write(tmp_path, "a.txt", text))
     assert len(article.body) == 9
     assert article.comments == ()
+
+
+def test_missing_or_empty_folder_is_reported(tmp_path: Path) -> None:
+    articles, problems = read_articles(tmp_path / "nowhere")
+    assert articles == ()
+    assert "no such folder" in problems[0].message
+    articles, problems = read_articles(tmp_path)
+    assert "no .txt articles" in problems[0].message

@@ -316,3 +316,12 @@ def test_general_sentences(sentence: str, kind: str, status: str, place: str) ->
 def test_sentence_split_keeps_every_word(words: list[str]) -> None:
     paragraph = " ".join(words)
     assert " ".join(split_sentences(paragraph)).split() == paragraph.split()
+
+
+def test_the_city_refers_back_to_the_last_town_named() -> None:
+    events = events_of(
+        "Officials in Idlib praised the plan. The Manbij road map was signed in June 2018. "
+        "Rebels first gained control of the city in 2016."
+    )
+    other = next(e for e in events if e.kind == "other")
+    assert other.place == "Manbij"
