@@ -82,6 +82,41 @@ def test_widths_are_the_agreed_distances() -> None:
     assert module.NE_STRIP_DEPTH_M == 10_000
 
 
+def test_border_margin_stays_below_the_loader_tolerance() -> None:
+    module = _load_build_script()
+    assert 0 < module.BORDER_TOWN_MARGIN_M < settings.OUTLINE_TOLERANCE_KM * 1000
+    with pytest.raises(ValueError, match="tolerance"):
+        module.grown_outline(box(0, 0, 1, 1), settings.OUTLINE_TOLERANCE_KM * 1000)
+
+
+def _edge(edge_id: str, coords: list[tuple[float, float]]) -> dict[str, Any]:
+    return {"properties": {"edge_id": edge_id}, "geometry": {"type": "LineString", "coordinates": coords}}
+
+
+def test_polygon_from_edges_closes_the_traced_edges_in_order() -> None:
+    module = _load_build_script()
+    edges = [
+        _edge("north", [(0.0, 1.0), (1.0, 1.0)]),
+        _edge("east", [(1.0, 1.0), (1.0, 0.0), (0.0, 0.0)]),
+        _edge("west", [(0.0, 0.0), (0.0, 1.0)]),
+    ]
+    polygon = module.polygon_from_edges(edges)
+    assert polygon.equals(box(0, 0, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("edges", "message"),
+    [
+        ([_edge("a", [(0, 1), (1, 1)]), _edge("b", [(1, 0.9), (0, 0), (0, 1)])], "edge b starts"),
+        ([_edge("a", [(0, 1), (1, 1)]), _edge("b", [(1, 1), (1, 0), (0, 0)])], "do not close"),
+        ([_edge("a", [(0, 0), (1, 1)]), _edge("b", [(1, 1), (1, 0), (0, 1), (0, 0)])], "cross"),
+    ],
+)
+def test_polygon_from_edges_rejects_gaps_and_crossings(edges: list[dict[str, Any]], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        _load_build_script().polygon_from_edges(edges)
+
+
 def _outline() -> BaseGeometry:
     return shapely.union_all(
         [shape(f["geometry"]) for f in json.loads(settings.OUTLINE_FILE.read_text())["features"]]

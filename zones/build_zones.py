@@ -6,24 +6,27 @@ Run from the project root::
     python zones/build_zones.py --out DIR  # write somewhere else (the tests do this)
 
 Everything in the output comes from ``zones/digitised/``: the vertices we traced by hand (zone
-polygons, the Sept 2018 Idlib contact line, the M4, the Manbij line, the Qamishli city polygon, the
-limits of the north-east strip, the observation posts) and ``zone-properties.json`` (every property
-of every feature, and which file it goes to). The distance-defined zones are derived here, in the
-metric CRS of ``geodata.settings``, so their widths are exactly the agreed distances measured from
-our traced lines:
+polygons, the Sept 2018 Idlib contact line, the M4, the edges of the Manbij pocket, the Qamishli
+city polygon, the limits of the north-east strip, the observation posts) and
+``zone-properties.json`` (every property of every feature, and which file it goes to). The
+distance-defined zones are derived here, in the metric CRS of ``geodata.settings``, so their widths
+are exactly the agreed distances measured from our traced lines:
 
 - the Idlib DMZ: a 15 km one-sided buffer on the opposition side of the contact line, inside zone 1;
 - the M4 corridor: 6 km either side of the traced M4, flat at both ends;
 - the north-east patrol strip: 10 km from the Turkish border, which is the OCHA outline's own
-  boundary (walked west from the Tigris tripoint), minus Qamishli city;
-- the Manbij patrol band: 5 km either side of the traced line.
+  boundary (walked west from the Tigris tripoint), minus Qamishli city.
 
 The Idlib area left after the March 2020 ceasefire is zone 1 cut by a hand-traced envelope of the
-opposition-held side of the 2020 line.
+opposition-held side of the 2020 line. The Manbij roadmap area is the polygon closed by three traced
+edges: the Sajur line, the government line and the Euphrates.
 
 Every polygon is clipped to Syria's outline, snapped to 6 decimals, checked valid, and written with
-counter-clockwise exterior rings (RFC 7946). The output is deterministic, so the committed files can
-be compared with a fresh build (``tests/test_zone_build.py``).
+counter-clockwise exterior rings (RFC 7946). The north-east strip, which follows the border, is
+clipped to the outline grown by ``BORDER_TOWN_MARGIN_M`` instead: the OCHA border line is off by a
+few hundred metres in places, enough to leave a border town's GeoNames point (Darbasiyah) just
+outside. The output is deterministic, so the committed files can be compared with a fresh build
+(``tests/test_zone_build.py``).
 """
 
 from __future__ import annotations
@@ -57,7 +60,14 @@ DIGITISED_DIR: Path = Path(__file__).resolve().parent / "digitised"
 DMZ_DEPTH_M = 15_000.0
 M4_HALF_WIDTH_M = 6_000.0
 NE_STRIP_DEPTH_M = 10_000.0
-MANBIJ_HALF_WIDTH_M = 5_000.0
+
+#: How far past the outline the border-following zones are clipped (metres, metric CRS): enough to take
+#: in Darbasiyah's GeoNames point (0.29 km outside the OCHA outline), and below the loader's
+#: ``settings.OUTLINE_TOLERANCE_KM`` so the result still validates.
+BORDER_TOWN_MARGIN_M = 400.0
+
+#: Zones clipped to the outline grown by ``BORDER_TOWN_MARGIN_M`` rather than to the outline itself.
+BORDER_FOLLOWING_ZONES = frozenset({"sochi-2019-northeast-patrol-strip"})
 
 #: The north-east strip's border walk stops west of this longitude (well past the Euphrates).
 _BORDER_WALK_STOP_LON = 37.9
@@ -128,11 +138,51 @@ def build_geometries(digitised_dir: Path, outline_file: Path, governorates_file:
         },
         hole=shape(_features(digitised_dir / "qamishli-city.geojson")[0]["geometry"]),
     )
-    manbij = _line(digitised_dir / "manbij-line-2018.geojson")
-    raw["manbij-roadmap-2018-patrol-area"] = _metric_buffer(manbij, MANBIJ_HALF_WIDTH_M)
+    raw["manbij-roadmap-2018-patrol-area"] = polygon_from_edges(
+        _features(digitised_dir / "manbij-pocket-2018.geojson")
+    )
     for post in _features(digitised_dir / "turkish-observation-posts.geojson"):
         raw[post["properties"]["zone_id"]] = shape(post["geometry"])
-    return {zone_id: finish(geom, outline) for zone_id, geom in raw.items()}
+    grown = grown_outline(outline, BORDER_TOWN_MARGIN_M)
+    return {
+        zone_id: finish(geom, grown if zone_id in BORDER_FOLLOWING_ZONES else outline)
+        for zone_id, geom in raw.items()
+    }
+
+
+def grown_outline(outline: BaseGeometry, margin_m: float) -> BaseGeometry:
+    """The outline grown by ``margin_m`` (metric CRS), which must stay below the loader's tolerance."""
+    if margin_m >= settings.OUTLINE_TOLERANCE_KM * 1000.0:
+        raise ValueError(
+            f"margin {margin_m} m is not below the outline tolerance ({settings.OUTLINE_TOLERANCE_KM} km)"
+        )
+    return _metric_buffer(outline, margin_m)
+
+
+def polygon_from_edges(edges: Iterable[Mapping[str, Any]]) -> Polygon:
+    """The polygon closed by LineString features traced in order, each starting where the last ended.
+
+    Raises
+    ------
+    ValueError
+        If an edge is not a LineString or does not start where the previous one ended (the last
+        edge must end where the first starts).
+    """
+    lines = [(edge["properties"].get("edge_id", "?"), shape(edge["geometry"])) for edge in edges]
+    ring: list[tuple[float, ...]] = []
+    for edge_id, line in lines:
+        if not isinstance(line, LineString):
+            raise ValueError(f"edge {edge_id}: expected a LineString, got {line.geom_type}")
+        coords = list(line.coords)
+        if ring and coords[0] != ring[-1]:
+            raise ValueError(f"edge {edge_id} starts at {coords[0]}, not where the previous edge ends")
+        ring.extend(coords[1:] if ring else coords)
+    if not ring or ring[0] != ring[-1]:
+        raise ValueError("the edges do not close: the last edge must end where the first starts")
+    polygon = Polygon(ring)
+    if not polygon.is_valid:
+        raise ValueError(f"the edges cross: {shapely.is_valid_reason(polygon)}")
+    return polygon
 
 
 def astana_zones(parts: Iterable[Mapping[str, Any]], governorates: Mapping[str, BaseGeometry]) -> Geometries:
@@ -194,7 +244,7 @@ def turkish_border_east_of(outline: BaseGeometry, stop_lon: float) -> LineString
 
 
 def finish(geom: BaseGeometry, outline: BaseGeometry) -> BaseGeometry:
-    """Clip polygons to the outline; snap to the output precision; orient rings counter-clockwise."""
+    """Clip polygons to ``outline`` (Syria's, or the grown one); snap to 6 decimals; orient rings CCW."""
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         geom = _only_polygons(shapely.make_valid(geom).intersection(outline))
     scale = 10.0**-settings.COORD_DECIMALS
