@@ -131,7 +131,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "part_month",
             _I.format(r"\b(?P<q>early|mid|mid-|late|(?:the )?end of|(?:the )?beginning of)")
-            + rf" ?(?P<m>{_MONTH}|{_I.format('this month|last month|next month')})"
+            + rf" ?(?P<m>{_MONTH}|{_I.format('this month|last month|next month|the month')})"
             + rf"(?:,? (?P<y>{_YEAR}))?",
         ),
         (
@@ -159,9 +159,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"\b(?:yesterday|today|tonight|tomorrow"
                 r"|this (?:morning|afternoon|evening|week|month|year)"
                 r"|(?:earlier|later) this (?:week|month|year)|last (?:night|week|month|year)"
-                r"|next (?:week|month|year)"
+                r"|next (?:week|month|year)|at midnight(?! on| of)"
                 rf"|(?:in |over |during )?(?:the )?(?:last|past|recent|coming|next) (?:{_NUM} )?"
                 r"(?:days?|weeks?|months?)"
+                rf"|within (?:the next )?{_NUM} (?:days?|weeks?|months?)"
                 rf"|{_NUM} (?:days?|weeks?|months?|years?) (?:ago|ahead|later|earlier))\b"
             ),
         ),
@@ -198,6 +199,7 @@ def _needs(sentence: str) -> set[str]:
 
 _RELATIVE_LOWER = re.compile(dict(_PATTERNS)["relative"].pattern[4:-1])
 _SINCE = re.compile(r"(?i)\bsince\s+(?:the\s+)?$")
+_SINCE_INSIDE = re.compile(r"(?i)since\s")
 
 _FUTURE = re.compile(
     r"(?i)\b(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled|expected to"
@@ -255,7 +257,10 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
             since = _SINCE.search(sentence[max(0, start - 12) : start])
             if since is not None:
                 start, anchor = start - (min(start, 12) - since.start()), interval
-                interval = DateInterval(interval.start, max(reference, interval.end), "range")
+                interval = DateInterval(interval.start, max(reference, interval.start), "range")
+            elif _SINCE_INSIDE.match(match.group(0)):  # the "month" pattern takes "since May" whole
+                anchor = interval
+                interval = DateInterval(interval.start, max(reference, interval.start), "range")
             text = sentence[start : match.end()]
             found.append(DateMention(text, start, match.end(), interval, anchor))
     return _drop_overlaps(found)
@@ -439,7 +444,7 @@ def _part_of_month(
 ) -> DateInterval:
     lowered = month_text.lower()
     if lowered.endswith("month"):
-        shift = {"this month": 0, "last month": -1, "next month": 1}[lowered]
+        shift = {"this month": 0, "the month": 0, "last month": -1, "next month": 1}[lowered]
         whole = _shift_month(reference, shift)
     else:
         month = _month_number(month_text)
@@ -476,6 +481,8 @@ def _relative(text: str, reference: dt.date) -> DateInterval | None:
         "tonight": (reference, reference, "day"),
         "last night": (reference - one, reference - one, "day"),
         "tomorrow": (reference + one, reference + one, "day"),
+        # "The ceasefire will take effect at midnight": the night after the reference day.
+        "midnight": (reference, reference + one, "range"),
     }
     for word, (start, end, precision) in simple.items():
         if text.endswith(word) and ("this" not in text or word == "today"):
@@ -533,7 +540,7 @@ def _counted(text: str, reference: dt.date) -> DateInterval | None:
             return DateInterval(day, day, "day")
         three = dt.timedelta(days=3)  # "a week ago": that week, give or take
         return DateInterval(day - three, day + three, "week")
-    if "coming" in text or "next" in text:
+    if "coming" in text or "next" in text or text.startswith("within"):
         return DateInterval(reference, reference + span, "range")
     return DateInterval(reference - span, reference, "range")
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import logging
 import re
 import unicodedata
@@ -43,15 +44,23 @@ from geodata._event_words import (
     ABBREVIATIONS,
     ACTION_CUE,
     ACTOR_LEXICON,
+    ANAPHORIC_OPENING,
+    AREA_ANAPHORA,
+    CLAUSE_CUT,
     HEDGE_AFTER_WORDS,
     HEDGE_WORDS,
+    IRREALIS,
     LEADING_CLAUSE,
     LEXICON,
+    LINKING_AFTER,
     NAME,
     NEGATION_WORDS,
     NOT_NAMES,
     ONGOING,
     PLANNED,
+    STATIVE_BEFORE,
+    SUBJECT_BEFORE,
+    TERMS_AFTER,
 )
 from geodata.articles import Article, read_articles
 from geodata.dates import DateInterval, DateMention, find_dates, is_future
@@ -272,8 +281,11 @@ def _raw_triggers(sentence: str) -> list[_Trigger]:
     for match in matches:
         kind, _, strong = LEXICON[int((match.lastgroup or "t0")[1:])]
         before = sentence[max(0, match.start() - 80) : match.start()]
-        if not _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
-            found.append(_Trigger(kind, match.start(), match.end(), strong))
+        if _negated_or_hedged(before, sentence[match.end() : match.end() + 40]) or IRREALIS.search(before):
+            continue
+        if kind == "deployment" and match.group(0).endswith("ed") and STATIVE_BEFORE.search(before):
+            continue  # "the third zone is deployed in Eastern Ghouta": a state, not an arrival
+        found.append(_Trigger(kind, match.start(), match.end(), strong))
     return found
 
 
@@ -286,12 +298,27 @@ def _with_cues(triggers: Sequence[_Trigger], clause: str, *, dated: bool) -> lis
     return [t for t in triggers if t.strong]
 
 
-def _main_trigger(triggers: Sequence[_Trigger]) -> _Trigger | None:
-    """The first non-statement trigger; a statement only when nothing else was reported."""
+def _ranked(triggers: Sequence[_Trigger], sentence: str, start: int) -> list[_Trigger]:
+    """Content triggers of a clause, the likeliest news first.
+
+    A strong trigger beats a noun ("a suicide bomber rammed ... a joint patrol" is an attack), and
+    a definite noun opening the clause ("The talks came a week after ...") refers back to an event
+    already reported, so it comes last; otherwise the first named comes first. When the clause
+    describes the terms of an agreement ("The deal envisages the withdrawal of ..."), only the
+    agreement is a candidate.
+    """
     content = [t for t in triggers if t.kind != "statement"]
-    if content:
-        return content[0]
-    return triggers[0] if triggers else None
+    terms = [t for t in content if t.kind == "agreement" and TERMS_AFTER.match(sentence[t.end : t.end + 20])]
+    if terms:
+        return terms[:1]  # the terms themselves ("the withdrawal of ...") are not events
+    return sorted(content, key=lambda t: (_refers_back(t, sentence, start), not t.strong, t.start))
+
+
+def _refers_back(trigger: _Trigger, sentence: str, start: int) -> bool:
+    return bool(
+        ANAPHORIC_OPENING.match(sentence[start : trigger.start])
+        and LINKING_AFTER.match(sentence[trigger.end : trigger.end + 12])
+    )
 
 
 # --- actors -----------------------------------------------------------------------------------
@@ -365,9 +392,14 @@ def _choose_place(
         or sentence[m.end : m.end + 3] not in ("'s ", "’s ")
     ]
     located = _located(inside)
-    if trigger.kind not in ("talks", "agreement"):
+    if not _held_somewhere(trigger, sentence):
         return _finest(located)
-    venues = [m for m in located if _VENUE_BEFORE.search(sentence[max(0, m.start - 40) : m.start])]
+    venues = [
+        m
+        for m in located
+        if _VENUE_BEFORE.search(sentence[max(0, m.start - 40) : m.start])
+        and not SUBJECT_BEFORE.search(sentence[max(0, m.start - 60) : m.start])
+    ]
     if venues:
         # A town rather than a region ("agreed on a ceasefire in Idlib ... in Moscow"), and one
         # following its event ("talks ... in Sochi", "signed in Astana"), nearest first.
@@ -387,6 +419,19 @@ def _choose_place(
     return candidates[0] if candidates else None
 
 
+_IN_FORCE = re.compile(r"(?i)ceasefire|cease-fire|truce|effect|force")
+
+
+def _held_somewhere(trigger: _Trigger, sentence: str) -> bool:
+    """Whether the event has a venue (talks, a signing) rather than a site.
+
+    A ceasefire taking effect or announced for an area is placed in that area, like a patrol.
+    """
+    if trigger.kind == "talks":
+        return True
+    return trigger.kind == "agreement" and not _IN_FORCE.search(sentence[trigger.start : trigger.end])
+
+
 def _distance(mention: MentionLike, trigger: _Trigger) -> int:
     return max(mention.start - trigger.end, trigger.start - mention.end, 0)
 
@@ -402,7 +447,7 @@ def _quote_span(sentence: str, position: int) -> tuple[int, int] | None:
 # --- one article ------------------------------------------------------------------------------
 
 
-_TOWN_ANAPHORA = re.compile(r"\bthe (?:city|town)\b(?! of)")
+_TOWN_ANAPHORA = re.compile(r"\b[Tt]he (?:city|town)\b(?! of)")
 
 
 class _Context:
@@ -460,6 +505,24 @@ class _Context:
                 return located
         return None
 
+    def referent(self, p: int, i: int) -> MentionLike | None:
+        """The place "the town" or "the area" refers back to, in this paragraph or an earlier one.
+
+        "The town" and "the city" take the last town named (a region, a governorate or a road is
+        not one); "the area" the last place below governorate level. Nothing when none was named:
+        better unlocated than placed in an unrelated governorate.
+        """
+        sentence = self.paragraphs[p][i]
+        towns_only = _TOWN_ANAPHORA.search(sentence) is not None
+        finest = ("town",) if towns_only else ("point", "town", "district")
+        for q in range(p, -1, -1):
+            last = i if q == p else len(self.paragraphs[q])
+            for j in range(last - 1, -1, -1):
+                found = [m for m in self.places(q, j) if m.role != "actor" and m.geo_precision in finest]
+                if found:
+                    return found[-1]
+        return None
+
     def main_place(self) -> MentionLike | None:
         """The sub-country place the body names most often (the first of equals)."""
         if not self._main:
@@ -488,6 +551,8 @@ class _Draft:
     actor_text: str
     mentions: Sequence[MentionLike]
     strong: bool
+    held: bool = False  # talks or a signing: placed at a venue, never by the context
+    venue: bool = False  # placed at a venue abroad named in the sentence
 
 
 def extract_from_articles(
@@ -512,7 +577,10 @@ def _article_events(article: Article, find_places: PlaceFinder) -> list[Event]:
             raw = _raw_triggers(sentence)
             if not raw:
                 continue  # no event can come from it; its places and dates may never be needed
-            drafts = _sentence_drafts(sentence, context.places(p, i), context.dates(p, i), article, raw)
+            referent = context.referent(p, i) if AREA_ANAPHORA.search(sentence) else None
+            drafts = _sentence_drafts(
+                sentence, context.places(p, i), context.dates(p, i), article, raw, referent=referent
+            )
             events.extend(_finish(draft, sentence, context, p, i) for draft in drafts)
     return events
 
@@ -523,7 +591,15 @@ def _sentence_drafts(
     dates: Sequence[DateMention],
     article: Article,
     raw: Sequence[_Trigger] | None = None,
+    *,
+    referent: MentionLike | None = None,
 ) -> list[_Draft]:
+    """The events of one sentence: a background one from a leading clause, then one per clause
+    that reports something of its own, then the statement when it has its own date or is all
+    the sentence reports.
+
+    ``referent`` is the place "the town" or "the area" refers back to, if the sentence says so.
+    """
     raw = _raw_triggers(sentence) if raw is None else raw
     drafts: list[_Draft] = []
     main_from = 0
@@ -534,26 +610,78 @@ def _sentence_drafts(
             main_from = leading.end()
         if background and leading.group(1) != "According to":
             draft = _draft(background[0], sentence, mentions, dates, article, (0, main_from))
-            if _viable(draft):
+            # Background needs its own date: "Under the additional protocol to the 2018 Sochi
+            # memorandum, ..." names an old agreement, not one made at publication.
+            if _viable(draft) and draft.date_explicit:
                 drafts.append(draft)
     span = (main_from, len(sentence))
     dated = any(d.start >= main_from for d in dates)
     main = [t for t in raw if t.start >= main_from]
     triggers = _with_cues(main, sentence[main_from:], dated=dated)
     statement, own_dates = _statement_dates(triggers, dates)
-    for trigger in (t for t in triggers if t.kind != "statement"):
-        usable = [d for d in dates if d not in own_dates]
-        draft = _draft(trigger, sentence, mentions, usable, article, span)
-        if leading and main_from and sentence.startswith("Since") and draft.date is None:
-            draft = _since_clause(draft, dates, article, main_from)
-        if _viable(draft):
-            drafts.append(draft)
-            break
+    usable = [d for d in dates if d not in own_dates]
+    content: list[_Draft] = []
+    for clause, candidates in _clause_triggers(sentence, span, triggers, dates):
+        previous = content[-1] if content else None
+        for trigger in candidates:
+            draft = _draft(trigger, sentence, mentions, usable, article, clause)
+            if leading and main_from and sentence.startswith("Since") and draft.date is None:
+                draft = _since_clause(draft, dates, article, main_from)
+            draft = _completed(draft, previous, referent)
+            if _viable(draft):
+                if previous is None or not _repeats(draft, previous):
+                    content.append(draft)
+                break
+    drafts.extend(content)
     if statement is not None and (own_dates or not drafts):
         draft = _draft(statement, sentence, mentions, own_dates or dates, article, span)
         if _viable(draft):
             drafts.append(draft)
     return drafts
+
+
+def _clause_triggers(
+    sentence: str, span: tuple[int, int], triggers: Sequence[_Trigger], dates: Sequence[DateMention]
+) -> list[tuple[tuple[int, int], list[_Trigger]]]:
+    """The clauses of ``span`` that may report an event, each with its triggers best first.
+
+    The first clause with a content trigger always counts; a later one ("..., and its membership
+    was finalised after the guarantors met in Ankara in September") only with a strong trigger or
+    a date of its own.
+    Each clause runs until the next counted one, so a date or place is read in its own clause.
+    """
+    cuts = [span[0]] + [m.end() for m in CLAUSE_CUT.finditer(sentence, span[0], span[1])] + [span[1]]
+    found: list[tuple[int, list[_Trigger]]] = []
+    for start, end in itertools.pairwise(cuts):
+        inside = [t for t in triggers if start <= t.start < end and t.kind != "statement"]
+        dated = any(start <= d.start < end for d in dates)
+        if inside and (not found or dated or any(t.strong for t in inside)):
+            found.append((start, inside))
+    result: list[tuple[tuple[int, int], list[_Trigger]]] = []
+    for k, (start, inside) in enumerate(found):
+        end = found[k + 1][0] if k + 1 < len(found) else span[1]
+        begin = span[0] if k == 0 else start
+        result.append(((begin, end), _ranked(inside, sentence, start)))
+    return result
+
+
+def _completed(draft: _Draft, previous: _Draft | None, referent: MentionLike | None) -> _Draft:
+    """A later clause shares the date of the first ("... on Tuesday, and forces shelled ..."); an
+    event with no place of its own takes the place "the town" or "the area" refers to."""
+    if previous is not None and draft.date is None and previous.date is not None:
+        draft = replace(draft, date=previous.date, date_explicit=previous.date_explicit)
+    vague = draft.place is None or draft.place.geo_precision == "country"
+    if vague and referent is not None and draft.kind not in ("talks", "agreement"):
+        draft = replace(draft, place=referent, place_explicit=True)
+    return draft
+
+
+def _repeats(draft: _Draft, previous: _Draft) -> bool:
+    """Whether a later clause only goes on about the event of the clause before."""
+    same_place = draft.place is None or (
+        previous.place is not None and draft.place.place.place_id == previous.place.place.place_id
+    )
+    return draft.kind == previous.kind and same_place
 
 
 def _viable(draft: _Draft) -> bool:
@@ -607,6 +735,7 @@ def _draft(
         said = re.search(r"\bthat\b|[,;:]", sentence[trigger.end : span[1]])
         place_span = (span[0], trigger.end + said.start() if said else span[1])
     place = _choose_place(trigger, sentence, mentions, place_span)
+    venue = _held_somewhere(trigger, sentence) and place is not None and place.place.country != "SY"
     clause_dates = [d for d in dates if span[0] <= d.start < span[1]]
     date = _choose_date(trigger, sentence, clause_dates)
     status = _status(trigger, sentence, span, date, article.published, quote)
@@ -620,6 +749,8 @@ def _draft(
         actor_text=sentence[span[0] : span[1]],
         mentions=mentions,
         strong=trigger.strong,
+        held=_held_somewhere(trigger, sentence),
+        venue=venue,
     )
 
 
@@ -674,7 +805,13 @@ def _finish(draft: _Draft, sentence: str, context: _Context, p: int, i: int) -> 
     place_explicit = draft.place_explicit
     if draft.kind == "statement" and (place is None or place.geo_precision == "country"):
         place = context.dateline_place or place
-    elif place is None and draft.kind not in ("talks", "agreement"):
+    elif draft.held and not draft.venue and _reported_from_venue(draft, context):
+        # "MOSCOW - Putin and Erdogan agreed on Thursday on a ceasefire in Idlib": no venue in the
+        # sentence, a same-week report datelined abroad: the dateline is the venue.
+        place, place_explicit = context.dateline_place, True
+    elif place is None and not draft.held and not AREA_ANAPHORA.search(sentence):
+        # (When the sentence refers back to "the town" and no town was named before, it stays
+        # unlocated: the article's main place may be a governorate it does not mean.)
         place = context.last_place(p, i) or context.main_place()
     date, date_explicit, date_source = draft.date, draft.date_explicit, "text"
     last_date = context.last_date(p, i) if date is None else None
@@ -700,6 +837,13 @@ def _finish(draft: _Draft, sentence: str, context: _Context, p: int, i: int) -> 
         place_country=place.place.country if place else "",
         date_source=date_source,
     )
+
+
+def _reported_from_venue(draft: _Draft, context: _Context) -> bool:
+    dateline, published = context.dateline_place, context.article.published
+    if dateline is None or dateline.place.country == "SY" or published is None:
+        return False
+    return draft.date is not None and abs((published - draft.date.end).days) <= 3
 
 
 def _undated(status: str, published: dt.date) -> DateInterval:
@@ -737,10 +881,14 @@ def _places_match(a: Event, b: Event) -> bool:
     return country_level and a.place_country == b.place_country
 
 
-def _loose_match(a: Event, b: Event) -> bool:
-    """Talks and agreements are often placed by their subject, not their venue, in one report."""
+def _loose_match(a: Event, b: Event, a_articles: set[str]) -> bool:
+    """Talks and agreements are often placed by their subject, not their venue, in one report;
+    and an undated mention of "the talks" means the talks its own article dates."""
     if a.kind not in ("talks", "agreement") or a.date is None or b.date is None:
         return False
+    guessed = "publication" in (a.date_source, b.date_source)
+    if guessed and not a_articles.isdisjoint(b.articles):
+        return True
     narrow = a.date if a.date.days <= b.date.days else b.date
     shared = len(set(a.actors) & set(b.actors))
     country_level = "country" in (a.geo_precision, b.geo_precision)
@@ -754,7 +902,7 @@ def _mergeable(a: Event, b: Event, a_articles: set[str]) -> bool:
         a.kind == b.kind
         and _same_status(a.status, b.status)
         and _dates_match(a, b, a_articles)
-        and (_places_match(a, b) or _loose_match(a, b))
+        and (_places_match(a, b) or _loose_match(a, b, a_articles))
     )
 
 

@@ -74,7 +74,9 @@ def _same_name(event: Event, name: str) -> bool:
     return event.place == name
 
 
-def score(events: Sequence[Event], *, same_place: SamePlace = _same_name, gold_file: Path = GOLD_FILE) -> Score:
+def score(
+    events: Sequence[Event], *, same_place: SamePlace = _same_name, gold_file: Path = GOLD_FILE
+) -> Score:
     """Precision, recall and date/place/status accuracy of ``events`` against a gold annotation.
 
     ``same_place(event, name)`` says whether the event's place is the gold place called ``name``.
@@ -86,7 +88,12 @@ def score(events: Sequence[Event], *, same_place: SamePlace = _same_name, gold_f
     found = {g["id"]: [e for e in events if matches(g, e)] for g in gold}
     hit = [g for g in required if found[g["id"]]]
     useful = [e for e in events if any(matches(g, e) for g in gold)]
-    pairs = [(g, found[g["id"]][0]) for g in hit]
+    # Several events may come from one sentence ("airstrikes hit X on Tuesday, and forces shelled
+    # Y"): a gold event is paired with the one of them that fits it best.
+    pairs = [
+        (g, max(found[g["id"]], key=lambda e, g=g: (_place_ok(g, e, same_place), _date_ok(g, e))))
+        for g in hit
+    ]
     dates = sum(_date_ok(g, e) for g, e in pairs)
     places = sum(_place_ok(g, e, same_place) for g, e in pairs)
     statuses = sum(g["status"] == e.status for g, e in pairs)

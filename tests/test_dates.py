@@ -142,3 +142,27 @@ def test_any_text_gives_well_formed_intervals(text: str, reference: dt.date) -> 
         assert mention.interval.start <= mention.interval.end
         assert mention.interval.precision in ("day", "week", "month", "year", "range")
         assert text[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("The ceasefire will take effect at midnight.", "2020-03-06", "2020-03-07"),
+        ("Ministers will meet within seven days.", "2020-03-06", "2020-03-13"),
+        ("Convoys have crossed the border since the beginning of the month.", "2020-03-01", "2020-03-06"),
+        ("People have fled their homes since December.", "2019-12-01", "2020-03-06"),
+    ],
+)
+def test_more_relative_phrases(sentence: str, start: str, end: str) -> None:
+    (mention,) = find_dates(sentence, reference=D("2020-03-06"))
+    assert (mention.interval.start, mention.interval.end) == (D(start), D(end))
+
+
+def test_midnight_on_a_named_day_is_that_day() -> None:
+    (mention,) = find_dates("A truce starting at midnight on Thursday.", reference=D("2019-08-02"))
+    assert mention.interval == DateInterval(D("2019-08-01"), D("2019-08-01"), "day")
+
+
+def test_since_a_month_keeps_the_month_as_anchor() -> None:
+    (mention,) = find_dates("Aid has flowed since December.", reference=D("2020-03-06"))
+    assert mention.point == DateInterval(D("2019-12-01"), D("2019-12-31"), "month")
