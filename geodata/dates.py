@@ -159,7 +159,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"\b(?:yesterday|today|tonight|tomorrow"
                 r"|this (?:morning|afternoon|evening|week|month|year)"
                 r"|(?:earlier|later) this (?:week|month|year)|last (?:night|week|month|year)"
-                r"|next (?:week|month|year)|at midnight(?! on| of)"
+                r"|next (?:week|month|year)|at midnight(?! on| of)|overnight"
+                r"|(?:over |during |at )?(?:the|last) weekend"
                 rf"|(?:in |over |during )?(?:the )?(?:last|past|recent|coming|next) (?:{_NUM} )?"
                 r"(?:days?|weeks?|months?)"
                 rf"|within (?:the next )?{_NUM} (?:days?|weeks?|months?)"
@@ -267,6 +268,11 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:–—]|\bthat\b")
+# "Under the memorandum agreed in Sochi on September 17, the zone is to be ...": a clause with a
+# past participle of its own is past, whatever the rest of the sentence says.
+_PAST_PARTICIPLE = re.compile(
+    r"\b(?!(?:planned|scheduled|expected|proposed|envisaged|intended)\b)[a-z]{3,}ed\b"
+)
 _PAST = re.compile(
     r"(?i)\b(?:was|were|had|did|said|announced|told|reported|stated|confirmed|revealed|added"
     r"|ago|yesterday|last)\b"
@@ -281,7 +287,7 @@ def _clause_is_future(sentence: str, start: int, end: int, sentence_future: bool
     clause = sentence[left:right]
     if is_future(clause):
         return True
-    return sentence_future and _PAST.search(clause) is None
+    return sentence_future and _PAST.search(clause) is None and _PAST_PARTICIPLE.search(clause) is None
 
 
 def _drop_overlaps(found: list[DateMention]) -> tuple[DateMention, ...]:
@@ -483,10 +489,15 @@ def _relative(text: str, reference: dt.date) -> DateInterval | None:
         "tomorrow": (reference + one, reference + one, "day"),
         # "The ceasefire will take effect at midnight": the night after the reference day.
         "midnight": (reference, reference + one, "range"),
+        "overnight": (reference - one, reference, "range"),
     }
     for word, (start, end, precision) in simple.items():
         if text.endswith(word) and ("this" not in text or word == "today"):
             return DateInterval(start, end, precision)
+    if text.endswith("weekend"):
+        # The last Saturday and Sunday before the reference day ("over the weekend").
+        saturday = reference - dt.timedelta(days=(reference.weekday() - 5) % 7 or 7)
+        return DateInterval(saturday, saturday + one, "range")
     unit = re.search(r"(week|month|year|morning|afternoon|evening)", text)
     if unit is None:
         return _counted(text, reference)

@@ -393,7 +393,9 @@ def _choose_place(
     ]
     located = _located(inside)
     if not _held_somewhere(trigger, sentence):
-        return _finest(located)
+        # A capital named as a venue ("informed Moscow of the attack") is not where a strike,
+        # patrol or flight took place.
+        return _finest([m for m in located if getattr(m.place, "kind", "") != "venue"])
     venues = [
         m
         for m in located
@@ -601,6 +603,7 @@ def _sentence_drafts(
     ``referent`` is the place "the town" or "the area" refers back to, if the sentence says so.
     """
     raw = _raw_triggers(sentence) if raw is None else raw
+    anaphor = AREA_ANAPHORA.search(sentence) if referent is not None else None
     drafts: list[_Draft] = []
     main_from = 0
     leading = LEADING_CLAUSE.match(sentence)
@@ -624,7 +627,8 @@ def _sentence_drafts(
     for clause, candidates in _clause_triggers(sentence, span, triggers, dates):
         previous = content[-1] if content else None
         for trigger in candidates:
-            draft = _draft(trigger, sentence, mentions, usable, article, clause)
+            own = _dates_of(trigger, raw, usable, sentence)
+            draft = _draft(trigger, sentence, mentions, own, article, clause, anaphor=anaphor)
             if leading and main_from and sentence.startswith("Since") and draft.date is None:
                 draft = _since_clause(draft, dates, article, main_from)
             draft = _completed(draft, previous, referent)
@@ -684,6 +688,28 @@ def _repeats(draft: _Draft, previous: _Draft) -> bool:
     return draft.kind == previous.kind and same_place
 
 
+def _dates_of(
+    trigger: _Trigger, raw: Sequence[_Trigger], dates: Sequence[DateMention], sentence: str
+) -> list[DateMention]:
+    """The dates that may date ``trigger``: not those nearer another kind of event word.
+
+    In "Rebels have completed the withdrawal ..., meeting the deadline of the deal struck last
+    month", "last month" dates the deal. With no date of its own, the event takes the date of
+    the report ("..., the ministry said on Wednesday"), else any date of the sentence.
+    """
+    if len({t.kind for t in raw}) < 2:
+        return list(dates)
+    mine = [d for d in dates if min(raw, key=lambda t: _gap(t, d.start, d.end)).kind == trigger.kind]
+    if mine:
+        return mine
+    reported = [d for d in dates if _REPORTED.search(sentence[max(0, d.start - 60) : d.start])]
+    return reported or list(dates)
+
+
+def _gap(trigger: _Trigger, start: int, end: int) -> int:
+    return max(start - trigger.end, trigger.start - end, 0)
+
+
 def _viable(draft: _Draft) -> bool:
     """Keep an event only when the sentence itself dates it or places it below country level."""
     placed = draft.place is not None and draft.place.geo_precision != "country"
@@ -727,6 +753,8 @@ def _draft(
     dates: Sequence[DateMention],
     article: Article,
     span: tuple[int, int],
+    *,
+    anaphor: re.Match[str] | None = None,
 ) -> _Draft:
     quote = _quote_span(sentence, trigger.start)
     place_span = quote or span
@@ -735,6 +763,15 @@ def _draft(
         said = re.search(r"\bthat\b|[,;:]", sentence[trigger.end : span[1]])
         place_span = (span[0], trigger.end + said.start() if said else span[1])
     place = _choose_place(trigger, sentence, mentions, place_span)
+    # "deployed police to posts around the town on Tuesday, after talks ... in Qamishli": the
+    # town referred to is nearer the event word than the place named.
+    if (
+        place is not None
+        and anaphor is not None
+        and not _held_somewhere(trigger, sentence)
+        and _gap(trigger, anaphor.start(), anaphor.end()) < _gap(trigger, place.start, place.end)
+    ):
+        place = None
     venue = _held_somewhere(trigger, sentence) and place is not None and place.place.country != "SY"
     clause_dates = [d for d in dates if span[0] <= d.start < span[1]]
     date = _choose_date(trigger, sentence, clause_dates)
@@ -773,6 +810,9 @@ def _choose_date(trigger: _Trigger, sentence: str, dates: Sequence[DateMention])
     return nearest.point if point_like else nearest.interval
 
 
+_PERFECT = re.compile(r"\b(?:have|has)\s+(?:been\s+)?\w+")
+
+
 def _status(
     trigger: _Trigger,
     sentence: str,
@@ -793,6 +833,11 @@ def _status(
     since = date is not None and published is not None and "since" in clause.lower()
     if since and date is not None and published is not None and date.start < published <= date.end:
         return "ongoing"
+    # "7,000 people have left the town since the fighting began in late November": a perfect
+    # with "since" runs up to publication, whatever the date names.
+    perfect = _PERFECT.search(clause) is not None
+    if since and perfect and date is not None and published is not None and date.start < published:
+        return "ongoing" if trigger.kind not in ("agreement", "talks") else "occurred"
     if ONGOING.search(clause) and trigger.kind != "agreement":
         return "ongoing"
     return "occurred"

@@ -166,3 +166,16 @@ def test_midnight_on_a_named_day_is_that_day() -> None:
 def test_since_a_month_keeps_the_month_as_anchor() -> None:
     (mention,) = find_dates("Aid has flowed since December.", reference=D("2020-03-06"))
     assert mention.point == DateInterval(D("2019-12-01"), D("2019-12-31"), "month")
+
+
+def test_weekend_and_overnight_are_the_days_just_before() -> None:
+    (weekend,) = find_dates("Fighters pulled back over the weekend.", reference=D("2018-10-10"))
+    (night,) = find_dates("Warplanes struck overnight.", reference=D("2019-05-10"))
+    assert (weekend.interval.start, weekend.interval.end) == (D("2018-10-06"), D("2018-10-07"))
+    assert (night.interval.start, night.interval.end) == (D("2019-05-09"), D("2019-05-10"))
+
+
+def test_a_past_clause_in_a_future_sentence_looks_back() -> None:
+    sentence = "Under the memorandum agreed in Sochi on September 17, the zone is to be empty by October 10."
+    first = find_dates(sentence, reference=D("2018-10-10"))[0]
+    assert first.interval.start == D("2018-09-17")
