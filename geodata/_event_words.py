@@ -216,10 +216,13 @@ HEDGE_AFTER_WORDS = frozenset({"could", "would", "might", "may"})
 
 
 # A wish or a demand is not an event: "Ankara wants the Syrian army to pull back behind ...".
-IRREALIS = re.compile(
+_IRREALIS_WORD = (
     r"(?i)\b(?:wants?|wanted|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|asks?|asked|calls? on|called on"
-    r"|insists?|insisted)\b[^;.]*$"
+    r"|insists?|insisted)\b"
 )
+IRREALIS = re.compile(_IRREALIS_WORD + r"[^;.]*$")  # in the text before a trigger, same clause
+# The same words, looked for once in a lower-cased sentence (faster than ignoring case).
+IRREALIS_ANYWHERE = re.compile(_IRREALIS_WORD.removeprefix("(?i)"))
 # A present passive of a deployment word describes a state, not an arrival: "the third zone is
 # deployed in Eastern Ghouta", "troops are stationed near the border".
 STATIVE_BEFORE = re.compile(r"(?i)\b(?:is|are)\s+(?:\w+ly\s+)?$")

@@ -239,6 +239,7 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
         return ()
     sentence_future = is_future(sentence) if future is None else future
     found: list[DateMention] = []
+    breaks: list[re.Match[str]] | None = None
     lowered = sentence.lower()
     for kind, pattern in _PATTERNS:
         if kind not in needs:
@@ -250,7 +251,9 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
         for match in matches:
             forward = sentence_future
             if future is None:
-                forward = _clause_is_future(sentence, match.start(), match.end(), sentence_future)
+                if breaks is None:
+                    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+                forward = _clause_is_future(sentence, match.start(), match.end(), sentence_future, breaks)
             interval = _resolve(kind, match, reference, forward)
             if interval is None:
                 continue
@@ -279,9 +282,15 @@ _PAST = re.compile(
 )
 
 
-def _clause_is_future(sentence: str, start: int, end: int, sentence_future: bool) -> bool:
-    """Tense of the clause around a date phrase, falling back on the sentence's."""
-    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+def _clause_is_future(
+    sentence: str, start: int, end: int, sentence_future: bool, breaks: list[re.Match[str]] | None = None
+) -> bool:
+    """Tense of the clause around a date phrase, falling back on the sentence's.
+
+    ``breaks`` are the sentence's clause breaks, when the caller already has them.
+    """
+    if breaks is None:
+        breaks = list(_CLAUSE_BREAK.finditer(sentence))
     left = max((m.end() for m in breaks if m.end() <= start), default=0)
     right = min((m.start() for m in breaks if m.start() >= end), default=len(sentence))
     clause = sentence[left:right]
