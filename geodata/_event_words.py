@@ -257,11 +257,13 @@ LEADING_CLAUSE = re.compile(
     r"\b[^,]{3,120},"
 )
 PLANNED = re.compile(
-    r"(?i)\b(?:envisag\w+|provides? for|calls? for|aims? to|intends? to|would (?:start|begin))\b"
+    r"(?i)\b(?=[epcaiw])(?:envisag\w+|provides? for|calls? for|aims? to|intends? to"
+    r"|would (?:start|begin))\b"
 )
 # Ongoing at publication: present progressive ("are having talks"), or explicitly continuing.
 ONGOING = re.compile(
-    r"(?i)\b(?:(?:are|is|am|has been|have been)\s+(?:\w+ly\s+)?\w+ing|continu\w+|ongoing|daily"
+    r"(?i)\b(?=[aihcodus])(?:(?:are|is|am|has been|have been)\s+(?:\w+ly\s+)?\w+ing|continu\w+"
+    r"|ongoing|daily"
     r"|underway|under way"
     r"|still)\b"
 )

@@ -173,26 +173,40 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
     )
 )
-_MONTH_NAME = re.compile(_MONTH)
+_MONTH_NAME = re.compile("(?=[JFMASOND])" + _MONTH)
 _RELATIVE_WORD = re.compile(
-    r"yesterday|today|tonight|tomorrow|week|month|year|days|night|morning|afternoon|evening"
+    r"(?=[ytwmdnae])(?:yesterday|today|tonight|tomorrow|week|month|year|days|night|morning|afternoon"
+    r"|evening)"
 )
 _DIGIT = re.compile(r"\d")
+_PART_WORD = re.compile(r"early|mid|late|end of|beginning of")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+_NUMERIC_HINT = re.compile(r"\d[./-]\d")
 
 
 def _needs(sentence: str) -> set[str]:
-    """The patterns worth running on ``sentence`` (each needs a digit, a month or a keyword).
+    """The patterns worth running on ``sentence``: each needs a digit, a month name or a keyword,
+    checked here far faster than the pattern itself would fail.
 
     Most sentences need none and are skipped at once.
     """
     lowered = sentence.lower()
     needs = {"relative"} if _RELATIVE_WORD.search(lowered) else set()
-    if _MONTH_NAME.search(sentence):
-        needs |= {"day_range", "part_month", "month_day", "month_year", "month"}
-    elif "month" in lowered:
+    digit = _DIGIT.search(sentence) is not None
+    month = _MONTH_NAME.search(sentence) is not None
+    if month:
+        needs.add("month")
+        if digit:
+            needs |= {"day_range", "month_day"}
+        if digit or "year" in lowered:
+            needs.add("month_year")
+    if (month or "month" in lowered) and _PART_WORD.search(lowered):
         needs.add("part_month")
-    if _DIGIT.search(sentence):
-        needs |= {"numeric", "year"}
+    if digit:
+        if _YEAR_DIGITS.search(sentence):
+            needs.add("year")
+        if _NUMERIC_HINT.search(sentence):
+            needs.add("numeric")
     if "day" in lowered:
         needs.add("weekday")
     return needs
@@ -202,16 +216,19 @@ _RELATIVE_LOWER = re.compile(dict(_PATTERNS)["relative"].pattern[4:-1])
 _SINCE = re.compile(r"(?i)\bsince\s+(?:the\s+)?$")
 _SINCE_INSIDE = re.compile(r"(?i)since\s")
 
+# Matched on a lower-cased copy; the look-ahead for the cues' first letters lets the matcher skip
+# most positions without trying every cue (the same trick as the trigger lexicon's).
 _FUTURE = re.compile(
-    r"(?i)\b(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled|expected to"
-    r"|set to|due to|is to|are to|to be held|upcoming|ahead|next week|next month|tomorrow)\b"
+    r"\b(?=[wsgpedaiutn])(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled"
+    r"|expected to|set to|due to|is to|are to|to be held|upcoming|ahead|next week|next month"
+    r"|tomorrow)\b"
 )
 
 
 @lru_cache(maxsize=4096)
 def is_future(sentence: str) -> bool:
     """Whether ``sentence`` speaks of the future (a cue such as "will", "planning", "scheduled")."""
-    return _FUTURE.search(sentence) is not None
+    return _FUTURE.search(sentence.lower()) is not None
 
 
 def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None) -> tuple[DateMention, ...]:

@@ -226,7 +226,7 @@ def split_sentences(paragraph: str) -> tuple[str, ...]:
     start = 0
     for match in _BOUNDARY.finditer(paragraph):
         before = paragraph[start : match.start() + 1]
-        word = _LAST_WORD.search(before)
+        word = _LAST_WORD.search(before[-40:])  # "$" makes a search scan the whole prefix
         token = word.group(1).lower().rstrip(".") if word else ""
         if paragraph[match.start()] == "." and (
             token in ABBREVIATIONS or (len(token) == 1 and token.isalpha())
@@ -258,8 +258,9 @@ def _words_of(text: str) -> list[str]:
 
 # Every word _negated_or_hedged looks for, in a lower-cased sentence ("May" counts here too; the
 # check itself tells the month from the modal).
+_MODAL_WORDS = sorted({*NEGATION_WORDS, *HEDGE_WORDS, *HEDGE_AFTER_WORDS, "may"})
 _ANY_MODAL = re.compile(
-    r"\b(?:" + "|".join(sorted({*NEGATION_WORDS, *HEDGE_WORDS, *HEDGE_AFTER_WORDS, "may"})) + r")\b"
+    rf"\b(?=[{''.join(sorted({w[0] for w in _MODAL_WORDS}))}])(?:{'|'.join(map(re.escape, _MODAL_WORDS))})\b"
 )
 
 
@@ -846,7 +847,7 @@ def _choose_date(trigger: _Trigger, sentence: str, dates: Sequence[DateMention])
     return nearest.point if point_like else nearest.interval
 
 
-_PERFECT = re.compile(r"\b(?:have|has)\s+(?:been\s+)?\w+")
+_PERFECT = re.compile(r"\bha(?:ve|s)\s+(?:been\s+)?\w+")
 
 
 def _status(
