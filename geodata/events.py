@@ -373,6 +373,8 @@ def _actors(sentence: str, mentions: Sequence[MentionLike]) -> tuple[str, ...]:
 
 
 def _ascii(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -688,7 +690,11 @@ def _clause_triggers(
     a date of its own.
     Each clause runs until the next counted one, so a date or place is read in its own clause.
     """
-    cuts = [span[0]] + [m.end() for m in CLAUSE_CUT.finditer(sentence, span[0], span[1])] + [span[1]]
+    inner = [m.end() for m in CLAUSE_CUT.finditer(sentence, span[0], span[1])]
+    if not inner:  # one clause, as most sentences
+        content = [t for t in triggers if span[0] <= t.start < span[1] and t.kind != "statement"]
+        return [(span, _ranked(content, sentence, span[0]))] if content else []
+    cuts = [span[0], *inner, span[1]]
     found: list[tuple[int, list[_Trigger]]] = []
     for start, end in itertools.pairwise(cuts):
         inside = [t for t in triggers if start <= t.start < end and t.kind != "statement"]
