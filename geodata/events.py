@@ -288,6 +288,7 @@ def _one_pass(patterns: Sequence[str], prefix: str) -> str:
 
 _TRIGGER_ALTERNATIVES = _one_pass([pattern.pattern for _, pattern, _ in LEXICON], "t")
 _ANY_TRIGGER = re.compile(_TRIGGER_ALTERNATIVES)
+_GROUPS = {f"t{i}": (kind, strong) for i, (kind, _, strong) in enumerate(LEXICON)}
 _ANY_TRIGGER_ANY_CASE = re.compile(_TRIGGER_ALTERNATIVES, re.IGNORECASE)
 
 
@@ -306,15 +307,18 @@ def _raw_triggers(sentence: str) -> list[_Trigger]:
             # needs the words around it read.
             doubtful = _ANY_MODAL.search(lowered) is not None
             wishful = IRREALIS_ANYWHERE.search(lowered) is not None
-        kind, _, strong = LEXICON[int((match.lastgroup or "t0")[1:])]
-        before = sentence[max(0, match.start() - 80) : match.start()]
-        if doubtful and _negated_or_hedged(before, sentence[match.end() : match.end() + 40]):
-            continue
-        if wishful and IRREALIS.search(before):
-            continue
-        if kind == "deployment" and match.group(0).endswith("ed") and STATIVE_BEFORE.search(before):
-            continue  # "the third zone is deployed in Eastern Ghouta": a state, not an arrival
-        found.append(_Trigger(kind, match.start(), match.end(), strong))
+        kind, strong = _GROUPS[match.lastgroup or "t0"]
+        start, end = match.span()
+        stative = kind == "deployment" and match.group(0).endswith("ed")
+        if doubtful or wishful or stative:
+            before = sentence[max(0, start - 80) : start]
+            if doubtful and _negated_or_hedged(before, sentence[end : end + 40]):
+                continue
+            if wishful and IRREALIS.search(before):
+                continue
+            if stative and STATIVE_BEFORE.search(before):
+                continue  # "the third zone is deployed in Eastern Ghouta": a state, not an arrival
+        found.append(_Trigger(kind, start, end, strong))
     return found
 
 
