@@ -125,33 +125,34 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("numeric", rf"\b(?:\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}})\b"),
         (
             "day_range",
-            rf"\b(?P<m>{_MONTH}) (?P<d1>{_DAY}) {_I.format('(?:and|to|-|–)')} ?(?P<d2>{_DAY})"
+            rf"\b(?=[JFMASOND])(?P<m>{_MONTH}) (?P<d1>{_DAY}) {_I.format('(?:and|to|-|–)')} ?(?P<d2>{_DAY})"
             rf"(?:,? (?P<y>{_YEAR}))?\b",
         ),
         (
             "part_month",
-            _I.format(r"\b(?P<q>early|mid|mid-|late|(?:the )?end of|(?:the )?beginning of)")
+            _I.format(r"\b(?=[emlt])(?P<q>early|mid|mid-|late|(?:the )?end of|(?:the )?beginning of)")
             + rf" ?(?P<m>{_MONTH}|{_I.format('this month|last month|next month|the month')})"
             + rf"(?:,? (?P<y>{_YEAR}))?",
         ),
         (
             "month_day",
-            rf"\b(?:(?P<m>{_MONTH}) (?P<d>{_DAY})|(?P<d_>{_DAY}) (?:of )?(?P<m_>{_MONTH}))"
+            rf"\b(?=[JFMASOND0-9])(?:(?P<m>{_MONTH}) (?P<d>{_DAY})|(?P<d_>{_DAY}) (?:of )?(?P<m_>{_MONTH}))"
             rf"(?:,? (?P<y>{_YEAR}))?\b",
         ),
         (
             "month_year",
-            rf"\b(?P<m>{_MONTH}),? (?:of )?"
+            rf"\b(?=[JFMASOND])(?P<m>{_MONTH}),? (?:of )?"
             rf"(?P<y>{_YEAR}|{_I.format('this year|last year|next year')})",
         ),
         (
             "month",
-            _I.format(r"\b(?:in|since|by|until|till|from|during|last|next|this|before|after)")
+            _I.format(r"\b(?=[isbutfdlna])(?:in|since|by|until|till|from|during|last|next|this|before|after)")
             + rf" (?P<m>{_MONTH})(?![\w-])",
         ),
         (
             "year",
-            _I.format(r"\b(?:in|since|by|until|from|during|of|early|late)") + rf" (?P<y>{_YEAR})\b",
+            _I.format(r"\b(?=[isbufdoel])(?:in|since|by|until|from|during|of|early|late)")
+            + rf" (?P<y>{_YEAR})\b",
         ),
         (
             "relative",
@@ -169,7 +170,11 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "weekday",
-            _I.format(r"(?:\b(?P<w>last|next|this) )?") + rf"\b(?P<wd>{_WEEKDAY})(?:'s|’s)?\b",
+            # (Each pattern's look-ahead names the letters it can start with: most positions of
+            # a sentence are then rejected at once.)
+            "(?=[lntLNTMWFS])"
+            + _I.format(r"(?:\b(?P<w>last|next|this) )?")
+            + rf"\b(?P<wd>{_WEEKDAY})(?:'s|’s)?\b",
         ),
     )
 )
