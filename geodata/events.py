@@ -6,15 +6,21 @@ captions, clutter or comments, see :mod:`geodata.articles`):
 1. split paragraphs into sentences (abbreviations such as "U.S.", "Sept." or "Nov." do not end one);
 2. find event triggers from fixed lexicons (:mod:`geodata._event_words`), one per kind
    (``patrol``, ``agreement``, ``talks``, ``attack``, ``displacement``, ``deployment``,
-   ``statement``, ``other``), skipping negated ("failed to agree") and hypothetical ("may target
-   the patrols") ones; a leading "Following their meeting in Sochi last week, ..." clause yields
-   its own background event;
+   ``statement``, ``other``), skipping negated ("failed to agree"), hypothetical ("may target
+   the patrols"), wished-for ("wants the army to pull back") and stative ("the zone is deployed
+   in ...") ones; a leading "Following their meeting in Sochi last week, ..." clause yields its
+   own background event when it has its own date; each clause ("..., and forces shelled ...")
+   may report one event, a strong verb preferred to a noun, a noun that refers back ("The talks
+   came a week after ...") last, and the terms of an agreement ("The deal envisages ...") never;
 3. read the status from tense and modality cues (``planned`` for announced or agreed future events,
    ``ongoing`` for progressive or "since ..." ones, else ``occurred``);
-4. take the date from the sentence (:mod:`geodata.dates`), else from the previous sentence of the
-   paragraph, else a window around publication (with lower confidence);
-5. choose the place among the sentence's places (the venue for talks and agreements, the site for
-   patrols and attacks), else the paragraph's or the article's main place;
+4. take the date from the sentence (:mod:`geodata.dates`; not one nearer another event word, as in
+   "..., meeting the deadline of the deal struck last month"), else from the previous sentence of
+   the paragraph, else a window around publication (with lower confidence);
+5. choose the place among the sentence's places (the venue for talks and agreements, or the
+   dateline abroad for a same-week report; the site for patrols, attacks and ceasefires; the
+   place "the town" or "the area" refers back to), else the paragraph's or the article's main
+   place;
 6. merge reports of the same event, within and across articles, into one event listing every source.
 
 :func:`extract_events` runs it on a folder; :func:`events_frame` turns the events into a
@@ -282,7 +288,8 @@ def _negated_or_hedged(before: str, after: str) -> bool:
 # letter, lets the matcher reject most positions at once instead of trying each entry there (three
 # times faster on news text, same matches).
 def _one_pass(patterns: Sequence[str], prefix: str) -> str:
-    assert all(p.startswith(r"\b") for p in patterns), "every lexicon entry starts with \\b"
+    if not all(p.startswith(r"\b") for p in patterns):
+        raise ValueError("every lexicon entry must start with a word boundary")
     return r"\b(?=[A-Za-z])(?:" + "|".join(f"(?P<{prefix}{i}>{p[2:]})" for i, p in enumerate(patterns)) + ")"
 
 
