@@ -30,13 +30,15 @@ GeoDataFrame with exactly ``schema.EVENT_PROPERTIES`` as columns.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import itertools
 import logging
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -610,12 +612,32 @@ def extract_from_articles(
     """Events of ``articles`` (merged across them) and the problems met on the way."""
     events: list[Event] = []
     problems: list[Problem] = []
-    for article in articles:
-        found = _article_events(article, find_places)
-        if not found and article.body:
-            problems.append(Problem(article.file, "no event found", severity="warning"))
-        events.extend(found)
-    return merge_events(events), tuple(problems)
+    with _cycle_collector_paused():
+        for article in articles:
+            found = _article_events(article, find_places)
+            if not found and article.body:
+                problems.append(Problem(article.file, "no event found", severity="warning"))
+            events.extend(found)
+        return merge_events(events), tuple(problems)
+
+
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration of a run.
+
+    A run allocates a great many short-lived objects (matches, tuples, records) and no reference
+    cycles, so reference counting frees them all; but the allocations keep triggering the cyclic
+    collector, whose full passes also walk everything the process holds, the gazetteer's indexes
+    included. Pausing it makes the run about a tenth faster (bench/README.md). It is switched
+    back on afterwards, even on error, and only if it was on.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _article_events(article: Article, find_places: PlaceFinder) -> list[Event]:
@@ -1113,9 +1135,10 @@ def extract_events(folder: Path = settings.SEEDS_DIR, *, find_places: PlaceFinde
     find_places
         Finds the places of a sentence; defaults to the project gazetteer.
     """
-    articles, problems = read_articles(folder)
     finder = find_places or default_place_finder()
-    events, event_problems = extract_from_articles(articles, finder)
+    with _cycle_collector_paused():
+        articles, problems = read_articles(folder)
+        events, event_problems = extract_from_articles(articles, finder)
     return EventRun(events, problems + event_problems, articles)
 
 

@@ -514,3 +514,18 @@ def test_the_town_nearer_the_event_word_wins_over_a_later_place() -> None:
     )
     (deployment,) = [e for e in events if e.kind == "deployment"]
     assert deployment.place == "Saraqib"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        events_of("Warplanes pounded Saraqib on Tuesday.")
+        with pytest.raises(AttributeError):  # an error inside the run restores it too
+            extract_from_articles([None], fake_find_places)  # type: ignore[list-item]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
