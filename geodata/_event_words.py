@@ -223,6 +223,14 @@ _IRREALIS_WORD = (
 IRREALIS = re.compile(_IRREALIS_WORD + r"[^;.]*$")  # in the text before a trigger, same clause
 # The same words, looked for once in a lower-cased sentence (faster than ignoring case).
 IRREALIS_ANYWHERE = re.compile(_IRREALIS_WORD.removeprefix("(?i)"))
+# Words of movement are deployments only when armed forces move: "a mother of four who arrived in
+# Atmeh" or "families entered Turkey" is not one.
+MOVEMENT_WORDS = frozenset({"entered", "crossed into", "arrived in"})
+FORCES = re.compile(
+    r"\b(?:troops?|forces?|army|armies|soldiers?|military|police|convoys?|vehicles?|tanks?|units?"
+    r"|fighters?|militants?|rebels?|battalions?|brigades?|reinforcements?|columns?|commandos?"
+    r"|servicemen|patrols?|militias?|factions?)\b"
+)
 # A present passive of a deployment word describes a state, not an arrival: "the third zone is
 # deployed in Eastern Ghouta", "troops are stationed near the border".
 STATIVE_BEFORE = re.compile(r"(?i)\b(?:is|are)\s+(?:\w+ly\s+)?$")

@@ -55,6 +55,7 @@ from geodata._event_words import (
     ANAPHORIC_OPENING,
     AREA_ANAPHORA,
     CLAUSE_CUT,
+    FORCES,
     HEDGE_AFTER_WORDS,
     HEDGE_WORDS,
     IRREALIS,
@@ -62,6 +63,7 @@ from geodata._event_words import (
     LEADING_CLAUSE,
     LEXICON,
     LINKING_AFTER,
+    MOVEMENT_WORDS,
     NAME,
     NEGATION_WORDS,
     NOT_NAMES,
@@ -318,6 +320,8 @@ def _raw_triggers(sentence: str) -> list[_Trigger]:
             wishful = IRREALIS_ANYWHERE.search(lowered) is not None
         kind, strong = _GROUPS[match.lastgroup or "t0"]
         start, end = match.span()
+        if kind == "deployment" and match.group(0) in MOVEMENT_WORDS and not FORCES.search(lowered):
+            continue  # people on the move, not forces
         stative = kind == "deployment" and match.group(0).endswith("ed")
         if doubtful or wishful or stative:
             before = sentence[max(0, start - 80) : start]
