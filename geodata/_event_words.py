@@ -38,12 +38,23 @@ LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"reached an? (?:agreement|deal|accord)",
                 r"(?:took|takes|take) effect",
                 r"(?:came|comes|entered|enters) into (?:force|effect)",
+                # "announced a conditional ceasefire": the announced truce is the event.
+                r"(?:announced|declared|proclaimed) an? (?:[\w-]+ ){0,2}(?:ceasefire|cease-fire|truce)",
             ),
             True,
         ),
         (
             "agreement",
-            words(r"agreements?", r"deal", r"memorandum", r"accord", r"road ?map", r"truce"),
+            words(
+                r"agreements?",
+                r"deal",
+                r"memorandum",
+                r"accord",
+                r"road ?map",
+                r"truce",
+                r"ceasefire",
+                r"cease-fire",
+            ),
             False,
         ),
         (
@@ -56,7 +67,7 @@ LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"negotiations?",
                 r"discussions?",
                 r"visit(?:ing|ed|s)?",
-                r"conference",
+                r"(?<!news )(?<!press )conference",
                 r"rounds? of",
                 r"(?:to )?meet",
                 r"phone call",
@@ -64,6 +75,7 @@ LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
             ),
             True,
         ),
+        ("talks", words(r"sessions?", r"congress"), False),
         (
             "attack",
             words(
@@ -86,6 +98,12 @@ LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"targeted",
                 r"fired (?:rockets|missiles|shells|mortars?)",
                 r"car bomb",
+                r"suicide (?:bomber|bombing|attack|attacker)s?",
+                r"roadside bombs?",
+                r"rammed",
+                r"barrel bombs?",
+                r"(?:missiles?|rockets?|shells?|bombs?|mortars?) (?:hit|struck|landed|fell)",
+                r"detonat\w+",
                 r"wounded",
                 r"injured",
             ),
@@ -100,6 +118,8 @@ LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"displacement",
                 r"refugees?",
                 r"escaped their homes",
+                r"(?:people|residents|families|civilians|inhabitants|villagers) (?:have |has |had )?"
+                r"(?:left|abandoned)",
                 r"evacuat\w+",
                 r"exodus",
             ),
@@ -114,6 +134,9 @@ LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"observation posts?",
                 r"withdr[ae]w\w*",
                 r"withdrawal",
+                r"pull(?:ed|ing|s)? (?:[\w-]+ ){0,3}back",
+                r"pull(?:ed|ing|s)? out",
+                r"pull-?out",
                 r"stationed",
                 r"entered",
                 r"crossed into",
@@ -131,6 +154,11 @@ LEXICON: tuple[tuple[str, re.Pattern[str], bool], ...] = tuple(
                 r"retook",
                 r"(?:took|taken|gained|seized|regained) control",
                 r"fell to",
+                r"surrounded",
+                r"encircl(?:ed|ing)",
+                r"besieged",
+                r"(?:troops|forces|army|rebels|fighters|militants) (?:had |have |has )?"
+                r"(?:taken|took) (?!part|place)",
                 r"handed over",
                 r"reopen(?:ed|ing)",
             ),
@@ -187,16 +215,63 @@ HEDGE_WORDS = frozenset(HEDGE_TEXT.split())
 HEDGE_AFTER_WORDS = frozenset({"could", "would", "might", "may"})
 
 
+# A wish or a demand is not an event: "Ankara wants the Syrian army to pull back behind ...".
+_IRREALIS_WORD = (
+    r"(?i)\b(?:wants?|wanted|demand(?:s|ed|ing)?|urg(?:e|es|ed|ing)|asks?|asked|calls? on|called on"
+    r"|insists?|insisted)\b"
+)
+IRREALIS = re.compile(_IRREALIS_WORD + r"[^;.]*$")  # in the text before a trigger, same clause
+# The same words, looked for once in a lower-cased sentence (faster than ignoring case).
+IRREALIS_ANYWHERE = re.compile(_IRREALIS_WORD.removeprefix("(?i)"))
+# Words of movement are deployments only when armed forces move: "a mother of four who arrived in
+# Atmeh" or "families entered Turkey" is not one.
+MOVEMENT_WORDS = frozenset({"entered", "crossed into", "arrived in"})
+FORCES = re.compile(
+    r"\b(?:troops?|forces?|army|armies|soldiers?|military|police|convoys?|vehicles?|tanks?|units?"
+    r"|fighters?|militants?|rebels?|battalions?|brigades?|reinforcements?|columns?|commandos?"
+    r"|servicemen|patrols?|militias?|factions?)\b"
+)
+# A present passive of a deployment word describes a state, not an arrival: "the third zone is
+# deployed in Eastern Ghouta", "troops are stationed near the border".
+STATIVE_BEFORE = re.compile(r"(?i)\b(?:is|are)\s+(?:\w+ly\s+)?$")
+# "The talks came a week after ...", "The deployment is part of ...": a definite noun opening the
+# clause refers back to an event already reported, so another trigger of the clause is the news.
+ANAPHORIC_OPENING = re.compile(
+    r"^\s*(?:The|This|That|These|Those|the|this|that|these|those)\s+"
+    r"(?:(?:joint|latest|new|first|second|recent|planned|announced)\s+)?$"
+)
+# An agreement noun followed by these is the subject of a description of its terms ("The deal
+# envisages the withdrawal of ..."): the agreement is what the sentence reports, not the terms.
+TERMS_AFTER = re.compile(
+    r"^\s+(?:envisag\w+|provides? for|provided for|calls? for|stipulat\w+|foresees|includes)\b"
+)
+# ... when a linking verb follows it: "The deal envisages a withdrawal" still reports the deal.
+LINKING_AFTER = re.compile(r"^\s+(?:came|comes|followed|follows|is|was|are|were)\b")
+# Clauses that may report an event of their own: "... in January 2018, and its membership was
+# finalised after the guarantors met in Ankara in September".
+CLAUSE_CUT = re.compile(r";\s+|,\s+(?:and|while|but|whereas)\s+")
+# A place named after these is what an agreement or talks are about, not where they were held:
+# "agreed on a ceasefire in Syria's Idlib province".
+SUBJECT_BEFORE = re.compile(
+    r"(?i)\b(?:ceasefire|cease-fire|truce|agreement|deal|accord|patrols?|situation|tensions?|zone"
+    r"|offensive|operation|escalation|fighting|violence|attacks?)\s+(?:in|on|over|for|around)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w’'-]*(?:'s|’s)\s+)?$"
+)
+# A place referred back to: "struck government targets in the area", "the town has been shelled".
+AREA_ANAPHORA = re.compile(r"\b(?:[Tt]he|[Tt]hat) (?:city|town|village|area)\b(?! of)")
+
 LEADING_CLAUSE = re.compile(
     r"^(Since|After|Following|Before|Prior to|Ahead of|Despite|Amid|Under|During|According to)"
     r"\b[^,]{3,120},"
 )
 PLANNED = re.compile(
-    r"(?i)\b(?:envisag\w+|provides? for|calls? for|aims? to|intends? to|would (?:start|begin))\b"
+    r"(?i)\b(?=[epcaiw])(?:envisag\w+|provides? for|calls? for|aims? to|intends? to"
+    r"|would (?:start|begin))\b"
 )
 # Ongoing at publication: present progressive ("are having talks"), or explicitly continuing.
 ONGOING = re.compile(
-    r"(?i)\b(?:(?:are|is|am|has been|have been)\s+(?:\w+ly\s+)?\w+ing|continu\w+|ongoing|daily"
+    r"(?i)\b(?=[aihcodus])(?:(?:are|is|am|has been|have been)\s+(?:\w+ly\s+)?\w+ing|continu\w+"
+    r"|ongoing|daily"
     r"|underway|under way"
     r"|still)\b"
 )

@@ -125,33 +125,34 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("numeric", rf"\b(?:\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}})\b"),
         (
             "day_range",
-            rf"\b(?P<m>{_MONTH}) (?P<d1>{_DAY}) {_I.format('(?:and|to|-|–)')} ?(?P<d2>{_DAY})"
+            rf"\b(?=[JFMASOND])(?P<m>{_MONTH}) (?P<d1>{_DAY}) {_I.format('(?:and|to|-|–)')} ?(?P<d2>{_DAY})"
             rf"(?:,? (?P<y>{_YEAR}))?\b",
         ),
         (
             "part_month",
-            _I.format(r"\b(?P<q>early|mid|mid-|late|(?:the )?end of|(?:the )?beginning of)")
-            + rf" ?(?P<m>{_MONTH}|{_I.format('this month|last month|next month')})"
+            _I.format(r"\b(?=[emlt])(?P<q>early|mid|mid-|late|(?:the )?end of|(?:the )?beginning of)")
+            + rf" ?(?P<m>{_MONTH}|{_I.format('this month|last month|next month|the month')})"
             + rf"(?:,? (?P<y>{_YEAR}))?",
         ),
         (
             "month_day",
-            rf"\b(?:(?P<m>{_MONTH}) (?P<d>{_DAY})|(?P<d_>{_DAY}) (?:of )?(?P<m_>{_MONTH}))"
+            rf"\b(?=[JFMASOND0-9])(?:(?P<m>{_MONTH}) (?P<d>{_DAY})|(?P<d_>{_DAY}) (?:of )?(?P<m_>{_MONTH}))"
             rf"(?:,? (?P<y>{_YEAR}))?\b",
         ),
         (
             "month_year",
-            rf"\b(?P<m>{_MONTH}),? (?:of )?"
+            rf"\b(?=[JFMASOND])(?P<m>{_MONTH}),? (?:of )?"
             rf"(?P<y>{_YEAR}|{_I.format('this year|last year|next year')})",
         ),
         (
             "month",
-            _I.format(r"\b(?:in|since|by|until|till|from|during|last|next|this|before|after)")
+            _I.format(r"\b(?=[isbutfdlna])(?:in|since|by|until|till|from|during|last|next|this|before|after)")
             + rf" (?P<m>{_MONTH})(?![\w-])",
         ),
         (
             "year",
-            _I.format(r"\b(?:in|since|by|until|from|during|of|early|late)") + rf" (?P<y>{_YEAR})\b",
+            _I.format(r"\b(?=[isbufdoel])(?:in|since|by|until|from|during|of|early|late)")
+            + rf" (?P<y>{_YEAR})\b",
         ),
         (
             "relative",
@@ -159,38 +160,58 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                 r"\b(?:yesterday|today|tonight|tomorrow"
                 r"|this (?:morning|afternoon|evening|week|month|year)"
                 r"|(?:earlier|later) this (?:week|month|year)|last (?:night|week|month|year)"
-                r"|next (?:week|month|year)"
+                r"|next (?:week|month|year)|at midnight(?! on| of)|overnight"
+                r"|(?:over |during |at )?(?:the|last) weekend"
                 rf"|(?:in |over |during )?(?:the )?(?:last|past|recent|coming|next) (?:{_NUM} )?"
                 r"(?:days?|weeks?|months?)"
+                rf"|within (?:the next )?{_NUM} (?:days?|weeks?|months?)"
                 rf"|{_NUM} (?:days?|weeks?|months?|years?) (?:ago|ahead|later|earlier))\b"
             ),
         ),
         (
             "weekday",
-            _I.format(r"(?:\b(?P<w>last|next|this) )?") + rf"\b(?P<wd>{_WEEKDAY})(?:'s|’s)?\b",
+            # (Each pattern's look-ahead names the letters it can start with: most positions of
+            # a sentence are then rejected at once.)
+            "(?=[lntLNTMWFS])"
+            + _I.format(r"(?:\b(?P<w>last|next|this) )?")
+            + rf"\b(?P<wd>{_WEEKDAY})(?:'s|’s)?\b",
         ),
     )
 )
-_MONTH_NAME = re.compile(_MONTH)
+_MONTH_NAME = re.compile("(?=[JFMASOND])" + _MONTH)
 _RELATIVE_WORD = re.compile(
-    r"yesterday|today|tonight|tomorrow|week|month|year|days|night|morning|afternoon|evening"
+    r"(?=[ytwmdnae])(?:yesterday|today|tonight|tomorrow|week|month|year|days|night|morning|afternoon"
+    r"|evening)"
 )
 _DIGIT = re.compile(r"\d")
+_PART_WORD = re.compile(r"early|mid|late|end of|beginning of")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+_NUMERIC_HINT = re.compile(r"\d[./-]\d")
 
 
 def _needs(sentence: str) -> set[str]:
-    """The patterns worth running on ``sentence`` (each needs a digit, a month or a keyword).
+    """The patterns worth running on ``sentence``: each needs a digit, a month name or a keyword,
+    checked here far faster than the pattern itself would fail.
 
     Most sentences need none and are skipped at once.
     """
     lowered = sentence.lower()
     needs = {"relative"} if _RELATIVE_WORD.search(lowered) else set()
-    if _MONTH_NAME.search(sentence):
-        needs |= {"day_range", "part_month", "month_day", "month_year", "month"}
-    elif "month" in lowered:
+    digit = _DIGIT.search(sentence) is not None
+    month = _MONTH_NAME.search(sentence) is not None
+    if month:
+        needs.add("month")
+        if digit:
+            needs |= {"day_range", "month_day"}
+        if digit or "year" in lowered:
+            needs.add("month_year")
+    if (month or "month" in lowered) and _PART_WORD.search(lowered):
         needs.add("part_month")
-    if _DIGIT.search(sentence):
-        needs |= {"numeric", "year"}
+    if digit:
+        if _YEAR_DIGITS.search(sentence):
+            needs.add("year")
+        if _NUMERIC_HINT.search(sentence):
+            needs.add("numeric")
     if "day" in lowered:
         needs.add("weekday")
     return needs
@@ -198,17 +219,21 @@ def _needs(sentence: str) -> set[str]:
 
 _RELATIVE_LOWER = re.compile(dict(_PATTERNS)["relative"].pattern[4:-1])
 _SINCE = re.compile(r"(?i)\bsince\s+(?:the\s+)?$")
+_SINCE_INSIDE = re.compile(r"(?i)since\s")
 
+# Matched on a lower-cased copy; the look-ahead for the cues' first letters lets the matcher skip
+# most positions without trying every cue (the same trick as the trigger lexicon's).
 _FUTURE = re.compile(
-    r"(?i)\b(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled|expected to"
-    r"|set to|due to|is to|are to|to be held|upcoming|ahead|next week|next month|tomorrow)\b"
+    r"\b(?=[wsgpedaiutn])(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled"
+    r"|expected to|set to|due to|is to|are to|to be held|upcoming|ahead|next week|next month"
+    r"|tomorrow)\b"
 )
 
 
 @lru_cache(maxsize=4096)
 def is_future(sentence: str) -> bool:
     """Whether ``sentence`` speaks of the future (a cue such as "will", "planning", "scheduled")."""
-    return _FUTURE.search(sentence) is not None
+    return _FUTURE.search(sentence.lower()) is not None
 
 
 def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None) -> tuple[DateMention, ...]:
@@ -236,6 +261,7 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
         return ()
     sentence_future = is_future(sentence) if future is None else future
     found: list[DateMention] = []
+    breaks: list[re.Match[str]] | None = None
     lowered = sentence.lower()
     for kind, pattern in _PATTERNS:
         if kind not in needs:
@@ -247,7 +273,9 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
         for match in matches:
             forward = sentence_future
             if future is None:
-                forward = _clause_is_future(sentence, match.start(), match.end(), sentence_future)
+                if breaks is None:
+                    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+                forward = _clause_is_future(sentence, match.start(), match.end(), sentence_future, breaks)
             interval = _resolve(kind, match, reference, forward)
             if interval is None:
                 continue
@@ -255,28 +283,42 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
             since = _SINCE.search(sentence[max(0, start - 12) : start])
             if since is not None:
                 start, anchor = start - (min(start, 12) - since.start()), interval
-                interval = DateInterval(interval.start, max(reference, interval.end), "range")
+                interval = DateInterval(interval.start, max(reference, interval.start), "range")
+            elif _SINCE_INSIDE.match(match.group(0)):  # the "month" pattern takes "since May" whole
+                anchor = interval
+                interval = DateInterval(interval.start, max(reference, interval.start), "range")
             text = sentence[start : match.end()]
             found.append(DateMention(text, start, match.end(), interval, anchor))
     return _drop_overlaps(found)
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:–—]|\bthat\b")
+# "Under the memorandum agreed in Sochi on September 17, the zone is to be ...": a clause with a
+# past participle of its own is past, whatever the rest of the sentence says.
+_PAST_PARTICIPLE = re.compile(
+    r"\b(?!(?:planned|scheduled|expected|proposed|envisaged|intended)\b)[a-z]{3,}ed\b"
+)
 _PAST = re.compile(
     r"(?i)\b(?:was|were|had|did|said|announced|told|reported|stated|confirmed|revealed|added"
     r"|ago|yesterday|last)\b"
 )
 
 
-def _clause_is_future(sentence: str, start: int, end: int, sentence_future: bool) -> bool:
-    """Tense of the clause around a date phrase, falling back on the sentence's."""
-    breaks = list(_CLAUSE_BREAK.finditer(sentence))
+def _clause_is_future(
+    sentence: str, start: int, end: int, sentence_future: bool, breaks: list[re.Match[str]] | None = None
+) -> bool:
+    """Tense of the clause around a date phrase, falling back on the sentence's.
+
+    ``breaks`` are the sentence's clause breaks, when the caller already has them.
+    """
+    if breaks is None:
+        breaks = list(_CLAUSE_BREAK.finditer(sentence))
     left = max((m.end() for m in breaks if m.end() <= start), default=0)
     right = min((m.start() for m in breaks if m.start() >= end), default=len(sentence))
     clause = sentence[left:right]
     if is_future(clause):
         return True
-    return sentence_future and _PAST.search(clause) is None
+    return sentence_future and _PAST.search(clause) is None and _PAST_PARTICIPLE.search(clause) is None
 
 
 def _drop_overlaps(found: list[DateMention]) -> tuple[DateMention, ...]:
@@ -439,7 +481,7 @@ def _part_of_month(
 ) -> DateInterval:
     lowered = month_text.lower()
     if lowered.endswith("month"):
-        shift = {"this month": 0, "last month": -1, "next month": 1}[lowered]
+        shift = {"this month": 0, "the month": 0, "last month": -1, "next month": 1}[lowered]
         whole = _shift_month(reference, shift)
     else:
         month = _month_number(month_text)
@@ -476,10 +518,17 @@ def _relative(text: str, reference: dt.date) -> DateInterval | None:
         "tonight": (reference, reference, "day"),
         "last night": (reference - one, reference - one, "day"),
         "tomorrow": (reference + one, reference + one, "day"),
+        # "The ceasefire will take effect at midnight": the night after the reference day.
+        "midnight": (reference, reference + one, "range"),
+        "overnight": (reference - one, reference, "range"),
     }
     for word, (start, end, precision) in simple.items():
         if text.endswith(word) and ("this" not in text or word == "today"):
             return DateInterval(start, end, precision)
+    if text.endswith("weekend"):
+        # The last Saturday and Sunday before the reference day ("over the weekend").
+        saturday = reference - dt.timedelta(days=(reference.weekday() - 5) % 7 or 7)
+        return DateInterval(saturday, saturday + one, "range")
     unit = re.search(r"(week|month|year|morning|afternoon|evening)", text)
     if unit is None:
         return _counted(text, reference)
@@ -533,7 +582,7 @@ def _counted(text: str, reference: dt.date) -> DateInterval | None:
             return DateInterval(day, day, "day")
         three = dt.timedelta(days=3)  # "a week ago": that week, give or take
         return DateInterval(day - three, day + three, "week")
-    if "coming" in text or "next" in text:
+    if "coming" in text or "next" in text or text.startswith("within"):
         return DateInterval(reference, reference + span, "range")
     return DateInterval(reference - span, reference, "range")
 

@@ -157,10 +157,16 @@ class _Tokens(Sequence[_Token]):
 
     def __init__(self, sentence: str) -> None:
         self.sentence = sentence
-        found = list(_WORD.finditer(sentence))
-        self.raws: list[str] = [m.group() for m in found]
-        self.spans: list[tuple[int, int]] = [m.span() for m in found]
+        self.raws: list[str] = _WORD.findall(sentence)
+        self._spans: list[tuple[int, int]] | None = None
         self._built: dict[int, _Token] = {}
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        """Where each word is; found only when a name was matched (most sentences have none)."""
+        if self._spans is None:
+            self._spans = [m.span() for m in _WORD.finditer(self.sentence)]
+        return self._spans
 
     def __len__(self) -> int:
         return len(self.raws)

@@ -142,3 +142,40 @@ def test_any_text_gives_well_formed_intervals(text: str, reference: dt.date) -> 
         assert mention.interval.start <= mention.interval.end
         assert mention.interval.precision in ("day", "week", "month", "year", "range")
         assert text[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "start", "end"),
+    [
+        ("The ceasefire will take effect at midnight.", "2020-03-06", "2020-03-07"),
+        ("Ministers will meet within seven days.", "2020-03-06", "2020-03-13"),
+        ("Convoys have crossed the border since the beginning of the month.", "2020-03-01", "2020-03-06"),
+        ("People have fled their homes since December.", "2019-12-01", "2020-03-06"),
+    ],
+)
+def test_more_relative_phrases(sentence: str, start: str, end: str) -> None:
+    (mention,) = find_dates(sentence, reference=D("2020-03-06"))
+    assert (mention.interval.start, mention.interval.end) == (D(start), D(end))
+
+
+def test_midnight_on_a_named_day_is_that_day() -> None:
+    (mention,) = find_dates("A truce starting at midnight on Thursday.", reference=D("2019-08-02"))
+    assert mention.interval == DateInterval(D("2019-08-01"), D("2019-08-01"), "day")
+
+
+def test_since_a_month_keeps_the_month_as_anchor() -> None:
+    (mention,) = find_dates("Aid has flowed since December.", reference=D("2020-03-06"))
+    assert mention.point == DateInterval(D("2019-12-01"), D("2019-12-31"), "month")
+
+
+def test_weekend_and_overnight_are_the_days_just_before() -> None:
+    (weekend,) = find_dates("Fighters pulled back over the weekend.", reference=D("2018-10-10"))
+    (night,) = find_dates("Warplanes struck overnight.", reference=D("2019-05-10"))
+    assert (weekend.interval.start, weekend.interval.end) == (D("2018-10-06"), D("2018-10-07"))
+    assert (night.interval.start, night.interval.end) == (D("2019-05-09"), D("2019-05-10"))
+
+
+def test_a_past_clause_in_a_future_sentence_looks_back() -> None:
+    sentence = "Under the memorandum agreed in Sochi on September 17, the zone is to be empty by October 10."
+    first = find_dates(sentence, reference=D("2018-10-10"))[0]
+    assert first.interval.start == D("2018-09-17")

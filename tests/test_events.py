@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from _fake_places import fake_find_places
-from _gold import load_gold, score
+from _gold import HELDOUT_DIR, HELDOUT_GOLD_FILE, load_gold, score
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -258,6 +258,37 @@ def test_no_seed_event_comes_from_comments_or_clutter(real_run, gazetteer: Gazet
                 assert event.place_id not in forbidden, event
 
 
+@pytest.fixture(scope="module")
+def heldout_run(gazetteer: Gazetteer):
+    return extract_events(HELDOUT_DIR, find_places=default_place_finder(gazetteer))
+
+
+def test_heldout_scores_with_the_project_gazetteer(heldout_run, gazetteer: Gazetteer) -> None:
+    def same_place(event: Event, name: str) -> bool:
+        return event.place_id in {place.place_id for place in gazetteer.lookup(name)}
+
+    result = score(heldout_run.events, same_place=same_place, gold_file=HELDOUT_GOLD_FILE)
+    print(result)  # shown with -s
+    # Before any change made for them: precision 0.89, recall 0.75, dates 0.96, places 0.90, status
+    # 0.94; after the general fixes they prompted: 0.99, 0.97, 1.00, 0.99, 1.00 (see
+    # tests/data/README.md: these are now development figures). Floors a little under the latter.
+    assert result.recall >= 0.9, result.missed
+    assert result.precision >= 0.85, result.spurious
+    assert result.date_accuracy >= 0.9, result.wrong
+    assert result.place_accuracy >= 0.85, result.wrong
+    assert result.status_accuracy >= 0.85, result.wrong
+
+
+def test_no_heldout_event_comes_from_comments_captions_or_clutter(heldout_run, gazetteer: Gazetteer) -> None:
+    body = {s for a in heldout_run.articles for p in a.body for s in split_sentences(p)}
+    assert all(source.sentence in body for e in heldout_run.events for source in e.sources)
+    for file, names in load_gold(HELDOUT_GOLD_FILE)["forbidden_places"].items():
+        forbidden = {place.place_id for name in names for place in gazetteer.lookup(name)}
+        for event in heldout_run.events:
+            if file in event.articles:
+                assert event.place_id not in forbidden, event
+
+
 @pytest.mark.parametrize(
     ("sentence", "kind", "status", "place"),
     [
@@ -325,3 +356,182 @@ def test_the_city_refers_back_to_the_last_town_named() -> None:
     )
     other = next(e for e in events if e.kind == "other")
     assert other.place == "Manbij"
+
+
+# --- clauses, reference and modality (cases met in the held-out articles) ------------------
+
+
+def _article_with(*body: str, dateline_place: str | None = None, published: str = "2021-03-14") -> Article:
+    return Article(
+        file="t.txt",
+        title="Title",
+        dateline=None,
+        dateline_place=dateline_place,
+        body=body,
+        published=D(published),
+        date_source="manifest",
+    )
+
+
+def _events_in(*body: str, dateline_place: str | None = None) -> tuple[Event, ...]:
+    found, _ = extract_from_articles([_article_with(*body, dateline_place=dateline_place)], fake_find_places)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "status", "place"),
+    [
+        (
+            "A suicide bomber rammed a car into a joint patrol near Saraqib on Tuesday.",
+            "attack",
+            "occurred",
+            "Saraqib",
+        ),
+        ("A roadside bomb struck a patrol near Saraqib on Sunday.", "attack", "occurred", "Saraqib"),
+        ("Government forces have surrounded a Turkish post near Saraqib.", "other", "occurred", "Saraqib"),
+        ("By Wednesday troops had taken three villages near Saraqib.", "other", "occurred", "Saraqib"),
+        ("Delegations held a new session in Astana on Monday.", "talks", "occurred", "Astana"),
+        (
+            "The army announced a ceasefire in Idlib starting at midnight on Thursday.",
+            "agreement",
+            "occurred",
+            "Idlib",
+        ),
+    ],
+)
+def test_more_general_sentences(sentence: str, kind: str, status: str, place: str) -> None:
+    (event,) = events_of(sentence)
+    assert (event.kind, event.status, event.place) == (kind, status, place)
+
+
+def test_an_opening_that_refers_back_gives_way_to_the_news() -> None:
+    (event,) = events_of("The talks came a week after two soldiers were killed near Saraqib on March 2.")
+    assert (event.kind, event.place, event.date.start) == ("attack", "Saraqib", D("2021-03-02"))
+
+
+def test_the_terms_of_an_agreement_are_not_events() -> None:
+    events = events_of("The deal envisages the withdrawal of fighters from Manbij and joint patrols.")
+    assert all(e.kind == "agreement" for e in events)
+
+
+def test_a_zone_that_is_deployed_somewhere_is_a_state_not_an_event() -> None:
+    assert events_of("The second zone is deployed north of Aleppo; the third is near Latakia.") == ()
+
+
+def test_a_demand_is_not_an_event() -> None:
+    assert events_of("Ankara wants the Syrian army to withdraw from Saraqib by the end of March.") == ()
+
+
+def test_each_clause_reports_its_own_event_sharing_the_date() -> None:
+    events = events_of(
+        "Airstrikes hit Saraqib on Tuesday, and government forces shelled villages near Afrin."
+    )
+    assert sorted((e.kind, e.place, e.date.start) for e in events) == [
+        ("attack", "Afrin", D("2021-03-09")),
+        ("attack", "Saraqib", D("2021-03-09")),
+    ]
+
+
+def test_a_later_clause_keeps_its_own_venue_and_date() -> None:
+    events = events_of(
+        "The committee was agreed in Sochi in January 2018, and its members were chosen after the "
+        "guarantors met in Ankara in September."
+    )
+    found = {(e.kind, e.place, e.date.start.isoformat()[:7]) for e in events}
+    assert found == {("agreement", "Sochi", "2018-01"), ("talks", "Ankara", "2020-09")}
+
+
+def test_an_agreement_reported_from_abroad_the_same_week_is_placed_at_the_dateline() -> None:
+    sentence = "Putin and Erdogan agreed on Thursday on a ceasefire in Syria's Idlib province."
+    (abroad,) = _events_in(sentence, dateline_place="Moscow")
+    (home,) = _events_in(sentence)
+    assert (abroad.kind, abroad.place) == ("agreement", "Moscow")
+    assert home.place != "Moscow"
+
+
+def test_a_ceasefire_taking_effect_is_placed_where_it_holds() -> None:
+    events = _events_in(
+        "Warplanes pounded Saraqib on Friday.",
+        "The ceasefire will take effect at midnight, the minister told a news conference.",
+    )
+    ceasefire = next(e for e in events if e.kind == "agreement")
+    assert (ceasefire.status, ceasefire.place, ceasefire.date.start) == (
+        "planned",
+        "Saraqib",
+        D("2021-03-14"),
+    )
+    assert not any(e.kind == "talks" for e in events)  # a news conference is not talks
+
+
+def test_the_area_refers_back_across_paragraphs() -> None:
+    first = "Five soldiers were killed near Saraqib on Monday."
+    events = _events_in(first, "Turkey retaliated and struck targets in the area.")
+    retaliation = [e for e in events if any("retaliated" in s.sentence for s in e.sources)]
+    assert [e.place for e in retaliation] == ["Saraqib"]
+    unplaced = _events_in(first, "Turkey retaliated and struck targets.")
+    assert not any("retaliated" in s.sentence for e in unplaced for s in e.sources)
+
+
+def test_the_town_never_falls_back_to_a_governorate() -> None:
+    events = _events_in(
+        "Officials in Idlib praised the plan.", "The town has been shelled repeatedly since March."
+    )
+    (attack,) = [e for e in events if e.kind == "attack"]
+    assert (attack.status, attack.place) == ("ongoing", "")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "place"),
+    [
+        ("Rebels pulled their artillery back from Saraqib on Sunday.", "deployment", "Saraqib"),
+        ("More than 7,000 people have left Saraqib since January.", "displacement", "Saraqib"),
+    ],
+)
+def test_withdrawals_and_departures(sentence: str, kind: str, place: str) -> None:
+    (event,) = events_of(sentence)
+    assert (event.kind, event.place) == (kind, place)
+
+
+def test_a_barrel_bomb_clause_is_its_own_attack() -> None:
+    events = events_of(
+        "Warplanes carried out strikes on Afrin overnight, and a barrel bomb hit a school in Saraqib."
+    )
+    assert sorted(e.place for e in events if e.kind == "attack") == ["Afrin", "Saraqib"]
+
+
+def test_a_date_nearer_another_event_word_is_not_taken() -> None:
+    (event, *_) = events_of(
+        "Rebels have completed the withdrawal from Saraqib, the ministry said on Wednesday, meeting the "
+        "deadline of the deal signed last month."
+    )
+    assert (event.kind, event.date.start) == ("deployment", D("2021-03-10"))
+
+
+def test_the_town_nearer_the_event_word_wins_over_a_later_place() -> None:
+    events = _events_in(
+        "Fighting broke out in Saraqib.",
+        "Russia deployed police around the town on Tuesday, after talks with commanders in Aleppo.",
+    )
+    (deployment,) = [e for e in events if e.kind == "deployment"]
+    assert deployment.place == "Saraqib"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    import gc
+
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        events_of("Warplanes pounded Saraqib on Tuesday.")
+        with pytest.raises(AttributeError):  # an error inside the run restores it too
+            extract_from_articles([None], fake_find_places)  # type: ignore[list-item]
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_people_arriving_are_not_a_deployment_but_troops_are() -> None:
+    assert events_of("A mother of four arrived in Saraqib on Monday.") == ()
+    (event,) = events_of("Turkish troops arrived in Saraqib on Monday.")
+    assert (event.kind, event.place) == ("deployment", "Saraqib")
