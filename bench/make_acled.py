@@ -124,7 +124,7 @@ def make_rows(count: int, *, seed: int = 1) -> pd.DataFrame:
             "timestamp": 1700000000,
         }
     )
-    return frame.reindex(columns=list(ACLED_COLUMNS)).fillna("")
+    return frame.reindex(columns=list(ACLED_COLUMNS), fill_value="")
 
 
 def main() -> None:

@@ -131,7 +131,7 @@ def encode(events: pd.DataFrame, *, region_precisions: frozenset[str]) -> PointD
     km = pd.to_numeric(frame["uncertainty_km"], errors="coerce").fillna(0).to_numpy()
     km = np.where(region & (km > 0), km, 0.0)
     radii, radius = np.unique(km, return_inverse=True)
-    if radii[0] != 0:
+    if not len(radii) or radii[0] != 0:
         radii, radius = np.concatenate([[0.0], radii]), radius + 1
     if len(radii) > 256:
         raise ValueError(f"at most 255 distinct uncertainty radii can be encoded, not {len(radii) - 1}")
