@@ -33,7 +33,7 @@ FALLBACK_RANGE = (dt.date(2017, 5, 4), dt.date(2020, 12, 31))
 DEFAULT_DAY = dt.date(2019, 3, 8)
 PLAY_SECONDS = 1.0
 #: Above this many events, downloads are built when clicked, not on every run.
-EAGER_DOWNLOAD_ROWS = 20_000
+EAGER_DOWNLOAD_ROWS = 500
 #: Rows shown in the events tables (the caption gives the full count).
 TABLE_ROWS = 1_000
 FORMAT_LABELS = {"geojson": "GeoJSON", "geojsonseq": "GeoJSON sequence", "gpkg": "GeoPackage", "csv": "CSV"}
@@ -125,6 +125,13 @@ def reference() -> gpd.GeoDataFrame:
 @st.cache_data
 def bands(source: Inputs) -> gpd.GeoSeries:
     return layers.accuracy_bands(load_zones(source)[0])
+
+
+@st.cache_resource(show_spinner="Matching events to zones…", max_entries=4)
+def membership(source: Inputs) -> pd.DataFrame:
+    """Which events touch which zones, for every event and zone (the zone panel only counts)."""
+    loaded = frames(source)
+    return panels.zone_membership(loaded["zones"], panels.shown_events(loaded))
 
 
 @st.cache_resource(show_spinner="Encoding the imported events for the map…")
@@ -327,8 +334,12 @@ in_window, in_force, missing = st.tabs(["Events in the window", "Zones in force"
 window_events = panels.shown_events(shown)
 if len(window_events) > TABLE_ROWS:
     in_window.caption(f"The {TABLE_ROWS} newest of {len(window_events)} events (the download has them all).")
-in_window.dataframe(panels.events_table(window_events).head(TABLE_ROWS), hide_index=True)
-in_force.dataframe(panels.zone_panel(shown["zones"], window_events), hide_index=True)
+in_window.dataframe(
+    panels.events_table(panels.newest(window_events, TABLE_ROWS)).head(TABLE_ROWS), hide_index=True
+)
+in_force.dataframe(
+    panels.zone_panel(shown["zones"], window_events, membership=membership(source)), hide_index=True
+)
 missing.dataframe(panels.off_map(window_events), hide_index=True)
 if st.session_state.get("play"):
     play_step(stops, current.day)
