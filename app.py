@@ -35,7 +35,7 @@ PLAY_SECONDS = 1.0
 #: Above this many events, downloads are built when clicked, not on every run.
 EAGER_DOWNLOAD_ROWS = 500
 #: Rows shown in the events tables (the caption gives the full count).
-TABLE_ROWS = 1_000
+TABLE_ROWS = 200
 FORMAT_LABELS = {"geojson": "GeoJSON", "geojsonseq": "GeoJSON sequence", "gpkg": "GeoPackage", "csv": "CSV"}
 
 Fingerprint = tuple[tuple[str, int, int], ...]

@@ -184,6 +184,8 @@ def bench_size(
         ("ours", ROOT / "app.py", args.steps),
         ("naive", ROOT / "bench" / "naive_app.py", naive_steps),
     ):
+        if name not in args.apps:
+            continue
         result = results[name]
         app_args = ["--events", str(events), "--no-tiles"] if name == "ours" else ["--events", str(events)]
         with harness.running_app(app_args, script=script, timeout=300) as url:
@@ -218,6 +220,8 @@ def report(all_results: dict[int, dict[str, Result]], args: argparse.Namespace) 
                 f"{r.heap_last / r.heap_first:.2f} | {r.export * 1000:.0f} |"
             )
         ours, naive = results["ours"], results["naive"]
+        if not (ours.steps and naive.steps):
+            continue
         print(
             f"| {count:,} | naive / ours | {naive.first_cold / ours.first_cold:.1f}x | "
             f"{naive.first_warm / ours.first_warm:.1f}x | {median(naive.steps) / median(ours.steps):.0f}x "
@@ -232,6 +236,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2024, 6, 1))
     parser.add_argument("--window", default="all")
+    parser.add_argument("--apps", nargs="+", default=["ours", "naive"], help="for a quick look at one side")
     args = parser.parse_args()
     if not cdn_mirror.is_complete():
         cdn_mirror.build_mirror()

@@ -316,6 +316,7 @@ def state_script(state: dict[str, Any]) -> str:
     data = json.dumps(state, sort_keys=True).replace("<", "\\u003c")
     return (
         "<script>(function () { var s = " + data + "; window.__atlasState = s;"
+        " window.__atlasStateAt = Date.now();"
         " document.querySelectorAll('iframe').forEach(function (f) {"
         " try { var w = f.contentWindow; if (w && w.atlas && w.atlas.setState) w.atlas.setState(s); }"
         " catch (e) {} }); })();</script>"
