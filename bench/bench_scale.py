@@ -52,6 +52,7 @@ NAIVE_READY = (
     + FRAME_JS
     + "; const w = f && f.contentWindow; return !!(w && w.__naiveDay === day); }"
 )
+FLOOR_READY = "day => window.__floorDay === day"
 DRAWS_JS = "() => { const w = " + FRAME_JS + ".contentWindow; return w.atlas ? w.atlas.draws : 0; }"
 
 
@@ -140,6 +141,20 @@ def run_steps_30(page: Page, url: str, start: dt.date, steps: int, result: Resul
         page.keyboard.press("ArrowRight")
         page.wait_for_function(OURS_READY, arg=[day, draws], timeout=60_000)
         result.steps_30.append(time.monotonic() - began)
+
+
+def floor_steps(page: Page, url: str, start: dt.date, steps: int) -> list[float]:
+    """Key press -> the slider's new day seen by the page, in ``floor_app.py``."""
+    page.goto(f"{url}/?date={start}")
+    page.wait_for_function(FLOOR_READY, arg=start.isoformat(), timeout=120_000)
+    page.get_by_role("slider").first.focus()
+    times = []
+    for i in range(1, steps + 1):
+        began = time.monotonic()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(FLOOR_READY, arg=(start + dt.timedelta(days=i)).isoformat(), timeout=60_000)
+        times.append(time.monotonic() - began)
+    return times
 
 
 def server_reruns(script: Path, events: Path, start: dt.date, window: str, steps: int) -> list[float]:
@@ -251,9 +266,16 @@ def main() -> None:
             )
             return context.new_page()
 
+        with harness.running_app(script=ROOT / "bench" / "floor_app.py") as url:
+            page = browser_page()
+            floor = floor_steps(page, url, args.date, args.steps)
+            page.context.close()
         for count in args.sizes:
             results[count] = bench_size(count, Path(tmp), args, browser_page)
         browser.close()
+    print(
+        f"Streamlit floor (floor_app.py, key press -> day in the page): {median(floor) * 1000:.0f} ms median"
+    )
     report(results, args)
 
 
