@@ -173,10 +173,19 @@ def live_map(source: Inputs, initial: view.MapView) -> tuple[dict[str, Any], lis
     return captured, notes
 
 
-def send_view(current: view.MapView) -> None:
-    """Hand the view to the map already in the page (a tiny script, ``fastpoints.state_script``):
-    sent first thing after the widgets, so the map changes before the rest of the page is built."""
-    st.sidebar.html(fastpoints.state_script(layers.live_state(current)), unsafe_allow_javascript=True)
+def send_view(slot: Any, current: view.MapView) -> None:
+    """Hand the view to the map already in the page: a tiny script (``fastpoints.state_script``)."""
+    slot.html(fastpoints.state_script(layers.live_state(current)), unsafe_allow_javascript=True)
+
+
+def early_view() -> view.MapView | None:
+    """The view the widgets hold as the run starts (``None`` on a session's first run or while a
+    play step is pending): sent before anything else, so the map moves at once."""
+    state = st.session_state
+    if "day" not in state or "window" not in state or "pending_day" in state:
+        return None
+    visible = frozenset(k for k in view.LAYER_KEYS if state.get(f"layer_{k}"))
+    return view.MapView(state.day, view.parse_window(state.window), visible)
 
 
 def show_map(source: Inputs) -> dict[str, Any] | None:
@@ -298,6 +307,10 @@ def timeline(counts: pd.DataFrame, day: dt.date) -> alt.LayerChart:
 
 
 st.set_page_config(page_title="De-escalation Atlas", layout="wide")
+view_slot = st.sidebar.empty()
+sent = early_view()
+if sent is not None:
+    send_view(view_slot, sent)
 source = inputs()
 data = frames(source)
 problems = [*load_zones(source)[1], *load_events(source)[1], *load_imported(source)[1]]
@@ -306,7 +319,8 @@ init_state(first, last)
 apply_pending()
 stops = view.event_days(data["events"])
 current = sidebar(first, last, stops, imported="imported" in data)
-send_view(current)
+if current != sent:
+    send_view(view_slot, current)
 st.query_params.from_dict(view.to_params(current))
 
 st.title("De-escalation Atlas")

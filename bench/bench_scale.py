@@ -83,7 +83,15 @@ def heap(cdp: CDPSession) -> float:
 
 
 def run_browser(
-    page: Page, url: str, start: dt.date, window: str, steps: int, *, naive: bool, result: Result
+    page: Page,
+    url: str,
+    start: dt.date,
+    window: str,
+    steps: int,
+    *,
+    naive: bool,
+    result: Result,
+    pause: float = 0,
 ) -> None:
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -113,6 +121,7 @@ def run_browser(
     received[0] = 0
     for i in range(1, steps + 1):
         day = (start + dt.timedelta(days=i)).isoformat()
+        page.wait_for_timeout(pause)
         draws = 0 if naive else page.evaluate(DRAWS_JS)
         began = time.monotonic()
         page.keyboard.press("ArrowRight")
@@ -205,7 +214,16 @@ def bench_size(
         app_args = ["--events", str(events), "--no-tiles"] if name == "ours" else ["--events", str(events)]
         with harness.running_app(app_args, script=script, timeout=300) as url:
             page = browser_page()
-            run_browser(page, url, args.date, args.window, steps, naive=name == "naive", result=result)
+            run_browser(
+                page,
+                url,
+                args.date,
+                args.window,
+                steps,
+                naive=name == "naive",
+                result=result,
+                pause=args.pause,
+            )
             if name == "ours":
                 run_steps_30(page, url, dt.date(2019, 3, 8), min(steps, 20), result)
             page.context.close()
@@ -251,6 +269,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=50)
     parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date(2024, 6, 1))
     parser.add_argument("--window", default="all")
+    parser.add_argument("--pause", type=float, default=0, help="ms between steps (0: press at once)")
     parser.add_argument("--apps", nargs="+", default=["ours", "naive"], help="for a quick look at one side")
     args = parser.parse_args()
     if not cdn_mirror.is_complete():
