@@ -1,5 +1,7 @@
 """End to end in a real headless Chromium: the map draws, the slider and the toggles change it, the
-download is valid GeoJSON equal to the CLI's export, and article text never runs as code.
+download is valid GeoJSON equal to the CLI's export, and article text never runs as code. At scale
+(20,000 synthetic ACLED rows): the points the canvas layer draws for a view are exactly the events
+of its window, a slider step keeps the map's frame, and a click on a point lists the events there.
 
 Needs Debian's ``chromium`` and the CDN mirror (``python tests/browser/cdn_mirror.py``); ``.ci/run``
 provides both. Outside CI a missing one skips these tests; in CI (``CI=true``) it fails them.
