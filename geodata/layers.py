@@ -3,9 +3,10 @@
 :func:`build_map` is a pure function of the data and a :class:`~geodata.view.MapView` (the map of one
 view, as a saved page or a test inspects it). The app uses :func:`build_base_map` instead: the same
 layers for every date plus the imported events as one canvas layer (:mod:`geodata.fastpoints`), built
-once and filtered in the browser by :func:`live_state`, so a slider step never rebuilds the map. Each layer key
-(zone kind, event kind, reference) becomes one named ``FeatureGroup`` holding one ``GeoJson`` layer, so
-the drawn features can be counted by family (every feature carries ``layer`` and ``kind``).
+once and filtered in the browser by :func:`live_state`, so a slider step never rebuilds the map.
+Each layer key (zone kind, event kind, reference) becomes one named ``FeatureGroup`` holding one
+``GeoJson`` layer, so the drawn features can be counted by family (every feature carries ``layer`` and
+``kind``).
 
 Styling: zone kinds and event kinds have colour-blind-safe colours (Paul Tol's "bright" scheme for
 zones, Okabe-Ito for events). A zone whose boundary is known only to within ``accuracy_km`` of a
