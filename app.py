@@ -36,6 +36,8 @@ PLAY_SECONDS = 1.0
 EAGER_DOWNLOAD_ROWS = 500
 #: Rows shown in the events tables (the caption gives the full count).
 TABLE_ROWS = 200
+#: The date slider's label; the map follows the slider with this label in the page (see send_view).
+DAY_LABEL = "As of"
 FORMAT_LABELS = {"geojson": "GeoJSON", "geojsonseq": "GeoJSON sequence", "gpkg": "GeoPackage", "csv": "CSV"}
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -174,8 +176,10 @@ def live_map(source: Inputs, initial: view.MapView) -> tuple[dict[str, Any], lis
 
 
 def send_view(slot: Any, current: view.MapView) -> None:
-    """Hand the view to the map already in the page: a tiny script (``fastpoints.state_script``)."""
-    slot.html(fastpoints.state_script(layers.live_state(current)), unsafe_allow_javascript=True)
+    """Hand the view to the map already in the page: a tiny script (``fastpoints.state_script``),
+    which also lets the map follow the date slider at once, before this run's answer arrives."""
+    script = fastpoints.state_script(layers.live_state(current), slider_label=DAY_LABEL)
+    slot.html(script, unsafe_allow_javascript=True)
 
 
 def early_view() -> view.MapView | None:
@@ -276,7 +280,7 @@ def step(stops: list[dt.date], *, forward: bool) -> None:
 
 def sidebar(first: dt.date, last: dt.date, stops: list[dt.date], *, imported: bool) -> view.MapView:
     with st.sidebar:
-        st.slider("As of", min_value=first, max_value=last, key="day", format="YYYY-MM-DD")
+        st.slider(DAY_LABEL, min_value=first, max_value=last, key="day", format="YYYY-MM-DD")
         back, forward = st.columns(2)
         back.button("◀ Prev. event", on_click=step, args=(stops,), kwargs={"forward": False})
         forward.button("Next event ▶", on_click=step, args=(stops,), kwargs={"forward": True})

@@ -312,6 +312,9 @@
   window.atlas.timings.loaded = Date.now();
   // The page (or the Streamlit app around the map's frame) calls this with each new view.
   window.atlas.setState = function (s) {
+    var key = JSON.stringify(s);
+    if (key === window.atlas.key) return; // the server confirming what the page already shows
+    window.atlas.key = key;
     window.atlas.state = s;
     window.atlas.steps += 1;
     if (window.atlas.live) window.atlas.live.setState(s);

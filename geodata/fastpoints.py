@@ -294,6 +294,7 @@ def live_state(
     """
     first = window_start(day, window_days)
     return {
+        "window": window_days,
         "day": day_number(day),
         "first": None if first is None else day_number(first),
         "dayIso": day.isoformat(),
@@ -306,18 +307,65 @@ def live_state(
     }
 
 
-def state_script(state: dict[str, Any]) -> str:
+# The script of `state_script`, run in the page around the map's frame (see its docstring).
+_PAGE_SCRIPT = """<script>(function () {
+  var s = __STATE__, label = __LABEL__;
+  function send(state) {
+    document.querySelectorAll("iframe").forEach(function (f) {
+      try { var w = f.contentWindow; if (w && w.atlas && w.atlas.setState) w.atlas.setState(state); }
+      catch (e) { /* another component's frame, not ours */ }
+    });
+  }
+  function atDay(base, iso) {
+    var t = Date.parse(iso + "T00:00:00Z");
+    if (!iso || isNaN(t) || iso === base.dayIso) return base;
+    var next = Object.assign({}, base, {day: Math.round(t / 86400000), dayIso: iso});
+    if (base.window !== null) {
+      next.first = next.day - base.window + 1;
+      next.firstIso = new Date(next.first * 86400000).toISOString().slice(0, 10);
+    }
+    return next;
+  }
+  function sliderDay() {
+    var found = null;
+    document.querySelectorAll("[aria-valuetext]").forEach(function (el) {
+      if (el.getAttribute("aria-label") === label) found = el.getAttribute("aria-valuetext");
+    });
+    return found;
+  }
+  if (label !== null) s = atDay(s, sliderDay());
+  window.__atlasState = s;
+  window.__atlasStateAt = Date.now();
+  window.__atlasSend = send;
+  window.__atlasAtDay = atDay;
+  send(s);
+  if (label === null || window.__atlasFollow) return;
+  window.__atlasFollow = new MutationObserver(function (records) {
+    records.forEach(function (r) {
+      var base = window.__atlasState;
+      if (!base || r.target.getAttribute("aria-label") !== label) return;
+      var next = window.__atlasAtDay(base, r.target.getAttribute("aria-valuetext"));
+      if (next !== base) { window.__atlasState = next; window.__atlasSend(next); }
+    });
+  });
+  var watched = {subtree: true, attributes: true, attributeFilter: ["aria-valuetext"]};
+  window.__atlasFollow.observe(document.body, watched);
+})();</script>"""
+
+
+def state_script(state: dict[str, Any], *, slider_label: str | None = None) -> str:
     """HTML with a script, for the page *around* the map's frame, that hands ``state`` to the map.
 
     It keeps the state on the parent window (where the map picks it up when it starts) and, if the
     map is already running, calls ``atlas.setState`` in every map frame. The state is JSON written
     into a script: ``<`` is escaped so no value can close the script element.
+
+    With ``slider_label``, the map also follows the page's date slider of that ``aria-label`` (its
+    ``aria-valuetext`` must be an ISO date): when the user moves it, the map gets the last state
+    with the slider's day at once, before the server has answered, and a late answer for an
+    earlier day does not move the map back. The window and the visible kinds always come from the
+    server. Installed once per page.
     """
     data = json.dumps(state, sort_keys=True).replace("<", "\\u003c")
-    return (
-        "<script>(function () { var s = " + data + "; window.__atlasState = s;"
-        " window.__atlasStateAt = Date.now();"
-        " document.querySelectorAll('iframe').forEach(function (f) {"
-        " try { var w = f.contentWindow; if (w && w.atlas && w.atlas.setState) w.atlas.setState(s); }"
-        " catch (e) {} }); })();</script>"
-    )
+    label = json.dumps(slider_label).replace("<", "\\u003c")
+    return _PAGE_SCRIPT.replace("__STATE__", data).replace("__LABEL__", label)

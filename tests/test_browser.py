@@ -10,6 +10,7 @@ provides both. Outside CI a missing one skips these tests; in CI (``CI=true``) i
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -26,7 +27,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from shapely.geometry import shape
 
 from bench import make_acled
-from geodata import events, export, imports, layers, settings, view, zones
+from geodata import events, export, fastpoints, imports, layers, settings, view, zones
 from tests import builders
 from tests.browser import cdn_mirror, harness
 
@@ -354,3 +355,47 @@ def test_a_slider_step_keeps_the_map_frame_and_a_click_finds_the_events_there(
     context.close()
     assert traffic.errors == []
     assert traffic.cdn_misses == []
+
+
+def test_the_map_follows_the_date_slider_before_the_server_answers(
+    browser: Browser, mirror: Path, acled_file: Path
+) -> None:
+    """The page script moves the map with the slider at once; a late answer for an earlier day does
+    not move it back; the window is the server's."""
+    imported = imports.load_event_files([acled_file]).events
+    fmap = layers.build_base_map(
+        builders.sample_zones(),
+        builders.sample_events(),
+        view.MapView(START),
+        points=layers.encode_points(imported),
+    )
+    traffic = harness.Traffic()
+    page = harness.hermetic_context(browser, traffic, mirror).new_page()
+    harness.watch(page, traffic)
+    page.set_content(
+        '<input type="range" aria-label="As of" aria-valuetext="2019-03-08">'
+        f'<iframe style="width:800px;height:600px" srcdoc="{html.escape(fmap.get_root().render())}"></iframe>'
+    )
+    frame = page.frames[1]
+    frame.wait_for_function("() => window.atlas && window.atlas.draws > 0")
+
+    def send(current: view.MapView) -> None:
+        script = fastpoints.state_script(layers.live_state(current), slider_label="As of")
+        body = script.removeprefix("<script>").removesuffix("</script>")
+        page.add_script_tag(content=body)
+
+    send(view.MapView(START, 30))
+    frame.wait_for_function("() => window.atlas.state.dayIso === '2019-03-08'")
+    page.evaluate("() => document.querySelector('input').setAttribute('aria-valuetext', '2019-03-20')")
+    frame.wait_for_function("() => window.atlas.state.dayIso === '2019-03-20'")
+    assert frame.evaluate("() => window.atlas.state.firstIso") == "2019-02-19"
+    moved = view.MapView(dt.date(2019, 3, 20), 30)
+    expected = layers.events_on_map(view.shown({"imported": imported}, moved)["imported"])
+    assert frame.evaluate("() => window.atlas.points.nsel") == len(expected)
+    send(view.MapView(dt.date(2019, 3, 9), 7))  # the server, late, for a day the slider has left
+    frame.wait_for_function("() => window.atlas.state.span === 7")
+    assert frame.evaluate("() => [window.atlas.state.dayIso, window.atlas.state.firstIso]") == [
+        "2019-03-20",
+        "2019-03-14",
+    ]
+    assert traffic.errors == []

@@ -139,7 +139,7 @@ def test_state_script_cannot_close_its_script_element() -> None:
     script = fastpoints.state_script(state)
     assert script.count("</script>") == 1
     assert script.endswith("</script>")
-    payload = re.search(r"var s = (.*?); window", script)
+    payload = re.search(r"var s = (.*?), label = null;", script)
     assert payload is not None
     assert json.loads(payload.group(1)) == state
 
