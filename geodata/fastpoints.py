@@ -31,7 +31,9 @@ The JavaScript (``fastpoints.js``, plain ES2017 over Leaflet) is inlined into th
 holds the *live view*: zones, accuracy bands, article events and the reference layer are few, so
 folium draws them for every date and the live view shows or hides each feature (and fades the
 events) on every state, which keeps the map's HTML identical across steps; ``st_folium`` then keeps
-its frame (it re-mounts only when the map's script changes).
+its frame (it re-mounts only when the map's script changes). :func:`state_script` is the other half,
+in the page around the frame: it delivers each state and lets the map follow the date slider at the
+key press, before the server's run has answered.
 """
 
 from __future__ import annotations
