@@ -333,7 +333,9 @@ for message in [*st.session_state.link_notes, *problems]:
 shown = view.shown(data, current)
 st.caption(
     f"{current.day:%d %B %Y}: {len(shown['zones'])} zones in force, {len(shown['events'])} events in the "
-    f"window ({view.window_label(current.window_days)} days). Zones are hand-digitised and approximate: "
+    f"window ({view.window_label(current.window_days)} days)"
+    + (f" and {len(shown['imported']):,} imported" if "imported" in shown else "")
+    + ". Zones are hand-digitised and approximate: "
     f"see each tooltip's sources. Map data © OpenStreetMap contributors; {layers.REFERENCE_ATTRIBUTION}."
 )
 clicked = show_map(source)
