@@ -17,20 +17,27 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
-from geodata import formats, imports, layers, panels, settings, view, zones
+from geodata import fastpoints, formats, imports, layers, panels, settings, view, zones
 from geodata._errors import UsageError
 from geodata.schema import EVENT_KINDS, EVENT_PROPERTIES, ZONE_KINDS
 
 FALLBACK_RANGE = (dt.date(2017, 5, 4), dt.date(2020, 12, 31))
 DEFAULT_DAY = dt.date(2019, 3, 8)
 PLAY_SECONDS = 1.0
+#: Above this many events, downloads are built when clicked, not on every run.
+EAGER_DOWNLOAD_ROWS = 500
+#: Rows shown in the events tables (the caption gives the full count).
+TABLE_ROWS = 200
+#: The date slider's label; the map follows the slider with this label in the page (see send_view).
+DAY_LABEL = "As of"
 FORMAT_LABELS = {"geojson": "GeoJSON", "geojsonseq": "GeoJSON sequence", "gpkg": "GeoPackage", "csv": "CSV"}
 
 Fingerprint = tuple[tuple[str, int, int], ...]
@@ -97,8 +104,9 @@ def load_events(source: Inputs) -> tuple[gpd.GeoDataFrame, list[str], dict[str, 
     return frame, [str(p) for p in run.problems], articles
 
 
-@st.cache_data(show_spinner="Importing event files…")
+@st.cache_resource(show_spinner="Importing event files…", max_entries=4)
 def load_imported(source: Inputs) -> tuple[gpd.GeoDataFrame | None, list[str]]:
+    """Shared, not copied (``cache_data`` would unpickle 100,000 rows on every run); never mutated."""
     if not source.imported:
         return None, []
     run = imports.load_event_files(list(source.imported))
@@ -121,10 +129,113 @@ def bands(source: Inputs) -> gpd.GeoSeries:
     return layers.accuracy_bands(load_zones(source)[0])
 
 
+@st.cache_resource(show_spinner="Matching events to zones…", max_entries=4)
+def membership(source: Inputs) -> pd.DataFrame:
+    """Which events touch which zones, for every event and zone (the zone panel only counts)."""
+    loaded = frames(source)
+    return panels.zone_membership(loaded["zones"], panels.shown_events(loaded))
+
+
+@st.cache_resource(show_spinner="Encoding the imported events for the map…")
+def points(source: Inputs) -> fastpoints.PointData | None:
+    imported = load_imported(source)[0]
+    return None if imported is None else layers.encode_points(imported)
+
+
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+def live_map(source: Inputs, initial: view.MapView) -> tuple[dict[str, Any], list[str]]:
+    """The map component's arguments (the same on every run, so its frame is never rebuilt) and
+    warnings. ``st_folium`` renders the whole map on every call (~150 ms with the zones and the
+    reference layer); the map does not change, so its output is captured once and replayed."""
+    fmap = layers.build_base_map(
+        load_zones(source)[0],
+        load_events(source)[0],
+        initial,
+        reference=reference(),
+        bands=bands(source),
+        sources=load_events(source)[2],
+        points=points(source),
+        tiles=source.tiles,
+    )
+    notes = []
+    if source.offline is not None:
+        try:
+            layers.offline(fmap, source.offline)
+        except UsageError as exc:
+            notes.append(f"{exc}; the map loads its libraries from the internet instead")
+    captured: dict[str, Any] = {}
+    replay = streamlit_folium._component_func
+    streamlit_folium._component_func = lambda **arguments: captured.update(arguments)
+    try:
+        streamlit_folium.st_folium(
+            fmap, key="map", height=600, use_container_width=True, returned_objects=["last_clicked"]
+        )
+    finally:
+        streamlit_folium._component_func = replay
+    return captured, notes
+
+
+def send_view(slot: Any, current: view.MapView) -> None:
+    """Hand the view to the map already in the page: a tiny script (``fastpoints.state_script``),
+    which also lets the map follow the date slider at once, before this run's answer arrives."""
+    script = fastpoints.state_script(layers.live_state(current), slider_label=DAY_LABEL)
+    slot.html(script, unsafe_allow_javascript=True)
+
+
+def early_view() -> view.MapView | None:
+    """The view the widgets hold as the run starts (``None`` on a session's first run or while a
+    play step is pending): sent before anything else, so the map moves at once."""
+    state = st.session_state
+    if "day" not in state or "window" not in state or "pending_day" in state:
+        return None
+    visible = frozenset(k for k in view.LAYER_KEYS if state.get(f"layer_{k}"))
+    return view.MapView(state.day, view.parse_window(state.window), visible)
+
+
+def show_map(source: Inputs) -> dict[str, Any] | None:
+    """Show the map (the same on every run); return what it sends back (``last_clicked``)."""
+    arguments, notes = live_map(source, view.MapView(DEFAULT_DAY))
+    for note in notes:
+        st.warning(note)
+    returned: dict[str, Any] | None = streamlit_folium._component_func(**arguments)
+    return returned
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def download(source: Inputs, current: view.MapView | None, fmt: str) -> tuple[str, bytes]:
     """File name and bytes of what ``current`` shows (``None``: the whole dataset), as ``fmt``."""
     return view.download(frames(source), current, fmt, sources=[source.zones, source.seeds, *source.imported])
+
+
+def download_button(
+    column: Any, source: Inputs, current: view.MapView | None, fmt: str, *, label: str
+) -> None:
+    """A download of ``current`` (``None``: everything); built on click when the data are large."""
+    loaded = frames(source)
+    name = view.download_name(loaded, current, fmt)
+    payload: Any = lambda: download(source, current, fmt)[1]  # noqa: E731
+    if sum(len(frame) for frame in loaded.values()) <= EAGER_DOWNLOAD_ROWS:
+        payload = payload()
+    column.download_button(
+        f"{label} ({FORMAT_LABELS[fmt]})",
+        payload,
+        file_name=name,
+        mime=formats.MEDIA_TYPES[fmt],
+        on_click="ignore",
+    )
+
+
+def clicked_events(
+    source: Inputs, current: view.MapView, returned: dict[str, Any] | None
+) -> gpd.GeoDataFrame | None:
+    """The imported events of the view at the point clicked on the map (the map snaps a click on a
+    point to that point's coordinates); ``None`` when no point was clicked."""
+    where = (returned or {}).get("last_clicked")
+    imported, encoded = load_imported(source)[0], points(source)
+    if not where or imported is None or encoded is None:
+        return None
+    rows = layers.events_at(imported, encoded, (where["lng"], where["lat"]), current)
+    return rows if len(rows) else None
 
 
 def init_state(first: dt.date, last: dt.date) -> None:
@@ -169,7 +280,7 @@ def step(stops: list[dt.date], *, forward: bool) -> None:
 
 def sidebar(first: dt.date, last: dt.date, stops: list[dt.date], *, imported: bool) -> view.MapView:
     with st.sidebar:
-        st.slider("As of", min_value=first, max_value=last, key="day", format="YYYY-MM-DD")
+        st.slider(DAY_LABEL, min_value=first, max_value=last, key="day", format="YYYY-MM-DD")
         back, forward = st.columns(2)
         back.button("◀ Prev. event", on_click=step, args=(stops,), kwargs={"forward": False})
         forward.button("Next event ▶", on_click=step, args=(stops,), kwargs={"forward": True})
@@ -200,6 +311,10 @@ def timeline(counts: pd.DataFrame, day: dt.date) -> alt.LayerChart:
 
 
 st.set_page_config(page_title="De-escalation Atlas", layout="wide")
+view_slot = st.sidebar.empty()
+sent = early_view()
+if sent is not None:
+    send_view(view_slot, sent)
 source = inputs()
 data = frames(source)
 problems = [*load_zones(source)[1], *load_events(source)[1], *load_imported(source)[1]]
@@ -208,6 +323,8 @@ init_state(first, last)
 apply_pending()
 stops = view.event_days(data["events"])
 current = sidebar(first, last, stops, imported="imported" in data)
+if current != sent:
+    send_view(view_slot, current)
 st.query_params.from_dict(view.to_params(current))
 
 st.title("De-escalation Atlas")
@@ -216,43 +333,33 @@ for message in [*st.session_state.link_notes, *problems]:
 shown = view.shown(data, current)
 st.caption(
     f"{current.day:%d %B %Y}: {len(shown['zones'])} zones in force, {len(shown['events'])} events in the "
-    f"window ({view.window_label(current.window_days)} days). Zones are hand-digitised and approximate: "
+    f"window ({view.window_label(current.window_days)} days)"
+    + (f" and {len(shown['imported']):,} imported" if "imported" in shown else "")
+    + ". Zones are hand-digitised and approximate: "
     f"see each tooltip's sources. Map data © OpenStreetMap contributors; {layers.REFERENCE_ATTRIBUTION}."
 )
-fmap = layers.build_map(
-    data["zones"],
-    data["events"],
-    current,
-    reference=reference(),
-    bands=bands(source),
-    sources=load_events(source)[2],
-    imported=data.get("imported"),
-    tiles=source.tiles,
-)
-if source.offline is not None:
-    try:
-        layers.offline(fmap, source.offline)
-    except UsageError as exc:
-        st.warning(f"{exc}; the map loads its libraries from the internet instead")
-st_folium(fmap, key="map", height=600, use_container_width=True, returned_objects=[])
+clicked = show_map(source)
 st.altair_chart(timeline(panels.weekly_counts(data["events"]), current.day), width="stretch")
 
 fmt = st.selectbox("Download format", formats.FORMATS, format_func=FORMAT_LABELS.__getitem__)
-label = FORMAT_LABELS[fmt]
 left, right = st.columns(2)
-name, payload = download(source, current, fmt)
-left.download_button(
-    f"Download what is shown ({label})", payload, file_name=name, mime=formats.MEDIA_TYPES[fmt]
-)
-name, payload = download(source, None, fmt)
-right.download_button(
-    f"Download the whole dataset ({label})", payload, file_name=name, mime=formats.MEDIA_TYPES[fmt]
-)
+download_button(left, source, current, fmt, label="Download what is shown")
+download_button(right, source, None, fmt, label="Download the whole dataset")
 
+at_point = clicked_events(source, current, clicked)
+if at_point is not None:
+    st.caption(f"{len(at_point)} imported event(s) in the window at the clicked point")
+    st.dataframe(panels.events_table(at_point), hide_index=True)
 in_window, in_force, missing = st.tabs(["Events in the window", "Zones in force", "Not on the map"])
 window_events = panels.shown_events(shown)
-in_window.dataframe(panels.events_table(window_events), hide_index=True)
-in_force.dataframe(panels.zone_panel(shown["zones"], window_events), hide_index=True)
+if len(window_events) > TABLE_ROWS:
+    in_window.caption(f"The {TABLE_ROWS} newest of {len(window_events)} events (the download has them all).")
+in_window.dataframe(
+    panels.events_table(panels.newest(window_events, TABLE_ROWS)).head(TABLE_ROWS), hide_index=True
+)
+in_force.dataframe(
+    panels.zone_panel(shown["zones"], window_events, membership=membership(source)), hide_index=True
+)
 missing.dataframe(panels.off_map(window_events), hide_index=True)
 if st.session_state.get("play"):
     play_step(stops, current.day)

@@ -1,4 +1,8 @@
-"""What one slider step costs, against what the app caches so that a step does not redo it.
+"""What building the map of one day costs (``build_map``), against what the app caches.
+
+The app no longer rebuilds the map on a slider step (it builds ``build_base_map`` once and filters in
+the browser; ``bench_scale.py`` measures that); ``build_map`` still makes the map of one view for saved
+pages and tests.
 
 A slider step reruns ``app.py``: the cached loaders return at once, and only the map of the new day is
 built and rendered to the HTML/JS ``st_folium`` sends. This measures, on the repository's data, the

@@ -1,9 +1,12 @@
 """Build the folium map of a view: zones in force, events of the window, the offline reference layer.
 
-:func:`build_map` is a pure function of the data and a :class:`~geodata.view.MapView`; the app calls it
-and hands the result to ``st_folium``, the tests inspect the returned ``folium.Map``. Each layer key
-(zone kind, event kind, reference) becomes one named ``FeatureGroup`` holding one ``GeoJson`` layer, so
-the drawn features can be counted by family (every feature carries ``layer`` and ``kind``).
+:func:`build_map` is a pure function of the data and a :class:`~geodata.view.MapView` (the map of one
+view, as a saved page or a test inspects it). The app uses :func:`build_base_map` instead: the same
+layers for every date plus the imported events as one canvas layer (:mod:`geodata.fastpoints`), built
+once and filtered in the browser by :func:`live_state`, so a slider step never rebuilds the map.
+Each layer key (zone kind, event kind, reference) becomes one named ``FeatureGroup`` holding one
+``GeoJson`` layer, so the drawn features can be counted by family (every feature carries ``layer`` and
+``kind``).
 
 Styling: zone kinds and event kinds have colour-blind-safe colours (Paul Tol's "bright" scheme for
 zones, Okabe-Ito for events). A zone whose boundary is known only to within ``accuracy_km`` of a
@@ -36,11 +39,11 @@ from jinja2 import Template
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from geodata import settings
+from geodata import fastpoints, settings
 from geodata._errors import UsageError
 from geodata.schema import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import in_force_mask, in_window_mask, parse_day
-from geodata.view import IMPORTED, REFERENCE, MapView
+from geodata.view import IMPORTED, LAYER_KEYS, REFERENCE, MapView
 
 #: A zone boundary known only to within this many km (or worse) is drawn as approximate.
 APPROXIMATE_KM: float = 1.0
@@ -168,6 +171,99 @@ def build_map(
         present |= {IMPORTED, *imported["kind"]}
     _Legend(legend_html(view, kinds=present)).add_to(fmap)
     return fmap
+
+
+def build_base_map(
+    zones: gpd.GeoDataFrame,
+    events: gpd.GeoDataFrame,
+    initial: MapView,
+    *,
+    reference: gpd.GeoDataFrame | None = None,
+    bands: gpd.GeoSeries | None = None,
+    sources: Mapping[str, tuple[str, str]] | None = None,
+    points: fastpoints.PointData | None = None,
+    tiles: bool = True,
+) -> folium.Map:
+    """The live map: every zone, article event and reference feature of every date, the imported
+    events as one canvas layer, and the live view that filters them in the browser.
+
+    Unlike :func:`build_map`, the result does not depend on the view: a slider step or a toggle
+    only sends :func:`live_state` of the new view into the page (``window.atlas.setState``), so the
+    app can hand the same map to ``st_folium`` on every run and the map's frame is never rebuilt.
+    ``initial`` is the state the map starts in when the page has none yet.
+
+    Parameters
+    ----------
+    zones, events, reference, bands, sources, tiles
+        As for :func:`build_map` (all dates are drawn; the browser shows those of the view).
+    points
+        The imported events encoded by :func:`encode_points` (``None``: none imported).
+    """
+    fmap = folium.Map(location=[35.0, 38.8], zoom_start=7, tiles=None, prefer_canvas=True, control_scale=True)
+    # Only Leaflet is used (see `offline`): the other libraries folium links cost the page ~6 requests.
+    fmap.default_js = [(name, url) for name, url in fmap.default_js if name == "leaflet"]
+    fmap.default_css = [(name, url) for name, url in fmap.default_css if name == "leaflet_css"]
+    if tiles:
+        folium.TileLayer("OpenStreetMap", attr=OSM_ATTRIBUTION, name="OpenStreetMap").add_to(fmap)
+    west, south, east, north = SYRIA_BOUNDS
+    fmap.fit_bounds([[south + 0.3, west + 0.2], [north - 0.2, east - 0.3]])
+    if reference is not None:
+        _reference_group(reference).add_to(fmap)
+    everything = MapView(initial.day, initial.window_days, frozenset(LAYER_KEYS))
+    if bands is None:
+        bands = accuracy_bands(zones)
+    for kind in ZONE_KINDS:
+        rows = zones[zones["kind"] == kind]
+        if not rows.empty:
+            _zone_group(kind, rows, bands.reindex(rows.index)).add_to(fmap)
+    drawn = events_on_map(events)
+    for kind in EVENT_KINDS:
+        rows = drawn[drawn["kind"] == kind]
+        if not rows.empty:
+            _event_group(EVENT_STYLES[kind].label, rows, None, sources or {}).add_to(fmap)
+    present = {*zones["kind"], *events["kind"]}
+    if points is not None and points.count:
+        present |= {
+            IMPORTED,
+            *(EVENT_KINDS[k] for k in np.unique(fastpoints.decode(points.payload, points.count)["kind"])),
+        }
+    _Legend(legend_html(everything, kinds=present)).add_to(fmap)
+    fastpoints.FastPoints(
+        points if points is not None and points.count else None,
+        live_state(initial),
+        colours={kind: style.colour for kind, style in EVENT_STYLES.items()},
+        ring=IMPORTED_RING,
+        oldest=OLDEST_OPACITY,
+    ).add_to(fmap)
+    return fmap
+
+
+def encode_points(imported: gpd.GeoDataFrame) -> fastpoints.PointData:
+    """The drawable imported events (:func:`events_on_map`), encoded for the canvas layer; the
+    encoding's ``order`` indexes the rows of ``events_on_map(imported)``."""
+    return fastpoints.encode(events_on_map(imported), region_precisions=REGION_PRECISIONS)
+
+
+def events_at(
+    imported: gpd.GeoDataFrame, points: fastpoints.PointData, lonlat: tuple[float, float], view: MapView
+) -> gpd.GeoDataFrame:
+    """The imported events ``view`` shows at exactly ``lonlat`` (to the encoding's 1e-5 degree): what
+    a click on a point of the canvas layer stands for. ``points`` is ``encode_points(imported)``."""
+    columns = fastpoints.decode(points.payload, points.count)
+    x, y = (round(value * fastpoints.COORD_SCALE) for value in lonlat)
+    hits = points.order[(columns["lon"] == x) & (columns["lat"] == y)]
+    rows = events_on_map(imported).iloc[np.sort(hits)]
+    if IMPORTED not in view.visible:
+        return rows.iloc[:0]
+    rows = rows[rows["kind"].isin(list(view.visible))]
+    return events_in_window(rows, view)
+
+
+def live_state(view: MapView) -> dict[str, Any]:
+    """What the live map needs to show ``view`` (:func:`geodata.fastpoints.live_state`)."""
+    return fastpoints.live_state(
+        view.day, view.window_days, view.visible, fade_all_days=FADE_DAYS_ALL, oldest=OLDEST_OPACITY
+    )
 
 
 def _draw_zones(
@@ -387,24 +483,26 @@ def legend_html(view: MapView, *, kinds: Iterable[str] | None = None) -> str:
     listed = view.visible if kinds is None else view.visible & set(kinds)
     zone_rows = [
         (
-            f"<div><span style='color:{s.colour};margin-right:4px'>▲</span>{escape(s.label)}</div>"
+            f"<div data-key='{key}'><span style='color:{s.colour};margin-right:4px'>▲</span>"
+            f"{escape(s.label)}</div>"
             if key == "observation_post"
-            else f"<div><span style='display:inline-block;width:14px;height:10px;background:{s.colour};"
-            f"opacity:.6;margin-right:4px'></span>{escape(s.label)}</div>"
+            else f"<div data-key='{key}'><span style='display:inline-block;width:14px;height:10px;"
+            f"background:{s.colour};opacity:.6;margin-right:4px'></span>{escape(s.label)}</div>"
         )
         for key, s in ZONE_STYLES.items()
         if key in listed
     ]
     event_rows = [
-        f"<div><span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
+        f"<div data-key='{key}'><span style='display:inline-block;width:10px;height:10px;border-radius:50%;"
         f"background:{s.colour};margin-right:4px'></span>{escape(s.label)}</div>"
         for key, s in EVENT_STYLES.items()
         if key in listed
     ]
     if IMPORTED in listed:
         event_rows.append(
-            "<div><span style='display:inline-block;width:8px;height:8px;border-radius:50%;"
-            f"border:1px solid {IMPORTED_RING};margin-right:4px'></span>{escape(IMPORTED_STYLE.label)}</div>"
+            f"<div data-key='{IMPORTED}'><span style='display:inline-block;width:8px;height:8px;"
+            f"border-radius:50%;border:1px solid {IMPORTED_RING};margin-right:4px'></span>"
+            f"{escape(IMPORTED_STYLE.label)}</div>"
         )
     cues = (
         "<div><span style='display:inline-block;width:14px;border-top:2px dashed #333;margin-right:4px'>"
@@ -472,8 +570,10 @@ def _zone_group(kind: str, rows: gpd.GeoDataFrame, bands: gpd.GeoSeries) -> foli
     style = ZONE_STYLES[kind]
     group = folium.FeatureGroup(name=style.label)
     band_features = [
-        _feature(f"band-{zone_id}", band, layer="bands", kind=kind)
-        for zone_id, band in zip(rows["zone_id"], bands, strict=True)
+        _feature(f"band-{zone_id}", band, layer="bands", kind=kind, valid_from=start, valid_to=end)
+        for zone_id, band, start, end in zip(
+            rows["zone_id"], bands, rows["valid_from"], _nullable(rows["valid_to"]), strict=True
+        )
         if band is not None and not band.is_empty
     ]
     if band_features:
@@ -492,6 +592,8 @@ def _zone_group(kind: str, rows: gpd.GeoDataFrame, bands: gpd.GeoSeries) -> foli
             tip=zone_tooltip_html(record),
             pop=zone_tooltip_html(record, links=True),
             approximate=bool(record["accuracy_km"] >= APPROXIMATE_KM),
+            valid_from=record["valid_from"],
+            valid_to=None if _missing(record["valid_to"]) else record["valid_to"],
         )
         for record, geom in zip(records, rows.geometry, strict=True)
     ]
@@ -530,7 +632,7 @@ def _zone_style(colour: str, feature: Mapping[str, Any]) -> dict[str, Any]:
 def _event_group(
     label: str,
     rows: gpd.GeoDataFrame,
-    view: MapView,
+    view: MapView | None,
     sources: Mapping[str, tuple[str, str]],
     *,
     family: str = "events",
@@ -550,8 +652,10 @@ def _event_group(
             tip=event_tooltip_html(record),
             pop=event_popup_html(record, sources=sources),
             status=record["status"],
-            opacity=round(event_opacity(record["date_end"], view), 3),
+            opacity=1.0 if view is None else round(event_opacity(record["date_end"], view), 3),
             radius_m=float(record["uncertainty_km"]) * 1000 if region else None,
+            date_start=None if _missing(record["date_start"]) else record["date_start"],
+            date_end=None if _missing(record["date_end"]) else record["date_end"],
         )
         (regions if region else points).append(feature)
     for features, marker in ((regions, folium.Circle(radius=1000)), (points, folium.CircleMarker(radius=7))):
@@ -599,6 +703,10 @@ def _feature(feature_id: str, geom: BaseGeometry, **properties: Any) -> dict[str
 
 def _collection(features: Iterable[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": list(features)}
+
+
+def _nullable(values: pd.Series) -> list[Any]:
+    return [None if _missing(value) else value for value in values]
 
 
 def _kind_label(kind: object) -> str:

@@ -169,9 +169,20 @@ def download(
         selected = shown(frames, view)
         wanted = view.export_view(tuple(selected))
     selected = formats.layers_for(selected, fmt)
-    name = export.export_name(wanted, suffix=formats.SUFFIXES[fmt])
+    name = download_name(frames, view, fmt)
     info = export.describe(wanted, selected, fmt=fmt, name=name, sources=sources)
     return name, formats.render(selected, fmt=fmt, info=info)
+
+
+def download_name(frames: Mapping[str, gpd.GeoDataFrame], view: MapView | None, fmt: str = "geojson") -> str:
+    """The file name :func:`download` gives the export of ``view`` (cheap: nothing is selected, so
+    the app can name a large download before it is asked to build it)."""
+    if view is None:
+        wanted = export.ExportView(tuple(frames), None)
+    else:
+        kept = [f for f in frames if f in SHOWN_FAMILIES and (f != IMPORTED or IMPORTED in view.visible)]
+        wanted = view.export_view(tuple(kept))
+    return export.export_name(wanted, suffix=formats.SUFFIXES[fmt])
 
 
 def step_day(days: Sequence[dt.date], day: dt.date, *, forward: bool) -> dt.date | None:

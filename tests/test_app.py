@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 import geodata.events
 from geodata import __main__ as cli
-from geodata import export, settings, view
+from geodata import export, imports, settings, view
 from tests import builders
 
 APP = str(settings.ROOT / "app.py")
@@ -208,6 +208,10 @@ def test_imported_files_get_a_toggle_and_are_in_the_download(
     assert not at.exception
     assert any("acled_small.csv" in w.value for w in at.warning)  # its skipped rows are reported
     assert at.checkbox(key="layer_imported").value
+    imported = view.shown(
+        {"imported": imports.load_event_files([acled]).events}, view.MapView(dt.date(2019, 3, 31))
+    )
+    assert f"and {len(imported['imported'])} imported." in caption(at)
     payload = downloads["atlas_zones-events-imported_2019-03-31_30d.geojson"]
     families = {f["properties"]["layer"] for f in json.loads(payload)["features"]}
     assert families == {"zones", "events", "imported"}

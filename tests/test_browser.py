@@ -1,5 +1,7 @@
 """End to end in a real headless Chromium: the map draws, the slider and the toggles change it, the
-download is valid GeoJSON equal to the CLI's export, and article text never runs as code.
+download is valid GeoJSON equal to the CLI's export, and article text never runs as code. At scale
+(20,000 synthetic ACLED rows): the points the canvas layer draws for a view are exactly the events
+of its window, a slider step keeps the map's frame, and a click on a point lists the events there.
 
 Needs Debian's ``chromium`` and the CDN mirror (``python tests/browser/cdn_mirror.py``); ``.ci/run``
 provides both. Outside CI a missing one skips these tests; in CI (``CI=true``) it fails them.
@@ -8,6 +10,7 @@ provides both. Outside CI a missing one skips these tests; in CI (``CI=true``) i
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import re
@@ -23,7 +26,8 @@ from geojson_pydantic import FeatureCollection
 from playwright.sync_api import Browser, Page, sync_playwright
 from shapely.geometry import shape
 
-from geodata import events, export, layers, settings, view, zones
+from bench import make_acled
+from geodata import events, export, fastpoints, imports, layers, settings, view, zones
 from tests import builders
 from tests.browser import cdn_mirror, harness
 
@@ -224,4 +228,174 @@ def test_the_app_offline_fetches_nothing_from_outside(browser: Browser, mirror: 
     context.close()
     assert traffic.refused == []
     assert traffic.tiles == 0
+    assert traffic.errors == []
+
+
+# --- The live map at scale: points filtered and drawn in the browser, the frame kept on a step ---
+
+
+@pytest.fixture(scope="module")
+def acled_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """20,000 synthetic ACLED-layout events over Syria, 2017-2024 (``bench/make_acled.py``)."""
+    path = tmp_path_factory.mktemp("acled") / "acled_20k.csv"
+    make_acled.make_rows(20_000, seed=7).to_csv(path, index=False)
+    return path
+
+
+def live_page(browser: Browser, mirror: Path, tmp_path: Path, imported: gpd.GeoDataFrame) -> Page:
+    """The live map of the sample zones and events plus ``imported``, saved and opened in Chromium."""
+    fmap = layers.build_base_map(
+        builders.sample_zones(),
+        builders.sample_events(),
+        view.MapView(START),
+        points=layers.encode_points(imported),
+        tiles=False,
+    )
+    page_file = tmp_path / "live.html"
+    fmap.save(str(page_file))
+    traffic = harness.Traffic()
+    page = harness.hermetic_context(browser, traffic, mirror).new_page()
+    harness.watch(page, traffic)
+    page.goto(page_file.as_uri())
+    page.wait_for_function("() => window.atlas && window.atlas.draws > 0")
+    assert traffic.errors == []
+    return page
+
+
+@pytest.mark.parametrize(
+    ("day", "window", "hidden"),
+    [
+        (dt.date(2019, 3, 8), 30, frozenset()),
+        (dt.date(2021, 7, 1), 7, frozenset({"other"})),
+        (dt.date(2017, 6, 30), None, frozenset()),
+        (dt.date(2024, 12, 31), 365, frozenset({"attack"})),
+    ],
+)
+def test_points_drawn_for_a_date_are_exactly_the_events_of_its_window(
+    browser: Browser, mirror: Path, tmp_path: Path, acled_file: Path, day: dt.date, window: int | None,
+    hidden: frozenset[str],
+) -> None:  # fmt: skip
+    imported = imports.load_event_files([acled_file]).events
+    page = live_page(browser, mirror, tmp_path, imported)
+    current = view.MapView(day, window, frozenset(view.LAYER_KEYS) - hidden)
+    page.evaluate("state => window.atlas.setState(state)", layers.live_state(current))
+    selected = page.evaluate("() => window.atlas.points.selected()")
+    drawable = layers.events_on_map(imported)
+    drawn_ids = set(drawable["event_id"].iloc[layers.encode_points(imported).order[selected]])
+    expected = view.shown({"zones": builders.sample_zones(), "imported": imported}, current)["imported"]
+    expected_ids = set(layers.events_on_map(expected)["event_id"])
+    assert len(drawn_ids) == len(selected) == len(expected_ids)
+    assert drawn_ids == expected_ids
+    sample = selected[:: max(1, len(selected) // 50)]
+    where = page.evaluate("s => s.map(i => [window.atlas.points.lon[i], window.atlas.points.lat[i]])", sample)
+    rows = drawable.iloc[layers.encode_points(imported).order[sample]]
+    assert [
+        [round(x * 1e5), round(y * 1e5)] for x, y in zip(rows.geometry.x, rows.geometry.y, strict=True)
+    ] == where
+    if window is None:
+        assert len(expected_ids) > 1000
+
+
+def test_the_live_map_filters_zones_and_events_like_build_map(
+    browser: Browser, mirror: Path, tmp_path: Path, acled_file: Path
+) -> None:
+    page = live_page(browser, mirror, tmp_path, imports.load_event_files([acled_file]).events.head(100))
+    for day, window in ((dt.date(2018, 10, 14), 30), (dt.date(2019, 3, 31), None), (dt.date(2019, 3, 8), 7)):
+        current = view.MapView(day, window)
+        page.evaluate("state => window.atlas.setState(state)", layers.live_state(current))
+        counts = page.evaluate(harness.COUNT_JS)
+        reference = layers.build_map(builders.sample_zones(), builders.sample_events(), current)
+        assert {k: counts.get(k, 0) for k in ("zones", "events")} == {
+            "zones": len(layers_ids(reference, "zones")),
+            "events": len(layers_ids(reference, "events")),
+        }
+
+
+def layers_ids(fmap: object, family: str) -> set[str]:
+    from tests.test_layers import ids
+
+    return ids(fmap, family)  # type: ignore[arg-type]
+
+
+def test_a_slider_step_keeps_the_map_frame_and_a_click_finds_the_events_there(
+    browser: Browser, mirror: Path, acled_file: Path
+) -> None:
+    traffic = harness.Traffic()
+    context = harness.hermetic_context(browser, traffic, mirror, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    harness.watch(page, traffic)
+    with harness.running_app(["--events", str(acled_file)]) as url:
+        page.goto(f"{url}/?date=2019-03-08&window=30")
+        frame = harness.map_frame(page, timeout=90_000)
+        frame.wait_for_function("() => window.atlas && window.atlas.state && window.atlas.draws > 0")
+        frame.evaluate("() => { window.__kept = 'same frame'; }")
+        page.get_by_role("slider").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_url(re.compile("date=2019-03-09"))
+        frame.wait_for_function("() => window.atlas.state.dayIso === '2019-03-09'", timeout=30_000)
+        assert frame.evaluate("() => window.__kept") == "same frame"
+        assert page.locator(harness.MAP_FRAME).count() == 1
+
+        where = frame.evaluate(
+            "() => { const p = window.atlas.points;"  # the easternmost point: away from the article events
+            " const i = p.selected().reduce((a, b) => (p.lon[b] > p.lon[a] ? b : a));"
+            " const pt = window.map.latLngToContainerPoint([p.lat[i] * 1e-5, p.lon[i] * 1e-5]);"
+            " return {x: pt.x, y: pt.y}; }"
+        )
+        box = page.locator(harness.MAP_FRAME).bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+        popup = frame.locator(".leaflet-popup-content")
+        popup.wait_for(timeout=10_000)
+        assert "Imported event" in popup.inner_text()
+        page.get_by_text(re.compile(r"imported event\(s\) in the window at the clicked point")).wait_for(
+            timeout=30_000
+        )
+        assert frame.evaluate("() => window.__kept") == "same frame"
+    context.close()
+    assert traffic.errors == []
+    assert traffic.cdn_misses == []
+
+
+def test_the_map_follows_the_date_slider_before_the_server_answers(
+    browser: Browser, mirror: Path, acled_file: Path
+) -> None:
+    """The page script moves the map with the slider at once; a late answer for an earlier day does
+    not move it back; the window is the server's."""
+    imported = imports.load_event_files([acled_file]).events
+    fmap = layers.build_base_map(
+        builders.sample_zones(),
+        builders.sample_events(),
+        view.MapView(START),
+        points=layers.encode_points(imported),
+    )
+    traffic = harness.Traffic()
+    page = harness.hermetic_context(browser, traffic, mirror).new_page()
+    harness.watch(page, traffic)
+    page.set_content(
+        '<input type="range" aria-label="As of" aria-valuetext="2019-03-08">'
+        f'<iframe style="width:800px;height:600px" srcdoc="{html.escape(fmap.get_root().render())}"></iframe>'
+    )
+    frame = page.frames[1]
+    frame.wait_for_function("() => window.atlas && window.atlas.draws > 0")
+
+    def send(current: view.MapView) -> None:
+        script = fastpoints.state_script(layers.live_state(current), slider_label="As of")
+        body = script.removeprefix("<script>").removesuffix("</script>")
+        page.add_script_tag(content=body)
+
+    send(view.MapView(START, 30))
+    frame.wait_for_function("() => window.atlas.state.dayIso === '2019-03-08'")
+    page.evaluate("() => document.querySelector('input').setAttribute('aria-valuetext', '2019-03-20')")
+    frame.wait_for_function("() => window.atlas.state.dayIso === '2019-03-20'")
+    assert frame.evaluate("() => window.atlas.state.firstIso") == "2019-02-19"
+    moved = view.MapView(dt.date(2019, 3, 20), 30)
+    expected = layers.events_on_map(view.shown({"imported": imported}, moved)["imported"])
+    assert frame.evaluate("() => window.atlas.points.nsel") == len(expected)
+    send(view.MapView(dt.date(2019, 3, 9), 7))  # the server, late, for a day the slider has left
+    frame.wait_for_function("() => window.atlas.state.span === 7")
+    assert frame.evaluate("() => [window.atlas.state.dayIso, window.atlas.state.firstIso]") == [
+        "2019-03-20",
+        "2019-03-14",
+    ]
     assert traffic.errors == []

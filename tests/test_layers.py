@@ -227,3 +227,48 @@ def test_zone_tooltip_names_outlets_and_popup_links_every_source() -> None:
         '<a href="https://tass.com/a" target="_blank" rel="noopener noreferrer">TASS, 6 May 2017</a>' in popup
     )
     assert '<a href="https://pax.example/b"' in popup
+
+
+def test_the_live_map_draws_every_date_whatever_the_view() -> None:
+    zones, events = builders.sample_zones(), builders.sample_events()
+    nothing_visible = view.MapView(dt.date(2017, 1, 1), 7, frozenset())
+    fmap = layers.build_base_map(zones, events, nothing_visible, tiles=False)
+    assert ids(fmap, "zones") == set(zones["zone_id"])
+    assert ids(fmap, "events") == set(layers.events_on_map(events)["event_id"])
+    features = [f for group in drawn(fmap).values() for f in group]
+    for feature in features:
+        properties = feature["properties"]
+        if properties["layer"] == "zones":
+            assert properties["valid_from"]
+            assert "valid_to" in properties
+        if properties["layer"] == "events":
+            assert properties["date_start"]
+            assert properties["date_end"]
+            assert properties["opacity"] == 1.0  # faded in the browser
+    page = fmap.get_root().render()
+    assert '"dayIso": "2017-01-01"' in page  # the state it starts in when the page has none
+    legend = layers.legend_html(view.MapView(dt.date(2019, 3, 8)), kinds={"patrol", "imported"})
+    assert "data-key='patrol'" in legend  # legend rows the browser hides with their kind
+    assert "data-key='imported'" in legend
+
+
+def test_events_at_a_point_are_those_of_the_view_there() -> None:
+    imported = builders.events_frame(
+        [
+            builders.event("a", lonlat=(36.5, 35.5), date_start="2019-03-01", date_end="2019-03-01"),
+            builders.event(
+                "b", lonlat=(36.5, 35.5), date_start="2019-03-05", date_end="2019-03-05", kind="attack"
+            ),
+            builders.event("c", lonlat=(36.5, 35.5), date_start="2018-01-01", date_end="2018-01-01"),
+            builders.event("d", lonlat=(36.6, 35.5), date_start="2019-03-05", date_end="2019-03-05"),
+        ]
+    )
+    points = layers.encode_points(imported)
+    current = view.MapView(dt.date(2019, 3, 8), 30)
+    assert set(layers.events_at(imported, points, (36.5, 35.5), current)["event_id"]) == {"a", "b"}
+    no_attacks = view.MapView(dt.date(2019, 3, 8), 30, ALL - {"attack"})
+    assert set(layers.events_at(imported, points, (36.5, 35.5), no_attacks)["event_id"]) == {"a"}
+    assert layers.events_at(imported, points, (35.5, 36.5), current).empty  # lat/lon swapped: nothing
+    assert layers.events_at(
+        imported, points, (36.5, 35.5), view.MapView(current.day, 30, ALL - {"imported"})
+    ).empty

@@ -73,3 +73,28 @@ def test_shown_events_mix_ours_and_imported_with_their_layer() -> None:
     assert mixed["layer"].value_counts().to_dict() == {"events": 5, "imported": 5}
     assert panels.events_table(mixed).columns[0] == "layer"
     assert panels.zone_panel(builders.sample_zones(), mixed)["events_inside"].notna().any()
+
+
+def test_newest_keeps_the_newest_events_and_their_ties() -> None:
+    events = builders.events_frame(
+        [
+            builders.event("a", date_start="2019-01-01"),
+            builders.event("b", date_start="2019-03-01"),
+            builders.event("c", date_start="2019-02-01"),
+            builders.event("d", date_start="2019-02-01"),
+        ]
+    )
+    assert set(panels.newest(events, 2)["event_id"]) == {"b", "c", "d"}
+    assert set(panels.newest(events, 1)["event_id"]) == {"b"}
+    assert len(panels.newest(events, 10)) == 4
+    table = panels.events_table(panels.newest(events, 2)).head(2)
+    assert list(table["event_id"]) == ["b", "c"]
+
+
+def test_zone_panel_counts_the_same_with_a_precomputed_membership() -> None:
+    zones, events = builders.sample_zones(), builders.sample_events()
+    membership = panels.zone_membership(zones, events)
+    for subset in (events, events.iloc[[0, 2]], events.iloc[0:0]):
+        pd.testing.assert_frame_equal(
+            panels.zone_panel(zones, subset, membership=membership), panels.zone_panel(zones, subset)
+        )

@@ -14,11 +14,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright, Route
 from playwright.sync_api import Error as PlaywrightError
@@ -127,35 +129,43 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(app_args: Sequence[str] = (), *, timeout: float = 90) -> Iterator[str]:
-    """Run ``streamlit run app.py -- app_args`` on a free port; yield its address; stop it after."""
+def running_app(
+    app_args: Sequence[str] = (), *, timeout: float = 90, script: Path = ROOT / "app.py"
+) -> Iterator[str]:
+    """Run ``streamlit run <script> -- app_args`` on a free port; yield its address; stop it after.
+
+    The server's output goes to a temporary file (a pipe nobody reads would fill up and stall a
+    long run); it is shown if the server fails to start.
+    """
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         "--", *app_args,
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process, timeout)
-        yield url
-    finally:
-        process.terminate()
+    with tempfile.TemporaryFile() as output:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            _wait_healthy(url, process, timeout, output)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
-def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float) -> None:
+def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float, output: IO[bytes]) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{output}")
+            output.seek(0)
+            text = output.read().decode(errors="replace")
+            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{text}")
         with (
             contextlib.suppress(OSError),
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response,
