@@ -45,7 +45,7 @@ neither layout raises :class:`~geodata._errors.DataError` naming the missing col
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -279,9 +279,14 @@ class _RowProblems:
         self.bad = pd.Series(False, index=table.index)
         self.messages: list[tuple[int, str]] = []
 
-    def add(self, mask: pd.Series, message: str | pd.Series) -> None:
-        texts = message if isinstance(message, pd.Series) else pd.Series(message, index=mask.index)
-        for index in mask.index[mask.to_numpy(dtype=bool)]:
+    def add(self, mask: pd.Series, message: str | Callable[[pd.Series], pd.Series]) -> None:
+        """Flag the rows of ``mask`` with ``message``, or with ``message(mask)``: a function that
+        builds the texts of the flagged rows only (building one per row cost more than the check)."""
+        flagged = mask.to_numpy(dtype=bool)
+        if not flagged.any():
+            return
+        texts = message(mask) if callable(message) else pd.Series(message, index=mask.index[flagged])
+        for index in mask.index[flagged]:
             self.messages.append((int(index), str(texts[index])))
         self.bad |= mask
 
@@ -298,26 +303,32 @@ def _coordinates(table: pd.DataFrame, checks: _RowProblems) -> tuple[pd.Series, 
     unreadable = ~empty & (lat.isna() | lon.isna())
     checks.add(
         unreadable,
-        "coordinates are not numbers: latitude "
-        + table["latitude"].map(repr)
-        + ", longitude "
-        + table["longitude"].map(repr),
+        lambda rows: (
+            "coordinates are not numbers: latitude "
+            + table.loc[rows, "latitude"].map(repr)
+            + ", longitude "
+            + table.loc[rows, "longitude"].map(repr)
+        ),
     )
     outside = ~lat.between(-90, 90) | ~lon.between(-180, 180)
     checks.add(
         lat.notna() & lon.notna() & outside,
-        "coordinates outside the world: latitude "
-        + lat.astype(str)
-        + ", longitude "
-        + lon.astype(str)
-        + " (latitude -90..90, longitude -180..180)",
+        lambda rows: (
+            "coordinates outside the world: latitude "
+            + lat[rows].astype(str)
+            + ", longitude "
+            + lon[rows].astype(str)
+            + " (latitude -90..90, longitude -180..180)"
+        ),
     )
     return lon, lat
 
 
 def _codes(values: pd.Series, mapping: Mapping[str, object], column: str, checks: _RowProblems) -> pd.Series:
     unknown = ~values.isin(list(mapping))
-    checks.add(unknown, f"{column} " + values.map(repr) + f" is not one of {', '.join(mapping)}")
+    checks.add(
+        unknown, lambda rows: f"{column} " + values[rows].map(repr) + f" is not one of {', '.join(mapping)}"
+    )
     return values
 
 
@@ -328,7 +339,11 @@ def _required_text(values: pd.Series, column: str, checks: _RowProblems) -> None
 def _acled_dates(values: pd.Series) -> pd.Series:
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in _ACLED_DATE_FORMATS:
-        parsed = parsed.fillna(pd.to_datetime(values, format=fmt, errors="coerce"))
+        missing = parsed.isna().to_numpy()
+        if not missing.any():
+            break
+        # Each format only tries the values the previous ones could not read.
+        parsed[missing] = pd.to_datetime(values[missing], format=fmt, errors="coerce")
     return parsed
 
 
@@ -338,7 +353,11 @@ def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Probl
     day = _acled_dates(table["event_date"])
     checks.add(
         day.isna(),
-        "event_date " + table["event_date"].map(repr) + " cannot be read (expected e.g. 15 March 2019)",
+        lambda rows: (
+            "event_date "
+            + table.loc[rows, "event_date"].map(repr)
+            + " cannot be read (expected e.g. 15 March 2019)"
+        ),
     )
     time_code = _codes(table["time_precision"], ACLED_TIME_PRECISION, "time_precision", checks)
     geo_code = _codes(table["geo_precision"], ACLED_GEO_PRECISION, "geo_precision", checks)
@@ -360,8 +379,8 @@ def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Probl
         "date_end": end,
         "date_precision": precision,
         "place": t["location"],
-        "geo_precision": geo_code.map(lambda c: ACLED_GEO_PRECISION[c][0]),
-        "uncertainty_km": geo_code.map(lambda c: ACLED_GEO_PRECISION[c][1]),
+        "geo_precision": geo_code.map({c: v[0] for c, v in ACLED_GEO_PRECISION.items()}),
+        "uncertainty_km": geo_code.map({c: v[1] for c, v in ACLED_GEO_PRECISION.items()}),
         "actors": _join(t, ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")),
         "outlet": t["source"],
         "quote": t["notes"],
@@ -379,8 +398,12 @@ def _ucdp(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Proble
     _required_text(table["id"], "id", checks)
     start = pd.to_datetime(table["date_start"], format="ISO8601", errors="coerce")
     end = pd.to_datetime(table["date_end"], format="ISO8601", errors="coerce")
-    checks.add(start.isna(), "date_start " + table["date_start"].map(repr) + " cannot be read")
-    checks.add(end.isna(), "date_end " + table["date_end"].map(repr) + " cannot be read")
+    checks.add(
+        start.isna(), lambda rows: "date_start " + table.loc[rows, "date_start"].map(repr) + " cannot be read"
+    )
+    checks.add(
+        end.isna(), lambda rows: "date_end " + table.loc[rows, "date_end"].map(repr) + " cannot be read"
+    )
     checks.add(start.notna() & end.notna() & (end < start), "date_end is before date_start")
     date_code = _codes(table["date_prec"], UCDP_DATE_PRECISION, "date_prec", checks)
     where_code = _codes(table["where_prec"], UCDP_WHERE_PRECISION, "where_prec", checks)
@@ -395,8 +418,8 @@ def _ucdp(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Proble
         "date_end": end[good].dt.normalize(),
         "date_precision": date_code[good].map(UCDP_DATE_PRECISION),
         "place": t["where_coordinates"],
-        "geo_precision": where_code.map(lambda c: UCDP_WHERE_PRECISION[c][0]),
-        "uncertainty_km": where_code.map(lambda c: UCDP_WHERE_PRECISION[c][1]),
+        "geo_precision": where_code.map({c: v[0] for c, v in UCDP_WHERE_PRECISION.items()}),
+        "uncertainty_km": where_code.map({c: v[1] for c, v in UCDP_WHERE_PRECISION.items()}),
         "actors": _join(t, ("side_a", "side_b")),
         "outlet": t["source_office"],
         "quote": t["source_headline"],
@@ -412,8 +435,13 @@ def _ucdp(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Proble
 
 
 def _join(table: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    parts = table[list(columns)].to_numpy()
-    return pd.Series(["; ".join(v for v in row if v) for row in parts], index=table.index, dtype=object)
+    # "; ".join of the non-empty values, column by column over all rows at once.
+    joined = table[columns[0]].astype(str)
+    for column in columns[1:]:
+        part = table[column].astype(str)
+        both = (joined != "") & (part != "")
+        joined = (joined + "; " + part).where(both, joined + part)
+    return joined
 
 
 def _frame(columns: dict[str, Any], lon: pd.Series, lat: pd.Series) -> gpd.GeoDataFrame:
