@@ -225,7 +225,9 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
             ]
         )
     reader = _acled if layout == "acled" else _ucdp
-    events, problems = reader(table, path.name)
+    # Only the columns the layout maps are read on, so only those are stripped (half the work).
+    used: pd.DataFrame = table[list(REQUIRED_COLUMNS[layout])].apply(lambda col: col.str.strip())
+    events, problems = reader(used, path.name)
     if problems:
         log.warning("%s: %d of %d rows skipped", path.name, len(table) - len(events), len(table))
     return ImportRun(events, tuple(problems), len(table), (path.name,))
@@ -303,8 +305,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise DataError([Problem(path.name, f"cannot be read as CSV: {exc}")]) from exc
     table.columns = [str(c).strip().lower() for c in table.columns]
-    stripped: pd.DataFrame = table.apply(lambda col: col.str.strip())
-    return stripped
+    return table
 
 
 class _RowProblems:
