@@ -17,9 +17,8 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -28,6 +27,9 @@ import streamlit_folium
 from geodata import fastpoints, formats, imports, layers, panels, settings, view, zones
 from geodata._errors import UsageError
 from geodata.schema import EVENT_KINDS, EVENT_PROPERTIES, ZONE_KINDS
+
+if TYPE_CHECKING:
+    import altair as alt
 
 FALLBACK_RANGE = (dt.date(2017, 5, 4), dt.date(2020, 12, 31))
 DEFAULT_DAY = dt.date(2019, 3, 8)
@@ -167,8 +169,15 @@ def live_map(source: Inputs, initial: view.MapView) -> tuple[dict[str, Any], lis
     replay = streamlit_folium._component_func
     streamlit_folium._component_func = lambda **arguments: captured.update(arguments)
     try:
+        # render=False: st_folium renders the map itself as well; rendering the whole figure first
+        # only did the same work twice (same arguments, ~0.1 s less on the first run).
         streamlit_folium.st_folium(
-            fmap, key="map", height=600, use_container_width=True, returned_objects=["last_clicked"]
+            fmap,
+            key="map",
+            height=600,
+            use_container_width=True,
+            returned_objects=["last_clicked"],
+            render=False,
         )
     finally:
         streamlit_folium._component_func = replay
@@ -298,6 +307,10 @@ def sidebar(first: dt.date, last: dt.date, stops: list[dt.date], *, imported: bo
 
 
 def timeline(counts: pd.DataFrame, day: dt.date) -> alt.LayerChart:
+    # Imported here, not at the top: the chart comes after the map, and importing altair (~0.2 s)
+    # on the server's first run would hold the first map back.
+    import altair as alt
+
     kinds = [k for k in EVENT_KINDS if k in set(counts["kind"])]
     colours = alt.Scale(domain=kinds, range=[layers.EVENT_STYLES[k].colour for k in kinds])
     bars = (

@@ -167,6 +167,30 @@ def test_one_bad_file_does_not_hide_the_others(tmp_path: Path) -> None:
     assert run.files == ("junk.csv", "acled_small.csv", "ucdp_small.csv")
 
 
+def test_quoted_notes_keep_their_newlines_commas_and_quotes(tmp_path: Path) -> None:
+    note = 'Shelling, then "calm".\nSecond line'
+    path = rewrite(ACLED_CSV, tmp_path / "acled.csv", notes=[note])
+    path.write_bytes("\ufeff".encode() + path.read_bytes())  # with a byte order mark, as Excel saves
+    run = imports.read_events(path)
+    assert by_id(run).loc["acled:SYR1001", "quote"] == note
+    assert (len(run.events), run.skipped) == (5, 3)
+
+
+def test_unreadable_files_are_named_with_the_reason(tmp_path: Path) -> None:
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(ACLED_CSV.read_bytes().replace(b"Idlib", b"Idl\xefb"))
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(ACLED_CSV.read_text(encoding="utf-8") + "1,2,3" + "," * 40 + "\n", encoding="utf-8")
+    for path, reason in (
+        (latin, "not UTF-8"),
+        (ragged, "cannot be read as CSV"),
+        (tmp_path / "gone.csv", "not found"),
+    ):
+        with pytest.raises(DataError, match=reason) as caught:
+            imports.read_events(path)
+        assert caught.value.problems[0].file == path.name
+
+
 def test_nothing_imported_is_an_empty_layer() -> None:
     run = imports.load_event_files([])
     assert run.events.empty
