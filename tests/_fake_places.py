@@ -1,40 +1,16 @@
 """A tiny stand-in for the project gazetteer, written for the tests.
 
-It knows a handful of places and implements the ``find_places`` contract the events pipeline relies
-on (mentions with text, span, place, precision, uncertainty and role), so the events tests do not
-depend on the real gazetteer's coverage. Coordinates are approximate and only used as numbers.
+It knows a handful of places and answers with the real ``Place`` and ``Mention`` records, as
+``find_places`` does, so the events tests do not depend on the real gazetteer's coverage. Coordinates are approximate and only used as numbers.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class FakePlace:
-    place_id: str
-    name: str
-    kind: str
-    lon: float
-    lat: float
-    uncertainty_km: float
-    admin1: str
-    country: str
-    source: str = "test"
-
-
-@dataclass(frozen=True)
-class FakeMention:
-    text: str
-    start: int
-    end: int
-    place: FakePlace
-    geo_precision: str
-    uncertainty_km: float
-    role: str
-
+from geodata.gazetteer import Place
+from geodata.geocoding import Mention
 
 _PLACES = {
     "Idlib": ("governorate", 36.63, 35.93, 50.0, "Idlib", "SY"),
@@ -59,13 +35,13 @@ _NAME_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:agreement|process|road map|deal|su
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(_PLACES, key=len, reverse=True)) + r")\b")
 
 
-def fake_find_places(sentence: str) -> Sequence[FakeMention]:
+def fake_find_places(sentence: str) -> Sequence[Mention]:
     """Mentions of the known places in ``sentence``; a name before "agreement" etc. is a name."""
     found = []
     for match in _PATTERN.finditer(sentence):
         name = match.group(1)
         kind, lon, lat, km, admin1, country = _PLACES[name]
-        place = FakePlace(f"test:{name.lower()}", name, kind, lon, lat, km, admin1, country)
+        place = Place(f"test:{name.lower()}", name, kind, lon, lat, km, admin1, country, "test")
         role = "name" if _NAME_AFTER.match(sentence[match.end() :]) else "location"
-        found.append(FakeMention(name, match.start(), match.end(), place, kind, km, role))
+        found.append(Mention(name, match.start(), match.end(), place, kind, km, role))
     return tuple(found)
