@@ -1,7 +1,8 @@
 """A tiny stand-in for the project gazetteer, written for the tests.
 
 It knows a handful of places and answers with the real ``Place`` and ``Mention`` records, as
-``find_places`` does, so the events tests do not depend on the real gazetteer's coverage. Coordinates are approximate and only used as numbers.
+``find_places`` does, so the events tests do not depend on the real gazetteer's coverage.
+Coordinates are approximate and only used as numbers.
 """
 
 from __future__ import annotations
