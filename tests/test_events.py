@@ -331,6 +331,22 @@ def test_no_heldout_event_comes_from_comments_captions_or_clutter(heldout_run, g
             "occurred",
             "Idlib",
         ),
+        (
+            "A suicide bomber rammed a car into a joint patrol near Saraqib on Tuesday.",
+            "attack",
+            "occurred",
+            "Saraqib",
+        ),
+        ("A roadside bomb struck a patrol near Saraqib on Sunday.", "attack", "occurred", "Saraqib"),
+        ("Government forces have surrounded a Turkish post near Saraqib.", "other", "occurred", "Saraqib"),
+        ("By Wednesday troops had taken three villages near Saraqib.", "other", "occurred", "Saraqib"),
+        ("Delegations held a new session in Astana on Monday.", "talks", "occurred", "Astana"),
+        (
+            "The army announced a ceasefire in Idlib starting at midnight on Thursday.",
+            "agreement",
+            "occurred",
+            "Idlib",
+        ),
     ],
 )
 def test_general_sentences(sentence: str, kind: str, status: str, place: str) -> None:
@@ -376,32 +392,6 @@ def _article_with(*body: str, dateline_place: str | None = None, published: str 
 def _events_in(*body: str, dateline_place: str | None = None) -> tuple[Event, ...]:
     found, _ = extract_from_articles([_article_with(*body, dateline_place=dateline_place)], fake_find_places)
     return found
-
-
-@pytest.mark.parametrize(
-    ("sentence", "kind", "status", "place"),
-    [
-        (
-            "A suicide bomber rammed a car into a joint patrol near Saraqib on Tuesday.",
-            "attack",
-            "occurred",
-            "Saraqib",
-        ),
-        ("A roadside bomb struck a patrol near Saraqib on Sunday.", "attack", "occurred", "Saraqib"),
-        ("Government forces have surrounded a Turkish post near Saraqib.", "other", "occurred", "Saraqib"),
-        ("By Wednesday troops had taken three villages near Saraqib.", "other", "occurred", "Saraqib"),
-        ("Delegations held a new session in Astana on Monday.", "talks", "occurred", "Astana"),
-        (
-            "The army announced a ceasefire in Idlib starting at midnight on Thursday.",
-            "agreement",
-            "occurred",
-            "Idlib",
-        ),
-    ],
-)
-def test_more_general_sentences(sentence: str, kind: str, status: str, place: str) -> None:
-    (event,) = events_of(sentence)
-    assert (event.kind, event.status, event.place) == (kind, status, place)
 
 
 def test_an_opening_that_refers_back_gives_way_to_the_news() -> None:
