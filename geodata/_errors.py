@@ -50,3 +50,19 @@ class DataError(AtlasError):
 
 class UsageError(AtlasError):
     """A caller asked for something that cannot be done (unknown layer, bad date, ...)."""
+
+
+class StoreError(AtlasError):
+    """The event store cannot do what was asked (unreachable, locked, read-only, not a store, newer)."""
+
+
+class ConflictError(StoreError):
+    """A change was based on an old version of a row that someone else has changed since.
+
+    ``mine`` is the change that was refused, ``theirs`` the row as it is now; neither is lost.
+    """
+
+    def __init__(self, message: str, *, mine: object, theirs: object) -> None:
+        self.mine = mine
+        self.theirs = theirs
+        super().__init__(message)

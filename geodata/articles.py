@@ -19,7 +19,7 @@ import csv
 import datetime as dt
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +30,11 @@ __all__ = [
     "MAX_ARTICLE_BYTES",
     "Article",
     "ManifestRow",
+    "parse_article",
     "read_article",
     "read_articles",
     "read_manifest",
+    "read_text",
     "validate_seeds",
 ]
 
@@ -170,10 +172,26 @@ def read_article(
     text, problems = _decode(path)
     if text is None:
         return None, problems
+    return parse_article(text, path.name, manifest_row=manifest_row, problems=problems)
+
+
+def parse_article(
+    text: str,
+    name: str,
+    *,
+    manifest_row: ManifestRow | None = None,
+    problems: Sequence[Problem] = (),
+) -> tuple[Article | None, list[Problem]]:
+    """Split an article's text (first line the title) as :func:`read_article` splits a file.
+
+    ``name`` is the article's identity in the output (a file name); ``problems`` are those met
+    before, in reading the text, and come first in the result.
+    """
+    problems = list(problems)
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if len(lines) < 2:
-        problems.append(Problem(path.name, "no body: an article needs a title line and a body"))
+        problems.append(Problem(name, "no body: an article needs a title line and a body"))
         return None, problems
     parts = _split_parts(lines[0], lines[1:])
     warnings = [p.message for p in problems]
@@ -183,7 +201,7 @@ def read_article(
     if date_warning:
         warnings.append(date_warning)
     article = Article(
-        file=path.name,
+        file=name,
         title=lines[0],
         dateline=dateline,
         dateline_place=parts.dateline_place,
@@ -198,8 +216,13 @@ def read_article(
         url=manifest_row.url if manifest_row else "",
         warnings=tuple(warnings),
     )
-    extra = [Problem(path.name, w, severity="warning") for w in warnings[len(problems) :]]
+    extra = [Problem(name, w, severity="warning") for w in warnings[len(problems) :]]
     return article, problems + extra
+
+
+def read_text(path: Path) -> tuple[str | None, list[Problem]]:
+    """The text of an article file as :func:`read_article` decodes it (``None`` if unreadable)."""
+    return _decode(path)
 
 
 def _decode(path: Path) -> tuple[str | None, list[Problem]]:

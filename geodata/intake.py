@@ -1,0 +1,167 @@
+"""Articles to add to the store: text files, web pages saved from a browser, and seed-style folders.
+
+An article to add is its text (first line the title, then the body, as in ``seeds/``) and what is
+known about it besides (:class:`ArticleMeta`: a name, and the publication date, outlet and URL when
+known). :func:`read_file` reads a ``.txt`` file as the pipeline reads seeds, or a ``.html``/``.htm``
+page saved from a browser, whose main text, title, date, site name and address trafilatura takes
+out (page furniture, menus and reader comments left behind); what the user gives on the command
+line wins over what the page says. :func:`read_folder` reads a folder laid out like ``seeds/`` (text
+files and ``manifest.csv``). Problems are collected, never raised, so one bad file never hides the
+others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+from trafilatura.settings import Document
+
+from geodata import articles
+from geodata._errors import Problem
+
+__all__ = ["HTML_SUFFIXES", "TEXT_SUFFIXES", "ArticleInput", "ArticleMeta", "read_file", "read_folder"]
+
+log = logging.getLogger(__name__)
+
+TEXT_SUFFIXES: tuple[str, ...] = (".txt",)
+HTML_SUFFIXES: tuple[str, ...] = (".html", ".htm")
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What is known about an article besides its text.
+
+    Parameters
+    ----------
+    name
+        The article's name in the output (``article``, ``also_reported_in``): its file name, or any
+        short name for pasted text. The store makes it unique.
+    published
+        Publication date, when known; otherwise the pipeline reads a dateline or infers one.
+    outlet, url
+        Where it was published (empty when unknown).
+    """
+
+    name: str
+    published: dt.date | None = None
+    outlet: str = ""
+    url: str = ""
+
+    def manifest_row(self) -> articles.ManifestRow:
+        """The same facts as a ``manifest.csv`` row, which is how the pipeline takes them."""
+        return articles.ManifestRow(self.name, self.published, self.outlet, self.url)
+
+
+@dataclass(frozen=True)
+class ArticleInput:
+    """An article ready to add: its text (first line the title) and what is known about it."""
+
+    text: str
+    meta: ArticleMeta
+
+
+def read_file(
+    path: Path,
+    *,
+    published: dt.date | None = None,
+    outlet: str = "",
+    url: str = "",
+    title: str = "",
+) -> tuple[ArticleInput | None, list[Problem]]:
+    """Read one ``.txt`` article or saved ``.html`` page; the keywords override what the file says.
+
+    Returns
+    -------
+    article, problems
+        ``article`` is ``None`` when nothing could be read (problems then say why).
+    """
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return _read_page(path, published=published, outlet=outlet, url=url, title=title)
+    if suffix not in TEXT_SUFFIXES:
+        kinds = ", ".join(TEXT_SUFFIXES + HTML_SUFFIXES)
+        return None, [Problem(path.name, f"not an article file ({kinds})")]
+    text, problems = articles.read_text(path)
+    if text is None:
+        return None, problems
+    if title:
+        text = f"{title}\n{text}"
+    meta = ArticleMeta(path.name, published, outlet, url)
+    return ArticleInput(text, meta), problems
+
+
+def _read_page(
+    path: Path, *, published: dt.date | None, outlet: str, url: str, title: str
+) -> tuple[ArticleInput | None, list[Problem]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(path.name, f"cannot read: {exc.strerror or exc}")]
+    document = trafilatura.bare_extraction(
+        data, with_metadata=True, include_comments=False, include_tables=False, include_images=False
+    )
+    if not isinstance(document, Document) or not (document.text or "").strip():
+        return None, [Problem(path.name, "no article text found in this page")]
+    body = (document.text or "").strip()
+    page_title = title or (document.title or "").strip()
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    if page_title and lines and lines[0] == page_title:
+        lines = lines[1:]  # the page's own heading, taken out with the text
+    if not page_title:
+        page_title, lines = lines[0], lines[1:]
+    problems: list[Problem] = []
+    meta = ArticleMeta(
+        path.name,
+        published or _page_date(document, path, problems),
+        outlet or (document.sitename or "").strip(),
+        url or (document.url or "").strip(),
+    )
+    return ArticleInput("\n".join([page_title, *lines]) + "\n", meta), problems
+
+
+def _page_date(document: Document, path: Path, problems: list[Problem]) -> dt.date | None:
+    value = (document.date or "").strip()
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        problems.append(
+            Problem(path.name, f"the page's date {value!r} is not a date; ignored", severity="warning")
+        )
+        return None
+
+
+def read_folder(folder: Path) -> tuple[list[tuple[ArticleInput, articles.Article]], list[Problem]]:
+    """Every article of a seeds-style folder (``*.txt`` and ``manifest.csv``), in file-name order.
+
+    Each comes with the :class:`~geodata.articles.Article` the pipeline reads from it, so adding a
+    folder reads each file once for the text and once for the pipeline, as ``events`` does.
+    """
+    read, problems = articles.read_articles(folder)
+    found: list[tuple[ArticleInput, articles.Article]] = []
+    out = list(problems)
+    for article in read:
+        text, text_problems = articles.read_text(Path(folder) / article.file)
+        if text is None:  # changed or removed since read_articles read it
+            out.extend(text_problems)
+            continue
+        given = article.published if article.date_source == "manifest" else None
+        meta = ArticleMeta(article.file, given, article.outlet, article.url)
+        found.append((ArticleInput(text, meta), article))
+    return found, out
+
+
+def is_article_path(path: Path) -> bool:
+    """Whether ``path`` names a file :func:`read_file` reads."""
+    return path.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
+
+
+def describe_suffixes(suffixes: Sequence[str] = TEXT_SUFFIXES + HTML_SUFFIXES) -> str:
+    """The file kinds ``add`` takes, for messages."""
+    return ", ".join(suffixes)

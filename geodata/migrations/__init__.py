@@ -1,0 +1,1 @@
+"""Alembic migrations of the event store's schema (``geodata.store_tables`` is the head)."""

@@ -1,0 +1,631 @@
+"""The event store: articles analysts add, the events read out of them, imported events, history.
+
+One code path for both backends (an embedded GeoPackage file by default, PostgreSQL + PostGIS for a
+team; see :mod:`geodata.store_open` for where the store lives and :mod:`geodata.store_tables` for
+its schema). The app and the CLI use this small API::
+
+    store = open_store()                      # or open_store("postgresql://...") / a file path
+    frames = store.frames()                   # {"events": ..., "imported": ...} like the loaders
+    token = store.token()                     # changes with every write: a cache key
+    preview = store.preview(text, meta)       # the pipeline's events, nothing saved
+    result = store.add_article(text, meta, by="ana", preview=preview)
+
+A new store is filled with the project's ``seeds/`` on first use, so the app and ``export`` show
+what they showed before the store existed. Each batch of added articles is one transaction: an
+interrupted ``add`` leaves whole batches, never half an article; running it again skips what is
+stored (same URL or same normalised text) and adds the rest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import getpass
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+from shapely.geometry import Point
+from sqlalchemy.engine import URL, Connection, Engine
+
+from geodata import events as pipeline
+from geodata import settings, store_backup
+from geodata._errors import ConflictError, Problem, StoreError
+from geodata.articles import Article, parse_article
+from geodata.imports import ImportRun
+from geodata.intake import ArticleInput, ArticleMeta, read_folder
+from geodata.store_events import content_hash, pipeline_version, plan_merge, report_keys
+from geodata.store_frames import events_frame, imported_frame
+from geodata.store_imports import ImportResult, write_import
+from geodata.store_open import (
+    backup_before_upgrade,
+    connect,
+    describe_url,
+    has_postgis,
+    head_revision,
+    make_engine,
+    schema_revision,
+    store_url,
+    translate_errors,
+    upgrade_schema,
+)
+from geodata.store_reextract import ReextractReport, reextract
+from geodata.store_tables import articles, events, history, store_info
+from geodata.store_write import (
+    ArticleIndex,
+    Txn,
+    begin,
+    delete_events,
+    event_values,
+    insert_events,
+    link_reports,
+    load_articles_index,
+    load_merge_index,
+    update_event,
+)
+
+__all__ = ["AddResult", "Preview", "Store", "default_user", "open_store"]
+
+log = logging.getLogger(__name__)
+
+#: Articles per transaction when adding many.
+BATCH = 100
+#: Fields of an event a person may change with :meth:`Store.edit_event`.
+EDITABLE = (
+    "kind", "status", "date_start", "date_end", "date_precision", "place", "place_id", "geo_precision",
+    "uncertainty_km", "lon", "lat", "actors", "quote",
+)  # fmt: skip
+REVIEW_STATES = ("machine", "accepted", "edited", "rejected", "added")
+
+
+def default_user() -> str:
+    """Who is writing: ``$ATLAS_USER``, else the login name."""
+    return os.environ.get("ATLAS_USER") or getpass.getuser()
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one article given to :meth:`Store.add_articles`.
+
+    Attributes
+    ----------
+    name
+        Its name in the store (the given name, made unique if another article has it).
+    status
+        ``added``, ``failed`` (stored with its extraction error; ``reextract`` retries it) or
+        ``duplicate`` (not stored: ``duplicate_of`` is the stored article's id, name and title).
+    events
+        Events read from it; ``new_events`` of them are new to the store, the rest merged into
+        events other stored articles reported.
+    """
+
+    name: str
+    status: str
+    article_id: int | None = None
+    duplicate_of: tuple[int, str, str] | None = None
+    events: int = 0
+    new_events: int = 0
+    error: str | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The pipeline's reading of an article, before saving (:meth:`Store.preview`)."""
+
+    text: str
+    meta: ArticleMeta
+    article: Article | None
+    run: pipeline.EventRun
+    error: str | None
+    duplicate_of: tuple[int, str, str] | None
+    pipeline_version: str
+
+    @property
+    def frame(self) -> gpd.GeoDataFrame:
+        """The events found, as the ``events`` layer (``events.events_frame``)."""
+        return pipeline.events_frame(self.run.events)
+
+
+@dataclass
+class _State:
+    """What a writer keeps in memory between writes, valid while the store's revision is ``revision``."""
+
+    revision: int
+    articles: ArticleIndex
+    merge: Any  # store_events.MergeIndex
+
+
+@dataclass
+class _Prepared:
+    item: ArticleInput
+    digest: str
+    name: str
+    article: Article | None
+    found: tuple[pipeline.Event, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    error: str | None = None
+    duplicate_of: tuple[int, str, str] | None = None
+
+
+def open_store(
+    url: str | Path | None = None,
+    *,
+    seeds: Path | None = settings.SEEDS_DIR,
+    upgrade: bool = False,
+    timeout: float = 10.0,
+) -> Store:
+    """Open (creating on first use) the store at ``url`` (default: ``$ATLAS_STORE`` or the user's file).
+
+    Parameters
+    ----------
+    seeds
+        Articles a new store is filled with (the project's ``seeds/``); ``None`` for an empty store.
+    upgrade
+        Upgrade a PostGIS store of an older schema (an embedded one is always upgraded, after a copy).
+    timeout
+        Seconds to wait for a locked file or a server.
+
+    Raises
+    ------
+    StoreError
+        Unreachable, locked, read-only where a write is needed, not a store, or of a newer schema.
+    """
+    resolved = store_url(url)
+    where = describe_url(resolved)
+    engine = make_engine(resolved, timeout=timeout)
+    with translate_errors(resolved), connect(engine, resolved) as conn:
+        current = schema_revision(conn, where)
+        conn.rollback()
+    store = Store(resolved, engine)
+    if current is None:
+        store._create()
+        if seeds is not None and Path(seeds).is_dir():
+            found, problems = read_folder(Path(seeds))
+            for problem in problems:
+                log.warning("seeds: %s", problem)
+            list(store.add_articles([(item, article) for item, article in found], by="seeds"))
+    elif current != store._head():
+        store._upgrade(current, allowed=upgrade or resolved.get_backend_name() == "sqlite")
+    return store
+
+
+class Store:
+    """An open event store. Thread-safe; writes are serialised. Close it (or use ``with``) when done."""
+
+    def __init__(self, url: URL, engine: Engine) -> None:
+        self.url = url
+        self.where = describe_url(url)
+        self._engine = engine
+        self._lock = threading.RLock()
+        self._state: _State | None = None
+        self._finder: pipeline.PlaceFinder | None = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self._engine.dispose()
+
+    @property
+    def backend(self) -> str:
+        """``sqlite`` (the embedded GeoPackage file) or ``postgresql``."""
+        return str(self.url.get_backend_name())
+
+    # --- schema ------------------------------------------------------------------------------
+
+    def _head(self) -> str:
+        return head_revision()
+
+    def _create(self) -> None:
+        with self._transaction(write=True) as conn:
+            if self.backend == "postgresql" and not has_postgis(conn):
+                raise StoreError(
+                    f"the database {self.where} has no PostGIS; ask its administrator to run "
+                    "CREATE EXTENSION postgis; in it"
+                )
+            upgrade_schema(conn)
+            row = {
+                "id": 1,
+                "store_id": _uuid(),
+                "revision": 0,
+                "created_at": _now(),
+                "created_by": default_user(),
+            }
+            conn.execute(sa.insert(store_info), [row])
+
+    def _upgrade(self, current: str, *, allowed: bool) -> None:
+        if not allowed:
+            raise StoreError(
+                f"the store {self.where} has schema revision {current}; this version needs {self._head()}. "
+                f"Run: python -m geodata store upgrade --store '{self.where}'"
+            )
+        copy = backup_before_upgrade(self.url, current)
+        with self._transaction(write=True) as conn:
+            upgrade_schema(conn)
+            txn = begin(conn, default_user())
+            note = f"copy kept at {copy}" if copy else None
+            txn.record(
+                "upgrade",
+                "store",
+                None,
+                before={"schema": current},
+                after={"schema": self._head()},
+                note=note,
+            )
+            txn.flush()
+        log.info("upgraded %s from schema %s (copy: %s)", self.where, current, copy)
+
+    def upgrade(self) -> str | None:
+        """Upgrade the schema to the newest revision; returns the revision it had (``None``: was current)."""
+        with self._transaction() as conn:
+            current = schema_revision(conn, self.where)
+        if current == self._head():
+            return None
+        self._upgrade(str(current), allowed=True)
+        return current
+
+    # --- reading -------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self, *, write: bool = False) -> Iterator[Connection]:
+        with translate_errors(self.url), connect(self._engine, self.url) as conn:
+            conn = conn.execution_options(atlas_write=write)
+            with conn.begin():
+                yield conn
+
+    def revision(self) -> int:
+        """The store's revision: it goes up with every write."""
+        with self._transaction() as conn:
+            return int(conn.execute(sa.select(store_info.c.revision)).scalar_one())
+
+    def token(self) -> str:
+        """A cheap cache key: the store's id and revision (``<uuid>@<revision>``)."""
+        with self._transaction() as conn:
+            row = conn.execute(sa.select(store_info.c.store_id, store_info.c.revision)).one()
+        return f"{row.store_id}@{row.revision}"
+
+    def frames(self) -> dict[str, gpd.GeoDataFrame]:
+        """The event layers, with the columns the loaders give: ``events`` (``EVENT_PROPERTIES``,
+        as ``events.events_frame`` orders them) and ``imported`` (``imports.IMPORT_PROPERTIES``, in
+        the order imported), the latter only when the store holds imported events."""
+        with self._transaction() as conn:
+            layers = {"events": events_frame(conn)}
+            found = imported_frame(conn)
+        if len(found):
+            layers["imported"] = found
+        return layers
+
+    def articles(self) -> pd.DataFrame:
+        """The stored articles (no text), oldest first: id, name, title, outlet, url, published,
+        date_source, added_at, added_by, events, extraction_error, pipeline_version."""
+        cols = [c for c in articles.columns if c.name not in ("text", "content_hash", "warnings")]
+        with self._transaction() as conn:
+            rows = conn.execute(sa.select(*cols).order_by(articles.c.id)).all()
+        return pd.DataFrame(rows, columns=[c.name for c in cols])
+
+    def article(self, article_id: int) -> dict[str, Any]:
+        """One stored article with its text."""
+        with self._transaction() as conn:
+            row = conn.execute(sa.select(articles).where(articles.c.id == article_id)).mappings().first()
+        if row is None:
+            raise StoreError(f"the store {self.where} has no article {article_id}")
+        return dict(row)
+
+    def history(self, *, entity: str | None = None, entity_id: int | None = None) -> pd.DataFrame:
+        """Every recorded change (oldest first), optionally of one entity (``event``, ``article``...)."""
+        query = sa.select(history).order_by(history.c.id)
+        if entity is not None:
+            query = query.where(history.c.entity == entity)
+        if entity_id is not None:
+            query = query.where(history.c.entity_id == entity_id)
+        with self._transaction() as conn:
+            rows = conn.execute(query).all()
+        return pd.DataFrame(rows, columns=[c.name for c in history.columns])
+
+    # --- adding articles ---------------------------------------------------------------------
+
+    def _place_finder(self) -> pipeline.PlaceFinder:
+        if self._finder is None:
+            self._finder = pipeline.default_place_finder()
+        return self._finder
+
+    def _read_state(self) -> _State:
+        with self._lock:
+            with self._transaction() as conn:
+                revision = int(conn.execute(sa.select(store_info.c.revision)).scalar_one())
+                if self._state is None or self._state.revision != revision:
+                    self._state = _State(revision, load_articles_index(conn), load_merge_index(conn))
+            return self._state
+
+    @contextlib.contextmanager
+    def _write(self, by: str) -> Iterator[tuple[Txn, _State]]:
+        with self._lock:
+            state, self._state = self._state, None  # invalid until this transaction commits
+            with self._transaction(write=True) as conn:
+                txn = begin(conn, by)
+                if state is None or state.revision != txn.revision - 1:
+                    state = _State(txn.revision - 1, load_articles_index(conn), load_merge_index(conn))
+                yield txn, state
+                txn.flush()
+            state.revision = txn.revision
+            self._state = state
+
+    def preview(self, text: str, meta: ArticleMeta) -> Preview:
+        """Run the pipeline on an article without saving it (and say if it is already stored)."""
+        state = self._read_state()
+        digest = content_hash(text)
+        prepared = self._prepare(ArticleInput(text, meta), digest, state.articles, set())
+        run = pipeline.EventRun(
+            prepared.found, prepared.problems, (prepared.article,) if prepared.article else ()
+        )
+        return Preview(
+            text, meta, prepared.article, run, prepared.error, prepared.duplicate_of, pipeline_version()
+        )
+
+    def add_article(
+        self, text: str, meta: ArticleMeta, *, by: str, preview: Preview | None = None
+    ) -> AddResult:
+        """Store one article and its events; reuses ``preview``'s extraction when it is of this text."""
+        item = ArticleInput(text, meta)
+        if preview is not None and (preview.text, preview.meta, preview.pipeline_version) == (
+            text,
+            meta,
+            pipeline_version(),
+        ):
+            return self._add_batch([(item, preview)], by)[0]
+        return self._add_batch([(item, None)], by)[0]
+
+    def add_articles(
+        self, items: Iterable[ArticleInput | tuple[ArticleInput, Article]], *, by: str, batch: int = BATCH
+    ) -> Iterator[AddResult]:
+        """Store many articles, ``batch`` per transaction, yielding what happened to each in order."""
+        pending: list[tuple[ArticleInput, Article | Preview | None]] = []
+        for entry in items:
+            pending.append(entry if isinstance(entry, tuple) else (entry, None))
+            if len(pending) >= batch:
+                yield from self._add_batch(pending, by)
+                pending = []
+        if pending:
+            yield from self._add_batch(pending, by)
+
+    def _prepare(
+        self,
+        item: ArticleInput,
+        digest: str,
+        known: ArticleIndex,
+        taken: set[str],
+        ready: Article | Preview | None = None,
+    ) -> _Prepared:
+        url = item.meta.url.strip()
+        duplicate = known.by_hash.get(digest) or (known.by_url.get(url) if url else None)
+        name = _unique_name(item.meta.name or f"article-{digest[:12]}.txt", set(known.ids) | taken, digest)
+        if duplicate is not None:
+            return _Prepared(item, digest, name, None, duplicate_of=duplicate)
+        if isinstance(ready, Preview) and ready.article is not None and ready.article.file == name:
+            return _Prepared(
+                item, digest, name, ready.article, ready.run.events, ready.run.problems, ready.error
+            )
+        article = ready if isinstance(ready, Article) and ready.file == name else None
+        problems: list[Problem] = []
+        if article is None:
+            row = dataclasses.replace(item.meta, name=name).manifest_row()
+            article, problems = parse_article(item.text, name, manifest_row=row)
+        if article is None:
+            error = "; ".join(p.message for p in problems if p.severity == "error") or "cannot be read"
+            return _Prepared(item, digest, name, None, problems=tuple(problems), error=error)
+        try:
+            found, more = pipeline.extract_from_articles([article], self._place_finder())
+        except Exception as exc:  # a pipeline bug on one article must not stop the rest: stored, retried
+            log.exception("extraction failed on %s", name)
+            return _Prepared(item, digest, name, article, error=f"{type(exc).__name__}: {exc}")
+        return _Prepared(item, digest, name, article, tuple(found), tuple(problems) + tuple(more))
+
+    def _add_batch(
+        self, batch: Sequence[tuple[ArticleInput, Article | Preview | None]], by: str
+    ) -> list[AddResult]:
+        snapshot = self._read_state().articles
+        taken: set[str] = set()
+        prepared = []
+        for item, ready in batch:
+            entry = self._prepare(item, content_hash(item.text), snapshot, taken, ready)
+            taken.add(entry.name)
+            prepared.append(entry)
+        with self._write(by) as (txn, state):
+            if state.articles is not snapshot:  # someone else wrote meanwhile: check again
+                prepared = [self._recheck(p, state.articles) for p in prepared]
+            return self._store_prepared(txn, state, prepared)
+
+    def _recheck(self, entry: _Prepared, known: ArticleIndex) -> _Prepared:
+        url = entry.item.meta.url.strip()
+        duplicate = known.by_hash.get(entry.digest) or (known.by_url.get(url) if url else None)
+        if duplicate is not None:
+            return dataclasses.replace(entry, duplicate_of=duplicate)
+        if entry.name in known.ids:
+            return self._prepare(entry.item, entry.digest, known, set())
+        return entry
+
+    def _store_prepared(self, txn: Txn, state: _State, prepared: list[_Prepared]) -> list[AddResult]:
+        results: list[AddResult] = []
+        fresh: list[_Prepared] = []
+        batch_hashes: dict[str, _Prepared] = {}
+        for entry in prepared:
+            url = entry.item.meta.url.strip()
+            twin = batch_hashes.get(entry.digest) or (batch_hashes.get("url:" + url) if url else None)
+            if entry.duplicate_of is None and twin is None:
+                fresh.append(entry)
+                batch_hashes[entry.digest] = entry
+                if url:
+                    batch_hashes["url:" + url] = entry
+        ids = _insert_articles(txn, fresh, state.articles)
+        keyed = {e.name: report_keys(e.digest, e.found) for e in fresh}
+        new = [(event, reports) for e in fresh for event, reports in zip(e.found, keyed[e.name], strict=True)]
+        plan = plan_merge(state.merge.candidates(event for event, _ in new), new, frozen=state.merge.frozen)
+        delete_events(txn, [gone for gone, _ in plan.absorbed], state.merge, note="merged into another event")
+        for target, event, reports in plan.updates:
+            if target in state.merge.frozen:
+                link_reports(txn, target, reports, state.articles.ids, state.merge)
+            else:
+                update_event(txn, target, event, reports, state.articles.ids, state.merge)
+        insert_events(txn, plan.inserts, state.articles.ids, state.merge)
+        first_article = [reports[0].article for _, reports in plan.inserts]
+        for entry in prepared:
+            url = entry.item.meta.url.strip()
+            if entry in fresh:
+                error = entry.error
+                results.append(
+                    AddResult(
+                        entry.name,
+                        "failed" if error else "added",
+                        ids[entry.name],
+                        None,
+                        len(entry.found),
+                        first_article.count(entry.name),
+                        error,
+                        entry.problems,
+                    )
+                )
+                continue
+            match = entry.duplicate_of
+            if match is None:
+                twin = batch_hashes.get(entry.digest) or batch_hashes["url:" + url]
+                match = (ids[twin.name], twin.name, twin.article.title if twin.article else twin.name)
+            results.append(AddResult(entry.name, "duplicate", duplicate_of=match, problems=entry.problems))
+        return results
+
+    # --- imports, re-extraction, backup ------------------------------------------------------
+
+    def import_events(self, run: ImportRun, path: Path, *, by: str) -> ImportResult:
+        """Store one file's ACLED/UCDP events (replacing those of the same ``event_id``)."""
+        with self._write(by) as (txn, _state):
+            return write_import(txn, run, path)
+
+    def reextract(self, *, by: str) -> ReextractReport:
+        """Run the current pipeline over every stored article; see :mod:`geodata.store_reextract`."""
+        finder = self._place_finder()
+        with self._write(by) as (txn, state):
+            return reextract(txn, state.merge, finder)
+
+    def dump(self, path: Path) -> dict[str, int]:
+        """Back the whole store up to a GeoPackage file; see :mod:`geodata.store_backup`."""
+        return store_backup.dump(self, path)
+
+    def load(self, path: Path, *, by: str, replace: bool = False) -> store_backup.LoadResult:
+        """Restore a dump into this store (which must be empty unless ``replace``)."""
+        return store_backup.load(self, path, by=by, replace=replace)
+
+    # --- people's changes -------------------------------------------------------------------
+
+    def edit_event(
+        self,
+        event_id: int,
+        changes: Mapping[str, Any],
+        *,
+        version: int,
+        by: str,
+        note: str = "",
+        review: str = "edited",
+    ) -> dict[str, Any]:
+        """Change an event as a person, if nobody changed it since ``version`` (optimistic locking).
+
+        Raises
+        ------
+        ConflictError
+            The event's version is no longer ``version``: carries both the refused change and the
+            event as it is now.
+        StoreError
+            No such event, a field that cannot be edited, or an unknown review state.
+        """
+        unknown = sorted(set(changes) - set(EDITABLE))
+        if unknown or review not in REVIEW_STATES:
+            raise StoreError(
+                f"cannot edit {', '.join(unknown) or 'review=' + review}; editable: {', '.join(EDITABLE)}"
+            )
+        values = dict(changes)
+        if "lon" in values or "lat" in values:
+            lon, lat = values.get("lon"), values.get("lat")
+            values["geom"] = Point(lon, lat) if lon is not None and lat is not None else None
+        with self._write(by) as (txn, _state):
+            current = txn.conn.execute(sa.select(events).where(events.c.id == event_id)).mappings().first()
+            if current is None:
+                raise StoreError(f"the store {self.where} has no event {event_id}")
+            done = txn.conn.execute(
+                sa.update(events)
+                .where(events.c.id == event_id, events.c.version == version)
+                .values(**values, review=review, version=version + 1, updated_at=txn.now)
+            )
+            if done.rowcount != 1:
+                raise ConflictError(
+                    f"event {event_id} was changed by someone else (now version {current['version']}, "
+                    f"yours was based on {version}); nothing was saved",
+                    mine=dict(changes),
+                    theirs=event_values(current),
+                )
+            after = txn.conn.execute(sa.select(events).where(events.c.id == event_id)).mappings().one()
+            txn.record("edit", "event", event_id, key=current["key"], before=event_values(current),
+                       after=event_values(after), note=note or None)  # fmt: skip
+        self._state = None  # its merge index holds the machine's view of this event
+        return event_values(after)
+
+
+def _insert_articles(txn: Txn, fresh: Sequence[_Prepared], known: ArticleIndex) -> dict[str, int]:
+    if not fresh:
+        return {}
+    version = pipeline_version()
+    rows = [_article_row(e, txn, version) for e in fresh]
+    stmt = sa.insert(articles).returning(articles.c.id, sort_by_parameter_order=True)
+    new_ids = list(txn.conn.execute(stmt, rows).scalars())
+    for article_id, row in zip(new_ids, rows, strict=True):
+        known.add(article_id, row["name"], row["title"], row["content_hash"], row["url"])
+        summary = {k: v for k, v in row.items() if k != "text"} | {"characters": len(row["text"])}
+        txn.record("add", "article", article_id, key=row["content_hash"], after=summary)
+    return {row["name"]: article_id for article_id, row in zip(new_ids, rows, strict=True)}
+
+
+def _article_row(entry: _Prepared, txn: Txn, version: str) -> dict[str, Any]:
+    article, meta = entry.article, entry.item.meta
+    title = article.title if article else (entry.item.text.strip().splitlines() or [entry.name])[0][:500]
+    return {
+        "name": entry.name,
+        "title": title,
+        "text": entry.item.text,
+        "outlet": meta.outlet.strip(),
+        "url": meta.url.strip() or None,
+        "published": article.published if article else meta.published,
+        "date_source": article.date_source if article else ("manifest" if meta.published else "none"),
+        "content_hash": entry.digest,
+        "added_at": txn.now,
+        "added_by": txn.by,
+        "extraction_error": entry.error,
+        "pipeline_version": version,
+        "events": len(entry.found),
+        "warnings": [str(p) for p in entry.problems],
+    }
+
+
+def _unique_name(name: str, taken: set[str], digest: str) -> str:
+    if name not in taken:
+        return name
+    path = Path(name)
+    return f"{path.stem}-{digest[:8]}{path.suffix}"
+
+
+def _uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

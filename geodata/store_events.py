@@ -1,0 +1,296 @@
+"""Machine-made events in the store: their keys, how new reports merge into stored events, rows.
+
+Keys
+----
+Every report of an event (one ``Source``: an article and the sentence it was read from) gets a
+**report key**, ``<article>:<sentence>:<kind>:<ordinal>``:
+
+- ``<article>``: the first 16 hex digits of the SHA-256 of the article's normalised text (its
+  ``content_hash``), so the key does not depend on the store's row ids, file names or the backend,
+  and survives dump and load;
+- ``<sentence>``: the first 16 hex digits of the SHA-256 of the sentence, NFKC-normalised, with
+  every run of whitespace made one space and case folded (so re-wrapping a paragraph, a changed
+  line ending or a non-breaking space does not change it);
+- ``<kind>``: the kind the machine gave the report;
+- ``<ordinal>``: 0 for the first report of that kind from that sentence in the article, 1 for the
+  next (a sentence that reports two attacks), and so on, in the pipeline's output order.
+
+An event's **machine key** is the report key of its first source. ``reextract`` matches the new run's
+events to stored ones by their first report's key, then by any shared report key; a person's
+decisions (the review issue) hang on the event row, which such a match finds again after any
+pipeline upgrade that still reads the same sentence as the same kind. A report whose sentence the
+new pipeline splits differently gets a new key; the review step can fall back to the article, the
+kind and overlapping sentence text.
+
+Merging
+-------
+A stored event and a new report are one event exactly when ``events.merge_events`` says so: new
+reports are merged, in order, after the stored events that could take them (same kind, dates in
+the same months: :class:`MergeIndex`), and the result is read back report by report
+(:func:`plan_merge`). So the store's events are the pipeline's events of its articles, merged in the
+order the articles were added; ``reextract`` recomputes exactly that over all stored articles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from shapely.geometry import Point
+
+from geodata import events as pipeline
+from geodata.dates import DateInterval
+from geodata.events import Event, Source
+
+__all__ = [
+    "MergeIndex",
+    "MergePlan",
+    "content_hash",
+    "event_from_row",
+    "event_row",
+    "normalise_text",
+    "pipeline_version",
+    "report_keys",
+    "sentence_hash",
+]
+
+#: Events spanning more months than this are compared with every new event of their kind.
+_MAX_BUCKET_MONTHS = 13
+
+
+def pipeline_version() -> str:
+    """The version of the events pipeline that reads the articles (recorded on articles and events)."""
+    # PIPELINE_VERSION arrives with the extraction rework (issue 11); until then "1".
+    return str(getattr(pipeline, "PIPELINE_VERSION", "1"))
+
+
+def normalise_text(text: str) -> str:
+    """NFKC, every run of whitespace one space, no space at either end (the hashes' input)."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of the normalised text: the same article pasted or saved twice hashes the same."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def sentence_hash(sentence: str) -> str:
+    """SHA-256 (hex) of the normalised, case-folded sentence."""
+    return hashlib.sha256(normalise_text(sentence).casefold().encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Report:
+    """One keyed report of an event (a link row of ``event_sources``)."""
+
+    key: str
+    article: str
+    sentence: str
+    sentence_hash: str
+    kind: str
+    ordinal: int
+
+
+def report_keys(article_hash: str, found: Sequence[Event]) -> list[list[Report]]:
+    """The keyed reports of one article's events, parallel to ``found`` and their sources."""
+    seen: dict[tuple[str, str], int] = defaultdict(int)
+    keyed = []
+    for event in found:
+        reports = []
+        for source in event.sources:
+            digest = sentence_hash(source.sentence)
+            ordinal = seen[(digest, event.kind)]
+            seen[(digest, event.kind)] += 1
+            key = f"{article_hash[:16]}:{digest[:16]}:{event.kind}:{ordinal}"
+            reports.append(Report(key, source.article, source.sentence, digest, event.kind, ordinal))
+        keyed.append(reports)
+    return keyed
+
+
+# --- merging new reports into stored events ----------------------------------------------------
+
+
+@dataclass
+class MergePlan:
+    """What merging new events into the stored ones changes.
+
+    Attributes
+    ----------
+    updates
+        Stored event id, its merged state, and its reports in order (stored ones and new ones).
+    inserts
+        New events and their reports, in order.
+    absorbed
+        Stored event ids that merged into another stored event (``(gone, into)``): the pipeline
+        now sees them as one.
+    """
+
+    updates: list[tuple[int, Event, list[Report]]] = field(default_factory=list)
+    inserts: list[tuple[Event, list[Report]]] = field(default_factory=list)
+    absorbed: list[tuple[int, int]] = field(default_factory=list)
+
+
+def plan_merge(
+    candidates: Sequence[tuple[int, Event, Sequence[Report]]],
+    new: Sequence[tuple[Event, Sequence[Report]]],
+    *,
+    frozen: Iterable[int] = (),
+) -> MergePlan:
+    """Merge ``new`` events after the stored ``candidates`` with ``merge_events``, and say what changed.
+
+    ``frozen`` are stored events a person has reviewed: they may gain reports but are never merged
+    into another stored event.
+    """
+    owner: dict[int, tuple[int | None, Report]] = {}
+    by_value: dict[tuple[Source, str], list[tuple[int | None, Report]]] = defaultdict(list)
+    origins_in: list[tuple[int | None, Event, Sequence[Report]]] = list(candidates)
+    origins_in += [(None, event, reports) for event, reports in new]
+    for origin, event, reports in origins_in:
+        for source, report in zip(event.sources, reports, strict=True):
+            owner[id(source)] = (origin, report)
+            by_value[(source, report.kind)].append((origin, report))
+    merged = pipeline.merge_events([event for _, event, _ in origins_in])
+    before = {event_id: event for event_id, event, _ in candidates}
+    plan = MergePlan()
+    keep = set(frozen)
+    for event in merged:
+        # By identity; by value should merge_events ever copy its Source records.
+        origins = [owner.get(id(s)) or by_value[(s, event.kind)].pop(0) for s in event.sources]
+        stored = list(dict.fromkeys(o for o, _ in origins if o is not None))
+        if not stored:
+            plan.inserts.append((event, [r for _, r in origins]))
+            continue
+        target, others = stored[0], [s for s in stored[1:] if s not in keep]
+        # A reviewed event is never merged away: its own reports stay with it.
+        reports = [r for o, r in origins if o is None or o == target or o in others]
+        plan.absorbed.extend((gone, target) for gone in others)
+        if event != before[target] or others:
+            plan.updates.append((target, event, reports))
+    return plan
+
+
+class MergeIndex:
+    """The stored events new reports may merge into, by kind and month, held in memory.
+
+    Built from the store once per writer and kept up to date by the writer itself; the store
+    rebuilds it when another writer changed the store in between (its revision moved).
+    """
+
+    def __init__(self) -> None:
+        self.events: dict[int, Event] = {}
+        self.reports: dict[int, list[Report]] = {}
+        self.frozen: set[int] = set()
+        self._buckets: dict[tuple[str, int | None], set[int]] = defaultdict(set)
+        self._wide: dict[str, set[int]] = defaultdict(set)
+
+    def put(self, event_id: int, event: Event, reports: Sequence[Report], *, frozen: bool = False) -> None:
+        """Add or replace a stored event."""
+        self.drop(event_id)
+        self.events[event_id], self.reports[event_id] = event, list(reports)
+        if frozen:
+            self.frozen.add(event_id)
+        months = _months(event.date)
+        if months is None:
+            self._wide[event.kind].add(event_id)
+        for month in months or ():
+            self._buckets[(event.kind, month)].add(event_id)
+
+    def drop(self, event_id: int) -> None:
+        """Forget a stored event (deleted, or about to be replaced)."""
+        event = self.events.pop(event_id, None)
+        self.reports.pop(event_id, None)
+        self.frozen.discard(event_id)
+        if event is None:
+            return
+        self._wide[event.kind].discard(event_id)
+        for month in _months(event.date) or ():
+            self._buckets[(event.kind, month)].discard(event_id)
+
+    def candidates(self, new: Iterable[Event]) -> list[tuple[int, Event, list[Report]]]:
+        """Stored events that could merge with any of ``new``, in stored order."""
+        found: set[int] = set()
+        for event in new:
+            found |= self._wide[event.kind]
+            for month in _months(event.date) or ():
+                found |= self._buckets.get((event.kind, month), set())
+            if _months(event.date) is None:
+                found |= {i for key, ids in self._buckets.items() if key[0] == event.kind for i in ids}
+        return [(i, self.events[i], self.reports[i]) for i in sorted(found)]
+
+
+def _months(date: DateInterval | None) -> list[int | None] | None:
+    """Month numbers an event's dates touch (``[None]`` undated); ``None`` when too wide to bucket."""
+    if date is None:
+        return [None]
+    first = date.start.year * 12 + date.start.month
+    last = date.end.year * 12 + date.end.month
+    if last - first >= _MAX_BUCKET_MONTHS:
+        return None
+    return list(range(first, last + 1))
+
+
+# --- rows ------------------------------------------------------------------------------------------
+
+
+def event_row(event: Event, *, version: str, now: dt.datetime) -> dict[str, Any]:
+    """The ``events`` columns of a machine event (its export properties and what merging needs)."""
+    return _properties(event) | {
+        "date_source": event.date_source,
+        "place_country": event.place_country or None,
+        "lon": event.lon,
+        "lat": event.lat,
+        "geom": Point(event.lon, event.lat) if event.lon is not None and event.lat is not None else None,
+        "pipeline_version": version,
+        "updated_at": now,
+    }
+
+
+def _properties(event: Event) -> dict[str, Any]:
+    first = event.sources[0] if event.sources else Source("", "")
+    return {
+        "event_id": event.event_id,
+        "kind": event.kind,
+        "status": event.status,
+        "date_start": event.date.start if event.date else None,
+        "date_end": event.date.end if event.date else None,
+        "date_precision": event.date.precision if event.date else None,
+        "place": event.place or None,
+        "place_id": event.place_id or None,
+        "geo_precision": event.geo_precision or None,
+        "uncertainty_km": event.uncertainty_km,
+        "actors": list(event.actors),
+        "article": first.article,
+        "also_reported_in": ", ".join(event.articles[1:]),
+        "outlet": first.outlet,
+        "url": first.url,
+        "published": first.published,
+        "quote": first.sentence,
+        "confidence": event.confidence,
+    }
+
+
+def event_from_row(row: Mapping[Any, Any], sources: Sequence[Source]) -> Event:
+    """Rebuild the pipeline's ``Event`` from an ``events`` row and its sources (for merging)."""
+    start, end = row["date_start"], row["date_end"]
+    date = DateInterval(start, end, row["date_precision"]) if start is not None and end is not None else None
+    return Event(
+        kind=row["kind"],
+        status=row["status"],
+        date=date,
+        place=row["place"] or "",
+        place_id=row["place_id"] or "",
+        lon=row["lon"],
+        lat=row["lat"],
+        geo_precision=row["geo_precision"] or "",
+        uncertainty_km=row["uncertainty_km"],
+        actors=tuple(row["actors"]),
+        sources=tuple(sources),
+        confidence=row["confidence"],
+        place_country=row["place_country"] or "",
+        date_source=row["date_source"],
+    )

@@ -1,0 +1,391 @@
+"""The event store's tables: one SQLAlchemy Core definition for the embedded file and for PostGIS.
+
+The embedded store is a GeoPackage 1.2 file (an SQLite database with the OGC metadata tables), so
+QGIS and GDAL open it as it is and Python's own ``sqlite3`` reads and writes it: no SpatiaLite
+extension is needed (``mod_spatialite`` is not on PyPI, and README command 1 installs only
+``requirements.txt``). A team store is PostgreSQL + PostGIS. The two share every table below; only
+the geometry column's type adapts (:class:`PointGeometry`): a real ``geometry(Point,4326)`` with a
+GiST index on PostGIS, a GeoPackage geometry blob on SQLite. Every event and imported event also
+keeps ``lon``/``lat`` columns, which is what the app reads (a float column is far cheaper to load
+than 100,000 geometries to decode).
+
+Tables
+------
+``atlas_store``
+    One row: the store's id (a UUID, kept by dump and load), its revision (bumped by every write
+    transaction: the app's cache key), when and by whom it was created.
+``articles``
+    The text as given (first line the title), title, outlet, URL, publication date, the SHA-256 of
+    the normalised text (``content_hash``, unique: the same article is not stored twice), added
+    at/by, the extraction error if the pipeline failed on it, the pipeline version that read it.
+``events``
+    Every property of an exported event (``schema.EVENT_PROPERTIES``; ``actors`` as a JSON list),
+    what the merging needs to go on (``place_country``, ``date_source``), the machine ``key`` (see
+    :mod:`geodata.store_merge`), the pipeline version, and for the review workflow ``review``
+    (``machine`` until a person acts) and ``version`` (optimistic locking).
+``event_sources``
+    Event-article links: one row per report of an event (article, sentence, its hash, the machine
+    kind and the ordinal that make the report's key), in the order of the event's sources.
+``imports``, ``imported``
+    ACLED/UCDP import runs (file, dataset, checksum, counts, at/by) and their events
+    (``imports.IMPORT_PROPERTIES``), unique by ``event_id``.
+``history``
+    Who did what when, with the row before and after and a note; written in the same transaction
+    as the change it records.
+
+The schema's version is Alembic's (``alembic_version``, migrations in ``geodata/migrations``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pyproj
+import shapely
+import sqlalchemy as sa
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
+
+__all__ = [
+    "GPKG_APPLICATION_ID",
+    "GPKG_USER_VERSION",
+    "STORE_TABLES",
+    "PointGeometry",
+    "UtcDateTime",
+    "articles",
+    "event_sources",
+    "events",
+    "gpkg_rows",
+    "history",
+    "imported",
+    "imports",
+    "metadata",
+    "store_info",
+]
+
+SRID = 4326
+#: ``PRAGMA application_id`` of a GeoPackage ("GPKG") and ``user_version`` of GeoPackage 1.2.0.
+GPKG_APPLICATION_ID = 0x47504B47
+GPKG_USER_VERSION = 10200
+
+
+class _GpkgPoint(UserDefinedType[bytes]):
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "POINT"  # GeoPackage declares geometry columns by their type name
+
+
+class _PostgisPoint(UserDefinedType[str]):
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return f"geometry(Point,{SRID})"
+
+
+class PointGeometry(TypeDecorator[BaseGeometry]):
+    """A WGS84 point: ``geometry(Point,4326)`` on PostGIS, a GeoPackage geometry blob on SQLite.
+
+    Values are shapely geometries (or ``None``). PostGIS gets hex EWKB, which its ``geometry``
+    input reads, and returns hex EWKB; SQLite gets the GeoPackage binary header (magic, version,
+    flags, SRS id) followed by ISO WKB, which GDAL and QGIS read.
+    """
+
+    impl = sa.LargeBinary
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(_PostgisPoint())
+        return dialect.type_descriptor(_GpkgPoint())
+
+    def process_bind_param(self, value: BaseGeometry | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if dialect.name == "postgresql":
+            return shapely.to_wkb(shapely.set_srid(value, SRID), hex=True, include_srid=True)
+        return gpkg_blob(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> BaseGeometry | None:
+        if value is None:
+            return None
+        data = value if dialect.name == "postgresql" else bytes(value)[8:]
+        geometry: BaseGeometry = shapely.from_wkb(data)
+        return geometry
+
+
+# The GeoPackage geometry header is 8 bytes; no pip-installable library writes single blobs
+# without GDAL's full layer machinery, so we write it (GeoPackage 1.2, clause 2.1.3).
+_GPKG_HEADER = b"GP\x00\x01" + SRID.to_bytes(4, "little")  # version 0; flags: little-endian, no envelope
+
+
+def gpkg_blob(geometry: BaseGeometry) -> bytes:
+    """``geometry`` as a GeoPackage geometry blob (header without envelope, then ISO WKB)."""
+    return _GPKG_HEADER + shapely.to_wkb(geometry, byte_order=1, flavor="iso")
+
+
+# GeoPackage DATETIME is ISO 8601 with a T and a Z (UTC); SQLAlchemy's default SQLite format has a space.
+_GPKG_DATETIME = sqlite.DATETIME(  # type: ignore[no-untyped-call]
+    storage_format=(
+        "%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06dZ"
+    ),
+    regexp=r"(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)(?:\.(\d+))?Z?",
+)
+
+
+class UtcDateTime(TypeDecorator[dt.datetime]):
+    """A moment in UTC: ``timestamptz`` on PostgreSQL, GeoPackage DATETIME text on SQLite."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_GPKG_DATETIME)
+        return dialect.type_descriptor(sa.DateTime(timezone=True))
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        utc = value.astimezone(dt.UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+metadata = sa.MetaData()
+
+store_info = sa.Table(
+    "atlas_store",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("store_id", sa.String(36), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("created_by", sa.String, nullable=False),
+)
+
+articles = sa.Table(
+    "articles",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String, nullable=False, unique=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("outlet", sa.String, nullable=False),
+    sa.Column("url", sa.String, unique=True),
+    sa.Column("published", sa.Date),
+    sa.Column("date_source", sa.String, nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("added_at", UtcDateTime, nullable=False),
+    sa.Column("added_by", sa.String, nullable=False),
+    sa.Column("extraction_error", sa.Text),
+    sa.Column("pipeline_version", sa.String),
+    sa.Column("events", sa.Integer, nullable=False),
+    sa.Column("warnings", sa.JSON, nullable=False),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key", sa.String, nullable=False, unique=True),
+    sa.Column("event_id", sa.String, nullable=False, index=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("date_start", sa.Date),
+    sa.Column("date_end", sa.Date),
+    sa.Column("date_precision", sa.String),
+    sa.Column("date_source", sa.String, nullable=False),
+    sa.Column("place", sa.String),
+    sa.Column("place_id", sa.String),
+    sa.Column("place_country", sa.String),
+    sa.Column("geo_precision", sa.String),
+    sa.Column("uncertainty_km", sa.Float),
+    sa.Column("lon", sa.Float),
+    sa.Column("lat", sa.Float),
+    sa.Column("geom", PointGeometry),
+    sa.Column("actors", sa.JSON, nullable=False),
+    sa.Column("article", sa.String),
+    sa.Column("also_reported_in", sa.Text),
+    sa.Column("outlet", sa.String),
+    sa.Column("url", sa.String),
+    sa.Column("published", sa.Date),
+    sa.Column("quote", sa.Text),
+    sa.Column("confidence", sa.Float, nullable=False),
+    sa.Column("pipeline_version", sa.String),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.Column("review", sa.String, nullable=False, server_default="machine"),
+    sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Index("ix_events_kind_dates", "kind", "date_start", "date_end"),
+)
+sa.Index("ix_events_geom", events.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql")
+
+event_sources = sa.Table(
+    "event_sources",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("key", sa.String, nullable=False, unique=True),
+    sa.Column("sentence", sa.Text, nullable=False),
+    sa.Column("sentence_hash", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("ordinal", sa.Integer, nullable=False),
+    sa.Index("ix_event_sources_event", "event_id", "position"),
+)
+
+imports = sa.Table(
+    "imports",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("file", sa.String, nullable=False),
+    sa.Column("dataset", sa.String, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("rows_read", sa.Integer, nullable=False),
+    sa.Column("loaded", sa.Integer, nullable=False),
+    sa.Column("skipped", sa.Integer, nullable=False),
+    sa.Column("imported_at", UtcDateTime, nullable=False),
+    sa.Column("imported_by", sa.String, nullable=False),
+)
+
+imported = sa.Table(
+    "imported",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
+    sa.Column("event_id", sa.String, nullable=False, unique=True),
+    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("status", sa.String, nullable=False),
+    sa.Column("date_start", sa.Date),
+    sa.Column("date_end", sa.Date),
+    sa.Column("date_precision", sa.String),
+    sa.Column("place", sa.String),
+    sa.Column("place_id", sa.String),
+    sa.Column("geo_precision", sa.String),
+    sa.Column("uncertainty_km", sa.Float),
+    sa.Column("actors", sa.Text),
+    sa.Column("article", sa.String),
+    sa.Column("also_reported_in", sa.Text),
+    sa.Column("outlet", sa.String),
+    sa.Column("url", sa.String),
+    sa.Column("published", sa.Date),
+    sa.Column("quote", sa.Text),
+    sa.Column("confidence", sa.Float),
+    sa.Column("dataset", sa.String, nullable=False),
+    sa.Column("source_id", sa.String),
+    sa.Column("original_type", sa.String),
+    sa.Column("fatalities", sa.BigInteger),
+    sa.Column("lon", sa.Float, nullable=False),
+    sa.Column("lat", sa.Float, nullable=False),
+    sa.Column("geom", PointGeometry),
+)
+sa.Index("ix_imported_geom", imported.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql")
+
+history = sa.Table(
+    "history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("by", sa.String, nullable=False),
+    sa.Column("action", sa.String, nullable=False),
+    sa.Column("entity", sa.String, nullable=False),
+    sa.Column("entity_id", sa.Integer),
+    sa.Column("key", sa.String),
+    sa.Column("before", sa.JSON),
+    sa.Column("after", sa.JSON),
+    sa.Column("note", sa.Text),
+    sa.Index("ix_history_entity", "entity", "entity_id"),
+)
+
+#: Every table of a store, parents before children (the order dump and load copy them in).
+STORE_TABLES: tuple[sa.Table, ...] = (store_info, articles, events, event_sources, imports, imported, history)
+
+# --- GeoPackage registration (embedded store only) ---------------------------------------------
+
+gpkg_spatial_ref_sys = sa.Table(
+    "gpkg_spatial_ref_sys",
+    sa.MetaData(),
+    sa.Column("srs_name", sa.Text, nullable=False),
+    sa.Column("srs_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("organization", sa.Text, nullable=False),
+    sa.Column("organization_coordsys_id", sa.Integer, nullable=False),
+    sa.Column("definition", sa.Text, nullable=False),
+    sa.Column("description", sa.Text),
+)
+gpkg_contents = sa.Table(
+    "gpkg_contents",
+    gpkg_spatial_ref_sys.metadata,
+    sa.Column("table_name", sa.Text, primary_key=True),
+    sa.Column("data_type", sa.Text, nullable=False),
+    sa.Column("identifier", sa.Text, unique=True),
+    sa.Column("description", sa.Text, server_default=""),
+    sa.Column("last_change", UtcDateTime, nullable=False),
+    sa.Column("min_x", sa.Float),
+    sa.Column("min_y", sa.Float),
+    sa.Column("max_x", sa.Float),
+    sa.Column("max_y", sa.Float),
+    sa.Column("srs_id", sa.Integer, sa.ForeignKey("gpkg_spatial_ref_sys.srs_id")),
+)
+gpkg_geometry_columns = sa.Table(
+    "gpkg_geometry_columns",
+    gpkg_spatial_ref_sys.metadata,
+    sa.Column("table_name", sa.Text, sa.ForeignKey("gpkg_contents.table_name"), primary_key=True),
+    sa.Column("column_name", sa.Text, primary_key=True),
+    sa.Column("geometry_type_name", sa.Text, nullable=False),
+    sa.Column("srs_id", sa.Integer, sa.ForeignKey("gpkg_spatial_ref_sys.srs_id"), nullable=False),
+    sa.Column("z", sa.SmallInteger, nullable=False),
+    sa.Column("m", sa.SmallInteger, nullable=False),
+)
+GPKG_TABLES: tuple[sa.Table, ...] = (gpkg_spatial_ref_sys, gpkg_contents, gpkg_geometry_columns)
+
+#: What each store table is, for ``gpkg_contents`` (features have a geometry column).
+_GPKG_DESCRIPTIONS = {
+    "events": ("features", "Events read out of the stored articles"),
+    "imported": ("features", "Events imported from ACLED / UCDP files"),
+    "articles": ("attributes", "The stored news articles"),
+    "event_sources": ("attributes", "Which article and sentence reported each event"),
+    "imports": ("attributes", "ACLED / UCDP import runs"),
+    "history": ("attributes", "Every change to the store: who, when, before, after"),
+}
+
+
+def gpkg_rows(now: dt.datetime) -> dict[sa.Table, list[dict[str, Any]]]:
+    """The rows that make an SQLite file a GeoPackage 1.2 holding the store's tables."""
+    wgs84 = pyproj.CRS.from_epsg(SRID)
+    srs = [
+        {"srs_name": "Undefined cartesian SRS", "srs_id": -1, "organization": "NONE",
+         "organization_coordsys_id": -1, "definition": "undefined", "description": None},
+        {"srs_name": "Undefined geographic SRS", "srs_id": 0, "organization": "NONE",
+         "organization_coordsys_id": 0, "definition": "undefined", "description": None},
+        {"srs_name": wgs84.name, "srs_id": SRID, "organization": "EPSG",
+         "organization_coordsys_id": SRID, "definition": wgs84.to_wkt("WKT1_GDAL"),
+         "description": "longitude/latitude"},
+    ]  # fmt: skip
+    contents = [
+        {"table_name": name, "data_type": kind, "identifier": name, "description": text,
+         "last_change": now, "srs_id": SRID if kind == "features" else None}
+        for name, (kind, text) in _GPKG_DESCRIPTIONS.items()
+    ]  # fmt: skip
+    columns = [
+        {
+            "table_name": name,
+            "column_name": "geom",
+            "geometry_type_name": "POINT",
+            "srs_id": SRID,
+            "z": 0,
+            "m": 0,
+        }
+        for name, (kind, _) in _GPKG_DESCRIPTIONS.items()
+        if kind == "features"
+    ]
+    return {gpkg_spatial_ref_sys: srs, gpkg_contents: contents, gpkg_geometry_columns: columns}
