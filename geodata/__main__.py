@@ -1,21 +1,25 @@
-"""The command line: ``python -m geodata validate | export | events | import``.
+"""The command line: ``python -m geodata validate | export | events | import | add | reextract | store``.
 
 Each subcommand calls the same library functions the app uses, prints its result or a report, and
-exits 0 on success, 1 when the data has errors, 2 on a usage error.
+exits 0 on success, 1 when the data has errors, 2 on a usage error (or a store that cannot be used).
+``add``, ``reextract``, ``import``, ``store`` and ``export`` work on the event store (``--store``,
+default ``$ATLAS_STORE`` or the user's data folder; see ``geodata.store_open``).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
 from rich.console import Console
 from rich.progress import track
 
-from geodata import articles, events, export, formats, gazetteer, imports, settings, zones
+from geodata import articles, events, export, formats, gazetteer, imports, intake, settings, zones
+from geodata import store as event_store
 from geodata._errors import AtlasError, DataError, Problem, UsageError
 from geodata.temporal import parse_day
 
@@ -58,28 +62,31 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument("--bbox", type=_bbox, metavar="W,S,E,N", help="only features meeting this box")
     out.add_argument("--format", choices=formats.FORMATS, default="geojson", help="output format")
     out.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
-    out.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder (events)")
+    out.add_argument("--seeds", type=Path, help="read the events from this article folder, not the store")
     out.add_argument(
         "--imported",
         type=Path,
         action="append",
         default=[],
         metavar="FILE",
-        help="ACLED/UCDP CSV (repeatable)",
+        help="ACLED/UCDP CSV (repeatable; default: the store's imported events)",
     )
     out.add_argument("--out", type=Path, help="output file or folder (default: a name saying what it holds)")
-    out.set_defaults(run=_export)
+    _store_options(out)
+    out.set_defaults(run=_export, store_version=None)
 
     ev = sub.add_parser("events", help="read events out of the articles, as RFC 7946 GeoJSON")
     ev.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
     ev.add_argument("--out", type=Path, help="output file (default: standard output)")
     ev.set_defaults(run=_events)
 
-    load = sub.add_parser("import", help="read an ACLED or UCDP GED CSV export and write it as GeoJSON")
-    load.add_argument("file", type=Path, help="the CSV file")
-    load.add_argument("--format", choices=imports.DATASETS, help="its layout (default: from the header)")
-    load.add_argument("--out", type=Path, help="GeoJSON to write (default: imported_<format>_<name>.geojson)")
-    load.set_defaults(run=_import)
+    load = sub.add_parser("import", help="read ACLED or UCDP GED CSV exports into the store")
+    load.add_argument("files", type=Path, nargs="+", metavar="FILE", help="the CSV file(s)")
+    load.add_argument("--format", choices=imports.DATASETS, help="their layout (default: from the header)")
+    load.add_argument("--out", type=Path, help="also write the imported events of one file as GeoJSON")
+    _store_options(load)
+    load.set_defaults(run=_import_to_store)
+    _store_commands(sub)
     return parser
 
 
@@ -144,6 +151,10 @@ def _export(args: argparse.Namespace) -> int:
     name = export.export_name(view, suffix=formats.SUFFIXES[args.format])
     out = args.out / name if args.out is not None and args.out.is_dir() else args.out or Path(name)
     info = export.describe(view, selected, fmt=args.format, name=out.name, sources=sources)
+    if args.store_version:
+        info = dataclasses.replace(
+            info, dataset_version=f"store:{args.store_version}; {info.dataset_version}"
+        )
     written = formats.write(selected, out, fmt=args.format, info=info)
     counts = ", ".join(f"{len(frame)} {layer}" for layer, frame in selected.items())
     print(f"wrote {', '.join(map(str, written))}: {counts}; dataset {info.dataset_version}")
@@ -162,38 +173,21 @@ def _load_layers(
         frames["zones"] = zone_set.zones
         problems.extend(zone_set.problems)
         sources.append(args.zones)
-    if "events" in view.layers:
+    if "events" in view.layers and args.seeds is not None:
         extracted = _extract(args.seeds)
         frames["events"] = events.events_frame(extracted.events)
         problems.extend(extracted.problems)
         sources.append(args.seeds)
-    if "imported" in view.layers:
+    if "imported" in view.layers and args.imported:
         imported = imports.load_event_files(args.imported)
         frames["imported"] = imported.events
         problems.extend(imported.problems)
         sources.extend(args.imported)
+    frames |= _store_layers(args, view, frames)
     if "reference" in view.layers:
         frames["reference"] = export.reference_frame()
         sources.extend([settings.OUTLINE_FILE, settings.GOVERNORATES_FILE])
     return frames, problems, sources
-
-
-def _import(args: argparse.Namespace) -> int:
-    try:
-        run = imports.read_events(args.file, fmt=args.format)
-    except DataError as exc:
-        _report(exc.problems)
-        return 1
-    dataset = run.events["dataset"].iloc[0] if len(run.events) else args.format or "events"
-    out = args.out or Path(f"imported_{dataset}_{args.file.stem}.geojson")
-    export.write_geojson(export.feature_collection({"imported": run.events}), out)
-    for problem in run.problems:
-        print(f"skipped {problem.feature}: {problem.message}", file=sys.stderr)
-    print(
-        f"{args.file.name}: {run.rows_read} rows read, {len(run.events)} loaded, {run.skipped} skipped; "
-        f"wrote {out}"
-    )
-    return 1 if run.problems else 0
 
 
 def _extract(folder: Path) -> events.EventRun:
@@ -230,6 +224,226 @@ def _events(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if errors else 0
+
+
+# --- the event store -----------------------------------------------------------------------------
+
+
+def _store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="PATH|URL",
+        help="the event store: a .gpkg file or postgresql://user@host/db "
+        "(default: $ATLAS_STORE, else atlas.gpkg in the user's data folder)",
+    )
+    parser.add_argument("--by", default=None, help="who is making the change (default: $ATLAS_USER or login)")
+
+
+def _store_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    add = sub.add_parser(
+        "add", help="add articles (.txt, saved .html pages, or seed-style folders) to the store"
+    )
+    add.add_argument("paths", type=Path, nargs="+", metavar="FILE|DIR", help="article files or folders")
+    add.add_argument("--published", type=parse_day, help="publication date YYYY-MM-DD (files only)")
+    add.add_argument("--outlet", default="", help="the outlet that published it (files only)")
+    add.add_argument("--url", default="", help="its address (files only)")
+    add.add_argument(
+        "--title", default="", help="its title, when the file does not start with it (files only)"
+    )
+    _store_options(add)
+    add.set_defaults(run=_add)
+
+    again = sub.add_parser("reextract", help="run the current pipeline over the stored articles")
+    _store_options(again)
+    again.set_defaults(run=_reextract)
+
+    store = sub.add_parser("store", help="the store itself: info, dump, load, upgrade")
+    actions = store.add_subparsers(required=True, metavar="ACTION")
+    info = actions.add_parser("info", help="where the store is and what it holds")
+    _store_options(info)
+    info.set_defaults(run=_store_info)
+    dump = actions.add_parser("dump", help="back the whole store up to a GeoPackage file")
+    dump.add_argument("file", type=Path, help="the .gpkg file to write")
+    _store_options(dump)
+    dump.set_defaults(run=_store_dump)
+    load = actions.add_parser("load", help="restore a dump into an empty store (or --replace everything)")
+    load.add_argument("file", type=Path, help="a .gpkg file written by store dump")
+    load.add_argument("--replace", action="store_true", help="replace everything the store holds")
+    _store_options(load)
+    load.set_defaults(run=_store_load)
+    upgrade = actions.add_parser("upgrade", help="upgrade the store's schema to this version's")
+    _store_options(upgrade)
+    upgrade.set_defaults(run=_store_upgrade)
+
+
+def _open(args: argparse.Namespace, *, seeds: bool = True) -> event_store.Store:
+    return event_store.open_store(args.store, seeds=settings.SEEDS_DIR if seeds else None)
+
+
+def _by(args: argparse.Namespace) -> str:
+    return str(args.by or event_store.default_user())
+
+
+def _store_layers(
+    args: argparse.Namespace, view: export.ExportView, loaded: dict[str, gpd.GeoDataFrame]
+) -> dict[str, gpd.GeoDataFrame]:
+    """The event layers the view needs that no --seeds folder or --imported file gave: from the store."""
+    wanted = [layer for layer in ("events", "imported") if layer in view.layers and layer not in loaded]
+    if not wanted:
+        return {}
+    with _open(args) as store:
+        stored = store.frames()
+        args.store_version = store.token()
+    layers = {"events": stored["events"], "imported": stored.get("imported", imports.empty_frame())}
+    return {layer: layers[layer] for layer in wanted}
+
+
+def _add(args: argparse.Namespace) -> int:
+    folders = [path for path in args.paths if path.is_dir()]
+    given = args.published or args.outlet or args.url or args.title
+    if folders and given:
+        raise UsageError(
+            "--published, --outlet, --url and --title are for files; a folder's manifest.csv gives them"
+        )
+    items, problems = _add_inputs(args)
+    _report(problems)
+    counts = {"added": 0, "duplicate": 0, "failed": 0}
+    with _open(args) as store:
+        results: Iterable[event_store.AddResult] = store.add_articles(items, by=_by(args))
+        if sys.stderr.isatty() and len(items) >= PROGRESS_MIN_ARTICLES:
+            results = track(results, total=len(items), description="adding", console=_stderr_console())
+        for result in results:
+            counts[result.status] += 1
+            print(_added_line(result))
+        where, revision = store.where, store.revision()
+    unread = sum(p.severity == "error" for p in problems)
+    print(
+        f"{counts['added']} added, {counts['duplicate']} already stored, {counts['failed']} stored with an "
+        f"extraction error, {unread} unreadable; store {where} (revision {revision})"
+    )
+    return 1 if unread or counts["failed"] else 0
+
+
+def _add_inputs(
+    args: argparse.Namespace,
+) -> tuple[list[intake.ArticleInput | tuple[intake.ArticleInput, articles.Article]], list[Problem]]:
+    items: list[intake.ArticleInput | tuple[intake.ArticleInput, articles.Article]] = []
+    problems: list[Problem] = []
+    for path in args.paths:
+        if path.is_dir():
+            found, folder_problems = intake.read_folder(path)
+            items.extend(found)
+            problems.extend(folder_problems)
+            continue
+        if not path.exists():
+            problems.append(Problem(str(path), "no such file"))
+            continue
+        item, file_problems = intake.read_file(
+            path, published=args.published, outlet=args.outlet, url=args.url, title=args.title
+        )
+        problems.extend(file_problems)
+        if item is not None:
+            items.append(item)
+    return items, problems
+
+
+def _added_line(result: event_store.AddResult) -> str:
+    if result.status == "duplicate" and result.duplicate_of is not None:
+        number, name, title = result.duplicate_of
+        return f"skipped {result.name}: already stored as article {number}, {name} ({title!r})"
+    if result.status == "failed":
+        return f"stored {result.name} with an extraction error (reextract retries it): {result.error}"
+    merged = result.events - result.new_events
+    news = f"{result.new_events} new, {merged} merged into stored events"
+    return f"added {result.name}: {result.events} events ({news})"
+
+
+def _reextract(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        report = store.reextract(by=_by(args))
+        where = store.where
+    for item in report.articles:
+        if item.error:
+            print(f"{item.name}: extraction failed: {item.error}", file=sys.stderr)
+        elif item.added or item.changed or item.removed or item.kept or item.retried:
+            retried = " (failed before, read now)" if item.retried else ""
+            print(
+                f"{item.name}: {item.added} added, {item.changed} changed, {item.removed} removed, "
+                f"{item.kept} reviewed kept as they are{retried}"
+            )
+    print(
+        f"reextract: {len(report.articles)} articles, {report.added} events added, {report.changed} changed, "
+        f"{report.removed} removed, {report.kept} reviewed events kept, "
+        f"{len(report.failed)} articles failed; "
+        f"store {where}"
+    )
+    return 1 if report.failed else 0
+
+
+def _import_to_store(args: argparse.Namespace) -> int:
+    if args.out is not None and len(args.files) > 1:
+        raise UsageError("--out writes one file's events; give one FILE with it")
+    code = 0
+    with _open(args) as store:
+        for path in args.files:
+            try:
+                run = imports.read_events(path, fmt=args.format)
+            except DataError as exc:
+                _report(exc.problems)
+                code = 1
+                continue
+            for problem in run.problems:
+                print(f"skipped {problem.feature}: {problem.message}", file=sys.stderr)
+            result = store.import_events(run, path, by=_by(args))
+            wrote = ""
+            if args.out is not None:
+                export.write_geojson(export.feature_collection({"imported": run.events}), args.out)
+                wrote = f"; wrote {args.out}"
+            print(
+                f"{path.name}: {run.rows_read} rows read, {len(run.events)} loaded "
+                f"({result.replaced} replacing stored ones), {run.skipped} skipped; "
+                f"stored in {store.where}{wrote}"
+            )
+            code = code or (1 if run.problems else 0)
+    return code
+
+
+def _store_info(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        listed = store.articles()
+        frames = store.frames()
+        print(f"store: {store.where} ({store.backend}), token {store.token()}")
+        print(
+            f"articles: {len(listed)} ({int(listed['extraction_error'].notna().sum()) if len(listed) else 0} "
+            f"with an extraction error); events: {len(frames['events'])}; "
+            f"imported events: {len(frames.get('imported', ()))}"
+        )
+    return 0
+
+
+def _store_dump(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        counts = store.dump(args.file)
+        where = store.where
+    rows = ", ".join(f"{n} {table}" for table, n in counts.items() if table != "atlas_store")
+    print(f"wrote {args.file}: {rows} (from {where})")
+    return 0
+
+
+def _store_load(args: argparse.Namespace) -> int:
+    with _open(args, seeds=False) as store:
+        result = store.load(args.file, by=_by(args), replace=args.replace)
+        where = store.where
+    rows = ", ".join(f"{n} {table}" for table, n in result.counts.items())
+    print(f"loaded {args.file} into {where}: {rows} (store {result.store_id}, revision {result.revision})")
+    return 0
+
+
+def _store_upgrade(args: argparse.Namespace) -> int:
+    store = event_store.open_store(args.store, seeds=None, upgrade=True)
+    with store:
+        print(f"store {store.where} is at the newest schema")
+    return 0
 
 
 if __name__ == "__main__":

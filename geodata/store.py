@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as dt
 import getpass
 import logging
 import os
@@ -59,7 +58,7 @@ from geodata.store_open import (
     upgrade_schema,
 )
 from geodata.store_reextract import ReextractReport, reextract
-from geodata.store_tables import articles, events, history, store_info
+from geodata.store_tables import articles, events, history, now, store_info
 from geodata.store_write import (
     ArticleIndex,
     Txn,
@@ -242,7 +241,7 @@ class Store:
                 "id": 1,
                 "store_id": _uuid(),
                 "revision": 0,
-                "created_at": _now(),
+                "created_at": now(),
                 "created_by": default_user(),
             }
             conn.execute(sa.insert(store_info), [row])
@@ -412,9 +411,10 @@ class Store:
     ) -> _Prepared:
         url = item.meta.url.strip()
         duplicate = known.by_hash.get(digest) or (known.by_url.get(url) if url else None)
-        name = _unique_name(item.meta.name or f"article-{digest[:12]}.txt", set(known.ids) | taken, digest)
+        given = item.meta.name or f"article-{digest[:12]}.txt"
         if duplicate is not None:
-            return _Prepared(item, digest, name, None, duplicate_of=duplicate)
+            return _Prepared(item, digest, given, None, duplicate_of=duplicate)
+        name = _unique_name(given, set(known.ids) | taken, digest)
         if isinstance(ready, Preview) and ready.article is not None and ready.article.file == name:
             return _Prepared(
                 item, digest, name, ready.article, ready.run.events, ready.run.problems, ready.error
@@ -625,7 +625,3 @@ def _unique_name(name: str, taken: set[str], digest: str) -> str:
 
 def _uuid() -> str:
     return str(uuid.uuid4())
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

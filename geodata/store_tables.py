@@ -39,13 +39,14 @@ The schema's version is Alembic's (``alembic_version``, migrations in ``geodata/
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 import pyproj
 import shapely
 import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
 
@@ -53,6 +54,8 @@ __all__ = [
     "GPKG_APPLICATION_ID",
     "GPKG_USER_VERSION",
     "STORE_TABLES",
+    "BigInt",
+    "JsonValue",
     "PointGeometry",
     "UtcDateTime",
     "articles",
@@ -63,6 +66,7 @@ __all__ = [
     "imported",
     "imports",
     "metadata",
+    "now",
     "store_info",
 ]
 
@@ -127,36 +131,72 @@ def gpkg_blob(geometry: BaseGeometry) -> bytes:
     return _GPKG_HEADER + shapely.to_wkb(geometry, byte_order=1, flavor="iso")
 
 
-# GeoPackage DATETIME is ISO 8601 with a T and a Z (UTC); SQLAlchemy's default SQLite format has a space.
-_GPKG_DATETIME = sqlite.DATETIME(  # type: ignore[no-untyped-call]
-    storage_format=(
-        "%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02d.%(microsecond)06dZ"
-    ),
-    regexp=r"(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)(?:\.(\d+))?Z?",
-)
+class _GpkgDateTime(UserDefinedType[str]):
+    cache_ok = True
+
+    def get_col_spec(self, **kw: Any) -> str:
+        return "DATETIME"
+
+
+def now() -> dt.datetime:
+    """The current moment in UTC, to the millisecond (what a GeoPackage DATETIME holds)."""
+    moment = dt.datetime.now(dt.UTC)
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
-    """A moment in UTC: ``timestamptz`` on PostgreSQL, GeoPackage DATETIME text on SQLite."""
+    """A moment in UTC: ``timestamptz`` on PostgreSQL; on SQLite a GeoPackage DATETIME, the text
+    ``YYYY-MM-DDTHH:MM:SS.SSSZ`` (milliseconds, as the GeoPackage standard writes it)."""
 
     impl = sa.DateTime(timezone=True)
     cache_ok = True
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
-            return dialect.type_descriptor(_GPKG_DATETIME)
+            return dialect.type_descriptor(_GpkgDateTime())
         return dialect.type_descriptor(sa.DateTime(timezone=True))
 
-    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         utc = value.astimezone(dt.UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+        if dialect.name != "sqlite":
+            return utc
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
-    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        assert isinstance(moment, dt.datetime)
+        return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
+
+
+class JsonValue(TypeDecorator[Any]):
+    """A JSON value: ``jsonb`` on PostgreSQL, JSON text in a TEXT column on SQLite (GeoPackage has no
+    JSON type)."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.JSONB())
+        return dialect.type_descriptor(sa.Text())
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name == "postgresql":
+            return value
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name == "postgresql":
+            return value
+        return json.loads(value)
+
+
+#: A 64-bit integer (GeoPackage's INTEGER is 64-bit; BIGINT is not one of its types).
+BigInt = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 metadata = sa.MetaData()
@@ -165,64 +205,64 @@ store_info = sa.Table(
     "atlas_store",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("store_id", sa.String(36), nullable=False),
+    sa.Column("store_id", sa.Text, nullable=False),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("created_at", UtcDateTime, nullable=False),
-    sa.Column("created_by", sa.String, nullable=False),
+    sa.Column("created_by", sa.Text, nullable=False),
 )
 
 articles = sa.Table(
     "articles",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("name", sa.String, nullable=False, unique=True),
+    sa.Column("name", sa.Text, nullable=False, unique=True),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
-    sa.Column("outlet", sa.String, nullable=False),
-    sa.Column("url", sa.String, unique=True),
+    sa.Column("outlet", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, unique=True),
     sa.Column("published", sa.Date),
-    sa.Column("date_source", sa.String, nullable=False),
-    sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("date_source", sa.Text, nullable=False),
+    sa.Column("content_hash", sa.Text, nullable=False, unique=True),
     sa.Column("added_at", UtcDateTime, nullable=False),
-    sa.Column("added_by", sa.String, nullable=False),
+    sa.Column("added_by", sa.Text, nullable=False),
     sa.Column("extraction_error", sa.Text),
-    sa.Column("pipeline_version", sa.String),
+    sa.Column("pipeline_version", sa.Text),
     sa.Column("events", sa.Integer, nullable=False),
-    sa.Column("warnings", sa.JSON, nullable=False),
+    sa.Column("warnings", JsonValue, nullable=False),
 )
 
 events = sa.Table(
     "events",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("key", sa.String, nullable=False, unique=True),
-    sa.Column("event_id", sa.String, nullable=False, index=True),
-    sa.Column("kind", sa.String, nullable=False),
-    sa.Column("status", sa.String, nullable=False),
+    sa.Column("key", sa.Text, nullable=False, unique=True),
+    sa.Column("event_id", sa.Text, nullable=False, index=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
     sa.Column("date_start", sa.Date),
     sa.Column("date_end", sa.Date),
-    sa.Column("date_precision", sa.String),
-    sa.Column("date_source", sa.String, nullable=False),
-    sa.Column("place", sa.String),
-    sa.Column("place_id", sa.String),
-    sa.Column("place_country", sa.String),
-    sa.Column("geo_precision", sa.String),
+    sa.Column("date_precision", sa.Text),
+    sa.Column("date_source", sa.Text, nullable=False),
+    sa.Column("place", sa.Text),
+    sa.Column("place_id", sa.Text),
+    sa.Column("place_country", sa.Text),
+    sa.Column("geo_precision", sa.Text),
     sa.Column("uncertainty_km", sa.Float),
     sa.Column("lon", sa.Float),
     sa.Column("lat", sa.Float),
     sa.Column("geom", PointGeometry),
-    sa.Column("actors", sa.JSON, nullable=False),
-    sa.Column("article", sa.String),
+    sa.Column("actors", JsonValue, nullable=False),
+    sa.Column("article", sa.Text),
     sa.Column("also_reported_in", sa.Text),
-    sa.Column("outlet", sa.String),
-    sa.Column("url", sa.String),
+    sa.Column("outlet", sa.Text),
+    sa.Column("url", sa.Text),
     sa.Column("published", sa.Date),
     sa.Column("quote", sa.Text),
     sa.Column("confidence", sa.Float, nullable=False),
-    sa.Column("pipeline_version", sa.String),
+    sa.Column("pipeline_version", sa.Text),
     sa.Column("created_at", UtcDateTime, nullable=False),
     sa.Column("updated_at", UtcDateTime, nullable=False),
-    sa.Column("review", sa.String, nullable=False, server_default="machine"),
+    sa.Column("review", sa.Text, nullable=False, server_default="machine"),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Index("ix_events_kind_dates", "kind", "date_start", "date_end"),
 )
@@ -235,10 +275,10 @@ event_sources = sa.Table(
     sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
     sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False, index=True),
     sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("key", sa.String, nullable=False, unique=True),
+    sa.Column("key", sa.Text, nullable=False, unique=True),
     sa.Column("sentence", sa.Text, nullable=False),
-    sa.Column("sentence_hash", sa.String(64), nullable=False),
-    sa.Column("kind", sa.String, nullable=False),
+    sa.Column("sentence_hash", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
     sa.Column("ordinal", sa.Integer, nullable=False),
     sa.Index("ix_event_sources_event", "event_id", "position"),
 )
@@ -247,14 +287,14 @@ imports = sa.Table(
     "imports",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("file", sa.String, nullable=False),
-    sa.Column("dataset", sa.String, nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("file", sa.Text, nullable=False),
+    sa.Column("dataset", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
     sa.Column("rows_read", sa.Integer, nullable=False),
     sa.Column("loaded", sa.Integer, nullable=False),
     sa.Column("skipped", sa.Integer, nullable=False),
     sa.Column("imported_at", UtcDateTime, nullable=False),
-    sa.Column("imported_by", sa.String, nullable=False),
+    sa.Column("imported_by", sa.Text, nullable=False),
 )
 
 imported = sa.Table(
@@ -262,28 +302,28 @@ imported = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
-    sa.Column("event_id", sa.String, nullable=False, unique=True),
-    sa.Column("kind", sa.String, nullable=False),
-    sa.Column("status", sa.String, nullable=False),
+    sa.Column("event_id", sa.Text, nullable=False, unique=True),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("status", sa.Text, nullable=False),
     sa.Column("date_start", sa.Date),
     sa.Column("date_end", sa.Date),
-    sa.Column("date_precision", sa.String),
-    sa.Column("place", sa.String),
-    sa.Column("place_id", sa.String),
-    sa.Column("geo_precision", sa.String),
+    sa.Column("date_precision", sa.Text),
+    sa.Column("place", sa.Text),
+    sa.Column("place_id", sa.Text),
+    sa.Column("geo_precision", sa.Text),
     sa.Column("uncertainty_km", sa.Float),
     sa.Column("actors", sa.Text),
-    sa.Column("article", sa.String),
+    sa.Column("article", sa.Text),
     sa.Column("also_reported_in", sa.Text),
-    sa.Column("outlet", sa.String),
-    sa.Column("url", sa.String),
+    sa.Column("outlet", sa.Text),
+    sa.Column("url", sa.Text),
     sa.Column("published", sa.Date),
     sa.Column("quote", sa.Text),
     sa.Column("confidence", sa.Float),
-    sa.Column("dataset", sa.String, nullable=False),
-    sa.Column("source_id", sa.String),
-    sa.Column("original_type", sa.String),
-    sa.Column("fatalities", sa.BigInteger),
+    sa.Column("dataset", sa.Text, nullable=False),
+    sa.Column("source_id", sa.Text),
+    sa.Column("original_type", sa.Text),
+    sa.Column("fatalities", BigInt),
     sa.Column("lon", sa.Float, nullable=False),
     sa.Column("lat", sa.Float, nullable=False),
     sa.Column("geom", PointGeometry),
@@ -296,13 +336,13 @@ history = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("at", UtcDateTime, nullable=False),
-    sa.Column("by", sa.String, nullable=False),
-    sa.Column("action", sa.String, nullable=False),
-    sa.Column("entity", sa.String, nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("entity", sa.Text, nullable=False),
     sa.Column("entity_id", sa.Integer),
-    sa.Column("key", sa.String),
-    sa.Column("before", sa.JSON),
-    sa.Column("after", sa.JSON),
+    sa.Column("key", sa.Text),
+    sa.Column("before", JsonValue),
+    sa.Column("after", JsonValue),
     sa.Column("note", sa.Text),
     sa.Index("ix_history_entity", "entity", "entity_id"),
 )

@@ -19,7 +19,7 @@ from sqlalchemy.engine.row import RowMapping
 
 from geodata.events import Event, Source
 from geodata.store_events import MergeIndex, Report, event_from_row, event_row, pipeline_version
-from geodata.store_tables import articles, event_sources, events, history, store_info
+from geodata.store_tables import articles, event_sources, events, history, now, store_info
 
 __all__ = ["ArticleIndex", "Txn", "begin", "load_articles_index", "load_merge_index"]
 
@@ -73,7 +73,7 @@ def begin(conn: Connection, by: str) -> Txn:
         .values(revision=store_info.c.revision + 1)
         .returning(store_info.c.revision)
     ).scalar_one()
-    return Txn(conn, bumped, by, dt.datetime.now(dt.UTC))
+    return Txn(conn, bumped, by, now())
 
 
 def jsonable(row: Mapping[Any, Any]) -> dict[str, Any]:

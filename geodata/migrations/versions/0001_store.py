@@ -10,8 +10,6 @@ Create Date: 2026-12-02
 
 from __future__ import annotations
 
-import datetime as dt
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,9 +17,12 @@ from geodata.store_tables import (
     GPKG_APPLICATION_ID,
     GPKG_TABLES,
     GPKG_USER_VERSION,
+    BigInt,
+    JsonValue,
     PointGeometry,
     UtcDateTime,
     gpkg_rows,
+    now,
 )
 
 revision = "0001_store"
@@ -33,11 +34,11 @@ depends_on = None
 def _event_columns() -> list[sa.Column[object]]:
     """The event properties the articles' events and imported events share."""
     return [
-        sa.Column("kind", sa.String, nullable=False),
-        sa.Column("status", sa.String, nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("status", sa.Text, nullable=False),
         sa.Column("date_start", sa.Date),
         sa.Column("date_end", sa.Date),
-        sa.Column("date_precision", sa.String),
+        sa.Column("date_precision", sa.Text),
     ]
 
 
@@ -46,53 +47,53 @@ def upgrade() -> None:
     op.create_table(
         "atlas_store",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("store_id", sa.String(36), nullable=False),
+        sa.Column("store_id", sa.Text, nullable=False),
         sa.Column("revision", sa.Integer, nullable=False),
         sa.Column("created_at", UtcDateTime, nullable=False),
-        sa.Column("created_by", sa.String, nullable=False),
+        sa.Column("created_by", sa.Text, nullable=False),
     )
     op.create_table(
         "articles",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("name", sa.String, nullable=False, unique=True),
+        sa.Column("name", sa.Text, nullable=False, unique=True),
         sa.Column("title", sa.Text, nullable=False),
         sa.Column("text", sa.Text, nullable=False),
-        sa.Column("outlet", sa.String, nullable=False),
-        sa.Column("url", sa.String, unique=True),
+        sa.Column("outlet", sa.Text, nullable=False),
+        sa.Column("url", sa.Text, unique=True),
         sa.Column("published", sa.Date),
-        sa.Column("date_source", sa.String, nullable=False),
-        sa.Column("content_hash", sa.String(64), nullable=False, unique=True),
+        sa.Column("date_source", sa.Text, nullable=False),
+        sa.Column("content_hash", sa.Text, nullable=False, unique=True),
         sa.Column("added_at", UtcDateTime, nullable=False),
-        sa.Column("added_by", sa.String, nullable=False),
+        sa.Column("added_by", sa.Text, nullable=False),
         sa.Column("extraction_error", sa.Text),
-        sa.Column("pipeline_version", sa.String),
+        sa.Column("pipeline_version", sa.Text),
         sa.Column("events", sa.Integer, nullable=False),
-        sa.Column("warnings", sa.JSON, nullable=False),
+        sa.Column("warnings", JsonValue, nullable=False),
     )
     op.create_table(
         "events",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("key", sa.String, nullable=False, unique=True),
-        sa.Column("event_id", sa.String, nullable=False, index=True),
+        sa.Column("key", sa.Text, nullable=False, unique=True),
+        sa.Column("event_id", sa.Text, nullable=False, index=True),
         *_event_columns(),
-        sa.Column("date_source", sa.String, nullable=False),
-        sa.Column("place", sa.String),
-        sa.Column("place_id", sa.String),
-        sa.Column("place_country", sa.String),
-        sa.Column("geo_precision", sa.String),
+        sa.Column("date_source", sa.Text, nullable=False),
+        sa.Column("place", sa.Text),
+        sa.Column("place_id", sa.Text),
+        sa.Column("place_country", sa.Text),
+        sa.Column("geo_precision", sa.Text),
         sa.Column("uncertainty_km", sa.Float),
         sa.Column("lon", sa.Float),
         sa.Column("lat", sa.Float),
         sa.Column("geom", PointGeometry),
-        sa.Column("actors", sa.JSON, nullable=False),
-        sa.Column("article", sa.String),
+        sa.Column("actors", JsonValue, nullable=False),
+        sa.Column("article", sa.Text),
         sa.Column("also_reported_in", sa.Text),
-        sa.Column("outlet", sa.String),
-        sa.Column("url", sa.String),
+        sa.Column("outlet", sa.Text),
+        sa.Column("url", sa.Text),
         sa.Column("published", sa.Date),
         sa.Column("quote", sa.Text),
         sa.Column("confidence", sa.Float, nullable=False),
-        sa.Column("pipeline_version", sa.String),
+        sa.Column("pipeline_version", sa.Text),
         sa.Column("created_at", UtcDateTime, nullable=False),
         sa.Column("updated_at", UtcDateTime, nullable=False),
     )
@@ -103,47 +104,47 @@ def upgrade() -> None:
         sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False),
         sa.Column("article_id", sa.Integer, sa.ForeignKey("articles.id"), nullable=False, index=True),
         sa.Column("position", sa.Integer, nullable=False),
-        sa.Column("key", sa.String, nullable=False, unique=True),
+        sa.Column("key", sa.Text, nullable=False, unique=True),
         sa.Column("sentence", sa.Text, nullable=False),
-        sa.Column("sentence_hash", sa.String(64), nullable=False),
-        sa.Column("kind", sa.String, nullable=False),
+        sa.Column("sentence_hash", sa.Text, nullable=False),
+        sa.Column("kind", sa.Text, nullable=False),
         sa.Column("ordinal", sa.Integer, nullable=False),
     )
     op.create_index("ix_event_sources_event", "event_sources", ["event_id", "position"])
     op.create_table(
         "imports",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("file", sa.String, nullable=False),
-        sa.Column("dataset", sa.String, nullable=False),
-        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("file", sa.Text, nullable=False),
+        sa.Column("dataset", sa.Text, nullable=False),
+        sa.Column("sha256", sa.Text, nullable=False),
         sa.Column("rows_read", sa.Integer, nullable=False),
         sa.Column("loaded", sa.Integer, nullable=False),
         sa.Column("skipped", sa.Integer, nullable=False),
         sa.Column("imported_at", UtcDateTime, nullable=False),
-        sa.Column("imported_by", sa.String, nullable=False),
+        sa.Column("imported_by", sa.Text, nullable=False),
     )
     op.create_table(
         "imported",
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("import_id", sa.Integer, sa.ForeignKey("imports.id"), nullable=False, index=True),
-        sa.Column("event_id", sa.String, nullable=False, unique=True),
+        sa.Column("event_id", sa.Text, nullable=False, unique=True),
         *_event_columns(),
-        sa.Column("place", sa.String),
-        sa.Column("place_id", sa.String),
-        sa.Column("geo_precision", sa.String),
+        sa.Column("place", sa.Text),
+        sa.Column("place_id", sa.Text),
+        sa.Column("geo_precision", sa.Text),
         sa.Column("uncertainty_km", sa.Float),
         sa.Column("actors", sa.Text),
-        sa.Column("article", sa.String),
+        sa.Column("article", sa.Text),
         sa.Column("also_reported_in", sa.Text),
-        sa.Column("outlet", sa.String),
-        sa.Column("url", sa.String),
+        sa.Column("outlet", sa.Text),
+        sa.Column("url", sa.Text),
         sa.Column("published", sa.Date),
         sa.Column("quote", sa.Text),
         sa.Column("confidence", sa.Float),
-        sa.Column("dataset", sa.String, nullable=False),
-        sa.Column("source_id", sa.String),
-        sa.Column("original_type", sa.String),
-        sa.Column("fatalities", sa.BigInteger),
+        sa.Column("dataset", sa.Text, nullable=False),
+        sa.Column("source_id", sa.Text),
+        sa.Column("original_type", sa.Text),
+        sa.Column("fatalities", BigInt),
         sa.Column("lon", sa.Float, nullable=False),
         sa.Column("lat", sa.Float, nullable=False),
         sa.Column("geom", PointGeometry),
@@ -153,13 +154,13 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer, primary_key=True),
         sa.Column("revision", sa.Integer, nullable=False),
         sa.Column("at", UtcDateTime, nullable=False),
-        sa.Column("by", sa.String, nullable=False),
-        sa.Column("action", sa.String, nullable=False),
-        sa.Column("entity", sa.String, nullable=False),
+        sa.Column("by", sa.Text, nullable=False),
+        sa.Column("action", sa.Text, nullable=False),
+        sa.Column("entity", sa.Text, nullable=False),
         sa.Column("entity_id", sa.Integer),
-        sa.Column("key", sa.String),
-        sa.Column("before", sa.JSON),
-        sa.Column("after", sa.JSON),
+        sa.Column("key", sa.Text),
+        sa.Column("before", JsonValue),
+        sa.Column("after", JsonValue),
         sa.Column("note", sa.Text),
     )
     op.create_index("ix_history_entity", "history", ["entity", "entity_id"])
@@ -177,7 +178,7 @@ def _make_geopackage() -> None:
     op.execute(f"PRAGMA user_version = {GPKG_USER_VERSION}")
     for table in GPKG_TABLES:
         table.create(bind)
-    for table, rows in gpkg_rows(dt.datetime.now(dt.UTC)).items():
+    for table, rows in gpkg_rows(now()).items():
         op.bulk_insert(table, rows)
 
 

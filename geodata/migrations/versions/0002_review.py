@@ -23,7 +23,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("events") as batch:
-        batch.add_column(sa.Column("review", sa.String, nullable=False, server_default="machine"))
+        batch.add_column(sa.Column("review", sa.Text, nullable=False, server_default="machine"))
         batch.add_column(sa.Column("version", sa.Integer, nullable=False, server_default="1"))
 
 
