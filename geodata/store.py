@@ -19,7 +19,6 @@ stored (same URL or same normalised text) and adds the rest.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import getpass
 import logging
 import os
@@ -38,11 +37,12 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from geodata import events as pipeline
 from geodata import settings, store_backup
-from geodata._errors import ConflictError, Problem, StoreError
-from geodata.articles import Article, parse_article
+from geodata._errors import ConflictError, StoreError
+from geodata.articles import Article
 from geodata.imports import ImportRun
 from geodata.intake import ArticleInput, ArticleMeta, read_folder
-from geodata.store_events import content_hash, pipeline_version, plan_merge, report_keys
+from geodata.store_add import AddResult, Preview, prepare, recheck, store_prepared
+from geodata.store_events import content_hash, pipeline_version
 from geodata.store_frames import events_frame, imported_frame
 from geodata.store_imports import ImportResult, write_import
 from geodata.store_open import (
@@ -63,13 +63,9 @@ from geodata.store_write import (
     ArticleIndex,
     Txn,
     begin,
-    delete_events,
     event_values,
-    insert_events,
-    link_reports,
     load_articles_index,
     load_merge_index,
-    update_event,
 )
 
 __all__ = ["AddResult", "Preview", "Store", "default_user", "open_store"]
@@ -91,50 +87,6 @@ def default_user() -> str:
     return os.environ.get("ATLAS_USER") or getpass.getuser()
 
 
-@dataclass(frozen=True)
-class AddResult:
-    """What happened to one article given to :meth:`Store.add_articles`.
-
-    Attributes
-    ----------
-    name
-        Its name in the store (the given name, made unique if another article has it).
-    status
-        ``added``, ``failed`` (stored with its extraction error; ``reextract`` retries it) or
-        ``duplicate`` (not stored: ``duplicate_of`` is the stored article's id, name and title).
-    events
-        Events read from it; ``new_events`` of them are new to the store, the rest merged into
-        events other stored articles reported.
-    """
-
-    name: str
-    status: str
-    article_id: int | None = None
-    duplicate_of: tuple[int, str, str] | None = None
-    events: int = 0
-    new_events: int = 0
-    error: str | None = None
-    problems: tuple[Problem, ...] = ()
-
-
-@dataclass(frozen=True)
-class Preview:
-    """The pipeline's reading of an article, before saving (:meth:`Store.preview`)."""
-
-    text: str
-    meta: ArticleMeta
-    article: Article | None
-    run: pipeline.EventRun
-    error: str | None
-    duplicate_of: tuple[int, str, str] | None
-    pipeline_version: str
-
-    @property
-    def frame(self) -> gpd.GeoDataFrame:
-        """The events found, as the ``events`` layer (``events.events_frame``)."""
-        return pipeline.events_frame(self.run.events)
-
-
 @dataclass
 class _State:
     """What a writer keeps in memory between writes, valid while the store's revision is ``revision``."""
@@ -142,18 +94,6 @@ class _State:
     revision: int
     articles: ArticleIndex
     merge: Any  # store_events.MergeIndex
-
-
-@dataclass
-class _Prepared:
-    item: ArticleInput
-    digest: str
-    name: str
-    article: Article | None
-    found: tuple[pipeline.Event, ...] = ()
-    problems: tuple[Problem, ...] = ()
-    error: str | None = None
-    duplicate_of: tuple[int, str, str] | None = None
 
 
 def open_store(
@@ -367,7 +307,7 @@ class Store:
         """Run the pipeline on an article without saving it (and say if it is already stored)."""
         state = self._read_state()
         digest = content_hash(text)
-        prepared = self._prepare(ArticleInput(text, meta), digest, state.articles, set())
+        prepared = prepare(ArticleInput(text, meta), digest, state.articles, set(), self._place_finder())
         run = pipeline.EventRun(
             prepared.found, prepared.problems, (prepared.article,) if prepared.article else ()
         )
@@ -401,39 +341,6 @@ class Store:
         if pending:
             yield from self._add_batch(pending, by)
 
-    def _prepare(
-        self,
-        item: ArticleInput,
-        digest: str,
-        known: ArticleIndex,
-        taken: set[str],
-        ready: Article | Preview | None = None,
-    ) -> _Prepared:
-        url = item.meta.url.strip()
-        duplicate = known.by_hash.get(digest) or (known.by_url.get(url) if url else None)
-        given = item.meta.name or f"article-{digest[:12]}.txt"
-        if duplicate is not None:
-            return _Prepared(item, digest, given, None, duplicate_of=duplicate)
-        name = _unique_name(given, set(known.ids) | taken, digest)
-        if isinstance(ready, Preview) and ready.article is not None and ready.article.file == name:
-            return _Prepared(
-                item, digest, name, ready.article, ready.run.events, ready.run.problems, ready.error
-            )
-        article = ready if isinstance(ready, Article) and ready.file == name else None
-        problems: list[Problem] = []
-        if article is None:
-            row = dataclasses.replace(item.meta, name=name).manifest_row()
-            article, problems = parse_article(item.text, name, manifest_row=row)
-        if article is None:
-            error = "; ".join(p.message for p in problems if p.severity == "error") or "cannot be read"
-            return _Prepared(item, digest, name, None, problems=tuple(problems), error=error)
-        try:
-            found, more = pipeline.extract_from_articles([article], self._place_finder())
-        except Exception as exc:  # a pipeline bug on one article must not stop the rest: stored, retried
-            log.exception("extraction failed on %s", name)
-            return _Prepared(item, digest, name, article, error=f"{type(exc).__name__}: {exc}")
-        return _Prepared(item, digest, name, article, tuple(found), tuple(problems) + tuple(more))
-
     def _add_batch(
         self, batch: Sequence[tuple[ArticleInput, Article | Preview | None]], by: str
     ) -> list[AddResult]:
@@ -441,70 +348,13 @@ class Store:
         taken: set[str] = set()
         prepared = []
         for item, ready in batch:
-            entry = self._prepare(item, content_hash(item.text), snapshot, taken, ready)
+            entry = prepare(item, content_hash(item.text), snapshot, taken, self._place_finder(), ready)
             taken.add(entry.name)
             prepared.append(entry)
         with self._write(by) as (txn, state):
             if state.articles is not snapshot:  # someone else wrote meanwhile: check again
-                prepared = [self._recheck(p, state.articles) for p in prepared]
-            return self._store_prepared(txn, state, prepared)
-
-    def _recheck(self, entry: _Prepared, known: ArticleIndex) -> _Prepared:
-        url = entry.item.meta.url.strip()
-        duplicate = known.by_hash.get(entry.digest) or (known.by_url.get(url) if url else None)
-        if duplicate is not None:
-            return dataclasses.replace(entry, duplicate_of=duplicate)
-        if entry.name in known.ids:
-            return self._prepare(entry.item, entry.digest, known, set())
-        return entry
-
-    def _store_prepared(self, txn: Txn, state: _State, prepared: list[_Prepared]) -> list[AddResult]:
-        results: list[AddResult] = []
-        fresh: list[_Prepared] = []
-        batch_hashes: dict[str, _Prepared] = {}
-        for entry in prepared:
-            url = entry.item.meta.url.strip()
-            twin = batch_hashes.get(entry.digest) or (batch_hashes.get("url:" + url) if url else None)
-            if entry.duplicate_of is None and twin is None:
-                fresh.append(entry)
-                batch_hashes[entry.digest] = entry
-                if url:
-                    batch_hashes["url:" + url] = entry
-        ids = _insert_articles(txn, fresh, state.articles)
-        keyed = {e.name: report_keys(e.digest, e.found) for e in fresh}
-        new = [(event, reports) for e in fresh for event, reports in zip(e.found, keyed[e.name], strict=True)]
-        plan = plan_merge(state.merge.candidates(event for event, _ in new), new, frozen=state.merge.frozen)
-        delete_events(txn, [gone for gone, _ in plan.absorbed], state.merge, note="merged into another event")
-        for target, event, reports in plan.updates:
-            if target in state.merge.frozen:
-                link_reports(txn, target, reports, state.articles.ids, state.merge)
-            else:
-                update_event(txn, target, event, reports, state.articles.ids, state.merge)
-        insert_events(txn, plan.inserts, state.articles.ids, state.merge)
-        first_article = [reports[0].article for _, reports in plan.inserts]
-        for entry in prepared:
-            url = entry.item.meta.url.strip()
-            if entry in fresh:
-                error = entry.error
-                results.append(
-                    AddResult(
-                        entry.name,
-                        "failed" if error else "added",
-                        ids[entry.name],
-                        None,
-                        len(entry.found),
-                        first_article.count(entry.name),
-                        error,
-                        entry.problems,
-                    )
-                )
-                continue
-            match = entry.duplicate_of
-            if match is None:
-                twin = batch_hashes.get(entry.digest) or batch_hashes["url:" + url]
-                match = (ids[twin.name], twin.name, twin.article.title if twin.article else twin.name)
-            results.append(AddResult(entry.name, "duplicate", duplicate_of=match, problems=entry.problems))
-        return results
+                prepared = [recheck(p, state.articles, self._place_finder()) for p in prepared]
+            return store_prepared(txn, state.articles, state.merge, prepared)
 
     # --- imports, re-extraction, backup ------------------------------------------------------
 
@@ -579,48 +429,6 @@ class Store:
                        after=event_values(after), note=note or None)  # fmt: skip
         self._state = None  # its merge index holds the machine's view of this event
         return event_values(after)
-
-
-def _insert_articles(txn: Txn, fresh: Sequence[_Prepared], known: ArticleIndex) -> dict[str, int]:
-    if not fresh:
-        return {}
-    version = pipeline_version()
-    rows = [_article_row(e, txn, version) for e in fresh]
-    stmt = sa.insert(articles).returning(articles.c.id, sort_by_parameter_order=True)
-    new_ids = list(txn.conn.execute(stmt, rows).scalars())
-    for article_id, row in zip(new_ids, rows, strict=True):
-        known.add(article_id, row["name"], row["title"], row["content_hash"], row["url"])
-        summary = {k: v for k, v in row.items() if k != "text"} | {"characters": len(row["text"])}
-        txn.record("add", "article", article_id, key=row["content_hash"], after=summary)
-    return {row["name"]: article_id for article_id, row in zip(new_ids, rows, strict=True)}
-
-
-def _article_row(entry: _Prepared, txn: Txn, version: str) -> dict[str, Any]:
-    article, meta = entry.article, entry.item.meta
-    title = article.title if article else (entry.item.text.strip().splitlines() or [entry.name])[0][:500]
-    return {
-        "name": entry.name,
-        "title": title,
-        "text": entry.item.text,
-        "outlet": meta.outlet.strip(),
-        "url": meta.url.strip() or None,
-        "published": article.published if article else meta.published,
-        "date_source": article.date_source if article else ("manifest" if meta.published else "none"),
-        "content_hash": entry.digest,
-        "added_at": txn.now,
-        "added_by": txn.by,
-        "extraction_error": entry.error,
-        "pipeline_version": version,
-        "events": len(entry.found),
-        "warnings": [str(p) for p in entry.problems],
-    }
-
-
-def _unique_name(name: str, taken: set[str], digest: str) -> str:
-    if name not in taken:
-        return name
-    path = Path(name)
-    return f"{path.stem}-{digest[:8]}{path.suffix}"
 
 
 def _uuid() -> str:
