@@ -41,8 +41,8 @@ from geodata._errors import ConflictError, StoreError
 from geodata.articles import Article
 from geodata.imports import ImportRun
 from geodata.intake import ArticleInput, ArticleMeta, read_folder
-from geodata.store_add import AddResult, Preview, prepare, recheck, store_prepared
-from geodata.store_events import content_hash, pipeline_version
+from geodata.store_add import AddResult, Preview, prepare_batch, store_prepared
+from geodata.store_events import pipeline_version
 from geodata.store_frames import events_frame, imported_frame
 from geodata.store_imports import ImportResult, write_import
 from geodata.store_open import (
@@ -305,15 +305,11 @@ class Store:
 
     def preview(self, text: str, meta: ArticleMeta) -> Preview:
         """Run the pipeline on an article without saving it (and say if it is already stored)."""
-        state = self._read_state()
-        digest = content_hash(text)
-        prepared = prepare(ArticleInput(text, meta), digest, state.articles, set(), self._place_finder())
-        run = pipeline.EventRun(
-            prepared.found, prepared.problems, (prepared.article,) if prepared.article else ()
-        )
-        return Preview(
-            text, meta, prepared.article, run, prepared.error, prepared.duplicate_of, pipeline_version()
-        )
+        known = self._read_state().articles
+        batch = prepare_batch([(ArticleInput(text, meta), None)], known, self._place_finder())
+        entry = batch.entries[0]
+        run = pipeline.EventRun(batch.events, entry.problems, (entry.article,) if entry.article else ())
+        return Preview(text, meta, entry.article, run, entry.error, entry.duplicate_of, pipeline_version())
 
     def add_article(
         self, text: str, meta: ArticleMeta, *, by: str, preview: Preview | None = None
@@ -342,19 +338,14 @@ class Store:
             yield from self._add_batch(pending, by)
 
     def _add_batch(
-        self, batch: Sequence[tuple[ArticleInput, Article | Preview | None]], by: str
+        self, items: Sequence[tuple[ArticleInput, Article | Preview | None]], by: str
     ) -> list[AddResult]:
         snapshot = self._read_state().articles
-        taken: set[str] = set()
-        prepared = []
-        for item, ready in batch:
-            entry = prepare(item, content_hash(item.text), snapshot, taken, self._place_finder(), ready)
-            taken.add(entry.name)
-            prepared.append(entry)
+        batch = prepare_batch(items, snapshot, self._place_finder())
         with self._write(by) as (txn, state):
-            if state.articles is not snapshot:  # someone else wrote meanwhile: check again
-                prepared = [recheck(p, state.articles, self._place_finder()) for p in prepared]
-            return store_prepared(txn, state.articles, state.merge, prepared)
+            if state.articles is not snapshot:  # someone else wrote meanwhile: check and read again
+                batch = prepare_batch(items, state.articles, self._place_finder())
+            return store_prepared(txn, state.articles, state.merge, batch)
 
     # --- imports, re-extraction, backup ------------------------------------------------------
 

@@ -38,10 +38,8 @@ import hashlib
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
-
-from shapely.geometry import Point
 
 from geodata import events as pipeline
 from geodata.dates import DateInterval
@@ -50,6 +48,7 @@ from geodata.events import Event, Source
 __all__ = [
     "MergeIndex",
     "MergePlan",
+    "MergeSession",
     "content_hash",
     "event_from_row",
     "event_row",
@@ -59,6 +58,8 @@ __all__ = [
     "sentence_hash",
 ]
 
+#: Kinds whose reports may place one event at different places (a venue, a subject).
+_LOOSE_KINDS = frozenset({"talks", "agreement"})
 #: Events spanning more months than this are compared with every new event of their kind.
 _MAX_BUCKET_MONTHS = 13
 
@@ -96,17 +97,23 @@ class Report:
     ordinal: int
 
 
-def report_keys(article_hash: str, found: Sequence[Event]) -> list[list[Report]]:
-    """The keyed reports of one article's events, parallel to ``found`` and their sources."""
-    seen: dict[tuple[str, str], int] = defaultdict(int)
+def report_keys(found: Sequence[Event], hashes: Mapping[str, str]) -> list[list[Report]]:
+    """The keyed reports of events, parallel to ``found`` and their sources.
+
+    ``hashes`` gives each article's content hash by its name (``Source.article``).
+    """
+    seen: dict[tuple[str, str, str], int] = defaultdict(int)
+    digests: dict[str, str] = {}
     keyed = []
     for event in found:
         reports = []
         for source in event.sources:
-            digest = sentence_hash(source.sentence)
-            ordinal = seen[(digest, event.kind)]
-            seen[(digest, event.kind)] += 1
-            key = f"{article_hash[:16]}:{digest[:16]}:{event.kind}:{ordinal}"
+            digest = digests.get(source.sentence) or digests.setdefault(
+                source.sentence, sentence_hash(source.sentence)
+            )
+            ordinal = seen[(source.article, digest, event.kind)]
+            seen[(source.article, digest, event.kind)] += 1
+            key = f"{hashes[source.article][:16]}:{digest[:16]}:{event.kind}:{ordinal}"
             reports.append(Report(key, source.article, source.sentence, digest, event.kind, ordinal))
         keyed.append(reports)
     return keyed
@@ -147,14 +154,19 @@ def plan_merge(
     into another stored event.
     """
     owner: dict[int, tuple[int | None, Report]] = {}
-    by_value: dict[tuple[Source, str], list[tuple[int | None, Report]]] = defaultdict(list)
     origins_in: list[tuple[int | None, Event, Sequence[Report]]] = list(candidates)
     origins_in += [(None, event, reports) for event, reports in new]
     for origin, event, reports in origins_in:
         for source, report in zip(event.sources, reports, strict=True):
             owner[id(source)] = (origin, report)
-            by_value[(source, report.kind)].append((origin, report))
     merged = pipeline.merge_events([event for _, event, _ in origins_in])
+    if len(merged) == len(origins_in):
+        return MergePlan(inserts=[(event, list(reports)) for event, reports in new])  # nothing merged
+    by_value: dict[tuple[Source, str], list[tuple[int | None, Report]]] = defaultdict(list)
+    if any(id(s) not in owner for event in merged for s in event.sources):
+        for origin, event, reports in origins_in:
+            for source, report in zip(event.sources, reports, strict=True):
+                by_value[(source, report.kind)].append((origin, report))
     before = {event_id: event for event_id, event, _ in candidates}
     plan = MergePlan()
     keep = set(frozen)
@@ -185,7 +197,10 @@ class MergeIndex:
         self.events: dict[int, Event] = {}
         self.reports: dict[int, list[Report]] = {}
         self.frozen: set[int] = set()
-        self._buckets: dict[tuple[str, int | None], set[int]] = defaultdict(set)
+        # Events of a kind touching a month, all of them and by place id; place "" holds those
+        # that may match any place (unplaced, a whole country, talks and agreements).
+        self._months: dict[tuple[str, int | None], set[int]] = defaultdict(set)
+        self._buckets: dict[tuple[str, int | None, str], set[int]] = defaultdict(set)
         self._wide: dict[str, set[int]] = defaultdict(set)
 
     def put(self, event_id: int, event: Event, reports: Sequence[Report], *, frozen: bool = False) -> None:
@@ -197,8 +212,10 @@ class MergeIndex:
         months = _months(event.date)
         if months is None:
             self._wide[event.kind].add(event_id)
+        place = _place_key(event)
         for month in months or ():
-            self._buckets[(event.kind, month)].add(event_id)
+            self._months[(event.kind, month)].add(event_id)
+            self._buckets[(event.kind, month, place)].add(event_id)
 
     def drop(self, event_id: int) -> None:
         """Forget a stored event (deleted, or about to be replaced)."""
@@ -208,19 +225,134 @@ class MergeIndex:
         if event is None:
             return
         self._wide[event.kind].discard(event_id)
+        place = _place_key(event)
         for month in _months(event.date) or ():
-            self._buckets[(event.kind, month)].discard(event_id)
+            self._months[(event.kind, month)].discard(event_id)
+            self._buckets[(event.kind, month, place)].discard(event_id)
 
-    def candidates(self, new: Iterable[Event]) -> list[tuple[int, Event, list[Report]]]:
-        """Stored events that could merge with any of ``new``, in stored order."""
-        found: set[int] = set()
-        for event in new:
-            found |= self._wide[event.kind]
-            for month in _months(event.date) or ():
-                found |= self._buckets.get((event.kind, month), set())
-            if _months(event.date) is None:
-                found |= {i for key, ids in self._buckets.items() if key[0] == event.kind for i in ids}
-        return [(i, self.events[i], self.reports[i]) for i in sorted(found)]
+    def candidates(self, event: Event) -> list[tuple[int, Event, list[Report]]]:
+        """Stored events ``event`` could merge with, in stored order.
+
+        ``merge_events`` merges only events of one kind and status (occurred and ongoing count as
+        one) whose dates nest or that are both undated, so these are the events of its kind,
+        planned or not as it is, whose dates contain its own or lie within them: a superset of
+        what it may merge ``event`` with.
+        """
+        months = _months(event.date)
+        found = set(self._wide[event.kind])
+        place = _place_key(event)
+        if months is None:  # a wide new event: compare with every event of its kind
+            found |= {i for key, ids in self._months.items() if key[0] == event.kind for i in ids}
+        elif not place:  # placed loosely: any event of its kind in those months
+            for month in months:
+                found |= self._months.get((event.kind, month), set())
+        else:
+            for month in months:
+                found |= self._buckets.get((event.kind, month, place), set())
+                found |= self._buckets.get((event.kind, month, ""), set())
+        date, planned = event.date, event.status == "planned"
+        keep = [
+            i
+            for i in found
+            if (self.events[i].status == "planned") == planned
+            and (self.events[i].date is None) == (date is None)
+            and (date is None or _nested(date, self.events[i].date))
+            and _places_may_match(event, self.events[i])
+        ]
+        return [(i, self.events[i], self.reports[i]) for i in sorted(keep)]
+
+
+def _place_key(event: Event) -> str:
+    """The place an event can only merge at ("" when it may merge at any place)."""
+    loose = event.kind in _LOOSE_KINDS or event.geo_precision == "country"
+    return "" if loose or not event.place_id else event.place_id
+
+
+def _places_may_match(a: Event, b: Event) -> bool:
+    """Whether the places could be one event's: talks and agreements are placed loosely (by venue or
+    subject), so any; else unplaced, the same place, or a country and a place in it."""
+    if a.kind in _LOOSE_KINDS or not a.place_id or not b.place_id or a.place_id == b.place_id:
+        return True
+    return "country" in (a.geo_precision, b.geo_precision) and a.place_country == b.place_country
+
+
+def _nested(a: DateInterval, b: DateInterval | None) -> bool:
+    return b is not None and (a.start <= b.start <= b.end <= a.end or b.start <= a.start <= a.end <= b.end)
+
+
+class MergeSession:
+    """Merge new events one by one into a :class:`MergeIndex`, and remember what to write.
+
+    Each new event is merged (:func:`plan_merge`) with the stored events it could merge with, in
+    the order they came; the index follows at once, so the next event sees the result. New events
+    get provisional ids above every stored one (so they sort after them) until written.
+    """
+
+    def __init__(self, index: MergeIndex, *, first_new_id: int) -> None:
+        self.index = index
+        self._next = first_new_id
+        self.inserted: list[int] = []
+        self._new: set[int] = set()
+        self.updated: set[int] = set()
+        self.deleted: set[int] = set()
+        self.linked: dict[int, list[Report]] = defaultdict(list)
+
+    def add(self, event: Event, reports: Sequence[Report]) -> None:
+        """Merge one new event (and its keyed reports) into the stored events of the index.
+
+        New events are not merged with each other: they come from one pipeline run, which has
+        merged them already.
+        """
+        index = self.index
+        candidates = [c for c in index.candidates(event) if c[0] not in self._new]
+        if not candidates:
+            self.insert(event, reports)
+            return
+        plan = plan_merge(candidates, [(event, reports)], frozen=index.frozen)
+        for gone, _ in plan.absorbed:
+            self.delete(gone)
+        for target, merged, merged_reports in plan.updates:
+            if target in index.frozen:
+                self.link(target, merged_reports)
+            else:
+                self.replace(target, merged, merged_reports)
+        for merged, merged_reports in plan.inserts:
+            self.insert(merged, merged_reports)
+
+    def insert(self, event: Event, reports: Sequence[Report]) -> int:
+        """A new event; returns its provisional id."""
+        event_id, self._next = self._next, self._next + 1
+        self.index.put(event_id, event, reports)
+        self.inserted.append(event_id)
+        self._new.add(event_id)
+        return event_id
+
+    def replace(self, event_id: int, event: Event, reports: Sequence[Report]) -> None:
+        """A machine event's new state."""
+        self.index.put(event_id, event, reports)
+        if event_id not in self._new:
+            self.updated.add(event_id)
+
+    def delete(self, event_id: int) -> None:
+        """A machine event that is no more."""
+        self.index.drop(event_id)
+        if event_id in self._new:
+            self.inserted.remove(event_id)
+            self._new.discard(event_id)
+        else:
+            self.deleted.add(event_id)
+            self.updated.discard(event_id)
+
+    def link(self, target: int, reports: Sequence[Report]) -> None:
+        # A person's event gains the new reports; its fields stay as the person left them.
+        known = {r.key for r in self.index.reports[target]}
+        extra = [r for r in reports if r.key not in known]
+        if not extra:
+            return
+        old = self.index.events[target]
+        sources = old.sources + tuple(Source(r.article, r.sentence) for r in extra)
+        self.index.put(target, replace(old, sources=sources), self.index.reports[target] + extra, frozen=True)
+        self.linked[target].extend(extra)
 
 
 def _months(date: DateInterval | None) -> list[int | None] | None:
@@ -244,7 +376,6 @@ def event_row(event: Event, *, version: str, now: dt.datetime) -> dict[str, Any]
         "place_country": event.place_country or None,
         "lon": event.lon,
         "lat": event.lat,
-        "geom": Point(event.lon, event.lat) if event.lon is not None and event.lat is not None else None,
         "pipeline_version": version,
         "updated_at": now,
     }

@@ -33,6 +33,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 from geodata._errors import StoreError, UsageError
+from geodata.store_tables import json_dumps
 
 __all__ = [
     "ENV_VAR",
@@ -95,7 +96,10 @@ def make_engine(url: URL, *, timeout: float = 10.0) -> Engine:
     """An engine whose write transactions lock early (SQLite) and whose connects time out."""
     if url.get_backend_name() != "sqlite":
         return sa.create_engine(
-            url, connect_args={"connect_timeout": max(1, round(timeout))}, pool_pre_ping=True
+            url,
+            connect_args={"connect_timeout": max(1, round(timeout))},
+            pool_pre_ping=True,
+            json_serializer=json_dumps,
         )
     _check_file(url)
     engine = sa.create_engine(url, connect_args={"timeout": timeout})

@@ -1,7 +1,8 @@
 """Re-extraction: run the current pipeline over every stored article and update the machine's events.
 
-The new run reads each article again (articles whose extraction failed are retried), merges the
-events in the order the articles were added, and is matched to the stored events by report key
+The new run reads every stored article again, in the order they were added, in one pipeline run
+(as ``python -m geodata events`` reads a folder; articles whose extraction failed are retried), and
+is matched to the stored events by report key
 (:mod:`geodata.store_events`): first by an event's first report, then by any of its reports.
 
 - A matched machine event whose fields or reports differ is **changed** (its row version goes up).
@@ -22,11 +23,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from geodata import events as pipeline
-from geodata.articles import ManifestRow, parse_article
+from geodata.articles import Article, ManifestRow, parse_article
 from geodata.events import Event
-from geodata.store_events import MergeIndex, Report, pipeline_version, plan_merge, report_keys
-from geodata.store_tables import articles, event_sources
-from geodata.store_write import Txn, delete_events, insert_events, update_event
+from geodata.store_add import extract_batch
+from geodata.store_events import MergeIndex, MergeSession, Report, pipeline_version, report_keys
+from geodata.store_tables import articles
+from geodata.store_write import FIRST_NEW_ID, Txn, write_session
 
 __all__ = ["ArticleChanges", "ReextractReport", "reextract"]
 
@@ -64,56 +66,60 @@ class ReextractReport:
 def reextract(txn: Txn, merge: MergeIndex, finder: pipeline.PlaceFinder) -> ReextractReport:
     """Re-read every stored article and bring the machine's events up to date (inside ``txn``)."""
     rows = txn.conn.execute(sa.select(articles).order_by(articles.c.id)).mappings().all()
-    found: list[tuple[Event, list[Report]]] = []
-    failed: dict[str, str] = {}
+    read, problems = [], {}
     for row in rows:
-        events, problems, error = _extract(row, finder)
-        if error:
-            failed[row["name"]] = error
-        keyed = report_keys(row["content_hash"], events)
-        found.extend(zip(events, keyed, strict=True))
-        _update_article(txn, row, events, problems, error)
-    canon = plan_merge([], found).inserts
+        article, article_problems = _parse(row)
+        problems[row["name"]] = article_problems
+        if article is not None:
+            read.append(article)
+    found, more, failed = extract_batch(read, finder)
+    failed |= {
+        row["name"]: "; ".join(problems[row["name"]]) or "cannot be read"
+        for row in rows
+        if row["name"] not in {a.file for a in read}
+    }
+    for row in rows:
+        name = row["name"]
+        count = sum(name in event.articles for event in found)
+        warnings = problems[name] + [str(p) for p in more if p.file == name]
+        _update_article(txn, row, count, warnings, failed.get(name))
+    canon = list(
+        zip(found, report_keys(found, {row["name"]: row["content_hash"] for row in rows}), strict=True)
+    )
     ids = {row["name"]: row["id"] for row in rows}
     owner = {r.key: event_id for event_id, reports in merge.reports.items() for r in reports}
     matched = _match(canon, owner)
     frozen_keys = {r.key for event_id in merge.frozen for r in merge.reports[event_id]}
     touched: Counter[tuple[str, str]] = Counter()
-
-    removed = [
-        event_id
-        for event_id in merge.events
-        if event_id not in matched.values()
-        and event_id not in merge.frozen
-        and not any(r.article in failed for r in merge.reports[event_id])
-    ]
-    for event_id in removed:
-        _count(touched, "removed", merge.reports[event_id])
-    delete_events(txn, removed, merge, note="no longer found by the pipeline")
-
-    updates, inserts = [], []
+    session = MergeSession(merge, first_new_id=FIRST_NEW_ID)
+    stored = list(merge.events)
+    for event_id in stored:
+        gone = event_id not in matched.values() and event_id not in merge.frozen
+        if gone and not any(r.article in failed for r in merge.reports[event_id]):
+            _count(touched, "removed", merge.reports[event_id])
+            session.delete(event_id)
+    changed = inserted = kept = 0
     for i, (event, reports) in enumerate(canon):
         own = [r for r in reports if r.key not in frozen_keys]
         target = matched.get(i)
         if target is not None and target in merge.frozen:
+            kept += 1
             _count(touched, "kept", reports)
         elif not own:
             continue  # every report belongs to an event a person reviewed
         elif target is None:
-            inserts.append((event, own))
+            inserted += 1
+            session.insert(event, own)
             _count(touched, "added", own)
         elif event != merge.events[target] or [r.key for r in own] != [r.key for r in merge.reports[target]]:
-            updates.append((target, event, own))
+            changed += 1
             _count(touched, "changed", [*own, *merge.reports[target]])
-    if updates:  # reports may move between events: free their keys first
-        moving = [target for target, _, _ in updates]
-        txn.conn.execute(sa.delete(event_sources).where(event_sources.c.event_id.in_(moving)))
-    for target, event, own in updates:
-        update_event(txn, target, event, own, ids, merge)
-    insert_events(txn, inserts, ids, merge)
+            session.replace(target, event, own)
+    write_session(txn, session, ids, removed_note="no longer found by the pipeline")
+    removed = len(session.deleted)
     txn.record(
         "reextract", "store", None, note=f"pipeline {pipeline_version()}",
-        after={"added": len(inserts), "changed": len(updates), "removed": len(removed)},
+        after={"added": inserted, "changed": changed, "removed": removed},
     )  # fmt: skip
     per_article = tuple(
         ArticleChanges(
@@ -128,32 +134,21 @@ def reextract(txn: Txn, merge: MergeIndex, finder: pipeline.PlaceFinder) -> Reex
         )
         for row in rows
     )
-    kept = sum(1 for i, target in matched.items() if target in merge.frozen)
-    return ReextractReport(per_article, len(inserts), len(updates), len(removed), kept)
+    return ReextractReport(per_article, inserted, changed, removed, kept)
 
 
-def _extract(
-    row: sa.RowMapping, finder: pipeline.PlaceFinder
-) -> tuple[tuple[Event, ...], list[str], str | None]:
+def _parse(row: sa.RowMapping) -> tuple[Article | None, list[str]]:
     given = row["published"] if row["date_source"] == "manifest" else None
     manifest = ManifestRow(row["name"], given, row["outlet"], row["url"] or "")
     article, problems = parse_article(row["text"], row["name"], manifest_row=manifest)
-    if article is None:
-        return (), [str(p) for p in problems], "; ".join(p.message for p in problems) or "cannot be read"
-    try:
-        events, more = pipeline.extract_from_articles([article], finder)
-    except Exception as exc:  # one article's failure is stored with it; the others go on
-        return (), [str(p) for p in problems], f"{type(exc).__name__}: {exc}"
-    return tuple(events), [str(p) for p in [*problems, *more]], None
+    return article, [str(p) for p in problems]
 
 
-def _update_article(
-    txn: Txn, row: sa.RowMapping, events: tuple[Event, ...], problems: list[str], error: str | None
-) -> None:
+def _update_article(txn: Txn, row: sa.RowMapping, count: int, problems: list[str], error: str | None) -> None:
     values = {
         "extraction_error": error,
         "pipeline_version": pipeline_version(),
-        "events": len(events),
+        "events": count,
         "warnings": problems,
     }
     if all(row[k] == v for k, v in values.items()):

@@ -8,20 +8,29 @@ writes them in the same transaction, so a change and its record land together or
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.engine.row import RowMapping
 
-from geodata.events import Event, Source
-from geodata.store_events import MergeIndex, Report, event_from_row, event_row, pipeline_version
-from geodata.store_tables import articles, event_sources, events, history, now, store_info
+from geodata.events import Source
+from geodata.store_events import MergeIndex, MergeSession, Report, event_from_row, event_row, pipeline_version
+from geodata.store_tables import articles, encode_points, event_sources, events, history, now, store_info
 
-__all__ = ["ArticleIndex", "Txn", "begin", "load_articles_index", "load_merge_index"]
+__all__ = [
+    "FIRST_NEW_ID",
+    "ArticleIndex",
+    "Txn",
+    "allocate_ids",
+    "begin",
+    "event_values",
+    "load_articles_index",
+    "load_merge_index",
+    "write_session",
+]
 
 #: ``events`` columns that describe the event (not its bookkeeping): what history records.
 _EVENT_FIELDS = tuple(c.name for c in events.columns if c.name not in ("geom", "created_at", "updated_at"))
@@ -53,8 +62,8 @@ class Txn:
             {
                 "revision": self.revision, "at": self.now, "by": self.by, "action": action,
                 "entity": entity, "entity_id": entity_id, "key": key, "note": note,
-                "before": jsonable(before) if before is not None else None,
-                "after": jsonable(after) if after is not None else None,
+                "before": dict(before) if before is not None else None,
+                "after": dict(after) if after is not None else None,
             }
         )  # fmt: skip
 
@@ -74,20 +83,6 @@ def begin(conn: Connection, by: str) -> Txn:
         .returning(store_info.c.revision)
     ).scalar_one()
     return Txn(conn, bumped, by, now())
-
-
-def jsonable(row: Mapping[Any, Any]) -> dict[str, Any]:
-    """A row as JSON values: dates as ISO text, geometry left out (``lon``/``lat`` carry it)."""
-    out: dict[str, Any] = {}
-    for key, value in row.items():
-        if key == "geom":
-            continue
-        if isinstance(value, dt.date | dt.datetime):
-            value = value.isoformat()
-        elif isinstance(value, float) and math.isnan(value):
-            value = None
-        out[key] = value
-    return out
 
 
 # --- what the writer keeps in memory ----------------------------------------------------------
@@ -144,6 +139,28 @@ def load_merge_index(conn: Connection) -> MergeIndex:
 
 # --- events and links ---------------------------------------------------------------------------
 
+#: Provisional ids of events not written yet start here (above any real id, so they sort last).
+FIRST_NEW_ID = 1 << 62
+#: Ids per ``IN (...)`` list (SQLite allows 32,766 bound values per statement).
+_CHUNK = 10_000
+
+
+def allocate_ids(conn: Connection, table: sa.Table, count: int) -> list[int]:
+    """Ids for ``count`` new rows of ``table``, in order.
+
+    Rows are then inserted with one plain ``executemany`` (``INSERT ... RETURNING`` of thousands of
+    rows runs row by row on SQLite). Safe because a writer holds the store's write lock: SQLite's
+    ``BEGIN IMMEDIATE``, or on PostgreSQL the sequence itself.
+    """
+    if count == 0:
+        return []
+    if conn.dialect.name == "postgresql":
+        sequence = sa.func.pg_get_serial_sequence(table.name, "id")
+        series = sa.func.generate_series(1, count).table_valued("n")
+        return sorted(conn.execute(sa.select(sa.func.nextval(sequence)).select_from(series)).scalars())
+    top = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+    return list(range(top + 1, top + 1 + count))
+
 
 def _link_rows(
     event_id: int, reports: Sequence[Report], ids: Mapping[str, int], start: int = 0
@@ -165,79 +182,102 @@ def event_values(row: Mapping[Any, Any]) -> dict[str, Any]:
 def fetch_events(conn: Connection, ids: Iterable[int]) -> dict[int, RowMapping]:
     """``events`` rows by id."""
     wanted = list(ids)
-    if not wanted:
+    found: dict[int, RowMapping] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found |= {
+            row["id"]: row for row in conn.execute(sa.select(events).where(events.c.id.in_(chunk))).mappings()
+        }
+    return found
+
+
+def _delete_links(conn: Connection, event_ids: Sequence[int]) -> None:
+    for start in range(0, len(event_ids), _CHUNK):
+        chunk = list(event_ids[start : start + _CHUNK])
+        conn.execute(sa.delete(event_sources).where(event_sources.c.event_id.in_(chunk)))
+
+
+def write_session(
+    txn: Txn, session: MergeSession, ids: Mapping[str, int], *, removed_note: str, record_new: bool = True
+) -> dict[int, int]:
+    """Write what a merge session changed: deleted, updated, newly linked and new events, with history.
+
+    Returns the real id of each new event by its provisional id; the index is renumbered too. With
+    ``record_new`` false the caller records the new events itself (``add`` lists them in the
+    history row of the article that reported them first: one row per article, not per event; an
+    event's state at creation is the ``before`` of its first change, or its row as it is).
+    """
+    _delete(txn, sorted(session.deleted), note=removed_note)
+    _update(txn, session.index, sorted(session.updated), ids)
+    for event_id, extra in session.linked.items():
+        start = len(session.index.reports[event_id]) - len(extra)
+        txn.conn.execute(sa.insert(event_sources), _link_rows(event_id, extra, ids, start))
+        txn.record("link", "event", event_id, after={"reports": [r.key for r in extra]})
+    return _insert(txn, session.index, session.inserted, ids, record_each=record_new)
+
+
+def _insert(
+    txn: Txn, index: MergeIndex, provisional: Sequence[int], ids: Mapping[str, int], *, record_each: bool
+) -> dict[int, int]:
+    if not provisional:
         return {}
-    rows = conn.execute(sa.select(events).where(events.c.id.in_(wanted))).mappings()
-    return {row["id"]: row for row in rows}
-
-
-def insert_events(
-    txn: Txn, found: Sequence[tuple[Event, Sequence[Report]]], ids: Mapping[str, int], index: MergeIndex
-) -> list[int]:
-    """Insert new machine events and their links; returns their ids."""
-    if not found:
-        return []
     version = pipeline_version()
     rows = [
-        event_row(event, version=version, now=txn.now) | {"key": reports[0].key, "created_at": txn.now}
-        for event, reports in found
+        event_row(index.events[i], version=version, now=txn.now)
+        | {"key": index.reports[i][0].key, "created_at": txn.now}
+        for i in provisional
     ]
-    stmt = sa.insert(events).returning(events.c.id, sort_by_parameter_order=True)
-    new_ids = list(txn.conn.execute(stmt, rows).scalars())
+    _with_points(rows, txn.conn.dialect.name)
+    real = allocate_ids(txn.conn, events, len(rows))
+    txn.conn.execute(sa.insert(events), [row | {"id": i} for row, i in zip(rows, real, strict=True)])
     links = [
-        link for i, (_, reports) in zip(new_ids, found, strict=True) for link in _link_rows(i, reports, ids)
+        link
+        for i, new in zip(provisional, real, strict=True)
+        for link in _link_rows(new, index.reports[i], ids)
     ]
     txn.conn.execute(sa.insert(event_sources), links)
-    for event_id, row, (event, reports) in zip(new_ids, rows, found, strict=True):
-        index.put(event_id, event, reports)
-        txn.record("add", "event", event_id, key=row["key"], after=event_values(row))
-    return new_ids
+    for i, new, row in zip(provisional, real, rows, strict=True):
+        index.put(new, index.events[i], index.reports[i])
+        index.drop(i)
+        if record_each:
+            txn.record("add", "event", new, key=row["key"], after=event_values(row))
+    return dict(zip(provisional, real, strict=True))
 
 
-def update_event(
-    txn: Txn,
-    event_id: int,
-    event: Event,
-    reports: Sequence[Report],
-    ids: Mapping[str, int],
-    index: MergeIndex,
-) -> None:
-    """Replace a machine event's fields and links (its row version goes up by one)."""
-    before = fetch_events(txn.conn, [event_id])[event_id]
-    row = event_row(event, version=pipeline_version(), now=txn.now) | {"key": reports[0].key}
-    txn.conn.execute(
-        sa.update(events).where(events.c.id == event_id).values(**row, version=events.c.version + 1)
-    )
-    txn.conn.execute(sa.delete(event_sources).where(event_sources.c.event_id == event_id))
-    txn.conn.execute(sa.insert(event_sources), _link_rows(event_id, reports, ids))
-    index.put(event_id, event, reports)
-    after = dict(event_values(before)) | event_values(row) | {"version": before["version"] + 1}
-    txn.record("update", "event", event_id, key=row["key"], before=event_values(before), after=after)
+def _with_points(rows: list[dict[str, Any]], dialect: str) -> None:
+    encoded = encode_points([r["lon"] for r in rows], [r["lat"] for r in rows], dialect)
+    for row, geom in zip(rows, encoded, strict=True):
+        row["geom"] = geom
 
 
-def link_reports(
-    txn: Txn, event_id: int, reports: Sequence[Report], ids: Mapping[str, int], index: MergeIndex
-) -> None:
-    """Add reports to an event a person has reviewed, leaving its fields as the person left them."""
-    known = {r.key for r in index.reports[event_id]}
-    extra = [r for r in reports if r.key not in known]
-    if not extra:
+def _update(txn: Txn, index: MergeIndex, event_ids: Sequence[int], ids: Mapping[str, int]) -> None:
+    """Replace machine events' fields and links (each row's version goes up by one)."""
+    if not event_ids:
         return
-    start = len(index.reports[event_id])
-    txn.conn.execute(sa.insert(event_sources), _link_rows(event_id, extra, ids, start))
-    old = index.events[event_id]
-    sources = old.sources + tuple(Source(r.article, r.sentence) for r in extra)
-    index.put(event_id, replace(old, sources=sources), index.reports[event_id] + extra, frozen=True)
-    txn.record("link", "event", event_id, after={"reports": [r.key for r in extra]})
+    before = fetch_events(txn.conn, event_ids)
+    version = pipeline_version()
+    rows = [
+        event_row(index.events[i], version=version, now=txn.now)
+        | {"key": index.reports[i][0].key, "version": before[i]["version"] + 1, "b_id": i}
+        for i in event_ids
+    ]
+    _with_points(rows, txn.conn.dialect.name)
+    txn.conn.execute(sa.update(events).where(events.c.id == sa.bindparam("b_id")), rows)
+    _delete_links(txn.conn, event_ids)
+    links = [link for i in event_ids for link in _link_rows(i, index.reports[i], ids)]
+    txn.conn.execute(sa.insert(event_sources), links)
+    for i, row in zip(event_ids, rows, strict=True):
+        old = event_values(before[i])
+        txn.record("update", "event", i, key=row["key"], before=old, after=old | event_values(row))
 
 
-def delete_events(txn: Txn, event_ids: Sequence[int], index: MergeIndex, *, note: str) -> None:
-    """Delete machine events (and their links), keeping each one's last state in the history."""
+def _delete(txn: Txn, event_ids: Sequence[int], *, note: str) -> None:
+    """Delete machine events and their links, keeping each one's last state in the history."""
+    if not event_ids:
+        return
     rows = fetch_events(txn.conn, event_ids)
-    if not rows:
-        return
-    txn.conn.execute(sa.delete(event_sources).where(event_sources.c.event_id.in_(list(rows))))
-    txn.conn.execute(sa.delete(events).where(events.c.id.in_(list(rows))))
+    _delete_links(txn.conn, event_ids)
+    for start in range(0, len(event_ids), _CHUNK):
+        txn.conn.execute(sa.delete(events).where(events.c.id.in_(list(event_ids[start : start + _CHUNK]))))
     for event_id, row in rows.items():
-        index.drop(event_id)
         txn.record("remove", "event", event_id, key=row["key"], before=event_values(row), note=note)
