@@ -22,6 +22,7 @@ import trafilatura
 from trafilatura.settings import Document
 
 from geodata import articles
+from geodata._collector import paused
 from geodata._errors import Problem
 
 __all__ = ["HTML_SUFFIXES", "TEXT_SUFFIXES", "ArticleInput", "ArticleMeta", "read_file", "read_folder"]
@@ -143,6 +144,11 @@ def read_folder(folder: Path) -> tuple[list[tuple[ArticleInput, articles.Article
     Each comes with the :class:`~geodata.articles.Article` the pipeline reads from it, so adding a
     folder reads each file once for the text and once for the pipeline, as ``events`` does.
     """
+    with paused():
+        return _read_folder(folder)
+
+
+def _read_folder(folder: Path) -> tuple[list[tuple[ArticleInput, articles.Article]], list[Problem]]:
     read, problems = articles.read_articles(folder)
     found: list[tuple[ArticleInput, articles.Article]] = []
     out = list(problems)

@@ -9,11 +9,9 @@ one transaction, inserts the articles, merges their events into the stored ones
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ import geopandas as gpd
 import sqlalchemy as sa
 
 from geodata import events as pipeline
+from geodata._collector import paused
 from geodata._errors import Problem
 from geodata.articles import Article, parse_article
 from geodata.intake import ArticleInput, ArticleMeta
@@ -164,6 +163,8 @@ def extract_batch(
     read: Sequence[Article], finder: pipeline.PlaceFinder
 ) -> tuple[tuple[pipeline.Event, ...], tuple[Problem, ...], dict[str, str]]:
     """The pipeline over ``read`` at once; an article it fails on is set apart with its error."""
+    if not read:
+        return (), (), {}
     try:
         found, problems = pipeline.extract_from_articles(read, finder)
         return found, problems, {}
@@ -181,23 +182,9 @@ def extract_batch(
     return found, problems, errors
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    # Writing a batch makes many short-lived rows and no reference cycles; the cyclic collector's
-    # passes would walk everything the process holds (the gazetteer too) for nothing. The pipeline
-    # pauses it for the same reason (events.extract_from_articles). Back on afterwards, if it was.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def store_prepared(txn: Txn, known: ArticleIndex, merge: MergeIndex, batch: Batch) -> list[AddResult]:
     """Write the batch's fresh articles and merge their events into the stored ones (inside ``txn``)."""
-    with _collector_paused():
+    with paused():
         results = _store_prepared(txn, known, merge, batch)
         txn.flush()
     return results

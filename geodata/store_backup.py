@@ -100,8 +100,8 @@ def load(store: Store, path: Path, *, by: str, replace: bool = False) -> LoadRes
                 txn.revision = revision
                 loaded = {"store_id": info["store_id"], "revision": info["revision"]} | counts
                 txn.record("load", "store", None, note=f"loaded {path.name}", after=loaded)
-                txn.flush()
                 _reset_sequences(dst)
+                txn.flush()
         finally:
             source.close()
     store._state = None

@@ -58,10 +58,11 @@ def imported_frame(conn: Connection) -> gpd.GeoDataFrame:
         sa.type_coerce(imported.c[n], sa.String).label(n) if n in _DATES else imported.c[n] for n in names
     ]
     result = conn.execute(sa.select(*columns, imported.c.lon, imported.c.lat).order_by(imported.c.id))
-    table = pd.DataFrame(result.all(), columns=[*names, "lon", "lat"])
+    table = pd.DataFrame(result.all(), columns=[*names, "lon", "lat"], dtype=object)  # as imports builds it
     for name in _DATES:
         table[name] = _iso(table[name])
-    table["uncertainty_km"] = table["uncertainty_km"].astype("float64")
+    for name in ("lon", "lat", "uncertainty_km"):
+        table[name] = table[name].astype("float64")
     table["confidence"] = table["confidence"].astype("float64")
     table["fatalities"] = table["fatalities"].astype("Int64")
     geometry = gpd.points_from_xy(table.pop("lon"), table.pop("lat"), crs=settings.WGS84)

@@ -251,7 +251,10 @@ def _with_points(rows: list[dict[str, Any]], dialect: str) -> None:
 
 
 def _update(txn: Txn, index: MergeIndex, event_ids: Sequence[int], ids: Mapping[str, int]) -> None:
-    """Replace machine events' fields and links (each row's version goes up by one)."""
+    """Replace machine events' fields and links (each row's version goes up by one).
+
+    The history keeps the fields that changed, before and after (with the row version).
+    """
     if not event_ids:
         return
     before = fetch_events(txn.conn, event_ids)
@@ -267,8 +270,12 @@ def _update(txn: Txn, index: MergeIndex, event_ids: Sequence[int], ids: Mapping[
     links = [link for i in event_ids for link in _link_rows(i, index.reports[i], ids)]
     txn.conn.execute(sa.insert(event_sources), links)
     for i, row in zip(event_ids, rows, strict=True):
-        old = event_values(before[i])
-        txn.record("update", "event", i, key=row["key"], before=old, after=old | event_values(row))
+        old, new = event_values(before[i]), event_values(row)
+        changed = [name for name, value in new.items() if old.get(name) != value]
+        txn.record(
+            "update", "event", i, key=row["key"],
+            before={name: old[name] for name in changed}, after={name: new[name] for name in changed},
+        )  # fmt: skip
 
 
 def _delete(txn: Txn, event_ids: Sequence[int], *, note: str) -> None:

@@ -1,13 +1,18 @@
-"""Fixtures shared by the export, format, import and CLI tests: small synthetic layers."""
+"""Fixtures shared by the tests: small synthetic layers, and the event stores of both backends."""
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pytest
+import sqlalchemy as sa
 from shapely.geometry import Point
+from sqlalchemy.engine import URL, make_url
 
 from geodata import export, imports, settings, zones
 from geodata.schema import EVENT_PROPERTIES
@@ -83,3 +88,63 @@ def sample_frames(
         "imported": sample_imported,
         "reference": export.reference_frame(),
     }
+
+
+# --- the event store ------------------------------------------------------------------------------
+
+#: The PostGIS server the store tests use (``.ci/run`` starts one with ``.ci/postgis.sh``).
+POSTGIS_ENV = "ATLAS_TEST_POSTGIS_URL"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """No test touches the user's own store: the default store is a file of this test session."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("ATLAS_STORE", str(tmp_path_factory.mktemp("store") / "atlas.gpkg"))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session")
+def postgis_server() -> Iterator[tuple[URL, sa.Engine]]:
+    """The test PostGIS server's URL and an engine on its maintenance database (autocommit)."""
+    value = os.environ.get(POSTGIS_ENV)
+    if not value:
+        if os.environ.get("CI"):
+            pytest.fail(f"{POSTGIS_ENV} is not set: .ci/run starts PostGIS for the store tests")
+        pytest.skip(f"no PostGIS ({POSTGIS_ENV}); start one with: bash .ci/postgis.sh start")
+    url = make_url(value)
+    engine = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    yield url, engine
+    engine.dispose()
+
+
+def new_postgis_database(server: tuple[URL, sa.Engine], *, template: str = "atlas") -> str:
+    """A fresh database on the test server (from ``template``, which has PostGIS); its URL."""
+    url, engine = server
+    name = f"atlas_test_{uuid.uuid4().hex[:12]}"
+    with engine.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_postgis_database(server: tuple[URL, sa.Engine], store_url: str) -> None:
+    name = make_url(store_url).database
+    with server[1].connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", "postgis"])
+def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes URLs of new, empty stores of one backend: a GeoPackage file, or a PostGIS database."""
+    made: list[str] = []
+    server = request.getfixturevalue("postgis_server") if request.param == "postgis" else None
+
+    def make() -> str:
+        url = str(tmp_path / f"store{len(made)}.gpkg") if server is None else new_postgis_database(server)
+        made.append(url)
+        return url
+
+    yield make
+    for url in made if server is not None else ():
+        drop_postgis_database(server, url)
