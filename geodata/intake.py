@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +114,8 @@ def _read_page(
         lines = lines[1:]  # the page's own heading, taken out with the text
     if not page_title:
         page_title, lines = lines[0], lines[1:]
+    if not lines:
+        return None, [Problem(path.name, "no article text found in this page")]
     problems: list[Problem] = []
     meta = ArticleMeta(
         path.name,
@@ -161,13 +162,3 @@ def _read_folder(folder: Path) -> tuple[list[tuple[ArticleInput, articles.Articl
         meta = ArticleMeta(article.file, given, article.outlet, article.url)
         found.append((ArticleInput(text, meta), article))
     return found, out
-
-
-def is_article_path(path: Path) -> bool:
-    """Whether ``path`` names a file :func:`read_file` reads."""
-    return path.suffix.lower() in TEXT_SUFFIXES + HTML_SUFFIXES
-
-
-def describe_suffixes(suffixes: Sequence[str] = TEXT_SUFFIXES + HTML_SUFFIXES) -> str:
-    """The file kinds ``add`` takes, for messages."""
-    return ", ".join(suffixes)
