@@ -400,9 +400,8 @@ def _import_to_store(args: argparse.Namespace) -> int:
                 export.write_geojson(export.feature_collection({"imported": run.events}), args.out)
                 wrote = f"; wrote {args.out}"
             print(
-                f"{path.name}: {run.rows_read} rows read, {len(run.events)} loaded "
-                f"({result.replaced} replacing stored ones), {run.skipped} skipped; "
-                f"stored in {store.where}{wrote}"
+                f"{path.name}: {run.rows_read} rows read, {len(run.events)} loaded, {run.skipped} skipped; "
+                f"stored in {store.where} ({result.replaced} replacing stored ones){wrote}"
             )
             code = code or (1 if run.problems else 0)
     return code
