@@ -6,8 +6,9 @@
 #
 # The cluster lives in a fresh folder under /tmp, owned by the `postgres` user, and listens only on
 # a Unix socket in that folder (no TCP port, so it never collides with another cluster on this
-# machine). It has one database, `atlas`, with the postgis extension; connections over the socket
-# are trusted. Nothing outside the folder is touched, so several clusters can run at once.
+# machine). It has one database, `atlas`, with the postgis extension (the tests copy it as a
+# template for each store they make); connections over the socket are trusted; fsync is off (nothing
+# here must survive a power cut). Nothing outside the folder is touched: clusters can run side by side.
 set -euo pipefail
 
 BIN=/usr/lib/postgresql/15/bin
@@ -29,14 +30,15 @@ start() {
   chown postgres: "$dir" 2>/dev/null || sudo chown postgres: "$dir"
   # The port only names the socket file (.s.PGSQL.<port>); any number works, pick one at random.
   port=$((20000 + RANDOM % 20000))
-  as_postgres "$BIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
-    || { cat "$dir/initdb.log" >&2; exit 1; }
+  # Whatever fails from here on, leave nothing behind.
+  trap 'cat "$dir"/*.log >&2 2>/dev/null; stop "$dir"' ERR
+  as_postgres "$BIN/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1
   as_postgres "$BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=off" start >/dev/null \
-    || { cat "$dir/server.log" >&2; exit 1; }
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -p $port -c fsync=off" start >/dev/null
   as_postgres "$BIN/createdb" -h "$dir" -p "$port" -U postgres atlas
   as_postgres /usr/bin/psql -q -h "$dir" -p "$port" -U postgres -d atlas -v ON_ERROR_STOP=1 \
     -c "CREATE EXTENSION postgis" >/dev/null
+  trap - ERR
   echo "postgresql+psycopg://postgres@/atlas?host=$dir&port=$port" >"$dir/url"
   echo "$dir"
 }
