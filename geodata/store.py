@@ -102,6 +102,7 @@ def open_store(
     seeds: Path | None = settings.SEEDS_DIR,
     upgrade: bool = False,
     timeout: float = 10.0,
+    find_places: pipeline.PlaceFinder | None = None,
 ) -> Store:
     """Open (creating on first use) the store at ``url`` (default: ``$ATLAS_STORE`` or the user's file).
 
@@ -113,6 +114,8 @@ def open_store(
         Upgrade a PostGIS store of an older schema (an embedded one is always upgraded, after a copy).
     timeout
         Seconds to wait for a locked file or a server.
+    find_places
+        The pipeline's place finder (default: the project gazetteer's, loaded on first need).
 
     Raises
     ------
@@ -125,7 +128,7 @@ def open_store(
     with translate_errors(resolved), connect(engine, resolved) as conn:
         current = schema_revision(conn, where)
         conn.rollback()
-    store = Store(resolved, engine)
+    store = Store(resolved, engine, find_places=find_places)
     if current is None:
         store._create()
         if seeds is not None and Path(seeds).is_dir():
@@ -141,13 +144,13 @@ def open_store(
 class Store:
     """An open event store. Thread-safe; writes are serialised. Close it (or use ``with``) when done."""
 
-    def __init__(self, url: URL, engine: Engine) -> None:
+    def __init__(self, url: URL, engine: Engine, *, find_places: pipeline.PlaceFinder | None = None) -> None:
         self.url = url
         self.where = describe_url(url)
         self._engine = engine
         self._lock = threading.RLock()
         self._state: _State | None = None
-        self._finder: pipeline.PlaceFinder | None = None
+        self._finder = find_places
 
     def __enter__(self) -> Store:
         return self
