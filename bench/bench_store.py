@@ -181,7 +181,8 @@ def main() -> None:
                     runs[key].append(first_frames("store", store_url))
             files = min(runs["files"])
             print(
-                f"2. first frames: seeds + {args.imported:,} imported (wall s in a fresh process, best of {args.repeat})"
+                f"2. first frames: seeds + {args.imported:,} imported "
+                f"(wall s in a fresh process, best of {args.repeat})"
             )
             print(f"   from files     {files:6.2f} s")
             for key, target in (("embedded", 1.2), ("PostGIS", 1.5)):
@@ -190,7 +191,8 @@ def main() -> None:
                     print(f"   from {key:9} {best:6.2f} s  ratio {best / files:4.2f}x (target <= {target}x)")
 
             print(
-                f"3. saving one article after its preview ({args.saves} saves, store with seeds + {args.articles})"
+                f"3. saving one article after its preview ({args.saves} saves, "
+                f"store with seeds + {args.articles})"
             )
             for key in stores:
                 target_url = str(tmp / "save.gpkg") if key == "embedded" else new_database(args.postgis or "")
