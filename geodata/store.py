@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import getpass
+import hashlib
 import logging
 import os
 import threading
@@ -27,10 +28,11 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import pandas as pd
+import platformdirs
 import sqlalchemy as sa
 from shapely.geometry import Point
 from sqlalchemy.engine import URL, Connection, Engine
@@ -82,6 +84,11 @@ EDITABLE = (
 REVIEW_STATES = ("machine", "accepted", "edited", "rejected", "added")
 
 
+def default_cache_dir() -> Path:
+    """Where stores keep snapshots of their imported events: the user's cache folder (platformdirs)."""
+    return Path(platformdirs.user_cache_dir("deescalation-atlas", appauthor=False))
+
+
 def default_user() -> str:
     """Who is writing: ``$ATLAS_USER``, else the login name."""
     return os.environ.get("ATLAS_USER") or getpass.getuser()
@@ -103,6 +110,7 @@ def open_store(
     upgrade: bool = False,
     timeout: float = 10.0,
     find_places: pipeline.PlaceFinder | None = None,
+    cache: Path | Literal[False] | None = None,
 ) -> Store:
     """Open (creating on first use) the store at ``url`` (default: ``$ATLAS_STORE`` or the user's file).
 
@@ -116,6 +124,9 @@ def open_store(
         Seconds to wait for a locked file or a server.
     find_places
         The pipeline's place finder (default: the project gazetteer's, loaded on first need).
+    cache
+        A folder for snapshots that make :meth:`Store.frames` fast (default: the user's cache
+        folder, ``~/.cache/deescalation-atlas`` on Linux; ``False``: none).
 
     Raises
     ------
@@ -128,7 +139,9 @@ def open_store(
     with translate_errors(resolved), connect(engine, resolved) as conn:
         current = schema_revision(conn, where)
         conn.rollback()
-    store = Store(resolved, engine, find_places=find_places)
+    base = default_cache_dir() if cache is None else cache
+    folder = base / "frames" / hashlib.sha256(where.encode()).hexdigest()[:16] if base else None
+    store = Store(resolved, engine, find_places=find_places, cache=folder)
     if current is None:
         store._create()
         if seeds is not None and Path(seeds).is_dir():
@@ -144,13 +157,21 @@ def open_store(
 class Store:
     """An open event store. Thread-safe; writes are serialised. Close it (or use ``with``) when done."""
 
-    def __init__(self, url: URL, engine: Engine, *, find_places: pipeline.PlaceFinder | None = None) -> None:
+    def __init__(
+        self,
+        url: URL,
+        engine: Engine,
+        *,
+        find_places: pipeline.PlaceFinder | None = None,
+        cache: Path | None = None,
+    ) -> None:
         self.url = url
         self.where = describe_url(url)
         self._engine = engine
         self._lock = threading.RLock()
         self._state: _State | None = None
         self._finder = find_places
+        self._cache = cache
 
     def __enter__(self) -> Store:
         return self
@@ -246,7 +267,7 @@ class Store:
         the order imported), the latter only when the store holds imported events."""
         with self._transaction() as conn:
             layers = {"events": events_frame(conn)}
-            found = imported_frame(conn)
+            found = imported_frame(conn, cache=self._cache)
         if len(found):
             layers["imported"] = found
         return layers

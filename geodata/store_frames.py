@@ -9,10 +9,15 @@ columns, not the geometry column: one float pair per row is the cheapest thing t
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.feather as pa_feather
 import sqlalchemy as sa
 from shapely.geometry import Point
 from sqlalchemy.engine import Connection
@@ -20,11 +25,14 @@ from sqlalchemy.engine import Connection
 from geodata import settings
 from geodata.imports import IMPORT_PROPERTIES
 from geodata.schema import EVENT_PROPERTIES
-from geodata.store_tables import events, imported
+from geodata.store_tables import events, history, imported, store_info
 
 __all__ = ["events_frame", "imported_frame"]
 
+log = logging.getLogger(__name__)
+
 _DATES = ("date_start", "date_end", "published")
+_NUMBERS = ("uncertainty_km", "confidence", "fatalities")
 
 
 def events_frame(conn: Connection) -> gpd.GeoDataFrame:
@@ -50,26 +58,73 @@ def events_frame(conn: Connection) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(records, columns=list(EVENT_PROPERTIES), geometry=geometry, crs=settings.WGS84)
 
 
-def imported_frame(conn: Connection) -> gpd.GeoDataFrame:
-    """The ``imported`` layer, in the order the events were imported."""
+def imported_frame(conn: Connection, *, cache: Path | None = None) -> gpd.GeoDataFrame:
+    """The ``imported`` layer, in the order the events were imported.
+
+    With ``cache`` (a folder), the rows are also kept there as an Arrow file named after the store
+    and the revision of its last import or load, and read from it while that is still the last one:
+    100,000 rows come out of SQLite or PostgreSQL through Python's database drivers in seconds, out
+    of an Arrow file in a fraction of that. Imported events change only by import or load.
+    """
+    if cache is None:
+        return _finish(_rows(conn))
+    snapshot = cache / f"imported-{_imported_version(conn)}.arrow"
+    try:
+        table = pa_feather.read_table(snapshot).to_pandas()
+    except (OSError, pa.ArrowInvalid):
+        table = _rows(conn)
+        _write_snapshot(table, snapshot)
+    return _finish(table)
+
+
+def _rows(conn: Connection) -> pd.DataFrame:
     names = list(IMPORT_PROPERTIES)
     # Dates as the stored text on SQLite (no parsing of 100,000 values); PostgreSQL gives dates.
     columns = [
         sa.type_coerce(imported.c[n], sa.String).label(n) if n in _DATES else imported.c[n] for n in names
     ]
     result = conn.execute(sa.select(*columns, imported.c.lon, imported.c.lat).order_by(imported.c.id))
-    table = pd.DataFrame(result.all(), columns=[*names, "lon", "lat"], dtype=object)  # as imports builds it
+    # Plain tuples: pandas probes each row for attributes, which SQLAlchemy's Row answers slowly.
+    table = pd.DataFrame(list(map(tuple, result.all())), columns=[*names, "lon", "lat"], dtype=object)
     for name in _DATES:
         table[name] = _iso(table[name])
-    for name in ("lon", "lat", "uncertainty_km"):
+    return table
+
+
+def _finish(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The layer's column types, as ``imports`` gives them, from rows read either way."""
+    for name in ("lon", "lat", "uncertainty_km", "confidence"):
         table[name] = table[name].astype("float64")
-    table["confidence"] = table["confidence"].astype("float64")
     table["fatalities"] = table["fatalities"].astype("Int64")
     geometry = gpd.points_from_xy(table.pop("lon"), table.pop("lat"), crs=settings.WGS84)
-    for name in names:
-        if table[name].dtype == object:
-            table[name] = table[name].where(table[name].notna(), None)
+    for name in IMPORT_PROPERTIES:
+        if name not in _NUMBERS:
+            column = table[name].astype(object)
+            table[name] = column.where(column.notna(), None)
     return gpd.GeoDataFrame(table, geometry=geometry, crs=settings.WGS84)
+
+
+def _imported_version(conn: Connection) -> str:
+    """The store's id and the revision of its last import or load (what the imported rows depend on)."""
+    store_id = conn.execute(sa.select(store_info.c.store_id)).scalar_one()
+    last = conn.execute(
+        sa.select(sa.func.max(history.c.revision)).where(history.c.entity.in_(("imports", "store")))
+    ).scalar_one()
+    return f"{store_id}-{last or 0}"
+
+
+def _write_snapshot(table: pd.DataFrame, path: Path) -> None:
+    """Write the rows beside their old snapshots, atomically, and remove the old ones."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        pa_feather.write_feather(pa.Table.from_pandas(table, preserve_index=False), tmp)
+        os.replace(tmp, path)
+        for old in path.parent.glob("imported-*.arrow"):  # the folder is this store's own
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # a cache that cannot be written is only slower next time
+        log.warning("cannot keep the imported events' snapshot in %s: %s", path.parent, exc)
 
 
 def _iso(values: pd.Series) -> pd.Series:

@@ -20,7 +20,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from geodata.imports import IMPORT_PROPERTIES, ImportRun
-from geodata.store_tables import imported, imports
+from geodata.store_tables import encode_points, imported, imports
 from geodata.store_write import Txn
 
 __all__ = ["ImportResult", "write_import"]
@@ -62,7 +62,7 @@ def write_import(txn: Txn, run: ImportRun, path: Path) -> ImportResult:
     import_id = txn.conn.execute(sa.insert(imports).returning(imports.c.id), [row]).scalar_one()
     ids = frame["event_id"].tolist()
     replaced = _delete(txn, ids)
-    rows = _rows(frame, import_id)
+    rows = _rows(frame, import_id, txn.conn.dialect.name)
     for start in range(0, len(rows), _CHUNK):
         txn.conn.execute(sa.insert(imported), rows[start : start + _CHUNK])
     txn.record("import", "imports", import_id, after=row | {"replaced": replaced}, note=path.name)
@@ -79,7 +79,7 @@ def _delete(txn: Txn, ids: Sequence[str]) -> int:
     return removed
 
 
-def _rows(frame: pd.DataFrame, import_id: int) -> list[dict[str, Any]]:
+def _rows(frame: pd.DataFrame, import_id: int, dialect: str) -> list[dict[str, Any]]:
     table = pd.DataFrame({name: frame[name] for name in IMPORT_PROPERTIES})
     # Object columns keep None as None (a float column would turn it into NaN, which PostgreSQL keeps).
     for name in ("date_start", "date_end", "published"):
@@ -89,11 +89,13 @@ def _rows(frame: pd.DataFrame, import_id: int) -> list[dict[str, Any]]:
     table["fatalities"] = _objects([None if pd.isna(v) else int(v) for v in table["fatalities"]], table)
     for name in ("uncertainty_km", "confidence"):
         table[name] = _objects([None if pd.isna(v) else float(v) for v in table[name]], table)
-    table["lon"] = frame.geometry.x.to_numpy()
-    table["lat"] = frame.geometry.y.to_numpy()
-    table["geom"] = list(frame.geometry)
+    lon, lat = frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy()
+    table["lon"], table["lat"] = lon, lat
+    table["geom"] = encode_points(lon.tolist(), lat.tolist(), dialect)
     table["import_id"] = import_id
-    return [{str(k): v for k, v in row.items()} for row in table.to_dict("records")]
+    names = [str(name) for name in table.columns]
+    columns = [table[name].tolist() for name in table.columns]  # plain Python values, column by column
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 def _objects(values: list[Any], table: pd.DataFrame) -> pd.Series:

@@ -98,9 +98,10 @@ POSTGIS_ENV = "ATLAS_TEST_POSTGIS_URL"
 
 @pytest.fixture(autouse=True, scope="session")
 def _session_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """No test touches the user's own store: the default store is a file of this test session."""
+    """No test touches the user's own store or cache: both are folders of this test session."""
     patch = pytest.MonkeyPatch()
     patch.setenv("ATLAS_STORE", str(tmp_path_factory.mktemp("store") / "atlas.gpkg"))
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
     yield
     patch.undo()
 

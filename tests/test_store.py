@@ -28,6 +28,9 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from geopandas.testing import assert_geodataframe_equal
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from geodata import events, imports, settings, store_open
 from geodata._errors import ConflictError, StoreError
@@ -307,6 +310,25 @@ def test_imported_events_come_back_as_the_import_frame(empty_store: Store) -> No
     assert len(empty_store.frames()["imported"]) == len(expected)
     runs = empty_store.history(entity="imports")
     assert list(runs["note"]) == ["acled_small.csv", "ucdp_small.csv", "acled_small.csv"]
+
+
+def test_the_imported_snapshot_gives_the_same_layer_and_follows_imports(
+    new_store_url: Callable[[], str], tmp_path: Path
+) -> None:
+    url = new_store_url()
+    with open_store(url, seeds=None, cache=tmp_path) as store, open_store(url, cache=False) as uncached:
+        store.import_events(imports.read_events(UCDP_CSV), UCDP_CSV, by="t")
+        built = store.frames()["imported"]  # from the database, snapshot written
+        [snapshot] = list(tmp_path.glob("frames/*/imported-*.arrow"))
+        read = store.frames()["imported"]  # from the snapshot
+        assert_geodataframe_equal(read, built)
+        assert_geodataframe_equal(read, uncached.frames()["imported"])
+        store.import_events(imports.read_events(ACLED_CSV), ACLED_CSV, by="t")
+        assert len(store.frames()["imported"]) == 8  # a new import: a new snapshot
+        assert not snapshot.exists()
+        [snapshot] = list(tmp_path.glob("frames/*/imported-*.arrow"))
+        snapshot.write_bytes(b"not arrow")  # a damaged snapshot is read again from the store
+        assert_geodataframe_equal(store.frames()["imported"], uncached.frames()["imported"])
 
 
 # --- backup and restore -------------------------------------------------------------------------
@@ -633,3 +655,48 @@ def test_an_add_killed_midway_leaves_whole_batches_and_runs_again(
         found, _ = read_folder(folder)
         list(clean.add_articles(found, by="robot"))
         assert_geodataframe_equal(resumed, clean.frames()["events"])
+
+
+TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=300)
+LINE = st.text(
+    st.characters(codec="utf-8", categories=("L", "N", "P", "Zs"), exclude_characters="\x00"), max_size=80
+)
+
+
+@st.composite
+def articles_(draw: st.DrawFn) -> list[ArticleInput]:
+    count = draw(st.integers(1, 4))
+    found = []
+    for i in range(count):
+        title = draw(LINE) or f"Title {i}"
+        body = draw(st.one_of(TEXT, st.just(PATROL_A.split("\n", 1)[1])))
+        meta = ArticleMeta(
+            draw(st.sampled_from(("a.txt", "b.txt", "ünïcode name.txt", ""))),
+            draw(st.one_of(st.none(), st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)))),
+            draw(LINE),
+            draw(st.one_of(st.just(""), LINE.map(lambda s: "https://x.example/" + s))),
+        )
+        found.append(ArticleInput(f"{title}\n{body}", meta))
+    return found
+
+
+@hypothesis_settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(articles=articles_())
+def test_dump_and_load_keep_any_text_exactly(
+    new_store_url: Callable[[], str], tmp_path_factory: pytest.TempPathFactory, articles: list[ArticleInput]
+) -> None:
+    with (
+        open_store(new_store_url(), seeds=None) as store,
+        open_store(new_store_url(), seeds=None) as restored,
+    ):
+        list(store.add_articles(articles, by="ünïcode ✓"))
+        dump = tmp_path_factory.mktemp("dump") / "backup.gpkg"
+        store.dump(dump)
+        restored.load(dump, by="test")
+        original, back = rows(store), rows(restored)
+        for table in STORE_TABLES:
+            if table.name not in ("atlas_store", "history"):
+                assert back[table.name] == original[table.name], table.name
+        assert back["history"][:-1] == original["history"]
