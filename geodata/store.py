@@ -374,9 +374,17 @@ class Store:
     # --- imports, re-extraction, backup ------------------------------------------------------
 
     def import_events(self, run: ImportRun, path: Path, *, by: str) -> ImportResult:
-        """Store one file's ACLED/UCDP events (replacing those of the same ``event_id``)."""
+        """Store one file's ACLED/UCDP events (replacing those of the same ``event_id``).
+
+        The snapshot of the imported layer is written at once, so the next :meth:`frames` on this
+        machine (the app's first map) reads it instead of every row from the database.
+        """
         with self._write(by) as (txn, _state):
-            return write_import(txn, run, path)
+            result = write_import(txn, run, path)
+        if self._cache is not None:
+            with self._transaction() as conn:
+                imported_frame(conn, cache=self._cache)
+        return result
 
     def reextract(self, *, by: str) -> ReextractReport:
         """Run the current pipeline over every stored article; see :mod:`geodata.store_reextract`."""

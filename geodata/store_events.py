@@ -296,6 +296,8 @@ class MergeSession:
         self.updated: set[int] = set()
         self.deleted: set[int] = set()
         self.linked: dict[int, list[Report]] = defaultdict(list)
+        #: The reports updated events have in the store (what their link rows say now).
+        self.stored_reports: dict[int, list[Report]] = {}
 
     def add(self, event: Event, reports: Sequence[Report]) -> None:
         """Merge one new event (and its keyed reports) into the stored events of the index.
@@ -329,6 +331,8 @@ class MergeSession:
 
     def replace(self, event_id: int, event: Event, reports: Sequence[Report]) -> None:
         """A machine event's new state."""
+        if event_id not in self._new and event_id not in self.stored_reports:
+            self.stored_reports[event_id] = list(self.index.reports.get(event_id, ()))
         self.index.put(event_id, event, reports)
         if event_id not in self._new:
             self.updated.add(event_id)

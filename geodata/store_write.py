@@ -8,6 +8,7 @@ writes them in the same transaction, so a change and its record land together or
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -208,7 +209,7 @@ def write_session(
     event's state at creation is the ``before`` of its first change, or its row as it is).
     """
     _delete(txn, sorted(session.deleted), note=removed_note)
-    _update(txn, session.index, sorted(session.updated), ids)
+    _update(txn, session.index, sorted(session.updated), ids, session.stored_reports)
     for event_id, extra in session.linked.items():
         start = len(session.index.reports[event_id]) - len(extra)
         txn.conn.execute(sa.insert(event_sources), _link_rows(event_id, extra, ids, start))
@@ -250,7 +251,13 @@ def _with_points(rows: list[dict[str, Any]], dialect: str) -> None:
         row["geom"] = geom
 
 
-def _update(txn: Txn, index: MergeIndex, event_ids: Sequence[int], ids: Mapping[str, int]) -> None:
+def _update(
+    txn: Txn,
+    index: MergeIndex,
+    event_ids: Sequence[int],
+    ids: Mapping[str, int],
+    stored: Mapping[int, Sequence[Report]],
+) -> None:
     """Replace machine events' fields and links (each row's version goes up by one).
 
     The history keeps the fields that changed, before and after (with the row version).
@@ -261,21 +268,46 @@ def _update(txn: Txn, index: MergeIndex, event_ids: Sequence[int], ids: Mapping[
     version = pipeline_version()
     rows = [
         event_row(index.events[i], version=version, now=txn.now)
-        | {"key": index.reports[i][0].key, "version": before[i]["version"] + 1, "b_id": i}
+        | {"key": index.reports[i][0].key, "version": before[i]["version"] + 1}
         for i in event_ids
     ]
     _with_points(rows, txn.conn.dialect.name)
-    txn.conn.execute(sa.update(events).where(events.c.id == sa.bindparam("b_id")), rows)
-    _delete_links(txn.conn, event_ids)
-    links = [link for i in event_ids for link in _link_rows(i, index.reports[i], ids)]
-    txn.conn.execute(sa.insert(event_sources), links)
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
     for i, row in zip(event_ids, rows, strict=True):
         old, new = event_values(before[i]), event_values(row)
-        changed = [name for name, value in new.items() if old.get(name) != value]
+        changed = tuple(name for name, value in new.items() if old.get(name) != value)
+        # Only what changed is written (the geometry with lon/lat), grouped so each set is one executemany.
+        columns = changed + (("geom",) if "lon" in changed or "lat" in changed else ()) + ("updated_at",)
+        by_columns[columns].append({name: row[name] for name in columns} | {"b_id": i})
         txn.record(
             "update", "event", i, key=row["key"],
             before={name: old[name] for name in changed}, after={name: new[name] for name in changed},
         )  # fmt: skip
+    for group in by_columns.values():
+        txn.conn.execute(sa.update(events).where(events.c.id == sa.bindparam("b_id")), group)
+    _relink(txn, index, event_ids, ids, stored)
+
+
+def _relink(
+    txn: Txn,
+    index: MergeIndex,
+    event_ids: Sequence[int],
+    ids: Mapping[str, int],
+    stored: Mapping[int, Sequence[Report]],
+) -> None:
+    """Bring updated events' link rows to their reports: append new ones where the stored ones are
+    still the first, in order (the usual case: a new article reports a stored event); else rewrite."""
+    rewrite, links = [], []
+    for i in event_ids:
+        old, new = [r.key for r in stored.get(i, ())], index.reports[i]
+        if old and [r.key for r in new[: len(old)]] == old:
+            links += _link_rows(i, new[len(old) :], ids, start=len(old))
+        else:
+            rewrite.append(i)
+            links += _link_rows(i, new, ids)
+    _delete_links(txn.conn, rewrite)
+    if links:
+        txn.conn.execute(sa.insert(event_sources), links)
 
 
 def _delete(txn: Txn, event_ids: Sequence[int], *, note: str) -> None:

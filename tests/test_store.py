@@ -318,9 +318,9 @@ def test_the_imported_snapshot_gives_the_same_layer_and_follows_imports(
     url = new_store_url()
     with open_store(url, seeds=None, cache=tmp_path) as store, open_store(url, cache=False) as uncached:
         store.import_events(imports.read_events(UCDP_CSV), UCDP_CSV, by="t")
-        built = store.frames()["imported"]  # from the database, snapshot written
+        built = store.frames()["imported"]  # the snapshot the import left
         [snapshot] = list(tmp_path.glob("frames/*/imported-*.arrow"))
-        read = store.frames()["imported"]  # from the snapshot
+        read = store.frames()["imported"]  # the same snapshot again
         assert_geodataframe_equal(read, built)
         assert_geodataframe_equal(read, uncached.frames()["imported"])
         store.import_events(imports.read_events(ACLED_CSV), ACLED_CSV, by="t")
