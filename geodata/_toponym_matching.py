@@ -1,0 +1,213 @@
+"""Finding gazetteer names in a sentence: words with offsets, and the longest alias matches.
+
+The sentence is cut into words (keeping character offsets), each word is normalised with
+:func:`geodata.gazetteer.normalise`, and the normalised words are laid out in one string that
+the gazetteer's Aho-Corasick automaton scans once (:meth:`geodata.gazetteer.Gazetteer.find_keys`):
+the cost is linear in the text, whatever the size of the gazetteer and however often a name
+repeats. Among the keys found, the longest one starting at each word wins, left to right, if its
+words look like a name (:func:`looks_like_name`). Resolution (which place, which precision and
+role) is :mod:`geodata.geocoding`'s business.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Final, NamedTuple, overload
+
+from geodata._toponym_words import GENERIC_WORDS, LEADING_WORDS
+from geodata.gazetteer import Gazetteer, Place, normalise
+
+MARKS: Final = "'’‘`ʿʾʻʼ"
+_LETTERS = r"[\w\u0300-\u036f]+"  # letters, digits (and "_", which normalise() splits on)
+# A word: letters/digits with combining accents, inner apostrophes or ayn marks ("Ma'arrat"), an
+# optional leading ayn mark ("‘Afrin"). Hyphens and other punctuation separate words, as in
+# normalise().
+_WORD = re.compile(rf"[ʿʾʻ‘]?{_LETTERS}(?:[{MARKS}](?![sS]\b){_LETTERS})*|[{MARKS}][sS]\b")
+HYPHENS: Final = frozenset("-‐‑–")
+# Between two words of one name there may be spaces, a hyphen, or a full stop after a short
+# abbreviation ("U.S.", "St."); anything else (a comma, a bracket, a full stop after a word)
+# ends the name.
+_JOINING_GAP: Final = re.compile(r"[\s\-‐‑–]*")
+_BARRIER: Final = " | "
+
+
+class Token(NamedTuple):
+    """One word of the sentence."""
+
+    # A NamedTuple, not a dataclass: one is made for each word looked at, in the hot path.
+    start: int
+    end: int
+    raw: str  # the word as written, or "'s" for a possessive
+    capitalised: bool
+    hyphen_before: bool
+
+    @property
+    def word(self) -> str:
+        """The word in lower case."""
+        return casefold(self.raw)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The word's normalised parts; empty for articles and possessives."""
+        return parts(self.raw)
+
+
+def is_possessive(raw: str) -> bool:
+    """Whether a word is a possessive "'s" (written with any apostrophe)."""
+    return raw[0] in MARKS and raw[1:] in ("s", "S")
+
+
+def _is_capitalised(word: str) -> bool:
+    if word[0].isupper():
+        return True
+    for ch in word:
+        if ch.isalpha():
+            return not ch.islower()  # Arabic script has no case: accepted
+        if ch.isdigit():
+            return True
+    return False
+
+
+class Tokens(Sequence[Token]):
+    """The words of a sentence; a :class:`Token` is only built for the words looked at."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        found = list(_WORD.finditer(sentence))
+        self.raws: list[str] = [m.group() for m in found]
+        self.spans: list[tuple[int, int]] = [m.span() for m in found]
+        self._built: dict[int, Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    @overload
+    def __getitem__(self, k: int) -> Token: ...
+    @overload
+    def __getitem__(self, k: slice) -> list[Token]: ...
+    def __getitem__(self, k: int | slice) -> Token | list[Token]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(len(self)))]
+        token = self._built.get(k)
+        if token is None:
+            token = self._built[k] = self._build(k)
+        return token
+
+    def _build(self, k: int) -> Token:
+        raw = self.raws[k]
+        start, end = self.spans[k]
+        if is_possessive(raw):
+            return Token(start, end, "'s", False, False)
+        hyphen = start > 0 and self.sentence[start - 1] in HYPHENS
+        return Token(start, end, raw, _is_capitalised(raw), hyphen)
+
+    def word(self, k: int) -> str:
+        """The lower-cased word at ``k`` ("'s" for a possessive, "" outside the sentence)."""
+        if not 0 <= k < len(self.raws):
+            return ""
+        raw = self.raws[k]
+        return "'s" if is_possessive(raw) else casefold(raw)
+
+    def capitalised(self, k: int) -> bool:
+        """Whether the word at ``k`` starts with a capital (False outside the sentence)."""
+        return 0 <= k < len(self.raws) and self[k].capitalised
+
+
+@lru_cache(maxsize=65536)
+def parts(word: str) -> tuple[str, ...]:
+    """The normalised parts of one word (none for an article or a possessive)."""
+    return () if is_possessive(word) else tuple(normalise(word).split())
+
+
+@lru_cache(maxsize=65536)
+def casefold(word: str) -> str:
+    """The word in lower case (cached: the same words recur in every article)."""
+    return word.casefold()
+
+
+@dataclass(frozen=True)
+class Match:
+    """The longest alias found at a word: token indices (inclusive), the key, the places."""
+
+    first: int
+    last: int
+    key: str
+    candidates: tuple[Place, ...]
+
+
+def looks_like_name(tokens: Sequence[Token]) -> bool:
+    """Whether a run of words is written like a place name.
+
+    Its first word is capitalised (or a digit, as in "M4"), or is a lower-case "rural" or
+    direction word before a capital ("rural Damascus", "eastern Ghouta"); later words are
+    capitalised, hyphen-joined ("Deir ez-zor") or generic ("air base", "highway").
+    """
+    content = [t for t in tokens if t.parts]
+    if not content:
+        return False
+    if not content[0].capitalised and (
+        content[0].word not in LEADING_WORDS or not any(t.capitalised for t in content[1:])
+    ):
+        return False
+    return all(
+        t.capitalised or t.hyphen_before or all(p in GENERIC_WORDS for p in t.parts) for t in content[1:]
+    )
+
+
+def _layout(tokens: Tokens) -> tuple[str, dict[int, int], dict[int, int]]:
+    """The normalised text the automaton scans, and where each word starts and ends in it."""
+    pieces = [" "]
+    offset = 1
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
+    sentence, spans, raws = tokens.sentence, tokens.spans, tokens.raws
+    previous_end, previous = -1, ""
+    for k, raw in enumerate(raws):
+        start, end = spans[k]
+        if previous_end >= 0 and not _joins(sentence, previous_end, start, previous):
+            pieces.append(_BARRIER[1:])
+            offset += 2
+        previous_end, previous = end, raw
+        word_parts = parts(raw)
+        if not word_parts:
+            if is_possessive(raw):  # a possessive ends a name ("Russia's Sochi")
+                pieces.append(_BARRIER[1:])
+                offset += 2
+            continue  # an article inside a name ("Jisr al-Shughur")
+        text = " ".join(word_parts)
+        starts[offset] = k
+        ends[offset + len(text)] = k
+        pieces.append(text + " ")
+        offset += len(text) + 1
+    return "".join(pieces), starts, ends
+
+
+def _joins(sentence: str, end: int, start: int, previous: str) -> bool:
+    gap = sentence[end:start]
+    if _JOINING_GAP.fullmatch(gap):
+        return True
+    return len(previous) <= 2 and _JOINING_GAP.fullmatch(gap.replace(".", "", 1)) is not None
+
+
+def find_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[Match]:
+    """Longest alias matches that look like names, left to right, aligned on word boundaries."""
+    text, starts, ends = _layout(tokens)
+    by_first: dict[int, list[tuple[int, str]]] = {}
+    for start, end, key in gazetteer.find_keys(text):
+        first, last = starts.get(start), ends.get(end)
+        if first is not None and last is not None:
+            by_first.setdefault(first, []).append((last, key))
+    found: list[Match] = []
+    free = 0
+    for first in sorted(by_first):
+        if first < free:
+            continue
+        for last, key in sorted(by_first[first], reverse=True):
+            if looks_like_name(tokens[first : last + 1]):
+                found.append(Match(first, last, key, gazetteer.index[key]))
+                free = last + 1
+                break
+    return found
