@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Final, NamedTuple, overload
 
 from geodata._toponym_words import GENERIC_WORDS, LEADING_WORDS
-from geodata.gazetteer import Gazetteer, Place, normalise
+from geodata.gazetteer import ARTICLES, Gazetteer, Place, normalise
 
 MARKS: Final = "'’‘`ʿʾʻʼ"
 _LETTERS = r"[\w\u0300-\u036f]+"  # letters, digits (and "_", which normalise() splits on)
@@ -26,12 +26,13 @@ _LETTERS = r"[\w\u0300-\u036f]+"  # letters, digits (and "_", which normalise() 
 # optional leading ayn mark ("‘Afrin"). Hyphens and other punctuation separate words, as in
 # normalise().
 _WORD = re.compile(rf"[ʿʾʻ‘]?{_LETTERS}(?:[{MARKS}](?![sS]\b){_LETTERS})*|[{MARKS}][sS]\b")
+# The same, captured: one split gives the gaps and the words in turn, at C speed.
+_SPLIT = re.compile(f"({_WORD.pattern})")
 HYPHENS: Final = frozenset("-‐‑–")
 # Between two words of one name there may be spaces, a hyphen, or a full stop after a short
 # abbreviation ("U.S.", "St."); anything else (a comma, a bracket, a full stop after a word)
 # ends the name.
 _JOINING_GAP: Final = re.compile(r"[\s\-‐‑–]*")
-_BARRIER: Final = " | "
 
 
 class Token(NamedTuple):
@@ -76,10 +77,22 @@ class Tokens(Sequence[Token]):
 
     def __init__(self, sentence: str) -> None:
         self.sentence = sentence
-        found = list(_WORD.finditer(sentence))
-        self.raws: list[str] = [m.group() for m in found]
-        self.spans: list[tuple[int, int]] = [m.span() for m in found]
+        pieces = _SPLIT.split(sentence)
+        #: The words as written, and the text before each of them (``gaps[k]`` precedes
+        #: ``raws[k]``; one more gap ends the sentence).
+        self.raws: list[str] = pieces[1::2]
+        self.gaps: list[str] = pieces[0::2]
         self._built: dict[int, Token] = {}
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Character offsets of each word; worked out only when a sentence names a place."""
+        spans, position = [], 0
+        for gap, raw in zip(self.gaps, self.raws, strict=False):
+            position += len(gap)
+            spans.append((position, position + len(raw)))
+            position += len(raw)
+        return spans
 
     def __len__(self) -> int:
         return len(self.raws)
@@ -158,35 +171,60 @@ def looks_like_name(tokens: Sequence[Token]) -> bool:
 
 
 def _layout(tokens: Tokens) -> tuple[str, dict[int, int], dict[int, int]]:
-    """The normalised text the automaton scans, and where each word starts and ends in it."""
+    """The normalised text the automaton scans, and where each word starts and ends in it.
+
+    Words that can be no part of a name (lower case, not hyphen-joined, not a leading, generic
+    or article word: most words of a sentence) become barriers without being normalised.
+    """
+    # One tight loop over the words: this is the only per-word Python work of the geocoder.
     pieces = [" "]
+    append = pieces.append
     offset = 1
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
-    sentence, spans, raws = tokens.sentence, tokens.spans, tokens.raws
-    previous_end, previous = -1, ""
-    for k, raw in enumerate(raws):
-        start, end = spans[k]
-        if previous_end >= 0 and not _joins(sentence, previous_end, start, previous):
-            pieces.append(_BARRIER[1:])
+    barrier = True  # the text so far ends with a barrier (or is empty)
+    previous = ""
+    for k, (gap, raw) in enumerate(zip(tokens.gaps, tokens.raws, strict=False)):
+        if not barrier and gap != " " and not _joins(gap, previous):
+            append("| ")
             offset += 2
-        previous_end, previous = end, raw
+            barrier = True
+        previous = raw
+        if raw[0].islower() and _never_inside(raw) and gap[-1:] not in HYPHENS:
+            if not barrier:
+                append("| ")
+                offset += 2
+                barrier = True
+            continue
         word_parts = parts(raw)
         if not word_parts:
-            if is_possessive(raw):  # a possessive ends a name ("Russia's Sochi")
-                pieces.append(_BARRIER[1:])
+            if not barrier and is_possessive(raw):  # a possessive ends a name ("Russia's Sochi")
+                append("| ")
                 offset += 2
+                barrier = True
             continue  # an article inside a name ("Jisr al-Shughur")
         text = " ".join(word_parts)
         starts[offset] = k
-        ends[offset + len(text)] = k
-        pieces.append(text + " ")
-        offset += len(text) + 1
+        offset += len(text)
+        ends[offset] = k
+        append(text)
+        append(" ")
+        offset += 1
+        barrier = False
     return "".join(pieces), starts, ends
 
 
-def _joins(sentence: str, end: int, start: int, previous: str) -> bool:
-    gap = sentence[end:start]
+@lru_cache(maxsize=65536)
+def _never_inside(raw: str) -> bool:
+    """Whether a lower-case word can be no part of a name ("the", "shelled"; not "al", "air",
+    "northern")."""
+    word = raw.casefold()
+    if word in LEADING_WORDS or word in ARTICLES or is_possessive(raw):
+        return False
+    return not all(p in GENERIC_WORDS for p in parts(raw))
+
+
+def _joins(gap: str, previous: str) -> bool:
     if _JOINING_GAP.fullmatch(gap):
         return True
     return len(previous) <= 2 and _JOINING_GAP.fullmatch(gap.replace(".", "", 1)) is not None

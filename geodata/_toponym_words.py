@@ -116,8 +116,20 @@ PERSONAL_NAMES: Final = _keys(
     jamestown cameron hilal fatih aksoy soylu yildiz ozbek kartal demirci salem salman rami
     rama omar omer hatem hatim yunus yasar ozan serkan elif sara sinan diana castro
     kasim khalil halil nasir nasr hamzah akar eroglu serdar hero main male oral sir zion
-    tire kite dur sis mil lid ile sal ris tir sor cana han hay hai gat gan chat eka"""
+    tire kite dur sis mil lid ile sal ris tir sor cana han hay hai gat gan chat eka sana"""
 )
+# "sana": the Syrian Arab News Agency (SANA) is named far more often than Yemen's capital, whose
+# every spelling normalises to the same key.
+
+#: Words hyphen-joined after a place that make it a modifier, not a place: "Damascus-based",
+#: "Moscow-backed", "Idlib-held" (a country or capital before them stays an actor).
+MODIFIER_SUFFIXES: Final = _words(
+    """backed based led held allied sponsored controlled aligned brokered made run funded
+    supported affiliated linked friendly"""
+)
+
+#: Words hyphen-joined before a place that make it a modifier: "pro-Damascus", "anti-Ankara".
+MODIFIER_PREFIXES: Final = _words("pro anti")
 
 #: Common English words that collide with place aliases (and the personal names above); such an
 #: alias is not indexed.

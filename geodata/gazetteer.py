@@ -140,19 +140,19 @@ ARTICLES: Final[frozenset[str]] = frozenset(
 )
 
 
+# Combining marks below U+3100 (Latin, Greek, Cyrillic, Hebrew, Arabic, Indic scripts, symbols):
+# deleted by one str.translate. Text with characters above that takes the general path.
+_COMBINING: Final = {cp: None for cp in range(0x300, 0x3100) if unicodedata.combining(chr(cp))}
+_DOUBLE_LETTER: Final = re.compile(r"([^\W\d_])\1+")
+
+
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
+    if max(decomposed) < "\u3100":
+        return decomposed.translate(_COMBINING)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _collapse_doubles(token: str) -> str:
-    # Transliterations disagree on doubled letters (Maarrat/Maarat, Raqqa/Raqa): one letter each.
-    # Digits are left alone ("post 11" is not "post 1").
-    out: list[str] = []
-    for ch in token:
-        if not out or out[-1] != ch or not ch.isalpha():
-            out.append(ch)
-    return "".join(out)
 
 
 @lru_cache(maxsize=65536)
@@ -178,8 +178,10 @@ def normalise(text: str) -> str:
     """
     folded = _fold(text.translate(_MARKS_TABLE)).casefold()
     folded = _fold(folded).translate(_LETTERS_TABLE).translate(_MARKS_TABLE)
-    tokens = (_collapse_doubles(t) for t in _NON_WORD.split(folded) if t)
-    return " ".join(t for t in tokens if t not in ARTICLES)
+    # Transliterations disagree on doubled letters (Maarrat/Maarat, Raqqa/Raqa): one letter each.
+    # Digits are left alone ("post 11" is not "post 1").
+    folded = _DOUBLE_LETTER.sub(r"\1", folded)
+    return " ".join(t for t in _NON_WORD.split(folded) if t and t not in ARTICLES)
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,16 @@ gazetteer is not found at all: no rule falls back on another place.
 
 from __future__ import annotations
 
+import bisect
 import math
+import weakref
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Final, Literal
 
-from geodata._toponym_matching import Match, Tokens, find_matches
+from geodata._toponym_matching import HYPHENS, Match, Tokens, find_matches
 from geodata._toponym_words import (
     ACTOR_VERBS,
     CITY_CUES,
@@ -65,6 +68,8 @@ from geodata._toponym_words import (
     GENERIC_WORDS,
     LEADING_WORDS,
     LOCATIVE_PREPOSITIONS,
+    MODIFIER_PREFIXES,
+    MODIFIER_SUFFIXES,
     NAME_FOLLOWERS,
     NAMING_WORDS,
     OUTLET_WORDS,
@@ -84,6 +89,7 @@ CUE_WINDOW: Final[int] = 5
 
 _BORDER_WORDS = frozenset({"border", "borders", "frontier", "boundary"})
 _FEATURE_RANK: Final[dict[str, int]] = {"PPLC": 5, "PPLA": 4, "PPLA2": 3, "PPLA3": 2, "PPL": 1}
+
 #: Words for an area of a governorate ("the districts of Hama", "parts of Idlib").
 _AREA_WORDS: Final = REGIONAL_WORDS | DISTRICT_WORDS | frozenset({"part", "parts"})
 _SENTENCE_GAP = frozenset('.!?;:,()[]"“”')
@@ -173,7 +179,7 @@ class _Found:
     """A match read in its sentence, before the place is chosen."""
 
     match: Match
-    candidates: tuple[Place, ...]
+    info: _Key
     sense: Sense
     first: int  # the span, rule words included
     last: int
@@ -185,7 +191,6 @@ class _Found:
 class _Sentence:
     tokens: Tokens
     found: tuple[_Found, ...]
-    countries: frozenset[str]  # named in the sentence as countries or by demonyms
 
 
 # --- reading the words around a name --------------------------------------------------------
@@ -241,13 +246,14 @@ def _direction_before(tokens: Tokens, first: int) -> tuple[str, int]:
     return "", first
 
 
-def _cue_near(tokens: Tokens, first: int, last: int) -> bool:
-    """Whether a word speaking of a city stands within :data:`CUE_WINDOW` words of the name."""
-    lo, hi = max(0, first - CUE_WINDOW), min(len(tokens), last + 1 + CUE_WINDOW)
-    return any(tokens.word(k) in CITY_CUES for k in range(lo, hi) if not first <= k <= last)
+def _cue_near(first: int, last: int, cues: Sequence[int]) -> bool:
+    """Whether a word speaking of a city (at word indices ``cues``) stands within
+    :data:`CUE_WINDOW` words of the name."""
+    k = bisect.bisect_left(cues, first - CUE_WINDOW)
+    return any(not first <= c <= last for c in cues[k : bisect.bisect_right(cues, last + CUE_WINDOW)])
 
 
-def _sense(tokens: Tokens, match: Match) -> tuple[Sense, int, int]:
+def _sense(tokens: Tokens, match: Match, cues: Sequence[int]) -> tuple[Sense, int, int]:
     """Return the sense the words around a name give it, and the span they extend it to."""
     first, last = match.first, match.last
     before, before2 = tokens.word(first - 1), tokens.word(first - 2)
@@ -267,19 +273,19 @@ def _sense(tokens: Tokens, match: Match) -> tuple[Sense, int, int]:
         return "regional", first, regional[0]
     if before in REGIONAL_CUES or (before == "of" and before2 in REGIONAL_CUES):
         return "regional", first, last
-    if _cue_near(tokens, first, last):
+    if cues and _cue_near(first, last, cues):
         return "city", first, last
     return "bare", first, last
 
 
-def _find(tokens: Tokens, match: Match) -> _Found:
-    sense, first, last = _sense(tokens, match)
+def _find(tokens: Tokens, match: Match, cues: Sequence[int], info: _Key) -> _Found:
+    sense, first, last = _sense(tokens, match, cues)
     direction, direction_first = _direction_before(tokens, match.first)
     if not direction:
         regional = _regional_after(tokens, match.last)
         direction = regional[1] if regional else ""
         direction_first = first
-    return _Found(match, match.candidates, sense, first, last, direction, direction_first)
+    return _Found(match, info, sense, first, last, direction, direction_first)
 
 
 def _is_person(tokens: Tokens, match: Match) -> bool:
@@ -309,49 +315,11 @@ def _opens_sentence(tokens: Tokens, k: int) -> bool:
     return k == 0 or bool(set(tokens.sentence[tokens.spans[k - 1][1] : tokens.spans[k][0]]) & _SENTENCE_GAP)
 
 
-def _demonym_country(tokens: Tokens, first: int) -> str:
-    """The country of a demonym among the three words before a name ("the Iraqi town of")."""
-    for k in range(first - 1, max(first - 4, -1), -1):
-        country = DEMONYM_COUNTRIES.get(tokens.word(k))
-        if country:
-            return country
-    return ""
-
-
 # --- which candidates count -------------------------------------------------------------
 
 
 def _foreign_town(place: Place) -> bool:
     return place.country != "SY" and place.kind in ("town", "venue")
-
-
-def _plausible(
-    found: _Found, tokens: Tokens, gazetteer: Gazetteer, countries: Iterable[str], admin1: frozenset[str]
-) -> tuple[Place, ...]:
-    """The candidates a name may stand for, after rule 1 of the module docstring."""
-    key, candidates = found.match.key, found.candidates
-    own = tuple(p for p in candidates if not gazetteer.is_alternate(key, p))
-    if own:
-        candidates = own
-    else:
-        named = set(countries)
-        candidates = tuple(p for p in candidates if p.country in named or (p.admin1 and p.admin1 in admin1))
-    if candidates and all(_foreign_town(p) for p in candidates) and _is_person(tokens, found.match):
-        return ()
-    return candidates
-
-
-def _analyse(sentence: str, gazetteer: Gazetteer) -> _Sentence:
-    tokens = Tokens(sentence)
-    found = tuple(_find(tokens, m) for m in find_matches(tokens, gazetteer))
-    countries = {
-        f.candidates[0].country for f in found if f.candidates[0].kind == "country" and len(f.candidates) == 1
-    }
-    countries |= {c for f in found if (c := _demonym_country(tokens, f.match.first))}
-    countries |= {
-        DEMONYM_COUNTRIES[w] for w in map(tokens.word, range(len(tokens))) if w in DEMONYM_COUNTRIES
-    }
-    return _Sentence(tokens, found, frozenset(countries))
 
 
 def _governorate_and_seat(
@@ -373,7 +341,92 @@ def _governorate_and_seat(
     return governorate, seat
 
 
-def _evidence(sentences: Iterable[_Sentence], gazetteer: Gazetteer) -> PlaceContext:
+@dataclass(frozen=True)
+class _Key:
+    """What the places carrying one name are: worked out once per gazetteer and name."""
+
+    own: tuple[Place, ...]  # the places whose own name it is
+    alternate: tuple[Place, ...]  # the places that carry it only as an alternate name
+    governorate: Place | None  # among ``own``: a governorate (or province) and its seat
+    seat: Place | None
+    country: str  # the one country of ``own``, else ""
+    admin1: str  # the one governorate or province of ``own``, else ""
+    point: tuple[float, float] | None  # the point of the one town or site that is ``own``
+    foreign_towns: bool  # ``own`` are all towns abroad (where a person's name may hide)
+
+
+def _describe(gazetteer: Gazetteer, key: str) -> _Key:
+    candidates = gazetteer.index[key]
+    own = tuple(p for p in candidates if not gazetteer.is_alternate(key, p))
+    alternate = tuple(p for p in candidates if gazetteer.is_alternate(key, p))
+    governorate, seat = _governorate_and_seat(own, key, gazetteer)
+    countries = {p.country for p in own}
+    admin1 = {p.admin1 for p in own}
+    single = own[0] if len(own) == 1 else None
+    return _Key(
+        own=own,
+        alternate=alternate,
+        governorate=governorate,
+        seat=seat,
+        country=countries.pop() if len(countries) == 1 else "",
+        admin1=admin1.pop() if len(admin1) == 1 else "",
+        point=(single.lon, single.lat) if single and single.kind in ("town", "site", "venue") else None,
+        foreign_towns=bool(own) and all(_foreign_town(p) for p in own),
+    )
+
+
+_KEYS: weakref.WeakKeyDictionary[Gazetteer, dict[str, _Key]] = weakref.WeakKeyDictionary()
+
+
+def _key(gazetteer: Gazetteer, key: str) -> _Key:
+    # Cached per gazetteer: the same names recur in every article.
+    cache = _KEYS.get(gazetteer)
+    if cache is None:
+        cache = _KEYS[gazetteer] = {}
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _describe(gazetteer, key)
+    return found
+
+
+def _plausible(
+    found: _Found, tokens: Tokens, info: _Key, countries: frozenset[str], admin1: frozenset[str]
+) -> tuple[Place, ...]:
+    """The candidates a name may stand for, after rule 1 of the module docstring."""
+    if info.own:
+        if info.foreign_towns and _is_person(tokens, found.match):
+            return ()
+        return info.own
+    supported = tuple(
+        p for p in info.alternate if p.country in countries or (p.admin1 and p.admin1 in admin1)
+    )
+    if supported and all(_foreign_town(p) for p in supported) and _is_person(tokens, found.match):
+        return ()
+    return supported
+
+
+def _analyse(sentence: str, gazetteer: Gazetteer) -> _Sentence:
+    tokens = Tokens(sentence)
+    matches = find_matches(tokens, gazetteer)
+    if not matches:
+        return _Sentence(tokens, ())
+    infos = [_key(gazetteer, m.key) for m in matches]
+    # Words that speak of a city matter only around a governorate's name.
+    cues: list[int] = []
+    if any(i.governorate for i in infos):
+        cues = [k for k, word in enumerate(tokens.raws) if word.casefold() in CITY_CUES]
+    return _Sentence(tokens, tuple(_find(tokens, m, cues, i) for m, i in zip(matches, infos, strict=True)))
+
+
+def _countries_named(analysed: _Sentence) -> frozenset[str]:
+    """Countries named in the sentence, as names or by demonyms ("the Iraqi town of Sinjar")."""
+    countries = {f.info.country for f in analysed.found if f.info.own and f.info.own[0].kind == "country"}
+    words = (word.casefold() for word in analysed.tokens.raws)
+    countries |= {DEMONYM_COUNTRIES[word] for word in words if word in DEMONYM_COUNTRIES}
+    return frozenset(countries)
+
+
+def _evidence(sentences: Iterable[_Sentence]) -> PlaceContext:
     """What the sentences say about places, from their unambiguous names."""
     countries: Counter[str] = Counter()
     admin1: set[str] = set()
@@ -381,20 +434,18 @@ def _evidence(sentences: Iterable[_Sentence], gazetteer: Gazetteer) -> PlaceCont
     points: list[tuple[float, float]] = []
     for sentence in sentences:
         for found in sentence.found:
-            key = found.match.key
-            own = [p for p in found.candidates if not gazetteer.is_alternate(key, p)]
-            if not own or (len(own) == 1 and _is_person(sentence.tokens, found.match)):
+            info = found.info
+            if not info.own or (info.foreign_towns and _is_person(sentence.tokens, found.match)):
                 continue
-            if len({p.country for p in own}) == 1:
-                countries[own[0].country] += 1
-            if len({p.admin1 for p in own}) == 1 and own[0].admin1:
-                admin1.add(own[0].admin1)
-            if len(own) == 1 and own[0].kind in ("town", "site", "venue"):
-                points.append((own[0].lon, own[0].lat))
-            governorate, seat = _governorate_and_seat(own, key, gazetteer)
-            if governorate is not None and seat is not None and found.sense != "bare":
+            if info.country:
+                countries[info.country] += 1
+            if info.admin1:
+                admin1.add(info.admin1)
+            if info.point:
+                points.append(info.point)
+            if info.governorate is not None and info.seat is not None and found.sense != "bare":
                 regional = found.sense in ("regional", "district") or bool(found.direction)
-                senses.setdefault(key, set()).add("regional" if regional else "city")
+                senses.setdefault(found.match.key, set()).add("regional" if regional else "city")
     return PlaceContext(
         countries=dict(countries),
         admin1=frozenset(admin1),
@@ -413,22 +464,38 @@ def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 12742.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
-@dataclass(frozen=True)
 class _Ranker:
-    """The ranking features of the module docstring, for one sentence in its article."""
+    """The ranking features of the module docstring, for one sentence in its article.
 
-    gazetteer: Gazetteer
-    sentence_countries: frozenset[str]
-    sentence_admin1: frozenset[str]
-    article: PlaceContext
-    anchors: tuple[tuple[float, float], ...]
+    Built for every sentence that names a place, but most names have one candidate: the
+    features that cost something (countries named, distances) are worked out on first use.
+    """
+
+    def __init__(
+        self, gazetteer: Gazetteer, sentence: _Sentence, own: PlaceContext, article: PlaceContext
+    ) -> None:
+        self.gazetteer = gazetteer
+        self.sentence = sentence
+        self.own = own
+        self.article = article
+
+    @cached_property
+    def countries(self) -> frozenset[str]:
+        """Countries named in the sentence."""
+        return _countries_named(self.sentence)
+
+    @cached_property
+    def anchors(self) -> tuple[tuple[float, float], ...]:
+        """The article's places, and Syria: nearness to them counts."""
+        syria = self.gazetteer.get("country:SY")
+        return (*self.article.points, *self.own.points, *([(syria.lon, syria.lat)] if syria else []))
 
     def key(self, match_key: str, place: Place) -> tuple[int, ...]:
         nearest = min((_km((place.lon, place.lat), a) for a in self.anchors), default=0.0)
         return (
             not self.gazetteer.is_alternate(match_key, place),
-            place.country in self.sentence_countries,
-            bool(place.admin1) and place.admin1 in self.sentence_admin1,
+            place.country in self.countries,
+            bool(place.admin1) and place.admin1 in self.own.admin1,
             self.article.countries.get(place.country, 0),
             place.country == "SY",
             -int(nearest // 100),
@@ -438,6 +505,8 @@ class _Ranker:
         )
 
     def best(self, match_key: str, candidates: Sequence[Place]) -> Place:
+        if len(candidates) == 1:
+            return candidates[0]
         return max(candidates, key=lambda p: self.key(match_key, p))
 
 
@@ -450,7 +519,10 @@ def _choose(
 ) -> tuple[Place, str, float, int]:
     """Pick the place, its precision and radius, and the first token of the span."""
     key, sense = found.match.key, found.sense
-    governorate, seat = _governorate_and_seat(candidates, key, gazetteer)
+    if candidates is found.info.own:
+        governorate, seat = found.info.governorate, found.info.seat
+    else:
+        governorate, seat = _governorate_and_seat(candidates, key, gazetteer)
     towns = [p for p in candidates if p.kind in ("town", "venue")]
     if sense == "district" and towns:
         # "Jisr al-Shughur district", "Idlib district": the area around the town (no ADM2 layer).
@@ -509,6 +581,9 @@ def _role(
     after = tokens.word(last + 1)
     if after in OUTLET_WORDS and tokens.capitalised(last + 1):
         return None
+    if _is_modifier(tokens, first, last):
+        # "pro-Damascus", "Moscow-backed", "US-led": a government at most, never a site.
+        return "actor" if place.kind == "country" or place.feature_code == "PPLC" else None
     if place.kind == "country":
         if after == "'s" and (
             _skip_directions(tokens, last + 2) in match_starts or tokens.word(last + 2) in _BORDER_WORDS
@@ -539,6 +614,17 @@ def _role(
     return "location"
 
 
+def _is_modifier(tokens: Tokens, first: int, last: int) -> bool:
+    """Whether the name is hyphen-joined to a word making it a modifier ("Damascus-based")."""
+    after = (
+        last + 1 < len(tokens)
+        and tokens.gaps[last + 1] in HYPHENS
+        and tokens.word(last + 1) in MODIFIER_SUFFIXES
+    )
+    before = first > 0 and tokens.gaps[first] in HYPHENS and tokens.word(first - 1) in MODIFIER_PREFIXES
+    return after or before
+
+
 def _conjoined_actors(mentions: list[Mention], sentence: str) -> list[Mention]:
     """ "Moscow and Ankara said": a capital joined to an actor is an actor too."""
     out = list(mentions)
@@ -567,18 +653,23 @@ def _article_before(tokens: Tokens, first: int) -> bool:
 # --- putting it together ---------------------------------------------------------------------
 
 
-def _resolve(analysed: _Sentence, gazetteer: Gazetteer, article: PlaceContext) -> tuple[Mention, ...]:
+def _resolve(
+    analysed: _Sentence, gazetteer: Gazetteer, article: PlaceContext | None = None
+) -> tuple[Mention, ...]:
+    """Resolve the names of one sentence; ``article`` is the whole text's evidence (None: the
+    sentence is its own context)."""
+    if not analysed.found:
+        return ()
     tokens, sentence = analysed.tokens, analysed.tokens.sentence
-    own = _evidence([analysed], gazetteer)
-    syria = gazetteer.get("country:SY")
-    anchors = (*article.points, *own.points, *([(syria.lon, syria.lat)] if syria else []))
-    countries = set(analysed.countries) | set(article.countries)
+    own = _evidence([analysed])
+    article = own if article is None else article
+    ranker = _Ranker(gazetteer, analysed, own, article)
     admin1 = own.admin1 | article.admin1
-    ranker = _Ranker(gazetteer, analysed.countries, own.admin1, article, anchors)
     match_starts = frozenset(f.match.first for f in analysed.found)
     mentions: list[Mention] = []
     for found in analysed.found:
-        candidates = _plausible(found, tokens, gazetteer, countries, admin1)
+        countries = frozenset() if found.info.own else ranker.countries | frozenset(article.countries)
+        candidates = _plausible(found, tokens, found.info, countries, admin1)
         if not candidates:
             continue
         place, precision, radius, first = _choose(found, candidates, ranker, gazetteer)
@@ -621,8 +712,7 @@ def find_places(
         In text order; ``sentence[m.start:m.end] == m.text``. Countries qualifying a following
         place ("Russia's Sochi") and demonyms ("Turkish forces") give no mention.
     """
-    analysed = _analyse(sentence, gazetteer)
-    return _resolve(analysed, gazetteer, context or _evidence([analysed], gazetteer))
+    return _resolve(_analyse(sentence, gazetteer), gazetteer, context)
 
 
 def article_context(sentences: Iterable[str], gazetteer: Gazetteer) -> PlaceContext:
@@ -640,7 +730,7 @@ def article_context(sentences: Iterable[str], gazetteer: Gazetteer) -> PlaceCont
     PlaceContext
         To pass to :func:`find_places` for each sentence of the same article.
     """
-    return _evidence((_analyse(s, gazetteer) for s in sentences), gazetteer)
+    return _evidence(_analyse(s, gazetteer) for s in sentences)
 
 
 def find_places_in_article(sentences: Sequence[str], gazetteer: Gazetteer) -> tuple[tuple[Mention, ...], ...]:
@@ -662,5 +752,5 @@ def find_places_in_article(sentences: Sequence[str], gazetteer: Gazetteer) -> tu
         One tuple of mentions per sentence, in the same order.
     """
     analysed = [_analyse(s, gazetteer) for s in sentences]
-    context = _evidence(analysed, gazetteer)
+    context = _evidence(analysed)
     return tuple(_resolve(a, gazetteer, context) for a in analysed)

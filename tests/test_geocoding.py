@@ -525,3 +525,22 @@ def test_foreign_provinces_and_their_seats(gazetteer: Gazetteer) -> None:
     )  # Antakya's alternate name
     assert _one("Shells fell in Kilis province.", gazetteer).place.place_id == "admin1:TR.90"
     assert _one("Shells fell on Kilis.", gazetteer).place.place_id == "town:kilis"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Pro-Damascus militias advanced.", [("Damascus", "actor")]),
+        ("The Idlib-based group denied it.", []),
+        ("US-led coalition jets struck.", [("US", "actor")]),
+        ("The Reyhanli-based charity helped.", []),
+    ],
+)
+def test_hyphenated_modifiers_are_no_sites(
+    gazetteer: Gazetteer, sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(m.text, m.role) for m in find_places(sentence, gazetteer)] == expected
+
+
+def test_the_news_agency_sana_is_not_sanaa(gazetteer: Gazetteer) -> None:
+    assert find_places("SANA reported the strike.", gazetteer) == ()
