@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import accumulate, chain
 from typing import Final, NamedTuple, overload
 
 from geodata._toponym_words import GENERIC_WORDS, LEADING_WORDS
@@ -29,6 +30,7 @@ _WORD = re.compile(rf"[ʿʾʻ‘]?{_LETTERS}(?:[{MARKS}](?![sS]\b){_LETTERS})*|[
 # The same, captured: one split gives the gaps and the words in turn, at C speed.
 _SPLIT = re.compile(f"({_WORD.pattern})")
 HYPHENS: Final = frozenset("-‐‑–")
+_POSSESSIVES: Final = frozenset(mark + "s" for mark in MARKS)
 # Between two words of one name there may be spaces, a hyphen, or a full stop after a short
 # abbreviation ("U.S.", "St."); anything else (a comma, a bracket, a full stop after a word)
 # ends the name.
@@ -61,7 +63,9 @@ def is_possessive(raw: str) -> bool:
     return raw[0] in MARKS and raw[1:] in ("s", "S")
 
 
-def _is_capitalised(word: str) -> bool:
+@lru_cache(maxsize=65536)
+def is_capitalised(word: str) -> bool:
+    """Whether a word starts like a name: a capital, a digit, or a script without case."""
     if word[0].isupper():
         return True
     for ch in word:
@@ -87,12 +91,10 @@ class Tokens(Sequence[Token]):
     @cached_property
     def spans(self) -> list[tuple[int, int]]:
         """Character offsets of each word; worked out only when a sentence names a place."""
-        spans, position = [], 0
-        for gap, raw in zip(self.gaps, self.raws, strict=False):
-            position += len(gap)
-            spans.append((position, position + len(raw)))
-            position += len(raw)
-        return spans
+        # Running sums of the lengths of gap, word, gap, word ...: a word starts where the gap
+        # before it ends (map, accumulate and zip run in C).
+        ends = list(accumulate(map(len, chain.from_iterable(zip(self.gaps, self.raws, strict=False)))))
+        return list(zip(ends[0::2], ends[1::2], strict=True))
 
     def __len__(self) -> int:
         return len(self.raws)
@@ -115,14 +117,19 @@ class Tokens(Sequence[Token]):
         if is_possessive(raw):
             return Token(start, end, "'s", False, False)
         hyphen = start > 0 and self.sentence[start - 1] in HYPHENS
-        return Token(start, end, raw, _is_capitalised(raw), hyphen)
+        return Token(start, end, raw, is_capitalised(raw), hyphen)
+
+    @cached_property
+    def words(self) -> list[str]:
+        """Every word in lower case; made once a sentence names a place."""
+        return list(map(str.casefold, self.raws))
 
     def word(self, k: int) -> str:
         """The lower-cased word at ``k`` ("'s" for a possessive, "" outside the sentence)."""
         if not 0 <= k < len(self.raws):
             return ""
-        raw = self.raws[k]
-        return "'s" if is_possessive(raw) else casefold(raw)
+        word = self.words[k]
+        return "'s" if word in _POSSESSIVES else word
 
     def capitalised(self, k: int) -> bool:
         """Whether the word at ``k`` starts with a capital (False outside the sentence)."""
@@ -151,22 +158,26 @@ class Match:
     candidates: tuple[Place, ...]
 
 
-def looks_like_name(tokens: Sequence[Token]) -> bool:
-    """Whether a run of words is written like a place name.
+def looks_like_name(tokens: Tokens, first: int, last: int) -> bool:
+    """Whether the words ``first``..``last`` are written like a place name.
 
-    Its first word is capitalised (or a digit, as in "M4"), or is a lower-case "rural" or
-    direction word before a capital ("rural Damascus", "eastern Ghouta"); later words are
-    capitalised, hyphen-joined ("Deir ez-zor") or generic ("air base", "highway").
+    The first word with letters that count is capitalised (or a digit, as in "M4"), or is a
+    lower-case "rural" or direction word before a capital ("rural Damascus", "eastern Ghouta");
+    later words are capitalised, hyphen-joined ("Deir ez-zor") or generic ("air base", "highway").
+    Articles ("al") and possessives do not count.
     """
-    content = [t for t in tokens if t.parts]
+    raws, gaps = tokens.raws, tokens.gaps
+    content = [k for k in range(first, last + 1) if parts(raws[k])]
     if not content:
         return False
-    if not content[0].capitalised and (
-        content[0].word not in LEADING_WORDS or not any(t.capitalised for t in content[1:])
+    head, rest = content[0], content[1:]
+    if not is_capitalised(raws[head]) and (
+        raws[head].casefold() not in LEADING_WORDS or not any(is_capitalised(raws[k]) for k in rest)
     ):
         return False
     return all(
-        t.capitalised or t.hyphen_before or all(p in GENERIC_WORDS for p in t.parts) for t in content[1:]
+        is_capitalised(raws[k]) or gaps[k][-1:] in HYPHENS or all(p in GENERIC_WORDS for p in parts(raws[k]))
+        for k in rest
     )
 
 
@@ -244,7 +255,7 @@ def find_matches(tokens: Tokens, gazetteer: Gazetteer) -> list[Match]:
         if first < free:
             continue
         for last, key in sorted(by_first[first], reverse=True):
-            if looks_like_name(tokens[first : last + 1]):
+            if looks_like_name(tokens, first, last):
                 found.append(Match(first, last, key, gazetteer.index[key]))
                 free = last + 1
                 break

@@ -414,15 +414,14 @@ def _analyse(sentence: str, gazetteer: Gazetteer) -> _Sentence:
     # Words that speak of a city matter only around a governorate's name.
     cues: list[int] = []
     if any(i.governorate for i in infos):
-        cues = [k for k, word in enumerate(tokens.raws) if word.casefold() in CITY_CUES]
+        cues = [k for k, word in enumerate(tokens.words) if word in CITY_CUES]
     return _Sentence(tokens, tuple(_find(tokens, m, cues, i) for m, i in zip(matches, infos, strict=True)))
 
 
 def _countries_named(analysed: _Sentence) -> frozenset[str]:
     """Countries named in the sentence, as names or by demonyms ("the Iraqi town of Sinjar")."""
     countries = {f.info.country for f in analysed.found if f.info.own and f.info.own[0].kind == "country"}
-    words = (word.casefold() for word in analysed.tokens.raws)
-    countries |= {DEMONYM_COUNTRIES[word] for word in words if word in DEMONYM_COUNTRIES}
+    countries |= {DEMONYM_COUNTRIES[word] for word in analysed.tokens.words if word in DEMONYM_COUNTRIES}
     return frozenset(countries)
 
 
