@@ -17,7 +17,7 @@ Run from the project root::
   simplified by ``BORDER_SIMPLIFY_DEG`` for the browser.
 - ``labels.geojson``: place labels from the gazetteer (``gazetteer/gazetteer.csv``) with a minimum
   zoom: the rule of :func:`desired_zoom` asks for one, ``digitised/label-priorities.csv`` brings the
-  places that matter for this atlas forward, and :func:`geodata.basemap.assign_min_zoom` pushes a
+  places that matter for this atlas forward, and :func:`geodata.labelling.assign_min_zoom` pushes a
   label to the first zoom where it overlaps no label placed before it. Governorate names sit at the
   gazetteer's representative points; the neighbouring countries' names at the points of
   ``digitised/country-labels.csv``.
@@ -51,7 +51,7 @@ if __package__ in (None, ""):
     # Run as ``python basemap/build_basemap.py``: the project root is not on sys.path then.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geodata import basemap, settings
+from geodata import basemap, labelling, settings
 from geodata.gazetteer import Gazetteer, Place, load_gazetteer, normalise
 
 log = logging.getLogger(__name__)
@@ -269,7 +269,7 @@ def build_labels(
     priorities: list[dict[str, str]],
     countries: list[dict[str, str]],
 ) -> list[dict[str, Any]]:
-    """Point features for every label that fits by ``basemap.MAX_ZOOM``, in placement order."""
+    """Point features for every label that fits by ``labelling.MAX_ZOOM``, in placement order."""
     candidates = sorted(
         [
             *town_candidates(gazetteer, priorities),
@@ -280,7 +280,7 @@ def build_labels(
     )
     decimals = basemap.DISPLAY_DECIMALS
     positions = [tuple((round(x, decimals), round(y, decimals)) for x, y in c.positions) for c in candidates]
-    placements = basemap.assign_min_zoom(
+    placements = labelling.assign_min_zoom(
         [c.name for c in candidates],
         [c.kind for c in candidates],
         positions,
@@ -290,7 +290,7 @@ def build_labels(
     for candidate, options, (zoom, position, anchor) in zip(candidates, positions, placements, strict=True):
         if zoom < 0:
             log.info(
-                "no room for %s (%s) up to zoom %d", candidate.name, candidate.label_id, basemap.MAX_ZOOM
+                "no room for %s (%s) up to zoom %d", candidate.name, candidate.label_id, labelling.MAX_ZOOM
             )
             continue
         moved = "" if position == 0 else f"; moved off its point (taken) to candidate {position}"
