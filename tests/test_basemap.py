@@ -199,6 +199,23 @@ def test_other_borders_pass_their_border_towns(
     assert _km(_border(layers, neighbour), _point(place_id)) < km
 
 
+def test_turkish_border_agrees_with_the_zones_border_walk(layers: Basemap) -> None:
+    # zones/build_zones.py walks the same outline from the Tigris tripoint for the north-east strip.
+    spec = importlib.util.spec_from_file_location("build_zones", settings.ZONES_DIR / "build_zones.py")
+    assert spec is not None
+    assert spec.loader is not None
+    build_zones = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_zones)
+    outline = shapely.union_all(gpd.read_file(settings.OUTLINE_FILE).geometry.values)
+    walked = build_zones.turkish_border_east_of(outline, 37.9)
+    ours = _border(layers, "Turkey")
+    east = ours.intersection(shapely.box(walked.bounds[0], -90, 180, 90))
+    # The same line both ways, up to our simplification (0.0005 degrees).
+    assert shapely.distance(shapely.points(walked.coords), ours).max() < 0.0006
+    assert shapely.distance(shapely.points(shapely.get_coordinates(east)), walked).max() < 0.0006
+    assert walked.coords[0] == pytest.approx(ours.coords[0], abs=1e-5)
+
+
 def test_borders_chain_around_syria_except_the_coast(layers: Basemap) -> None:
     ends = {
         row.neighbour: (row.geometry.coords[0], row.geometry.coords[-1])
