@@ -133,7 +133,7 @@ class Tokens(Sequence[Token]):
 
     def capitalised(self, k: int) -> bool:
         """Whether the word at ``k`` starts with a capital (False outside the sentence)."""
-        return 0 <= k < len(self.raws) and self[k].capitalised
+        return 0 <= k < len(self.raws) and not is_possessive(self.raws[k]) and is_capitalised(self.raws[k])
 
 
 @lru_cache(maxsize=65536)

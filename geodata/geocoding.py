@@ -594,7 +594,7 @@ def _role(
             return "location"
         if after in _BORDER_WORDS or (
             last + 2 < len(tokens)
-            and tokens[last + 1].hyphen_before
+            and tokens.gaps[last + 1][-1:] in HYPHENS
             and tokens.word(last + 2) in _BORDER_WORDS
         ):
             return "location"  # "the Turkey border", "the Turkey-Syria border"
@@ -643,10 +643,9 @@ def _conjoined_actors(mentions: list[Mention], sentence: str) -> list[Mention]:
 def _article_before(tokens: Tokens, first: int) -> bool:
     if first == 0:
         return False
-    article = tokens[first - 1]
-    gap = tokens.sentence[article.end : tokens[first].start]
+    article, gap = tokens.word(first - 1), tokens.gaps[first]
     # "al"/"el" are never English words; "an", "as", "at" ... only count when hyphen-joined.
-    return article.word in ARTICLES and (gap == "-" or (gap == " " and article.word in {"al", "el"}))
+    return article in ARTICLES and (gap == "-" or (gap == " " and article in {"al", "el"}))
 
 
 # --- putting it together ---------------------------------------------------------------------
