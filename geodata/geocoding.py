@@ -12,18 +12,21 @@ Rules, in this order:
 1. **Which names count.** A foreign town matched only by one of its GeoNames alternate names
    ("Salem" for Jerusalem) needs its country named in the context; a one-word foreign town name
    written next to a capitalised word that is not a place word ("Vladimir Putin", "Hulusi Akar")
-   is a person's name, not a place. Demonyms and common English words are never names.
+   is a person's name, not a place. Demonyms, common English words and personal names common in
+   the news are never names. A name hyphen-joined to "pro-", "-based", "-backed", "-led" ... is
+   a modifier: a country or capital there is an actor, any other place gives no mention.
 2. **Governorates and their seats** ("Aleppo", "Idlib", "Raqqa", "Hama" name both).
    "Idlib province", "the governorate of Idlib", "Idlib's countryside", "rural Idlib", "across
-   Idlib" are the governorate; "Idlib city", "the city of Idlib", and a name near words that
-   speak of a city ("besieged", "streets", "neighbourhoods", "residents", "citadel") are the
-   town. A bare name follows what the rest of the article says of the same name (one sense per
-   discourse), and otherwise is the town. Damascus' governorate is the city itself. The same
-   holds for foreign provinces named like their seat (Kilis, Gaziantep, Adana).
+   Idlib", "the districts of Idlib" are the governorate; "Idlib city", "the city of Idlib", and
+   a name near words that speak of a city ("besieged", "streets", "neighbourhoods", "residents",
+   "citadel") are the town. A bare name follows what the rest of the article says of the same
+   name (one sense per discourse), and otherwise is the town. Damascus' governorate is the city
+   itself. The same holds for foreign provinces named like their seat (Kilis, Gaziantep, Adana).
 3. **Directions.** "southern Idlib", "north-west Syria", "Idlib's southern countryside", "the
-   north of Syria" are the matching part of the governorate or of Syria (a region feature with
-   its own point and radius, see :func:`geodata.gazetteer.part_id`); where there is no part
-   ("northern Iraq") the country stands, at country precision.
+   north of Syria", "the northern districts of Hama" are the matching part of the governorate or
+   of Syria (a region feature with its own point and radius, see
+   :func:`geodata.gazetteer.part_id`); where there is no part ("northern Iraq") the country
+   stands, at country precision.
 4. **Towns used regionally** ("Manbij countryside", "Idlib district") keep the town's point at
    ``geo_precision="district"`` and at least :data:`DISTRICT_RADIUS_KM`; "Tartus naval base" is
    the town.
@@ -36,7 +39,7 @@ Rules, in this order:
 
 **Ranking** among the places sharing a name, feature by feature (the first difference decides):
 the name is the place's own rather than an alternate name; the place's country is named in the
-sentence (or by a demonym just before: "the Iraqi town of Sinjar"); its governorate or province
+sentence (or by a demonym: "the Iraqi town of Sinjar"); its governorate or province
 is named in the sentence; how often its country is named in the article; Syrian over foreign;
 nearness (in 100 km steps) to the other places of the article and to Syria; not a route; the
 GeoNames administrative rank (capital, seat ...); population. A place missing from the
