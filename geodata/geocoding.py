@@ -418,7 +418,41 @@ def _analyse(sentence: str, gazetteer: Gazetteer) -> _Sentence:
     cues: list[int] = []
     if any(i.governorate for i in infos):
         cues = [k for k, word in enumerate(tokens.words) if word in CITY_CUES]
-    return _Sentence(tokens, tuple(_find(tokens, m, cues, i) for m, i in zip(matches, infos, strict=True)))
+    found = [_find(tokens, m, cues, i) for m, i in zip(matches, infos, strict=True)]
+    return _Sentence(tokens, _listed_governorates(tokens, found))
+
+
+def _names_governorate(found: _Found) -> bool:
+    """Whether a name reads as a governorate: one named so, or a seat's name (not Damascus)."""
+    if found.sense in ("regional", "district") or found.direction:
+        return True
+    return found.info.seat is not None or (found.info.governorate is not None and not found.info.own[1:])
+
+
+def _listed_governorates(tokens: Tokens, found: list[_Found]) -> tuple[_Found, ...]:
+    """A bare seat name listed with governorates is a governorate too ("in Idlib, Aleppo, Latakia
+    and Homs"; not "between Aleppo and Damascus", where Damascus is a city)."""
+    out = list(found)
+    for k, here in enumerate(found):
+        if here.sense != "bare" or here.info.seat is None:
+            continue
+        listed = [
+            other
+            for other in (found[k - 1] if k else None, found[k + 1] if k + 1 < len(found) else None)
+            if other is not None and _coordinated(tokens, here, other)
+        ]
+        if listed and all(_names_governorate(other) for other in listed):
+            out[k] = replace(here, sense="regional")
+    return tuple(out)
+
+
+def _coordinated(tokens: Tokens, a: _Found, b: _Found) -> bool:
+    first, second = (a, b) if a.last < b.first else (b, a)
+    gap = tokens.sentence[tokens.spans[first.last][1] : tokens.spans[second.first][0]]
+    return gap.strip().casefold() in _LIST_GAPS
+
+
+_LIST_GAPS: Final = frozenset({",", "and", "or", ", and", ", or", "&"})
 
 
 def _countries_named(analysed: _Sentence) -> frozenset[str]:

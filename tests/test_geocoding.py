@@ -544,3 +544,10 @@ def test_hyphenated_modifiers_are_no_sites(
 
 def test_the_news_agency_sana_is_not_sanaa(gazetteer: Gazetteer) -> None:
     assert find_places("SANA reported the strike.", gazetteer) == ()
+
+
+def test_seat_names_listed_with_governorates_are_governorates(gazetteer: Gazetteer) -> None:
+    listed = find_places("Four zones were set up in Idlib, Aleppo, Latakia and Homs.", gazetteer)
+    assert [m.place.place_id for m in listed] == ["SY07", "SY02", "SY06", "SY04"]
+    road = find_places("Traffic resumed between Aleppo and Damascus.", gazetteer)
+    assert [m.place.place_id for m in road] == ["gn:170063", "gn:170654"]  # Damascus is a city
