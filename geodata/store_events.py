@@ -24,11 +24,15 @@ kind and overlapping sentence text.
 
 Merging
 -------
-A stored event and a new report are one event exactly when ``events.merge_events`` says so: new
-reports are merged, in order, after the stored events that could take them (same kind, dates in
-the same months: :class:`MergeIndex`), and the result is read back report by report
-(:func:`plan_merge`). So the store's events are the pipeline's events of its articles, merged in the
-order the articles were added; ``reextract`` recomputes exactly that over all stored articles.
+A stored event and a new report are one event exactly when ``events.merge_events`` says so: each
+new event is merged after the stored events that could take it (:meth:`MergeIndex.candidates`: its
+kind, planned or not, nested dates, a compatible place; a property test checks this never leaves
+out an event ``merge_events`` would merge), and the result is read back report by report
+(:func:`plan_merge`). Articles added together (a folder, a batch) are read by one pipeline run, so
+a store filled in one go holds exactly the pipeline's events. Articles added one at a time are
+merged into the stored events one by one; merging is order-dependent, so now and then that joins
+or splits an event differently from one run over all of them. ``reextract`` runs the pipeline once
+over every stored article, in the order they were added, and brings the store to exactly its events.
 """
 
 from __future__ import annotations

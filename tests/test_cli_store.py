@@ -120,10 +120,12 @@ def test_dump_and_load_through_the_command_line(
     new_store_url: Callable[[], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source, target, dump = new_store_url(), new_store_url(), tmp_path / "backup.gpkg"
+    with open_store(source) as opened:
+        count = len(opened.frames()["events"])
     assert main(["store", "dump", str(dump), "--store", source]) == 0
-    assert "5 articles, 23 events" in capsys.readouterr().out
+    assert f"5 articles, {count} events" in capsys.readouterr().out
     assert main(["store", "load", str(dump), "--store", target]) == 0
-    assert "5 articles, 23 events" in capsys.readouterr().out
+    assert f"5 articles, {count} events" in capsys.readouterr().out
     assert main(["store", "load", str(dump), "--store", target]) == 2
     assert (
         "is not empty; load into a new store, or replace what it holds with --replace"
@@ -131,7 +133,8 @@ def test_dump_and_load_through_the_command_line(
     )
     assert main(["store", "info", "--store", target]) == 0
     assert (
-        "articles: 5 (0 with an extraction error); events: 23; imported events: 0" in capsys.readouterr().out
+        f"articles: 5 (0 with an extraction error); events: {count}; imported events: 0"
+        in capsys.readouterr().out
     )
 
 
