@@ -9,7 +9,7 @@
 # machine). It has one database, `atlas`, with the postgis extension (the tests copy it as a
 # template for each store they make); connections over the socket are trusted; fsync is off (nothing
 # here must survive a power cut). Nothing outside the folder is touched: clusters can run side by side.
-set -euo pipefail
+set -Eeuo pipefail  # -E: the ERR trap below also fires inside functions
 
 BIN=/usr/lib/postgresql/15/bin
 

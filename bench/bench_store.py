@@ -118,7 +118,7 @@ def first_frames(mode: str, source: str, cache: Path | None = None) -> float:
 
 
 def fill(store_url: str, acled: Path) -> None:
-    with open_store(store_url) as store:  # the seeds, as on first use
+    with open_store(store_url, cache=False) as store:  # the seeds, as on first use; no snapshot here
         store.import_events(imports.read_events(acled), acled, by="bench")
 
 
