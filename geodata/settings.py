@@ -7,6 +7,7 @@ provenance of every file:
 - ``SEEDS_DIR``: the news articles the events are read from, plus ``manifest.csv``.
 - ``REFERENCE_DIR``: Syria's outline and its 14 governorates (UN OCHA COD-AB), the offline base layer.
 - ``GAZETTEER_FILE``: the curated gazetteer (GeoNames, OCHA, hand-added places) used for geocoding.
+- ``LEXICON_DIR``: the events pipeline's word lists and spaCy Matcher patterns (JSONL).
 
 ``COORD_DECIMALS`` is the coordinate precision of everything we write (6 decimals, ~0.1 m).
 ``METRIC_CRS`` is the projected CRS used wherever we measure or buffer (UTM 37N covers western
@@ -25,6 +26,7 @@ REFERENCE_DIR: Path = ROOT / "reference"
 OUTLINE_FILE: Path = REFERENCE_DIR / "syria_outline.geojson"
 GOVERNORATES_FILE: Path = REFERENCE_DIR / "syria_governorates.geojson"
 GAZETTEER_FILE: Path = ROOT / "gazetteer" / "gazetteer.csv"
+LEXICON_DIR: Path = ROOT / "lexicon"
 
 WGS84: str = "EPSG:4326"
 METRIC_CRS: str = "EPSG:32637"

@@ -1,0 +1,137 @@
+"""An article being read for events: its sentences, and their places, dates and cues on demand.
+
+Most sentences report no event: their places and dates are needed only when an event nearby lacks
+its own (the previous sentence's date, the place "the town" refers to, the paragraph's or the
+article's main place, the venue of talks reported just before). :class:`ArticleContext` parses the
+body once (:mod:`geodata.sentences`, :mod:`geodata.triggers`) and works out the rest when asked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from geodata.articles import Article
+from geodata.cues import Cue, Cues, sentence_cues
+from geodata.dates import DateInterval, DateMention, find_dates
+from geodata.lexicon import nlp
+from geodata.roles import MentionLike, PlaceFinder, finest, located
+from geodata.sentences import sentences_of
+from geodata.triggers import doc_triggers
+
+__all__ = ["ArticleContext", "anaphor"]
+
+
+class ArticleContext:
+    """An article's sentences, with their places, dates and cues worked out only when asked for.
+
+    Most sentences report no event: their places and dates are needed only when an event nearby
+    lacks its own (the previous sentence's date, the paragraph's place, the article's main place).
+    """
+
+    def __init__(self, article: Article, find_places: PlaceFinder) -> None:
+        self.article = article
+        self.find_places = find_places
+        docs = list(nlp().pipe(article.body))
+        self.paragraphs = [sentences_of(doc, p) for p, doc in enumerate(docs)]
+        self.matches = [doc_triggers(doc) for doc in docs]
+        self._places: dict[tuple[int, int], Sequence[MentionLike]] = {}
+        self._dates: dict[tuple[int, int], tuple[DateMention, ...]] = {}
+        self._cues: dict[tuple[int, int], Cues] = {}
+        self._main: list[MentionLike | None] = []
+        self.dateline_place: MentionLike | None = None
+        if article.dateline_place:
+            self.dateline_place = finest(located(find_places(article.dateline_place)))
+        # The venue of the latest talks or agreement: (paragraph, sentence, place).
+        self.last_venue: tuple[int, int, MentionLike] | None = None
+
+    def places(self, p: int, i: int) -> Sequence[MentionLike]:
+        if (p, i) not in self._places:
+            self._places[p, i] = self.find_places(self.paragraphs[p][i].text)
+        return self._places[p, i]
+
+    def dates(self, p: int, i: int) -> tuple[DateMention, ...]:
+        if (p, i) not in self._dates:
+            published = self.article.published
+            text = self.paragraphs[p][i].text
+            self._dates[p, i] = find_dates(text, reference=published) if published else ()
+        return self._dates[p, i]
+
+    def cues(self, p: int, i: int) -> Cues:
+        if (p, i) not in self._cues:
+            self._cues[p, i] = sentence_cues(self.paragraphs[p][i])
+        return self._cues[p, i]
+
+    def last_date(self, p: int, i: int) -> DateInterval | None:
+        """The first date of the nearest earlier sentence of the paragraph that has one."""
+        for j in range(i - 1, -1, -1):
+            dates = self.dates(p, j)
+            if dates:
+                return dates[0].interval
+        return None
+
+    def last_place(self, p: int, i: int) -> MentionLike | None:
+        """The finest sub-country place of the nearest earlier sentence of the paragraph.
+
+        When the sentence says "the city" or "the town", the last town named before it, even
+        inside a name ("the Manbij road map ... gained control of the city").
+        """
+        if anaphor(self.cues(p, i), "town_anaphora") is not None:
+            for j in range(i - 1, -1, -1):
+                towns = [m for m in self.places(p, j) if m.geo_precision == "town"]
+                if towns and towns[-1].role != "actor":
+                    return towns[-1]
+        for j in range(i - 1, -1, -1):
+            place = finest(located(self.places(p, j)))
+            if place is not None and place.geo_precision != "country":
+                return place
+        return None
+
+    def referent(self, p: int, i: int) -> MentionLike | None:
+        """The place "the town" or "the area" refers back to, in this paragraph or an earlier one.
+
+        "The town" and "the city" take the last town named (a region, a governorate or a road is
+        not one); "the area" the last place below governorate level. Nothing when none was named:
+        better unlocated than placed in an unrelated governorate.
+        """
+        towns_only = anaphor(self.cues(p, i), "town_anaphora") is not None
+        fine = ("town",) if towns_only else ("point", "town", "district")
+        for q in range(p, -1, -1):
+            last = i if q == p else len(self.paragraphs[q])
+            for j in range(last - 1, -1, -1):
+                found = [m for m in self.places(q, j) if m.role != "actor" and m.geo_precision in fine]
+                if found:
+                    return found[-1]
+        return None
+
+    def main_place(self) -> MentionLike | None:
+        """The sub-country place the body names most often (the first of equals)."""
+        if not self._main:
+            counts: Counter[str] = Counter()
+            first: dict[str, MentionLike] = {}
+            for p, sentences in enumerate(self.paragraphs):
+                for i in range(len(sentences)):
+                    for mention in located(self.places(p, i)):
+                        if mention.geo_precision != "country":
+                            counts[mention.place.place_id] += 1
+                            first.setdefault(mention.place.place_id, mention)
+            order = {key: k for k, key in enumerate(first)}
+            best = max(counts, key=lambda k: (counts[k], -order[k]), default=None)
+            self._main.append(first[best] if best is not None else None)
+        return self._main[0]
+
+    def venue_before(self, p: int, i: int) -> MentionLike | None:
+        """The venue of talks or an agreement reported in one of the two sentences before."""
+        if self.last_venue is None:
+            return None
+        q, j, place = self.last_venue
+        return place if q == p and 0 < i - j <= 2 else None
+
+
+def anaphor(cues: Cues, name: str) -> Cue | None:
+    """The first "the town"/"the area" cue not followed by "of" ("the town of Saraqib" names it)."""
+    doc = cues.sentence.doc
+    for cue in cues[name]:
+        if cue.last >= len(doc) or doc[cue.last].lower_ != "of":
+            return cue
+    return None

@@ -1,0 +1,360 @@
+"""Drafts: the events one sentence reports, before context completes them.
+
+A leading "Following their meeting in Sochi last week, ..." clause yields its own background event
+when it has its own date; each clause ("..., and forces shelled ...") may report one event, a strong
+verb preferred to a noun, a noun that refers back ("The talks came a week after ...") last, and the
+terms of an agreement ("The deal envisages ...") never; a statement is an event when it has its own
+date or is all the sentence reports. Each draft gets its date (:mod:`geodata.event_dates`), place
+(:mod:`geodata.roles`) and status: ``planned`` for plans and future dates, ``ongoing`` for
+progressive or "since ..." events, else ``occurred``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from geodata.article_context import anaphor
+from geodata.articles import Article
+from geodata.cues import Cue, Cues
+from geodata.dates import DateInterval, DateMention
+from geodata.event_dates import choose_date, dates_of, gap, interval_of, statement_dates
+from geodata.roles import MentionLike, choose_place, held_somewhere
+from geodata.sentences import Sentence
+from geodata.triggers import Trigger
+
+__all__ = ["Draft", "SentenceView", "sentence_drafts"]
+
+
+@dataclass
+class Draft:
+    trigger: Trigger
+    status: str
+    date: DateInterval | None
+    date_text: str
+    place: MentionLike | None
+    place_explicit: bool
+    actor_span: tuple[int, int]
+    speaker_end: int | None
+    held: bool = False  # talks or a signing: placed at a venue, never by the context
+    venue: bool = False  # placed at a venue abroad named in the sentence
+
+    @property
+    def kind(self) -> str:
+        return self.trigger.kind
+
+    @property
+    def date_explicit(self) -> bool:
+        return self.date is not None
+
+
+class SentenceView:
+    """What the drafting of one sentence reads: its text, cues, places, dates and triggers."""
+
+    def __init__(
+        self,
+        sentence: Sentence,
+        cues: Cues,
+        mentions: Sequence[MentionLike],
+        dates: Sequence[DateMention],
+        article: Article,
+        triggers: Sequence[Trigger],
+        planned: frozenset[int],
+    ) -> None:
+        self.sentence = sentence
+        self.text = sentence.text
+        self.cues = cues
+        self.mentions = mentions
+        self.dates = dates
+        self.article = article
+        self.triggers = triggers
+        self.planned = planned  # token index of each trigger whose mood is "planned"
+
+
+def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Draft]:
+    """The events of one sentence: a background one from a leading clause, then one per clause
+    that reports something of its own, then the statement when it has its own date or is all
+    the sentence reports.
+
+    ``referent`` is the place "the town" or "the area" refers back to, if the sentence says so.
+    """
+    text, raw, dates = view.text, view.triggers, view.dates
+    area = anaphor(view.cues, "area_anaphora") if referent is not None else None
+    drafts: list[Draft] = []
+    main_from = 0
+    leading = _leading_clause(view)
+    according = text.startswith("According to")
+    if leading is not None:
+        background = [t for t in raw if t.end <= leading and t.kind in ("talks", "agreement")]
+        if background or according:
+            main_from = leading
+        if background and not according:
+            draft = _draft(view, background[0], dates, (0, main_from))
+            # Background needs its own date: "Under the additional protocol to the 2018 Sochi
+            # memorandum, ..." names an old agreement, not one made at publication.
+            if _viable(draft) and draft.date_explicit:
+                drafts.append(draft)
+    span = (main_from, len(text))
+    dated = any(d.start >= main_from for d in dates)
+    main = [t for t in raw if t.start >= main_from]
+    triggers = _with_cues(main, view, main_from, dated=dated)
+    statement, own_dates = statement_dates(triggers, dates)
+    usable = [d for d in dates if d not in own_dates]
+    content: list[Draft] = []
+    for clause, candidates in _clause_triggers(view, span, triggers):
+        previous = content[-1] if content else None
+        for trigger in candidates:
+            own = dates_of(trigger, raw, usable, view.cues)
+            draft = _draft(view, trigger, own, clause, anaphor=area)
+            if leading is not None and main_from and text.startswith("Since") and draft.date is None:
+                draft = _since_clause(draft, dates, view.article, main_from)
+            draft = _completed(draft, previous, referent)
+            if _viable(draft):
+                if previous is None or not _repeats(draft, previous):
+                    content.append(draft)
+                break
+    drafts.extend(content)
+    if statement is not None and (own_dates or not drafts):
+        draft = _draft(view, statement, own_dates or dates, span)
+        if _viable(draft):
+            drafts.append(draft)
+    return drafts
+
+
+def _leading_clause(view: SentenceView) -> int | None:
+    """Where the main clause starts after a leading "Since ...,", "Following ...," clause."""
+    if not view.cues.has("leading", 0, 1):
+        return None
+    comma = view.text.find(",", 3, 122)
+    if comma < 0:
+        return None
+    return comma + 2 if view.text[comma + 1 : comma + 2] == " " else comma + 1
+
+
+def _with_cues(triggers: Sequence[Trigger], view: SentenceView, start: int, *, dated: bool) -> list[Trigger]:
+    """Drop nouns ("patrols") unless the clause has a date, an action or a future cue."""
+    if all(t.strong for t in triggers):
+        return list(triggers)
+    if dated or view.cues.has("action", start) or view.cues.has("future", start):
+        return list(triggers)
+    return [t for t in triggers if t.strong]
+
+
+def _clause_triggers(
+    view: SentenceView, span: tuple[int, int], triggers: Sequence[Trigger]
+) -> list[tuple[tuple[int, int], list[Trigger]]]:
+    """The clauses of ``span`` that may report an event, each with its triggers best first.
+
+    The first clause with a content trigger always counts; a later one ("..., and its membership
+    was finalised after the guarantors met in Ankara in September") only with a strong trigger or
+    a date of its own. Each clause runs until the next counted one, so a date or place is read in
+    its own clause.
+    """
+    inner = [cue.end for cue in view.cues.within("clause_cut", span[0], span[1])]
+    if not inner:  # one clause, as most sentences
+        content = [t for t in triggers if span[0] <= t.start < span[1] and t.kind != "statement"]
+        return [(span, _ranked(content, view, span[0]))] if content else []
+    cuts = sorted({span[0], *inner, span[1]})
+    found: list[tuple[int, list[Trigger]]] = []
+    for start, end in itertools.pairwise(cuts):
+        inside = [t for t in triggers if start <= t.start < end and t.kind != "statement"]
+        dated = any(start <= d.start < end for d in view.dates)
+        if inside and (not found or dated or any(t.strong for t in inside)):
+            found.append((start, inside))
+    result: list[tuple[tuple[int, int], list[Trigger]]] = []
+    for k, (start, inside) in enumerate(found):
+        end = found[k + 1][0] if k + 1 < len(found) else span[1]
+        begin = span[0] if k == 0 else start
+        result.append(((begin, end), _ranked(inside, view, start)))
+    return result
+
+
+def _ranked(triggers: Sequence[Trigger], view: SentenceView, start: int) -> list[Trigger]:
+    """Content triggers of a clause, the likeliest news first.
+
+    A strong trigger beats a noun ("a suicide bomber rammed ... a joint patrol" is an attack), and
+    a definite noun opening the clause ("The talks came a week after ...") refers back to an event
+    already reported, so it comes last; otherwise the first named comes first. When the clause
+    describes the terms of an agreement ("The deal envisages the withdrawal of ..."), only the
+    agreement is a candidate.
+    """
+    content = [t for t in triggers if t.kind != "statement"]
+    terms = [t for t in content if t.kind == "agreement" and _followed_by(view.cues, "terms", t)]
+    if terms:
+        return terms[:1]  # the terms themselves ("the withdrawal of ...") are not events
+    return sorted(content, key=lambda t: (_refers_back(t, view, start), not t.strong, t.start))
+
+
+def _followed_by(cues: Cues, name: str, trigger: Trigger) -> bool:
+    return any(cue.first == trigger.last for cue in cues[name])
+
+
+def _refers_back(trigger: Trigger, view: SentenceView, start: int) -> bool:
+    opening = view.text[start : trigger.start].strip()
+    opens = (
+        any(
+            cue.end == trigger.start - 1
+            and view.text[start:].lstrip().startswith(opening)
+            and cue.start >= start
+            for cue in view.cues["anaphoric_opening"]
+        )
+        and len(opening.split()) <= 2
+    )
+    return opens and _followed_by(view.cues, "linking", trigger)
+
+
+def _completed(draft: Draft, previous: Draft | None, referent: MentionLike | None) -> Draft:
+    """A later clause shares the date of the first ("... on Tuesday, and forces shelled ..."); an
+    event with no place of its own takes the place "the town" or "the area" refers to."""
+    if previous is not None and draft.date is None and previous.date is not None:
+        draft = replace(draft, date=previous.date, date_text=previous.date_text)
+    vague = draft.place is None or draft.place.geo_precision == "country"
+    if vague and referent is not None and draft.kind not in ("talks", "agreement"):
+        draft = replace(draft, place=referent, place_explicit=True)
+    return draft
+
+
+def _repeats(draft: Draft, previous: Draft) -> bool:
+    """Whether a later clause only goes on about the event of the clause before."""
+    same_place = draft.place is None or (
+        previous.place is not None and draft.place.place.place_id == previous.place.place.place_id
+    )
+    return draft.kind == previous.kind and same_place
+
+
+def _viable(draft: Draft) -> bool:
+    """Keep an event only when the sentence itself dates it or places it below country level."""
+    placed = draft.place is not None and draft.place.geo_precision != "country"
+    if draft.kind == "statement":
+        return draft.date_explicit
+    return draft.date_explicit or placed
+
+
+def _since_clause(draft: Draft, dates: Sequence[DateMention], article: Article, main_from: int) -> Draft:
+    # "Since the Sochi agreement in September, ... have lost their lives": from then until
+    # publication.
+    in_clause = [d for d in dates if d.end <= main_from]
+    if not in_clause or article.published is None:
+        return draft
+    start = in_clause[0].point.start
+    interval = DateInterval(start, max(start, article.published), "range")
+    return replace(draft, date=interval, date_text=in_clause[0].text, status="ongoing")
+
+
+_QUOTE_MARKS = ('"', "“", "”")
+
+
+def _quote_span(text: str, position: int) -> tuple[int, int] | None:
+    """The quotation the character at ``position`` is in, if any (punctuation, not words: no
+    pattern list needed)."""
+    if not any(mark in text for mark in _QUOTE_MARKS):
+        return None
+    opened: int | None = None
+    spans: list[tuple[int, int]] = []
+    for k, char in enumerate(text):
+        if char in _QUOTE_MARKS:
+            if opened is None and char != "”":
+                opened = k
+            elif opened is not None:
+                spans.append((opened, k + 1))
+                opened = None
+            elif not spans:  # a quote opened in an earlier sentence and closed in this one
+                spans.append((0, k + 1))
+    return next(((a, b) for a, b in spans if a <= position < b and b - a > 4), None)
+
+
+def _draft(
+    view: SentenceView,
+    trigger: Trigger,
+    dates: Sequence[DateMention],
+    span: tuple[int, int],
+    *,
+    anaphor: Cue | None = None,
+) -> Draft:
+    text = view.text
+    quote = _quote_span(text, trigger.start)
+    place_span = quote or span
+    speaker_end = None
+    if trigger.kind == "statement":
+        # Where it was said, not what it was about: "X revealed that talks ... in Idlib".
+        said = next((c for c in view.cues.within("said_end", trigger.end, span[1])), None)
+        place_span = (span[0], said.start if said else span[1])
+        speaker_end = trigger.start
+    place = choose_place(trigger, view.sentence, view.mentions, place_span, view.cues)
+    held = held_somewhere(trigger, text)
+    # "deployed police to posts around the town on Tuesday, after talks ... in Qamishli": the
+    # town referred to is nearer the event word than the place named.
+    if (
+        place is not None
+        and anaphor is not None
+        and not held
+        and gap(trigger, anaphor.start, anaphor.end) < gap(trigger, place.start, place.end)
+    ):
+        place = None
+    venue = held and place is not None and place.place.country != "SY"
+    clause_dates = [d for d in dates if span[0] <= d.start < span[1]]
+    chosen = choose_date(trigger, clause_dates, view.cues)
+    date = interval_of(trigger, chosen) if chosen else None
+    status = _status(view, trigger, span, date, quote)
+    return Draft(
+        trigger=trigger,
+        status=status,
+        date=date,
+        date_text=chosen.text if chosen else "",
+        place=place,
+        place_explicit=place is not None,
+        actor_span=span,
+        speaker_end=speaker_end,
+        held=held,
+        venue=venue,
+    )
+
+
+def _progressive(cues: Cues, clause: tuple[int, int]) -> bool:
+    """A present progressive in the clause ("are having talks", "has been shelling"): "is/are",
+    "has been", an optional "-ly" adverb, then an "-ing" word."""
+    doc = cues.sentence.doc
+    for cue in cues.within("progressive_aux", *clause):
+        k = cue.last
+        if k < len(doc) and doc[k].lower_.endswith("ly"):
+            k += 1
+        if k < len(doc) and doc[k].is_alpha and len(doc[k]) > 4 and doc[k].lower_.endswith("ing"):
+            return True
+    return False
+
+
+def _status(
+    view: SentenceView,
+    trigger: Trigger,
+    span: tuple[int, int],
+    date: DateInterval | None,
+    quote: tuple[int, int] | None,
+) -> str:
+    published = view.article.published
+    clause = span
+    if trigger.kind == "statement":
+        clause = (span[0], trigger.end)  # "announced that X will ...": the announcing is past
+    if quote is not None:
+        clause = quote
+    cues = view.cues
+    if trigger.first in view.planned:
+        return "planned"
+    if published is not None and date is not None and date.start > published:
+        return "planned"
+    # A future cue of the trigger itself ("agreed to conduct patrols") makes what follows planned,
+    # not the agreeing.
+    if any(cue.last <= trigger.first or cue.first >= trigger.last for cue in cues.within("future", *clause)):
+        return "planned"
+    lowered = view.text[clause[0] : clause[1]].lower()
+    since = date is not None and published is not None and "since" in lowered
+    if since and date is not None and published is not None and date.start < published <= date.end:
+        return "ongoing"
+    # "7,000 people have left the town since the fighting began in late November": a perfect
+    # with "since" runs up to publication, whatever the date names.
+    perfect = cues.has("perfect", *clause)
+    if since and perfect and date is not None and published is not None and date.start < published:
+        return "ongoing" if trigger.kind not in ("agreement", "talks") else "occurred"
+    if (cues.has("ongoing", *clause) or _progressive(cues, clause)) and trigger.kind != "agreement":
+        return "ongoing"
+    return "occurred"

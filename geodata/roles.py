@@ -1,0 +1,331 @@
+"""Roles and site: where an event happened and who took part.
+
+**Site.** A field event (an attack, a patrol, a deployment, a capture, people fleeing) is placed
+at the place attached to its trigger in its own clause: the place right after the trigger ("struck
+Saraqib") or after a locative preposition ("near Saraqib", "in the south of Idlib"). A capital
+merely named in the sentence ("informed Moscow of the attack") is never the site; a place that is
+only named ("the Sochi agreement") or stands for a government (``role="actor"``) neither. Talks
+and agreements are placed at their venue ("in"/"at" a place that is not their subject: "agreed on
+a ceasefire in Idlib ... in Moscow"), else at a place naming them, else at their first place.
+Statements are placed where they were made ("told reporters in Ankara"), else nowhere here
+(the assembly may take the dateline).
+
+**Actors.** The named actors of ``lexicon/actors.jsonl`` and people's names (runs of capitalised
+words not in ``lexicon/not_names.txt``) in the event's clause, the speaker of a statement (the
+words before its verb) first.
+
+The places come from a :data:`PlaceFinder` (by default the project gazetteer's
+:func:`~geodata.geocoding.find_places`). Every step is linear in the number of places named.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from geodata.cues import Cues
+from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.geocoding import find_places
+from geodata.lexicon import actor_labels, actor_matcher, not_names
+from geodata.sentences import Sentence
+from geodata.triggers import Trigger
+
+__all__ = [
+    "FIELD_KINDS",
+    "GazetteerPlaceFinder",
+    "MentionLike",
+    "PlaceFinder",
+    "PlaceLike",
+    "actors",
+    "candidate_ids",
+    "choose_place",
+    "default_place_finder",
+    "finest",
+    "held_somewhere",
+    "located",
+]
+
+PRECISION_RANK = {"point": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
+#: Kinds of events that happen at a site, not at a venue.
+FIELD_KINDS = frozenset({"patrol", "attack", "displacement", "deployment", "other"})
+
+
+class PlaceLike(Protocol):
+    """The parts of a gazetteer ``Place`` the events pipeline reads."""
+
+    @property
+    def place_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def feature_code(self) -> str: ...
+
+
+class MentionLike(Protocol):
+    """A place named in a sentence (``geocoding.Mention``)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def place(self) -> PlaceLike: ...
+    @property
+    def geo_precision(self) -> str: ...
+    @property
+    def uncertainty_km(self) -> float: ...
+    @property
+    def role(self) -> str: ...
+
+
+#: Finds the places named in one sentence.
+PlaceFinder = Callable[[str], Sequence[MentionLike]]
+
+
+class GazetteerPlaceFinder:
+    """The project gazetteer's :func:`~geodata.geocoding.find_places`, bound to a gazetteer.
+
+    Also tells the candidates it chose among (:meth:`candidates`).
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def __call__(self, sentence: str) -> Sequence[MentionLike]:
+        return find_places(sentence, self.gazetteer)
+
+    def candidates(self, mention: MentionLike) -> tuple[str, ...]:
+        """Ids of the places sharing the mention's name, the chosen one first."""
+        found = self.gazetteer.lookup(mention.text) or self.gazetteer.lookup(mention.place.name)
+        others = sorted(p.place_id for p in found if p.place_id != mention.place.place_id)
+        return (mention.place.place_id, *others)
+
+
+def default_place_finder(gazetteer: Gazetteer | None = None) -> GazetteerPlaceFinder:
+    """The project gazetteer's place finder.
+
+    Parameters
+    ----------
+    gazetteer
+        Defaults to :func:`~geodata.gazetteer.load_gazetteer` (the project's file).
+    """
+    return GazetteerPlaceFinder(gazetteer if gazetteer is not None else load_gazetteer())
+
+
+def candidate_ids(finder: PlaceFinder, mention: MentionLike | None) -> tuple[str, ...]:
+    """The place ids the finder considered for ``mention`` (just its own for a plain finder)."""
+    if mention is None:
+        return ()
+    if isinstance(finder, GazetteerPlaceFinder):
+        return finder.candidates(mention)
+    return (mention.place.place_id,)
+
+
+# --- places -----------------------------------------------------------------------------------
+
+
+def located(mentions: Sequence[MentionLike]) -> list[MentionLike]:
+    """The mentions that say where something is (not actors, not names of agreements)."""
+    return [m for m in mentions if m.role == "location"]
+
+
+def finest(mentions: Sequence[MentionLike]) -> MentionLike | None:
+    """Places in Syria first (this is a Syria atlas), then the finest precision, then the first."""
+    if not mentions:
+        return None
+    return min(
+        enumerate(mentions),
+        key=lambda im: (im[1].place.country != "SY", PRECISION_RANK.get(im[1].geo_precision, 9), im[0]),
+    )[1]
+
+
+def held_somewhere(trigger: Trigger, sentence: str) -> bool:
+    """Whether the event has a venue (talks, a signing) rather than a site.
+
+    A ceasefire taking effect or announced for an area is placed in that area, like a patrol.
+    """
+    if trigger.kind == "talks":
+        return True
+    return trigger.kind == "agreement" and not _IN_FORCE.search(sentence[trigger.start : trigger.end])
+
+
+_IN_FORCE = re.compile(r"(?i)ceasefire|cease-fire|truce|effect|force")
+
+
+class _Tokens:
+    """Character-to-token lookups in one sentence (built once per sentence that needs them)."""
+
+    def __init__(self, sentence: Sentence, cues: Cues) -> None:
+        self.doc = sentence.doc
+        self.first = sentence.first
+        self.starts = [sentence.char(i) for i in range(sentence.first, sentence.last)]
+        self.modifiers = {i for cue in cues["place_modifier"] for i in range(cue.first, cue.last)}
+        self.locatives = {i for cue in cues["locative"] for i in range(cue.first, cue.last)}
+        self.venues = {i for cue in cues["venue"] for i in range(cue.first, cue.last)}
+        self.subjects = {i for cue in cues["subject_of"] for i in range(cue.first, cue.last)}
+
+    def at(self, char: int) -> int:
+        """The doc index of the token at (or just before) character ``char`` of the sentence."""
+        return self.first + max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def back_over_modifiers(self, token: int) -> int:
+        """The doc index of the first token before ``token`` that is not a place modifier
+        ("the", "northern", "town of", a possessor such as "Russia's")."""
+        k = token - 1
+        while k >= self.first and (k in self.modifiers or self.doc[k].text in ("'s", "’s")):
+            k -= 1
+        if (
+            k >= self.first
+            and self.doc[k].is_title
+            and k + 1 < token
+            and self.doc[k + 1].text in ("'s", "’s")
+        ):
+            k -= 1
+        return k
+
+
+def choose_place(
+    trigger: Trigger,
+    sentence: Sentence,
+    mentions: Sequence[MentionLike],
+    span: tuple[int, int],
+    cues: Cues,
+) -> MentionLike | None:
+    """The event's place among the sentence's mentions inside ``span`` (its clause or quote)."""
+    text = sentence.text
+    inside = [m for m in mentions if span[0] <= m.start and m.end <= span[1]]
+    # "Syria's Idlib", "Russia's Sochi": the possessor only qualifies the place that follows.
+    starts = {m.start for m in inside}
+    inside = [m for m in inside if not (text[m.end : m.end + 3] in ("'s ", "’s ") and m.end + 3 in starts)]
+    places = located(inside)
+    if not inside:
+        return None
+    tokens = _Tokens(sentence, cues)
+    if trigger.kind == "statement":
+        return _where_said(places, tokens)
+    if not held_somewhere(trigger, text):
+        return _site(trigger, places, tokens)
+    return _venue(trigger, inside, places, tokens)
+
+
+def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:
+    """Whether the place follows a locative preposition, or directly follows the trigger."""
+    k = tokens.back_over_modifiers(tokens.at(mention.start))
+    return k in tokens.locatives or trigger.first <= k < trigger.last
+
+
+def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> MentionLike | None:
+    attached = {id(m) for m in places if _attached(m, trigger, tokens)}
+    # A capital merely named ("informed Moscow of the attack") is not where a strike took place.
+    candidates = [m for m in places if id(m) in attached or m.place.feature_code != "PPLC"]
+    if not candidates:
+        return None
+    return min(
+        enumerate(candidates),
+        key=lambda im: (
+            im[1].geo_precision == "country",
+            id(im[1]) not in attached,
+            im[1].place.country != "SY",
+            PRECISION_RANK.get(im[1].geo_precision, 9),
+            im[0],
+        ),
+    )[1]
+
+
+def _is_venue(mention: MentionLike, tokens: _Tokens) -> bool:
+    k = tokens.back_over_modifiers(tokens.at(mention.start))
+    if k not in tokens.venues:
+        return False
+    # "a ceasefire in Idlib", "discussed the situation in Idlib": the subject, not the venue.
+    return k not in tokens.subjects
+
+
+def _venue(
+    trigger: Trigger, inside: Sequence[MentionLike], places: Sequence[MentionLike], tokens: _Tokens
+) -> MentionLike | None:
+    venues = [m for m in places if _is_venue(m, tokens)]
+    if venues:
+        # A town rather than a region ("agreed on a ceasefire in Idlib ... in Moscow"), and one
+        # following its event ("talks ... in Sochi", "signed in Astana"), nearest first.
+        return min(
+            venues,
+            key=lambda m: (
+                PRECISION_RANK.get(m.geo_precision, 9) > PRECISION_RANK["town"],
+                m.start < trigger.start,
+                distance(m.start, m.end, trigger),
+            ),
+        )
+    named = [m for m in inside if m.role == "name"]
+    if named:
+        return min(named, key=lambda m: (distance(m.start, m.end, trigger), m.start))
+    fine = [m for m in places if m.geo_precision != "country"]
+    candidates = fine or list(places)
+    return candidates[0] if candidates else None
+
+
+def _where_said(places: Sequence[MentionLike], tokens: _Tokens) -> MentionLike | None:
+    venues = [m for m in places if _is_venue(m, tokens) and m.geo_precision != "country"]
+    return finest(venues)
+
+
+def distance(start: int, end: int, trigger: Trigger) -> int:
+    """Characters between a span and a trigger (0 when they touch or overlap)."""
+    return max(start - trigger.end, trigger.start - end, 0)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:al-|bin\s+)?[A-Z][\w’'-]*[a-z])+")
+
+
+def actors(
+    sentence: Sentence,
+    span: tuple[int, int],
+    mentions: Sequence[MentionLike],
+    *,
+    speaker_end: int | None = None,
+) -> tuple[str, ...]:
+    """The actors named in characters ``span`` of the sentence; those before ``speaker_end``
+    (the speaker of a statement) first."""
+    named: list[tuple[int, str]] = []
+    for name, first, _ in actor_matcher()(sentence.span):
+        start = sentence.char(first)
+        if span[0] <= start < span[1]:
+            named.append((start, name))
+    # People's names: no model here to find them (a blank pipeline has no NER), so runs of
+    # capitalised words that are not titles, offices or places.
+    places = {m.text for m in mentions}
+    stop = not_names()
+    text = sentence.text
+    for match in _NAME.finditer(text, span[0], span[1]):
+        words = match.group(0).split()
+        while words and words[0] in stop:
+            words.pop(0)
+        if len(words) >= 2 and not any(w in stop for w in words):
+            person = _ascii(" ".join(words))
+            if person not in places:
+                named.append((match.start(), person))
+    if speaker_end is not None:
+        named.sort(key=lambda item: item[0] >= speaker_end)
+    else:
+        order = {name: i for i, name in enumerate(actor_labels())}
+        named.sort(key=lambda item: (item[1] not in order, order.get(item[1], 0)))
+    return tuple(dict.fromkeys(name for _, name in named))
+
+
+def _ascii(text: str) -> str:
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
