@@ -18,7 +18,9 @@ from geodata.sentences import Sentence
 __all__ = ["Cue", "Cues", "sentence_cues"]
 
 # Tokens that end a clause for the scope of a negation or hedge ("did not attack, but shelled").
-_BREAKS = frozenset({",", ";", ":", "—", "–", "but", "while", "whereas", "although", "though", "(", ")"})
+_BREAKS = frozenset(
+    {",", ";", ":", "—", "–", "but", "while", "whereas", "although", "though", "because", "(", ")"}
+)
 
 
 _BREAK_HASHES = frozenset(nlp().vocab.strings.add(word) for word in _BREAKS)

@@ -11,6 +11,7 @@ progressive or "since ..." events, else ``occurred``.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -311,6 +312,14 @@ def _draft(
     )
 
 
+def _after_publication(date: DateInterval, published: dt.date, cues: Cues, clause: tuple[int, int]) -> bool:
+    """Whether the event is dated after publication: not the day after a page dated the day
+    before by its time zone ("said early on Friday" on a Thursday page), unless future."""
+    if date.start <= published:
+        return False
+    return (date.start - published).days > 1 or cues.has("future", *clause)
+
+
 def _progressive(cues: Cues, clause: tuple[int, int]) -> bool:
     """A present progressive in the clause ("are having talks", "has been shelling"): "is/are",
     "has been", an optional "-ly" adverb, then an "-ing" word."""
@@ -340,7 +349,7 @@ def _status(
     cues = view.cues
     if trigger.first in view.planned:
         return "planned"
-    if published is not None and date is not None and date.start > published:
+    if published is not None and date is not None and _after_publication(date, published, cues, clause):
         return "planned"
     # A future cue of the trigger itself ("agreed to conduct patrols") makes what follows planned,
     # not the agreeing.

@@ -128,19 +128,29 @@ class TriggerPattern:
         A cue the sentence must have ("forces": "entered" is a deployment only when forces move).
     stative
         Whether "is/are" + this participle is a state ("troops are stationed"), not an event.
+    remote
+        Whether the event happens at no place of its own (a phone call): it is placed only at a
+        venue the sentence names, never by context or dateline.
     """
 
     kind: str
     strong: bool
     needs: str = ""
     stative: bool = False
+    remote: bool = False
 
 
 @cache
 def trigger_patterns() -> tuple[TriggerPattern, ...]:
     """The trigger patterns' properties, in file order; Matcher key ``t<index>`` is entry index."""
     return tuple(
-        TriggerPattern(r["kind"], bool(r["strong"]), r.get("needs", ""), bool(r.get("stative", False)))
+        TriggerPattern(
+            r["kind"],
+            bool(r["strong"]),
+            r.get("needs", ""),
+            bool(r.get("stative", False)),
+            bool(r.get("remote", False)),
+        )
         for r in read_jsonl("triggers.jsonl")
     )
 

@@ -8,14 +8,18 @@ of characters:
   postponed"); or a denial anywhere before it in the sentence, whose scope runs to the end of the
   sentence ("denied that its troops had withdrawn from Morek"). The denial itself stays a
   ``statement``.
-- **hypothetical**: a hedge a few tokens before ("may even attempt to attack", "if talks fail") or
-  after ("a joint patrol could be ...").
+- **hypothetical**: a hedge a few tokens before ("may even attempt to attack") or right after
+  ("a joint patrol could be ...", but not in a relative clause: "agreements that could end the
+  fighting" were reached), or a condition anywhere before it in its clause ("if talks fail",
+  "whether militants carried out the attack"); "would" after the trigger unless it says the event
+  takes place ("an offensive would set off a catastrophe" vs "the talks would be held").
 - **wished**: a demand or wish earlier in the clause ("Ankara wants the army to pull back").
 - **stative**: "is/are" + participle of a stative verb ("the zone is deployed in ...",
   "troops are stationed ...").
-- **planned**: "would" in reported speech or before a future date ("said they would meet next
-  Thursday"), or a future cue in the clause ("will", "plan to", "agreed to", "scheduled",
-  "next week"): kept, with status ``planned``.
+- **generic**: a present-tense verb after a pronoun ("they strike only armed factions").
+- **planned**: "would" before the trigger in reported speech or with a future date ("said they
+  would meet next Thursday"): kept, with status ``planned`` (other future cues, "will", "plan to",
+  "agreed to", "next week", make the status ``planned`` in :mod:`geodata.drafts`).
 
 Anything else is **asserted**. Only asserted and planned triggers become events.
 """
@@ -30,12 +34,15 @@ from geodata.triggers import Trigger
 
 __all__ = ["Mood", "mood"]
 
-Mood = Literal["asserted", "planned", "negated", "hypothetical", "wished", "stative"]
+Mood = Literal["asserted", "planned", "negated", "hypothetical", "wished", "stative", "generic"]
 
 # How far before a trigger (in tokens) a negation or a hedge reaches: "has not yet fully withdrawn".
 _SCOPE = 6
 # How far after it: "the talks were postponed", "a joint patrol could be".
 _SCOPE_AFTER = 4
+# How far a condition reaches: its whole clause ("whether militants in the zone carried out ...").
+_CLAUSE = 25
+_DENIAL_STOPS = frozenset({";", "but", "while", "whereas"})
 
 
 def mood(trigger: Trigger, cues: Cues, *, dated_future: bool = False) -> Mood:
@@ -46,22 +53,24 @@ def mood(trigger: Trigger, cues: Cues, *, dated_future: bool = False) -> Mood:
     """
     if _negated(trigger, cues):
         return "negated"
-    if _would(trigger, cues):
-        if _judged(trigger, cues):
-            return "hypothetical"
-        reported = any(cue.last <= trigger.first for cue in cues["report"] + cues["future"])
-        return "planned" if reported or dated_future else "hypothetical"
+    would = _would(trigger, cues)
+    if would is not None:
+        return "planned" if would == "planned" or dated_future else would
     if cues.before("hedge", trigger.first, tokens=_SCOPE, same_clause=False):
         return "hypothetical"
-    if cues.after("hedge", trigger.last, tokens=3):
+    if cues.before("condition", trigger.first, tokens=_CLAUSE, same_clause=True):
+        return "hypothetical"  # "whether militants carried out the attack", "if talks fail"
+    if _hedged_after(trigger, cues):
         return "hypothetical"
+    wishes = cues["wish"]
     if any(
-        cue.last <= trigger.first and not _semicolon_between(cues, cue.last, trigger.first)
-        for cue in cues["wish"]
+        cue.last <= trigger.first and not _semicolon_between(cues, cue.last, trigger.first) for cue in wishes
     ):
         return "wished"
     if trigger_patterns()[trigger.pattern].stative and _stative(trigger, cues):
         return "stative"
+    if _generic(trigger, cues):
+        return "generic"
     return "asserted"
 
 
@@ -70,22 +79,50 @@ def _negated(trigger: Trigger, cues: Cues) -> bool:
         return True
     if trigger.kind != "statement" and cues.after("negation", trigger.last, tokens=_SCOPE_AFTER):
         return True
-    denials = [cue for cue in cues["denial"] if cue.last <= trigger.first]
-    return any(not cues.before("negation", cue.first, tokens=3) for cue in denials)
+    doc = cues.sentence.doc
+    for cue in cues["denial"]:
+        if cue.last > trigger.first or cues.before("negation", cue.first, tokens=3):
+            continue
+        # The denial reaches to the end of the sentence, but not past "but" or a semicolon.
+        if not any(doc[i].lower_ in _DENIAL_STOPS for i in range(cue.last, trigger.first)):
+            return True
+    return False
 
 
-def _would(trigger: Trigger, cues: Cues) -> bool:
-    return bool(
-        cues.before("would", trigger.first, tokens=_SCOPE, same_clause=False)
-        or cues.after("would", trigger.last, tokens=3)
-    )
-
-
-def _judged(trigger: Trigger, cues: Cues) -> bool:
-    """ "an offensive would be the worst case": a judgement of a hypothetical event, not a plan."""
+def _would(trigger: Trigger, cues: Cues) -> Mood | None:
+    """ "would" before the trigger ("said they would meet next Thursday"): a plan when reported,
+    else a hypothesis. "would" after it ("an offensive would set off a catastrophe"): a plan only
+    when it says the event takes place ("the talks would be held")."""
     doc = cues.sentence.doc
     after = cues.after("would", trigger.last, tokens=3)
-    return after is not None and after.last < len(doc) and doc[after.last].lower_ == "be"
+    if after is not None and not _relative_between(cues, trigger.last, after.first):
+        starts = any(after.last <= cue.first <= after.last + 1 for cue in cues["plan_start"])
+        return "planned" if starts else "hypothetical"
+    before = cues.before("would", trigger.first, tokens=_SCOPE, same_clause=False)
+    if before is None or doc[before.first].lower_ == "'d":
+        return None
+    reported = any(cue.last <= before.first for cue in cues["report"] + cues["future"])
+    return "planned" if reported else "hypothetical"
+
+
+def _hedged_after(trigger: Trigger, cues: Cues) -> bool:
+    """A modal right after the trigger ("a joint patrol could be ..."), not in a relative clause
+    ("agreements that could bring the fighting to an end")."""
+    after = cues.after("hedge", trigger.last, tokens=3)
+    return after is not None and not _relative_between(cues, trigger.last, after.first)
+
+
+def _relative_between(cues: Cues, first: int, last: int) -> bool:
+    return any(first <= cue.first < last for cue in cues["relative_pronoun"])
+
+
+def _generic(trigger: Trigger, cues: Cues) -> bool:
+    """A present-tense verb after a pronoun ("they strike only armed factions"): a habit or a
+    claim, not an event."""
+    word = cues.sentence.doc[trigger.first].lower_
+    if trigger.last - trigger.first != 1 or word != lemma(word):
+        return False
+    return any(cue.last == trigger.first for cue in cues["pronoun_subject"])
 
 
 def _semicolon_between(cues: Cues, first: int, last: int) -> bool:
