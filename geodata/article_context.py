@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from geodata.articles import Article
 from geodata.cues import Cue, Cues, sentence_cues
 from geodata.dates import DateInterval, DateMention, find_dates
-from geodata.lexicon import nlp
-from geodata.roles import MentionLike, PlaceFinder, finest, located
+from geodata.lexicon import nlp, trigger_patterns
+from geodata.roles import MentionLike, PlaceFinder, finest, located, venue_in
 from geodata.sentences import sentences_of
 from geodata.triggers import doc_triggers
 
@@ -44,6 +44,8 @@ class ArticleContext:
             self.dateline_place = finest(located(find_places(article.dateline_place)))
         # The venue of the latest talks or agreement: (paragraph, sentence, place).
         self.last_venue: tuple[int, int, MentionLike] | None = None
+        # The last day the text dated an event by ("The day before, ..." counts from it).
+        self.last_day: DateInterval | None = None
 
     def places(self, p: int, i: int) -> Sequence[MentionLike]:
         if (p, i) not in self._places:
@@ -120,12 +122,51 @@ class ArticleContext:
             self._main.append(first[best] if best is not None else None)
         return self._main[0]
 
-    def venue_before(self, p: int, i: int) -> MentionLike | None:
-        """The venue of talks or an agreement reported in one of the two sentences before."""
-        if self.last_venue is None:
-            return None
-        q, j, place = self.last_venue
-        return place if q == p and 0 < i - j <= 2 else None
+    def neighbour_venue(self, p: int, i: int) -> MentionLike | None:
+        """The venue of talks or an agreement reported in a sentence next to sentence ``i`` of
+        paragraph ``p``: the one before, the one after, the second before, or across a paragraph
+        break."""
+        if self.last_venue is not None:
+            q, j, place = self.last_venue
+            if q == p and 0 < i - j <= 2:
+                return place
+        for q, j in self._neighbours(p, i):
+            if self._held_trigger_in(q, j):
+                venue = venue_in(self.paragraphs[q][j], self.places(q, j), self.cues(q, j))
+                if venue is not None:
+                    return venue
+        return None
+
+    def _neighbours(self, p: int, i: int) -> list[tuple[int, int]]:
+        count = len(self.paragraphs[p])
+        found = [(p, i - 1), (p, i + 1), (p, i - 2)]
+        if i == 0 and p > 0 and self.paragraphs[p - 1]:
+            found.append((p - 1, len(self.paragraphs[p - 1]) - 1))
+        if i == count - 1 and p + 1 < len(self.paragraphs) and self.paragraphs[p + 1]:
+            found.append((p + 1, 0))
+        return [(q, j) for q, j in found if 0 <= j < len(self.paragraphs[q])]
+
+    def _held_trigger_in(self, q: int, j: int) -> bool:
+        sentence = self.paragraphs[q][j]
+        patterns = trigger_patterns()
+        return any(
+            sentence.first <= m.first < sentence.last and patterns[m.pattern].kind in ("talks", "agreement")
+            for m in self.matches[q]
+        )
+
+    def town_in(self, country: str) -> MentionLike | None:
+        """The town (or finer place) of ``country`` the body names most often, first of equals."""
+        counts: Counter[str] = Counter()
+        first: dict[str, MentionLike] = {}
+        for p, sentences in enumerate(self.paragraphs):
+            for i in range(len(sentences)):
+                for mention in located(self.places(p, i)):
+                    if mention.place.country == country and mention.geo_precision in ("point", "town"):
+                        counts[mention.place.place_id] += 1
+                        first.setdefault(mention.place.place_id, mention)
+        order = {key: k for k, key in enumerate(first)}
+        best = max(counts, key=lambda k: (counts[k], -order[k]), default=None)
+        return first[best] if best is not None else None
 
 
 def anaphor(cues: Cues, name: str) -> Cue | None:

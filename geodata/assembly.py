@@ -22,6 +22,7 @@ found so far, and the run goes on with the next article.
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -32,12 +33,15 @@ from geodata import settings
 from geodata._errors import Problem
 from geodata.article_context import ArticleContext, anaphor
 from geodata.articles import Article, read_articles
+from geodata.dates import DateInterval
 from geodata.drafts import Draft, SentenceView, sentence_drafts
 from geodata.event_dates import undated
 from geodata.event_records import Event, EventRun, Source
+from geodata.lexicon import trigger_patterns
 from geodata.merging import merge_events
 from geodata.modality import mood
 from geodata.roles import (
+    MentionLike,
     PlaceFinder,
     actors,
     candidate_ids,
@@ -68,29 +72,27 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
     p, i = sentence.paragraph, sentence.number
     article = context.article
     place, place_explicit = draft.place, draft.place_explicit
-    if draft.kind == "statement" and (place is None or place.geo_precision == "country"):
-        place = context.dateline_place or place
-        place_explicit = False
-    elif draft.held and place is None and context.venue_before(p, i) is not None:
-        # "The talks were held in Astana. The delegations agreed on a new round.": the venue of
-        # the sentence before carries over.
-        place = context.venue_before(p, i)
-    elif draft.held and not draft.venue and _reported_from_venue(draft, context):
-        # "MOSCOW - Putin and Erdogan agreed on Thursday on a ceasefire in Idlib": no venue in the
-        # sentence, a same-week report datelined abroad: the dateline is the venue.
-        place, place_explicit = context.dateline_place, True
-    elif place is None and not draft.held and anaphor(view.cues, "area_anaphora") is None:
+    if draft.kind == "statement":
+        pass  # where the sentence says it was said, else unlocated: a dateline is the reporter's
+    elif trigger_patterns()[draft.trigger.pattern].remote:
+        place = place if draft.at_venue else None  # a phone call happens nowhere in particular
+    elif draft.held:
+        place, place_explicit = _held_place(draft, context, p, i)
+    elif place is None and anaphor(view.cues, "area_anaphora") is None:
         # (When the sentence refers back to "the town" and no town was named before, it stays
         # unlocated: the article's main place may be a governorate it does not mean.)
         place = context.last_place(p, i) or context.main_place()
-    if draft.held and place is not None and draft.place_explicit:
-        context.last_venue = (p, i, place)
     date, date_source = draft.date, "text"
-    last_date = context.last_date(p, i) if date is None else None
-    if last_date is not None:
+    relative = _relative_day(view, context) if date is None else None
+    last_date = context.last_date(p, i) if date is None and relative is None else None
+    if relative is not None:
+        date = relative
+    elif last_date is not None:
         date, date_source = last_date, "context"
     elif date is None and article.published is not None:
         date, date_source = undated(draft.status, article.published), "publication"
+    if date is not None and date_source == "text" and date.precision == "day":
+        context.last_day = date
     confidence = 0.45 + 0.2 * draft.date_explicit + 0.2 * place_explicit + 0.1 * draft.trigger.strong
     source = Source(
         article.file,
@@ -123,6 +125,44 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
         place_country=place.place.country if place else "",
         date_source=date_source,
     )
+
+
+def _held_place(draft: Draft, context: ArticleContext, p: int, i: int) -> tuple[MentionLike | None, bool]:
+    """Where talks or an agreement took place, and whether the sentence said so.
+
+    The venue the sentence names; else a place naming them ("the Sochi agreement"); else the
+    venue of talks reported in a neighbouring sentence ("... agreed to set up a zone. Speaking
+    after his talks with Erdogan in Sochi, ..."); else, for a same-week report datelined abroad,
+    the dateline ("MOSCOW - Putin and Erdogan agreed on Thursday ..."); else what they were about.
+    A country is narrowed to the town of that country the article names most ("talks in
+    Kazakhstan" ... "the Kazakh capital, Astana").
+    """
+    place, explicit = draft.place, draft.place_explicit
+    if draft.at_venue:
+        context.last_venue = (p, i, place) if place is not None else context.last_venue
+    elif place is None:
+        neighbour = context.neighbour_venue(p, i)
+        if neighbour is not None:
+            place = neighbour
+        elif not draft.venue and _reported_from_venue(draft, context):
+            place, explicit = context.dateline_place, True
+        else:
+            place = draft.fallback
+    if place is not None and place.geo_precision == "country":
+        place = context.town_in(place.place.country) or place
+    return place, explicit
+
+
+def _relative_day(view: SentenceView, context: ArticleContext) -> DateInterval | None:
+    """ "The day before, artillery fire ... killed eight children": the day before the last day
+    the article dated an event by (or the day after: "the next day")."""
+    if context.last_day is None:
+        return None
+    for name, shift in (("day_before", -1), ("day_after", 1)):
+        if view.cues[name]:
+            day = context.last_day.start + dt.timedelta(days=shift)
+            return DateInterval(day, day, "day")
+    return None
 
 
 def _reported_from_venue(draft: Draft, context: ArticleContext) -> bool:

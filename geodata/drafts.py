@@ -20,7 +20,7 @@ from geodata.article_context import anaphor
 from geodata.articles import Article
 from geodata.cues import Cue, Cues
 from geodata.dates import DateInterval, DateMention
-from geodata.event_dates import choose_date, dates_of, gap, interval_of, statement_dates
+from geodata.event_dates import choose_date, dates_of, gap, interval_of, is_report_date, statement_dates
 from geodata.roles import MentionLike, choose_place, held_somewhere
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
@@ -40,6 +40,8 @@ class Draft:
     speaker_end: int | None
     held: bool = False  # talks or a signing: placed at a venue, never by the context
     venue: bool = False  # placed at a venue abroad named in the sentence
+    at_venue: bool = False  # placed at a venue ("in"/"at" a place) the sentence names
+    fallback: MentionLike | None = None  # what talks are about, when nothing better places them
 
     @property
     def kind(self) -> str:
@@ -74,9 +76,9 @@ class SentenceView:
 
 
 def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Draft]:
-    """The events of one sentence: a background one from a leading clause, then one per clause
-    that reports something of its own, then the statement when it has its own date or is all
-    the sentence reports.
+    """The events of one sentence: a background one from a leading clause, then those of each
+    clause that reports something of its own, then the statement when it has its own date or is
+    all the sentence reports.
 
     ``referent`` is the place "the town" or "the area" refers back to, if the sentence says so.
     """
@@ -100,27 +102,113 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
     dated = any(d.start >= main_from for d in dates)
     main = [t for t in raw if t.start >= main_from]
     triggers = _with_cues(main, view, main_from, dated=dated)
-    statement, own_dates = statement_dates(triggers, dates)
-    usable = [d for d in dates if d not in own_dates]
+    statement, own_dates = statement_dates(triggers, dates, view.cues)
+    reports = [d for d in dates if d in own_dates or is_report_date(d, view.cues)]
+    usable = [d for d in dates if d not in reports]
+    reported_from = _reported_content_start(view, statement, span)
     content: list[Draft] = []
     for clause, candidates in _clause_triggers(view, span, triggers):
         previous = content[-1] if content else None
+        taken: list[Draft] = []
+        settled = False  # the clause's own event is found; only companions may follow
         for trigger in candidates:
+            if settled and not _companion(trigger, taken, view):
+                continue
             own = dates_of(trigger, raw, usable, view.cues)
-            draft = _draft(view, trigger, own, clause, anaphor=area)
+            where = (reported_from, clause[1]) if clause[0] < reported_from <= trigger.start else clause
+            draft = _draft(view, trigger, own, where, anaphor=area)
             if leading is not None and main_from and text.startswith("Since") and draft.date is None:
                 draft = _since_clause(draft, dates, view.article, main_from)
             draft = _completed(draft, previous, referent)
+            if draft.date is None and reports and draft.status != "planned":
+                draft = _by_report(draft, reports[-1])
             if _viable(draft):
                 if previous is None or not _repeats(draft, previous):
-                    content.append(draft)
-                break
+                    taken.append(draft)
+                settled = True
+        content.extend(_shared_venue(taken))
     drafts.extend(content)
-    if statement is not None and (own_dates or not drafts):
-        draft = _draft(view, statement, own_dates or dates, span)
+    if statement is not None and (own_dates or not drafts) and _speaks_for_itself(view, statement, drafts):
+        draft = _draft(view, statement, own_dates, span)
         if _viable(draft):
             drafts.append(draft)
     return drafts
+
+
+def _speaks_for_itself(view: SentenceView, statement: Trigger, drafts: Sequence[Draft]) -> bool:
+    """Whether a statement is an event of its own: not when it announces the speakers' own talks
+    or agreement ("Erdogan and Putin announced that they had agreed ..."), nor when an unnamed
+    source relays what happened ("a local military source told Sputnik that ..."), nor a passive
+    with no speaker ("it was announced on Friday")."""
+    if any(d.kind in _HELD for d in drafts):
+        return False
+    start = _speaker_start(view, statement)
+    speaker = view.text[start : statement.start].strip().lower()
+    if not speaker or speaker.startswith("it "):
+        return False  # "it was announced on Friday": nobody in particular
+    return not any(view.cues.within("anonymous_speaker", start, statement.start))
+
+
+def _speaker_start(view: SentenceView, statement: Trigger) -> int:
+    """Where the speaker's words start: after the comma that ends a reported event ("An air
+    strike ... killed 22 soldiers, the governor of Hatay said"), else at the sentence's start
+    ("Last month, the deputy minister, Sergei Vershinin, announced that ...")."""
+    if not any(t.kind != "statement" and t.end <= statement.start for t in view.triggers):
+        return 0
+    end = statement.start
+    while (comma := view.text.rfind(", ", 0, end)) >= 0:
+        if view.text[comma + 2 : statement.start].strip(" ,"):
+            return comma + 2
+        end = comma
+    return 0
+
+
+def _reported_content_start(view: SentenceView, statement: Trigger | None, span: tuple[int, int]) -> int:
+    """Where what a speaker said starts ("X told reporters in Ankara that ..."): the reporting
+    part names where it was said, not where the reported events happened."""
+    if statement is None:
+        return span[0]
+    end = next((cue.end for cue in view.cues.within("said_end", statement.end, span[1])), None)
+    content_after = any(t.kind != "statement" and t.start > statement.end for t in view.triggers)
+    return end if end is not None and content_after else span[0]
+
+
+def _companion(trigger: Trigger, taken: Sequence[Draft], view: SentenceView) -> bool:
+    """Whether a clause that already reports an event reports this one too: talks and the
+    agreement they ended with ("agreed ... after talks in Moscow"), or an event named in a time
+    phrase ("an explosive device went off during a joint patrol", "after the Oct. 22 deal")."""
+    kinds = {draft.kind for draft in taken}
+    if trigger.kind in kinds:
+        return False
+    if trigger.kind in _HELD and kinds & _HELD and trigger.strong:
+        return True
+    # "after weeks of fighting" is background; "during the joint patrol", "after the Oct. 22
+    # deal" name an event of their own.
+    timed = view.cues.before("accompanying", trigger.first, tokens=8)
+    return timed is not None and trigger.kind in _NAMED_IN_PASSING
+
+
+_HELD = frozenset({"talks", "agreement"})
+_NAMED_IN_PASSING = frozenset({"talks", "agreement", "patrol"})
+
+
+def _shared_venue(drafts: list[Draft]) -> list[Draft]:
+    """Talks and an agreement of one clause share the venue one of them names."""
+    venues = [d.place for d in drafts if d.held and d.at_venue]
+    if not venues:
+        return drafts
+    return [
+        replace(d, place=venues[0], place_explicit=True, at_venue=True) if d.held and not d.at_venue else d
+        for d in drafts
+    ]
+
+
+def _by_report(draft: Draft, report: DateMention) -> Draft:
+    """An event whose sentence dates only the report ("..., the governor said early on Friday")
+    happened by then: the two days before the report, and its day."""
+    day = report.point
+    interval = DateInterval(day.start - dt.timedelta(days=2), day.end, "range")
+    return replace(draft, date=interval, date_text=report.text)
 
 
 def _leading_clause(view: SentenceView) -> int | None:
@@ -184,7 +272,17 @@ def _ranked(triggers: Sequence[Trigger], view: SentenceView, start: int) -> list
     terms = [t for t in content if t.kind == "agreement" and _followed_by(view.cues, "terms", t)]
     if terms:
         return terms[:1]  # the terms themselves ("the withdrawal of ...") are not events
-    return sorted(content, key=lambda t: (_refers_back(t, view, start), not t.strong, t.start))
+    # A relative clause gives background ("a Syrian national who had been killed the day before"):
+    # its event comes after the main clause's.
+    return sorted(
+        content,
+        key=lambda t: (
+            _refers_back(t, view, start),
+            view.cues.before("relative_clause", t.first, tokens=12) is not None,
+            not t.strong,
+            t.start,
+        ),
+    )
 
 
 def _followed_by(cues: Cues, name: str, trigger: Trigger) -> bool:
@@ -225,7 +323,8 @@ def _repeats(draft: Draft, previous: Draft) -> bool:
 
 
 def _viable(draft: Draft) -> bool:
-    """Keep an event only when the sentence itself dates it or places it below country level."""
+    """Keep an event only when the sentence itself dates it or places it below country level;
+    a statement only when it has its own date ("told Sputnik on Thursday")."""
     placed = draft.place is not None and draft.place.geo_precision != "country"
     if draft.kind == "statement":
         return draft.date_explicit
@@ -280,9 +379,10 @@ def _draft(
     if trigger.kind == "statement":
         # Where it was said, not what it was about: "X revealed that talks ... in Idlib".
         said = next((c for c in view.cues.within("said_end", trigger.end, span[1])), None)
-        place_span = (span[0], said.start if said else span[1])
+        place_span = (max(span[0], _speaker_start(view, trigger)), said.start if said else span[1])
         speaker_end = trigger.start
-    place = choose_place(trigger, view.sentence, view.mentions, place_span, view.cues)
+    placement = choose_place(trigger, view.sentence, view.mentions, place_span, view.cues)
+    place = placement.place
     held = held_somewhere(trigger, text)
     # "deployed police to posts around the town on Tuesday, after talks ... in Qamishli": the
     # town referred to is nearer the event word than the place named.
@@ -309,6 +409,8 @@ def _draft(
         speaker_end=speaker_end,
         held=held,
         venue=venue,
+        at_venue=placement.at_venue,
+        fallback=placement.fallback,
     )
 
 
@@ -318,6 +420,28 @@ def _after_publication(date: DateInterval, published: dt.date, cues: Cues, claus
     if date.start <= published:
         return False
     return (date.start - published).days > 1 or cues.has("future", *clause)
+
+
+def _future(trigger: Trigger, cues: Cues, clause: tuple[int, int]) -> bool:
+    """Whether a future cue bears on the trigger: before it in its clause ("will jointly patrol",
+    "agreed to conduct patrols": not the agreeing itself), or right after it ("talks are scheduled
+    for ..."), but not in a clause of its own ("ended with agreements on how the zone will work")
+    nor "as planned"."""
+    done = {cue.first + 1 for cue in cues["as_planned"]}
+    for cue in cues.within("future", *clause):
+        if cue.first in done or (cue.first < trigger.last and trigger.first < cue.last):
+            continue
+        if cue.last <= trigger.first and not cues.break_between(cue.last, trigger.first):
+            if trigger.first - cue.last < 12 and not _relative_between(cues, cue.last, trigger.first):
+                return True
+        if cue.first >= trigger.last and cue.first - trigger.last < 3:
+            if not _relative_between(cues, trigger.last, cue.first):
+                return True
+    return False
+
+
+def _relative_between(cues: Cues, first: int, last: int) -> bool:
+    return any(first <= cue.first < last for cue in cues["relative_pronoun"])
 
 
 def _progressive(cues: Cues, clause: tuple[int, int]) -> bool:
@@ -351,9 +475,7 @@ def _status(
         return "planned"
     if published is not None and date is not None and _after_publication(date, published, cues, clause):
         return "planned"
-    # A future cue of the trigger itself ("agreed to conduct patrols") makes what follows planned,
-    # not the agreeing.
-    if any(cue.last <= trigger.first or cue.first >= trigger.last for cue in cues.within("future", *clause)):
+    if _future(trigger, cues, clause):
         return "planned"
     lowered = view.text[clause[0] : clause[1]].lower()
     since = date is not None and published is not None and "since" in lowered

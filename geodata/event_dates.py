@@ -5,8 +5,8 @@ stage assigns them to events:
 
 - a date belongs to the event word nearest to it ("Rebels completed the withdrawal ..., meeting
   the deadline of the deal struck last month": "last month" dates the deal);
-- a date of the report ("..., the ministry said on Wednesday") dates the event only when nothing
-  else does, and dates a statement first;
+- a date of the report ("..., the ministry said on Wednesday") dates the statement; an event the
+  sentence dates by nothing else happened by then (the two days before, and that day);
 - a deadline ("by October 15", "until the end of the month") never dates an agreement or talks:
   an agreement is dated by its signing;
 - an agreement, talks or a statement happen at a point: "since May 2017, a memorandum signed in
@@ -50,17 +50,10 @@ def is_deadline(date: DateMention, cues: Cues) -> bool:
 def dates_of(
     trigger: Trigger, triggers: Sequence[Trigger], dates: Sequence[DateMention], cues: Cues
 ) -> list[DateMention]:
-    """The dates that may date ``trigger``: not those nearer another kind of event word.
-
-    With no date of its own, the event takes the date of the report, else any date.
-    """
+    """The dates that may date ``trigger``: not those nearer another kind of event word."""
     if len({t.kind for t in triggers}) < 2:
         return list(dates)
-    mine = [d for d in dates if min(triggers, key=lambda t: gap(t, d.start, d.end)).kind == trigger.kind]
-    if mine:
-        return mine
-    reported = [d for d in dates if is_report_date(d, cues)]
-    return reported or list(dates)
+    return [d for d in dates if min(triggers, key=lambda t: gap(t, d.start, d.end)).kind == trigger.kind]
 
 
 def choose_date(trigger: Trigger, dates: Sequence[DateMention], cues: Cues) -> DateMention | None:
@@ -84,20 +77,23 @@ def interval_of(trigger: Trigger, date: DateMention) -> DateInterval:
 
 
 def statement_dates(
-    triggers: Sequence[Trigger], dates: Sequence[DateMention]
+    triggers: Sequence[Trigger], dates: Sequence[DateMention], cues: Cues
 ) -> tuple[Trigger | None, list[DateMention]]:
     """The reporting trigger, and the dates that belong to it rather than to what it reports.
 
-    In "Last month, X announced that joint patrols will be conducted", "last month" dates the
-    announcement: it stands before the reporting verb, and the reported event comes after it.
+    The date of the report ("..., Aksoy told Sputnik on Thursday", "the governor said early on
+    Friday") dates the statement; so does a date before the reporting verb when the reported
+    event comes after it ("Last month, X announced that joint patrols will be conducted").
     """
-    statement = next((t for t in triggers if t.kind == "statement"), None)
+    statements = [t for t in triggers if t.kind == "statement"]
+    statement = next((t for t in statements if t.strong), statements[0] if statements else None)
     if statement is None:
         return None, []
+    own = [d for d in dates if is_report_date(d, cues)]
     content_after = any(t.kind != "statement" and t.start > statement.end for t in triggers)
-    if not content_after:
-        return statement, []
-    return statement, [d for d in dates if d.end <= statement.start]
+    if content_after:
+        own += [d for d in dates if d.end <= statement.start and d not in own]
+    return statement, sorted(own, key=lambda d: d.start)
 
 
 def undated(status: str, published: dt.date) -> DateInterval:

@@ -26,7 +26,11 @@ def _same_status(a: str, b: str) -> bool:
 def _dates_match(a: Event, b: Event, a_articles: set[str]) -> bool:
     if a.date is None or b.date is None:
         return a.date is b.date
-    if not (a.date.contains(b.date) or b.date.contains(a.date)):
+    # Across articles one date must hold the other; within one, overlapping ones are one event
+    # ("by the report of April 28" and "held on April 25 and 26").
+    same_article = not a_articles.isdisjoint(b.articles)
+    nested = a.date.contains(b.date) or b.date.contains(a.date)
+    if not (nested or (same_article and a.date.overlaps(b.date))):
         return False
     if max(a.date.days, b.date.days) > 31:
         return False  # "since September" and "yesterday" are not one event

@@ -24,7 +24,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from geodata.cues import Cues
 from geodata.gazetteer import Gazetteer, load_gazetteer
@@ -39,6 +39,7 @@ __all__ = [
     "MentionLike",
     "PlaceFinder",
     "PlaceLike",
+    "Placement",
     "actors",
     "candidate_ids",
     "choose_place",
@@ -46,6 +47,7 @@ __all__ = [
     "finest",
     "held_somewhere",
     "located",
+    "venue_in",
 ]
 
 PRECISION_RANK = {"point": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
@@ -179,6 +181,12 @@ class _Tokens:
         """The doc index of the token at (or just before) character ``char`` of the sentence."""
         return self.first + max(0, bisect.bisect_right(self.starts, char) - 1)
 
+    def listed_after(self, previous: MentionLike, mention: MentionLike) -> bool:
+        """Whether ``mention`` follows ``previous`` in a list ("X, Y and Z")."""
+        first, last = self.at(previous.end - 1) + 1, self.at(mention.start)
+        between = [self.doc[k].lower_ for k in range(first, last)]
+        return 0 < len(between) <= 2 and all(w in (",", "and", "or", "the") for w in between)
+
     def back_over_modifiers(self, token: int) -> int:
         """The doc index of the first token before ``token`` that is not a place modifier
         ("the", "northern", "town of", a possessor such as "Russia's")."""
@@ -195,13 +203,23 @@ class _Tokens:
         return k
 
 
+class Placement(NamedTuple):
+    """Where a sentence places an event: ``place`` (or ``None``), whether it is a venue the
+    sentence names ("in Moscow"), and for talks and agreements with no venue the place they are
+    about, a last resort (``fallback``)."""
+
+    place: MentionLike | None
+    at_venue: bool = False
+    fallback: MentionLike | None = None
+
+
 def choose_place(
     trigger: Trigger,
     sentence: Sentence,
     mentions: Sequence[MentionLike],
     span: tuple[int, int],
     cues: Cues,
-) -> MentionLike | None:
+) -> Placement:
     """The event's place among the sentence's mentions inside ``span`` (its clause or quote)."""
     text = sentence.text
     inside = [m for m in mentions if span[0] <= m.start and m.end <= span[1]]
@@ -210,12 +228,12 @@ def choose_place(
     inside = [m for m in inside if not (text[m.end : m.end + 3] in ("'s ", "’s ") and m.end + 3 in starts)]
     places = located(inside)
     if not inside:
-        return None
+        return Placement(None)
     tokens = _Tokens(sentence, cues)
     if trigger.kind == "statement":
         return _where_said(places, tokens)
     if not held_somewhere(trigger, text):
-        return _site(trigger, places, tokens)
+        return Placement(_site(trigger, places, tokens))
     return _venue(trigger, inside, places, tokens)
 
 
@@ -226,7 +244,15 @@ def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:
 
 
 def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> MentionLike | None:
-    attached = {id(m) for m in places if _attached(m, trigger, tokens)}
+    attached: set[int] = set()
+    previous: MentionLike | None = None
+    for m in sorted(places, key=lambda m: m.start):
+        # A list of places ("surrounded Latmenah, Kafr Zita, Latmeen and Morek") is attached
+        # as a whole.
+        listed = previous is not None and id(previous) in attached and tokens.listed_after(previous, m)
+        if listed or _attached(m, trigger, tokens):
+            attached.add(id(m))
+        previous = m
     # A capital merely named ("informed Moscow of the attack") is not where a strike took place.
     candidates = [m for m in places if id(m) in attached or m.place.feature_code != "PPLC"]
     if not candidates:
@@ -253,12 +279,12 @@ def _is_venue(mention: MentionLike, tokens: _Tokens) -> bool:
 
 def _venue(
     trigger: Trigger, inside: Sequence[MentionLike], places: Sequence[MentionLike], tokens: _Tokens
-) -> MentionLike | None:
+) -> Placement:
     venues = [m for m in places if _is_venue(m, tokens)]
     if venues:
         # A town rather than a region ("agreed on a ceasefire in Idlib ... in Moscow"), and one
         # following its event ("talks ... in Sochi", "signed in Astana"), nearest first.
-        return min(
+        best = min(
             venues,
             key=lambda m: (
                 PRECISION_RANK.get(m.geo_precision, 9) > PRECISION_RANK["town"],
@@ -266,17 +292,29 @@ def _venue(
                 distance(m.start, m.end, trigger),
             ),
         )
+        return Placement(best, at_venue=True)
     named = [m for m in inside if m.role == "name"]
     if named:
-        return min(named, key=lambda m: (distance(m.start, m.end, trigger), m.start))
+        return Placement(min(named, key=lambda m: (distance(m.start, m.end, trigger), m.start)))
+    # What they were about, as a last resort: a place in a country, never a country (a party).
     fine = [m for m in places if m.geo_precision != "country"]
-    candidates = fine or list(places)
-    return candidates[0] if candidates else None
+    return Placement(None, fallback=fine[0] if fine else None)
 
 
-def _where_said(places: Sequence[MentionLike], tokens: _Tokens) -> MentionLike | None:
+def venue_in(sentence: Sentence, mentions: Sequence[MentionLike], cues: Cues) -> MentionLike | None:
+    """The venue a sentence names ("in"/"at" a place that is not a subject), town first."""
+    places = located(mentions)
+    if not places:
+        return None
+    tokens = _Tokens(sentence, cues)
+    venues = [m for m in places if _is_venue(m, tokens)]
+    return min(venues, key=lambda m: PRECISION_RANK.get(m.geo_precision, 9) > 1) if venues else None
+
+
+def _where_said(places: Sequence[MentionLike], tokens: _Tokens) -> Placement:
     venues = [m for m in places if _is_venue(m, tokens) and m.geo_precision != "country"]
-    return finest(venues)
+    place = finest(venues)
+    return Placement(place, at_venue=place is not None)
 
 
 def distance(start: int, end: int, trigger: Trigger) -> int:

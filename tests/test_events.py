@@ -77,10 +77,13 @@ def test_quotes_and_question_marks_end_sentences() -> None:
 # --- kinds, status, dates, places -----------------------------------------------------------
 
 
-def test_planned_patrol_with_date_and_place() -> None:
+def test_planned_patrol_with_place_is_not_dated_by_its_announcement() -> None:
+    # "on Friday" dates the announcement (a passive with no speaker: no statement event); the
+    # patrols are planned with no date of their own.
     (event,) = events_of("Russian and Turkish troops will jointly patrol Idlib, it was announced on Friday.")
     assert (event.kind, event.status, event.place) == ("patrol", "planned", "Idlib")
-    assert event.date == DateInterval(D("2021-03-12"), D("2021-03-12"), "day")
+    assert event.date == DateInterval(D("2021-03-14"), D("2021-04-13"), "range")
+    assert event.date_source == "publication"
     assert event.actors[:2] == ("Russia", "Turkey")
 
 
@@ -326,10 +329,11 @@ def test_no_heldout_event_comes_from_comments_captions_or_clutter(heldout_run, g
         ("Thousands of people fled Saraqib on Tuesday.", "displacement", "occurred", "Saraqib"),
         ("Warplanes pounded villages near Saraqib on Tuesday.", "attack", "occurred", "Saraqib"),
         (
-            "The two leaders spoke by phone on Monday about the situation in Idlib.",
+            # A phone call happens nowhere in particular: Idlib is what it was about.
+            "The two leaders spoke by phone on Saturday about the situation in Idlib.",
             "talks",
             "occurred",
-            "Idlib",
+            "",
         ),
         (
             "A suicide bomber rammed a car into a joint patrol near Saraqib on Tuesday.",
@@ -490,11 +494,15 @@ def test_a_barrel_bomb_clause_is_its_own_attack() -> None:
 
 
 def test_a_date_nearer_another_event_word_is_not_taken() -> None:
-    (event, *_) = events_of(
+    events = events_of(
         "Rebels have completed the withdrawal from Saraqib, the ministry said on Wednesday, meeting the "
         "deadline of the deal signed last month."
     )
-    assert (event.kind, event.date.start) == ("deployment", D("2021-03-10"))
+    (withdrawal,) = [e for e in events if e.kind == "deployment"]
+    # Not "last month" (the deal's); dated by the report: by Wednesday.
+    assert withdrawal.date == DateInterval(D("2021-03-08"), D("2021-03-10"), "range")
+    (statement,) = [e for e in events if e.kind == "statement"]
+    assert statement.date == DateInterval(D("2021-03-10"), D("2021-03-10"), "day")
 
 
 def test_the_town_nearer_the_event_word_wins_over_a_later_place() -> None:
