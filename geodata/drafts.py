@@ -431,12 +431,14 @@ def _future(trigger: Trigger, cues: Cues, clause: tuple[int, int]) -> bool:
     for cue in cues.within("future", *clause):
         if cue.first in done or (cue.first < trigger.last and trigger.first < cue.last):
             continue
-        if cue.last <= trigger.first and not cues.break_between(cue.last, trigger.first):
-            if trigger.first - cue.last < 12 and not _relative_between(cues, cue.last, trigger.first):
-                return True
-        if cue.first >= trigger.last and cue.first - trigger.last < 3:
-            if not _relative_between(cues, trigger.last, cue.first):
-                return True
+        before = cue.last <= trigger.first and trigger.first - cue.last < 12
+        if before and not (
+            cues.break_between(cue.last, trigger.first) or _relative_between(cues, cue.last, trigger.first)
+        ):
+            return True
+        after = cue.first >= trigger.last and cue.first - trigger.last < 3
+        if after and not _relative_between(cues, trigger.last, cue.first):
+            return True
     return False
 
 

@@ -501,8 +501,6 @@ def test_a_date_nearer_another_event_word_is_not_taken() -> None:
     (withdrawal,) = [e for e in events if e.kind == "deployment"]
     # Not "last month" (the deal's); dated by the report: by Wednesday.
     assert withdrawal.date == DateInterval(D("2021-03-08"), D("2021-03-10"), "range")
-    (statement,) = [e for e in events if e.kind == "statement"]
-    assert statement.date == DateInterval(D("2021-03-10"), D("2021-03-10"), "day")
 
 
 def test_the_town_nearer_the_event_word_wins_over_a_later_place() -> None:
