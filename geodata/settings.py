@@ -6,6 +6,7 @@ provenance of every file:
 - ``ZONES_DIR``: the hand-digitised zone layers (one GeoJSON FeatureCollection per agreement).
 - ``SEEDS_DIR``: the news articles the events are read from, plus ``manifest.csv``.
 - ``REFERENCE_DIR``: Syria's outline and its 14 governorates (UN OCHA COD-AB), the offline base layer.
+- ``BASEMAP_DIR``: the rest of the offline basemap: M4/M5 highways, international borders, place labels.
 - ``GAZETTEER_FILE``: the curated gazetteer (GeoNames, OCHA, hand-added places) used for geocoding.
 - ``LEXICON_DIR``: the events pipeline's word lists and spaCy Matcher patterns (JSONL).
 
@@ -25,6 +26,7 @@ SEEDS_DIR: Path = ROOT / "seeds"
 REFERENCE_DIR: Path = ROOT / "reference"
 OUTLINE_FILE: Path = REFERENCE_DIR / "syria_outline.geojson"
 GOVERNORATES_FILE: Path = REFERENCE_DIR / "syria_governorates.geojson"
+BASEMAP_DIR: Path = ROOT / "basemap"
 GAZETTEER_FILE: Path = ROOT / "gazetteer" / "gazetteer.csv"
 LEXICON_DIR: Path = ROOT / "lexicon"
 
