@@ -106,7 +106,7 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
         end=sentence.end,
         trigger=sentence.text[draft.trigger.start : draft.trigger.end],
         date_text=draft.date_text,
-        place_text=place.text if place is not None and place is draft.place else "",
+        place_text=place.text if place is not None and any(place is m for m in view.mentions) else "",
         candidates=candidate_ids(context.find_places, place),
     )
     return Event(
@@ -119,7 +119,7 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
         lat=place.place.lat if place else None,
         geo_precision=place.geo_precision if place else "",
         uncertainty_km=place.uncertainty_km if place else None,
-        actors=actors(sentence, draft.actor_span, view.mentions, speaker_end=draft.speaker_end),
+        actors=actors(sentence, draft.actor_span, view.mentions, speaker=draft.speaker),
         sources=(source,),
         confidence=round(min(confidence, 0.95), 2),
         place_country=place.place.country if place else "",

@@ -323,9 +323,15 @@ def _clause_is_future(
     return sentence_future and _PAST.search(clause) is None and _PAST_PARTICIPLE.search(clause) is None
 
 
+_PRECISION = {"day": 0, "week": 1, "range": 2, "month": 3, "year": 4}
+
+
 def _drop_overlaps(found: list[DateMention]) -> tuple[DateMention, ...]:
     kept: list[DateMention] = []
-    for mention in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
+    # Longest first; of equals the more precise ("October 15", not "by October"), then the first.
+    for mention in sorted(
+        found, key=lambda m: (-(m.end - m.start), _PRECISION[m.interval.precision], m.start)
+    ):
         if all(mention.end <= k.start or mention.start >= k.end for k in kept):
             kept.append(mention)
     return tuple(sorted(kept, key=lambda m: m.start))

@@ -37,7 +37,7 @@ class Draft:
     place: MentionLike | None
     place_explicit: bool
     actor_span: tuple[int, int]
-    speaker_end: int | None
+    speaker: tuple[int, int] | None
     held: bool = False  # talks or a signing: placed at a venue, never by the context
     venue: bool = False  # placed at a venue abroad named in the sentence
     at_venue: bool = False  # placed at a venue ("in"/"at" a place) the sentence names
@@ -375,12 +375,12 @@ def _draft(
     text = view.text
     quote = _quote_span(text, trigger.start)
     place_span = quote or span
-    speaker_end = None
+    speaker = None
     if trigger.kind == "statement":
         # Where it was said, not what it was about: "X revealed that talks ... in Idlib".
         said = next((c for c in view.cues.within("said_end", trigger.end, span[1])), None)
         place_span = (max(span[0], _speaker_start(view, trigger)), said.start if said else span[1])
-        speaker_end = trigger.start
+        speaker = (_speaker_start(view, trigger), trigger.start)
     placement = choose_place(trigger, view.sentence, view.mentions, place_span, view.cues)
     place = placement.place
     held = held_somewhere(trigger, text)
@@ -406,7 +406,7 @@ def _draft(
         place=place,
         place_explicit=place is not None,
         actor_span=span,
-        speaker_end=speaker_end,
+        speaker=speaker,
         held=held,
         venue=venue,
         at_venue=placement.at_venue,

@@ -189,18 +189,30 @@ class _Tokens:
 
     def back_over_modifiers(self, token: int) -> int:
         """The doc index of the first token before ``token`` that is not a place modifier
-        ("the", "northern", "town of", a possessor such as "Russia's")."""
+        ("the", "northern", "town of"), a possessor ("in Russia's Sochi") or one of at most two
+        describing words after an article ("in the coastal city of Sochi")."""
         k = token - 1
-        while k >= self.first and (k in self.modifiers or self.doc[k].text in ("'s", "’s")):
-            k -= 1
-        if (
-            k >= self.first
-            and self.doc[k].is_title
-            and k + 1 < token
-            and self.doc[k + 1].text in ("'s", "’s")
-        ):
+        while k >= self.first:
+            if not (self._modifier(k) or self._possessor(k, token) or self._described(k)):
+                break
             k -= 1
         return k
+
+    def _modifier(self, k: int) -> bool:
+        return k in self.modifiers or self.doc[k].text in ("'s", "’s")
+
+    def _possessor(self, k: int, token: int) -> bool:
+        return k + 1 < token and self.doc[k + 1].text in ("'s", "’s") and self.doc[k].is_title
+
+    def _described(self, k: int) -> bool:
+        for back in (1, 2):
+            j = k - back
+            words = range(j + 1, k + 1)
+            if j < self.first or not all(self.doc[i].is_alpha and i not in self.locatives for i in words):
+                return False
+            if self.doc[j].lower_ in ("the", "a", "an"):
+                return True
+        return False
 
 
 class Placement(NamedTuple):
@@ -245,28 +257,47 @@ def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:
 
 def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> MentionLike | None:
     attached: set[int] = set()
+    distance: dict[int, int] = {}
     previous: MentionLike | None = None
     for m in sorted(places, key=lambda m: m.start):
         # A list of places ("surrounded Latmenah, Kafr Zita, Latmeen and Morek") is attached
-        # as a whole.
+        # as a whole, and as near as its first place.
         listed = previous is not None and id(previous) in attached and tokens.listed_after(previous, m)
         if listed or _attached(m, trigger, tokens):
             attached.add(id(m))
+        near = _token_distance(m, trigger, tokens)
+        distance[id(m)] = min(near, distance[id(previous)]) if listed and previous is not None else near
         previous = m
-    # A capital merely named ("informed Moscow of the attack") is not where a strike took place.
-    candidates = [m for m in places if id(m) in attached or m.place.feature_code != "PPLC"]
+    # A capital or a country merely named ("Turkey informed Moscow of the attack") is not where
+    # a strike took place.
+    candidates = [
+        m
+        for m in places
+        if id(m) in attached or (m.place.feature_code != "PPLC" and m.geo_precision != "country")
+    ]
     if not candidates:
         return None
+    # Attached first, then nearest the trigger ("officials in Aleppo said bombs exploded in
+    # Ankara"), then in Syria, then finest.
     return min(
         enumerate(candidates),
         key=lambda im: (
             im[1].geo_precision == "country",
             id(im[1]) not in attached,
+            distance[id(im[1])],
             im[1].place.country != "SY",
             PRECISION_RANK.get(im[1].geo_precision, 9),
             im[0],
         ),
     )[1]
+
+
+def _token_distance(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> int:
+    first = tokens.at(mention.start)
+    last = tokens.at(max(mention.start, mention.end - 1))
+    if last < trigger.first:
+        return trigger.first - last
+    return max(0, first - trigger.last + 1)
 
 
 def _is_venue(mention: MentionLike, tokens: _Tokens) -> bool:
@@ -332,10 +363,10 @@ def actors(
     span: tuple[int, int],
     mentions: Sequence[MentionLike],
     *,
-    speaker_end: int | None = None,
+    speaker: tuple[int, int] | None = None,
 ) -> tuple[str, ...]:
-    """The actors named in characters ``span`` of the sentence; those before ``speaker_end``
-    (the speaker of a statement) first."""
+    """The actors named in characters ``span`` of the sentence; those in ``speaker`` (the words
+    naming who made a statement) first."""
     named: list[tuple[int, str]] = []
     for name, first, _ in actor_matcher()(sentence.span):
         start = sentence.char(first)
@@ -354,8 +385,8 @@ def actors(
             person = _ascii(" ".join(words))
             if person not in places:
                 named.append((match.start(), person))
-    if speaker_end is not None:
-        named.sort(key=lambda item: item[0] >= speaker_end)
+    if speaker is not None:
+        named.sort(key=lambda item: not speaker[0] <= item[0] < speaker[1])
     else:
         order = {name: i for i, name in enumerate(actor_labels())}
         named.sort(key=lambda item: (item[1] not in order, order.get(item[1], 0)))

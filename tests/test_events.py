@@ -8,23 +8,17 @@ from pathlib import Path
 import pytest
 from _fake_places import fake_find_places
 from _gold import HELDOUT_DIR, HELDOUT_GOLD_FILE, load_gold, score
-from hypothesis import given
-from hypothesis import strategies as st
 
 from geodata.articles import Article
 from geodata.dates import DateInterval
 from geodata.events import (
     Event,
-    Source,
     default_place_finder,
-    events_frame,
     extract_events,
     extract_from_articles,
-    merge_events,
     split_sentences,
 )
 from geodata.gazetteer import Gazetteer, load_gazetteer
-from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_PROPERTIES, EVENT_STATUSES, GEO_PRECISIONS
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"
@@ -52,26 +46,6 @@ def events_of(*body: str, published: str | None = "2021-03-14") -> tuple[Event, 
 @pytest.fixture(scope="module")
 def seed_run():
     return extract_events(SEEDS, find_places=fake_find_places)
-
-
-# --- sentences ------------------------------------------------------------------------------
-
-
-def test_abbreviations_do_not_end_sentences() -> None:
-    text = (
-        "Turkish and U.S. troops began joint patrols on Nov. 1 in the city. The deal was reached "
-        "on Sept. 17 by both sides. It held."
-    )
-    assert split_sentences(text) == (
-        "Turkish and U.S. troops began joint patrols on Nov. 1 in the city.",
-        "The deal was reached on Sept. 17 by both sides.",
-        "It held.",
-    )
-
-
-def test_quotes_and_question_marks_end_sentences() -> None:
-    text = "“Patrolling will begin today. Russia will lead it,” he said. Why now? Nobody knows."
-    assert len(split_sentences(text)) == 4
 
 
 # --- kinds, status, dates, places -----------------------------------------------------------
@@ -152,69 +126,6 @@ def test_no_events_or_places_from_comments_captions_or_clutter() -> None:
     assert not places & {"Raqqa", "Afrin", "Aleppo", "Latakia"}
     body = {s for a in articles for p in a.body for s in split_sentences(p)}
     assert all(source.sentence in body for e in events for source in e.sources)
-
-
-# --- merging --------------------------------------------------------------------------------
-
-
-def _event(article: str, date: DateInterval, place: str = "Sochi", **kw: object) -> Event:
-    base = {"kind": "agreement", "status": "occurred", "date": date, "place": place, "place_id": place}
-    return Event(**(base | kw), sources=(Source(article, f"{article} sentence"),))  # type: ignore[arg-type]
-
-
-def test_same_event_in_several_articles_becomes_one() -> None:
-    month = DateInterval(D("2018-09-01"), D("2018-09-30"), "month")
-    day = DateInterval(D("2018-09-17"), D("2018-09-17"), "day")
-    (merged,) = merge_events([_event("a.txt", month), _event("b.txt", day)])
-    assert merged.articles == ("a.txt", "b.txt")
-    assert merged.date == day  # the narrowest date wins
-
-
-def test_different_places_or_dates_stay_apart() -> None:
-    day = DateInterval(D("2018-09-17"), D("2018-09-17"), "day")
-    other = DateInterval(D("2018-10-17"), D("2018-10-17"), "day")
-    assert len(merge_events([_event("a", day), _event("b", other)])) == 2
-    assert len(merge_events([_event("a", day), _event("b", day, place="Idlib")])) == 2
-
-
-def test_seed_sochi_agreement_lists_all_its_sources(seed_run) -> None:
-    sochi = [
-        e for e in seed_run.events if e.kind == "agreement" and e.date and e.date.start == D("2018-09-17")
-    ]
-    assert len(sochi) == 1
-    assert set(sochi[0].articles) >= {"001_f4202b216d43416e.txt", "003_da0cd3bf8a04b8fc.txt"}
-
-
-# --- output ---------------------------------------------------------------------------------
-
-
-def test_frame_has_exactly_the_schema_columns_and_valid_values(seed_run) -> None:
-    frame = events_frame(seed_run.events)
-    assert list(frame.columns) == [*EVENT_PROPERTIES, "geometry"]
-    assert frame.crs == "EPSG:4326"
-    assert set(frame["kind"]) <= set(EVENT_KINDS)
-    assert set(frame["status"]) <= set(EVENT_STATUSES)
-    assert set(frame["date_precision"].dropna()) <= set(DATE_PRECISIONS)
-    assert set(frame["geo_precision"].dropna()) <= set(GEO_PRECISIONS)
-    assert frame["event_id"].is_unique
-
-
-def test_geometry_is_lon_lat() -> None:
-    (event,) = events_of("Joint patrols were conducted near Saraqib on Friday.")
-    frame = events_frame([event])
-    point = frame.geometry.iloc[0]
-    assert (point.x, point.y) == (event.lon, event.lat) == (36.80, 35.86)
-
-
-def test_unlocated_event_has_null_geometry() -> None:
-    event = _event("a.txt", DateInterval(D("2018-09-17"), D("2018-09-17"), "day"), place="")
-    frame = events_frame([event])
-    assert frame.geometry.iloc[0] is None
-
-
-def test_output_is_deterministic(seed_run) -> None:
-    again = extract_events(SEEDS, find_places=fake_find_places)
-    assert events_frame(seed_run.events).to_json() == events_frame(again.events).to_json()
 
 
 # --- against the hand annotation ------------------------------------------------------------
@@ -358,17 +269,6 @@ def test_general_sentences(sentence: str, kind: str, status: str, place: str) ->
     assert (event.kind, event.status, event.place) == (kind, status, place)
 
 
-@given(
-    words=st.lists(
-        st.sampled_from(["U.S.", "Sept.", "patrols", "Idlib.", "He", "said", "No.", "3", "“Yes.”"]),
-        max_size=30,
-    )
-)
-def test_sentence_split_keeps_every_word(words: list[str]) -> None:
-    paragraph = " ".join(words)
-    assert " ".join(split_sentences(paragraph)).split() == paragraph.split()
-
-
 def test_the_city_refers_back_to_the_last_town_named() -> None:
     events = events_of(
         "Officials in Idlib praised the plan. The Manbij road map was signed in June 2018. "
@@ -510,21 +410,6 @@ def test_the_town_nearer_the_event_word_wins_over_a_later_place() -> None:
     )
     (deployment,) = [e for e in events if e.kind == "deployment"]
     assert deployment.place == "Saraqib"
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_a_run_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
-    import gc
-
-    was = gc.isenabled()
-    try:
-        (gc.enable if enabled else gc.disable)()
-        events_of("Warplanes pounded Saraqib on Tuesday.")
-        with pytest.raises(AttributeError):  # an error inside the run restores it too
-            extract_from_articles([None], fake_find_places)  # type: ignore[list-item]
-        assert gc.isenabled() is enabled
-    finally:
-        (gc.enable if was else gc.disable)()
 
 
 def test_people_arriving_are_not_a_deployment_but_troops_are() -> None:
