@@ -414,12 +414,14 @@ def _draft(
     )
 
 
-def _after_publication(date: DateInterval, published: dt.date, cues: Cues, clause: tuple[int, int]) -> bool:
+def _after_publication(
+    date: DateInterval, published: dt.date, trigger: Trigger, cues: Cues, clause: tuple[int, int]
+) -> bool:
     """Whether the event is dated after publication: not the day after a page dated the day
     before by its time zone ("said early on Friday" on a Thursday page), unless future."""
     if date.start <= published:
         return False
-    return (date.start - published).days > 1 or cues.has("future", *clause)
+    return (date.start - published).days > 1 or _future(trigger, cues, clause)
 
 
 def _future(trigger: Trigger, cues: Cues, clause: tuple[int, int]) -> bool:
@@ -475,7 +477,11 @@ def _status(
     cues = view.cues
     if trigger.first in view.planned:
         return "planned"
-    if published is not None and date is not None and _after_publication(date, published, cues, clause):
+    if (
+        published is not None
+        and date is not None
+        and _after_publication(date, published, trigger, cues, clause)
+    ):
         return "planned"
     if _future(trigger, cues, clause):
         return "planned"

@@ -416,3 +416,23 @@ def test_people_arriving_are_not_a_deployment_but_troops_are() -> None:
     assert events_of("A mother of four arrived in Saraqib on Monday.") == ()
     (event,) = events_of("Turkish troops arrived in Saraqib on Monday.")
     assert (event.kind, event.place) == ("deployment", "Saraqib")
+
+
+# --- the news evaluation set, development half (tests/data/news/README.md) ------------------
+
+
+def test_news_development_half_scores(gazetteer: Gazetteer) -> None:
+    from _news_gold import DEV_DIR, load_news, score_news
+
+    run = extract_events(DEV_DIR, find_places=default_place_finder(gazetteer))
+    result = score_news(run.events, load_news(DEV_DIR))
+    print(result)  # shown with -s; per category: result.category_table()
+    # Development figures (measured after tuning on this half; see tests/data/README.md), with a
+    # small margin so that a real regression fails.
+    assert result.main_recall >= DEV_MAIN_RECALL - 0.05, result.wrong
+    assert result.precision >= DEV_PRECISION - 0.05, result.spurious
+    assert not result.leaks
+
+
+DEV_MAIN_RECALL = 0.79
+DEV_PRECISION = 0.75
