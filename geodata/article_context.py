@@ -89,8 +89,9 @@ class ArticleContext:
                 return place
         return None
 
-    def referent(self, p: int, i: int) -> MentionLike | None:
-        """The place "the town" or "the area" refers back to, in this paragraph or an earlier one.
+    def referent(self, p: int, i: int, before: int = 0) -> MentionLike | None:
+        """The place "the town" or "the area" refers back to: in the sentence before character
+        ``before``, else in this paragraph or an earlier one.
 
         "The town" and "the city" take the last town named (a region, a governorate or a road is
         not one); "the area" the last place below governorate level. Nothing when none was named:
@@ -98,6 +99,15 @@ class ArticleContext:
         """
         towns_only = anaphor(self.cues(p, i), "town_anaphora") is not None
         fine = ("town",) if towns_only else ("point", "town", "district")
+        # First a place named earlier in the same sentence ("... in southern Idlib, speeding up
+        # the displacement from the area"); the governorate is what "the area" means there.
+        here = [
+            m
+            for m in self.places(p, i)
+            if m.end <= before and m.role == "location" and m.geo_precision != "country"
+        ]
+        if here and not towns_only:
+            return here[-1]
         for q in range(p, -1, -1):
             last = i if q == p else len(self.paragraphs[q])
             for j in range(last - 1, -1, -1):

@@ -202,8 +202,8 @@ def _article_events(
                 continue
             planned = frozenset(t.first for t, m in moods if m == "planned")
             view = SentenceView(sentence, cues, context.places(p, i), dates, article, kept, planned)
-            refers = anaphor(cues, "area_anaphora") is not None
-            referent = context.referent(p, i) if refers else None
+            area = anaphor(cues, "area_anaphora")
+            referent = context.referent(p, i, before=area.start) if area is not None else None
             events.extend(_finish(draft, view, context) for draft in sentence_drafts(view, referent))
 
 

@@ -122,7 +122,7 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
             draft = _completed(draft, previous, referent)
             if draft.date is None and reports and draft.status != "planned":
                 draft = _by_report(draft, reports[-1])
-            if _viable(draft):
+            if _viable(draft, lead=view.sentence.paragraph == 0):
                 if previous is None or not _repeats(draft, previous):
                     taken.append(draft)
                 settled = True
@@ -136,11 +136,11 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
 
 
 def _speaks_for_itself(view: SentenceView, statement: Trigger, drafts: Sequence[Draft]) -> bool:
-    """Whether a statement is an event of its own: not when it announces the speakers' own talks
-    or agreement ("Erdogan and Putin announced that they had agreed ..."), nor when an unnamed
+    """Whether a statement is an event of its own: not when it announces talks or an agreement
+    that took place ("Erdogan and Putin announced that they had agreed ..."), nor when an unnamed
     source relays what happened ("a local military source told Sputnik that ..."), nor a passive
     with no speaker ("it was announced on Friday")."""
-    if any(d.kind in _HELD for d in drafts):
+    if any(d.kind in _HELD and d.status != "planned" for d in drafts):
         return False
     start = _speaker_start(view, statement)
     speaker = view.text[start : statement.start].strip().lower()
@@ -322,13 +322,15 @@ def _repeats(draft: Draft, previous: Draft) -> bool:
     return draft.kind == previous.kind and same_place
 
 
-def _viable(draft: Draft) -> bool:
-    """Keep an event only when the sentence itself dates it or places it below country level;
-    a statement only when it has its own date ("told Sputnik on Thursday")."""
+def _viable(draft: Draft, *, lead: bool = False) -> bool:
+    """Keep an event only when the sentence itself dates it or places it below country level,
+    or when the lead paragraph reports it with a verb ("thousands of civilians have been driven
+    from their homes": what the article is about, dated and placed by it); a statement only when
+    it has its own date ("told Sputnik on Thursday")."""
     placed = draft.place is not None and draft.place.geo_precision != "country"
     if draft.kind == "statement":
         return draft.date_explicit
-    return draft.date_explicit or placed
+    return draft.date_explicit or placed or (lead and draft.trigger.strong)
 
 
 def _since_clause(draft: Draft, dates: Sequence[DateMention], article: Article, main_from: int) -> Draft:

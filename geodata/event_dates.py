@@ -17,6 +17,7 @@ stage assigns them to events:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 
@@ -36,8 +37,17 @@ def gap(trigger: Trigger, start: int, end: int) -> int:
 
 
 def is_report_date(date: DateMention, cues: Cues) -> bool:
-    """Whether the date follows a reporting verb closely ("told X on April 28")."""
-    return any(cue.end <= date.start and date.start - cue.end <= 40 for cue in cues["report"])
+    """Whether the date dates a report: it follows a reporting verb in the same clause, before
+    what was reported ("told X on April 28", "told party heads in Ankara on Thursday that ...")."""
+    text = cues.sentence.text
+    if is_deadline(date, cues):
+        return False
+    for cue in cues["report"]:
+        if cue.end <= date.start and date.start - cue.end <= 100:
+            between = text[cue.end : date.start]
+            if not any(mark in between for mark in (",", ";", " that ")):
+                return True
+    return False
 
 
 def is_deadline(date: DateMention, cues: Cues) -> bool:
@@ -53,7 +63,21 @@ def dates_of(
     """The dates that may date ``trigger``: not those nearer another kind of event word."""
     if len({t.kind for t in triggers}) < 2:
         return list(dates)
-    return [d for d in dates if min(triggers, key=lambda t: gap(t, d.start, d.end)).kind == trigger.kind]
+    return [d for d in dates if min(triggers, key=lambda t: _reach(t, d, cues)).kind == trigger.kind]
+
+
+def _reach(trigger: Trigger, date: DateMention, cues: Cues) -> tuple[bool, int]:
+    """How far a date is from a trigger: first whether a clause break lies between them ("... on
+    Tuesday, and civilians fled": Tuesday dates the raids), then in characters."""
+    sentence = cues.sentence
+    token = sentence.first + max(
+        0,
+        bisect.bisect_right(sentence.offsets[0], sentence.start + date.start, sentence.first, sentence.last)
+        - 1
+        - sentence.first,
+    )
+    first, last = sorted((token, trigger.first))
+    return cues.break_between(first, last), gap(trigger, date.start, date.end)
 
 
 def choose_date(trigger: Trigger, dates: Sequence[DateMention], cues: Cues) -> DateMention | None:

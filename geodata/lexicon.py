@@ -131,6 +131,9 @@ class TriggerPattern:
     remote
         Whether the event happens at no place of its own (a phone call): it is placed only at a
         venue the sentence names, never by context or dateline.
+    unless
+        A cue the sentence must not have ("medical": the wounded evacuated to hospital are not
+        people displaced).
     """
 
     kind: str
@@ -138,6 +141,7 @@ class TriggerPattern:
     needs: str = ""
     stative: bool = False
     remote: bool = False
+    unless: str = ""
 
 
 @cache
@@ -150,6 +154,7 @@ def trigger_patterns() -> tuple[TriggerPattern, ...]:
             r.get("needs", ""),
             bool(r.get("stative", False)),
             bool(r.get("remote", False)),
+            r.get("unless", ""),
         )
         for r in read_jsonl("triggers.jsonl")
     )

@@ -17,6 +17,10 @@ of characters:
 - **stative**: "is/are" + participle of a stative verb ("the zone is deployed in ...",
   "troops are stationed ...").
 - **generic**: a present-tense verb after a pronoun ("they strike only armed factions").
+- **reference** and **background**: an event already reported ("It was the third meeting ...",
+  "carry out the existing agreements") or told in a pluperfect relative clause ("where it had
+  first been set up"). A purpose ("a roadmap meant to let forces take control") is hypothetical,
+  and what something prevents ("shielded the region from an offensive") negated.
 - **planned**: "would" before the trigger in reported speech or with a future date ("said they
   would meet next Thursday"): kept, with status ``planned`` (other future cues, "will", "plan to",
   "agreed to", "next week", make the status ``planned`` in :mod:`geodata.drafts`).
@@ -34,7 +38,17 @@ from geodata.triggers import Trigger
 
 __all__ = ["Mood", "mood"]
 
-Mood = Literal["asserted", "planned", "negated", "hypothetical", "wished", "stative", "generic"]
+Mood = Literal[
+    "asserted",
+    "planned",
+    "negated",
+    "hypothetical",
+    "wished",
+    "stative",
+    "generic",
+    "reference",
+    "background",
+]
 
 # How far before a trigger (in tokens) a negation or a hedge reaches: "has not yet fully withdrawn".
 _SCOPE = 6
@@ -60,6 +74,10 @@ def mood(trigger: Trigger, cues: Cues, *, dated_future: bool = False) -> Mood:
         return "hypothetical"
     if cues.before("condition", trigger.first, tokens=_CLAUSE, same_clause=True):
         return "hypothetical"  # "whether militants carried out the attack", "if talks fail"
+    if cues.before("purpose", trigger.first, tokens=_CLAUSE, same_clause=True):
+        return "hypothetical"  # "a roadmap meant to let Turkish-vetted forces take control"
+    if cues.before("prevention", trigger.first, tokens=_CLAUSE, same_clause=True):
+        return "negated"  # "has shielded the region from a new government offensive"
     if _hedged_after(trigger, cues):
         return "hypothetical"
     wishes = cues["wish"]
@@ -71,7 +89,27 @@ def mood(trigger: Trigger, cues: Cues, *, dated_future: bool = False) -> Mood:
         return "stative"
     if _generic(trigger, cues):
         return "generic"
+    if _refers_back(trigger, cues):
+        return "reference"
+    if _background(trigger, cues):
+        return "background"
     return "asserted"
+
+
+def _refers_back(trigger: Trigger, cues: Cues) -> bool:
+    """ "It was the third meeting between them": a description of an event already reported;
+    "the need to carry out the existing agreements": an agreement in force, not a new one."""
+    if cues.before("copula_reference", trigger.first, tokens=8) is not None:
+        return True
+    implemented = cues.before("implementation", trigger.first, tokens=_CLAUSE)
+    return trigger.kind == "agreement" and implemented is not None
+
+
+def _background(trigger: Trigger, cues: Cues) -> bool:
+    """An event in a relative clause in the pluperfect ("the post was still where it had first
+    been set up"): background to the news, told to explain it."""
+    relative = cues.before("relative_clause", trigger.first, tokens=_SCOPE, same_clause=True)
+    return relative is not None and any(relative.last <= c.first < trigger.first for c in cues["pluperfect"])
 
 
 def _negated(trigger: Trigger, cues: Cues) -> bool:

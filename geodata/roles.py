@@ -187,6 +187,20 @@ class _Tokens:
         between = [self.doc[k].lower_ for k in range(first, last)]
         return 0 < len(between) <= 2 and all(w in (",", "and", "or", "the") for w in between)
 
+    def back_over_list(self, k: int) -> int | None:
+        """From a comma or "and" before a place, back over a list of capitalised names to what
+        precedes the list; ``None`` when ``k`` is not inside such a list."""
+        if k < self.first or self.doc[k].lower_ not in (",", "and", "or"):
+            return None
+        start = k
+        while k >= self.first and start - k < 12:
+            word = self.doc[k]
+            if word.lower_ in (",", "and", "or", "-") or word.is_title:
+                k -= 1
+                continue
+            return self.back_over_modifiers(k + 1) if k in self.modifiers else k
+        return None
+
     def back_over_modifiers(self, token: int) -> int:
         """The doc index of the first token before ``token`` that is not a place modifier
         ("the", "northern", "town of"), a possessor ("in Russia's Sochi") or one of at most two
@@ -250,9 +264,15 @@ def choose_place(
 
 
 def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:
-    """Whether the place follows a locative preposition, or directly follows the trigger."""
+    """Whether the place follows a locative preposition, or directly follows the trigger, maybe
+    at the end of a list of names ("surrounded the towns of Latmenah, Kafr Zita and Morek")."""
     k = tokens.back_over_modifiers(tokens.at(mention.start))
-    return k in tokens.locatives or trigger.first <= k < trigger.last
+    if k in tokens.locatives or trigger.first <= k < trigger.last:
+        return True
+    before_list = tokens.back_over_list(k)
+    return before_list is not None and (
+        before_list in tokens.locatives or trigger.first <= before_list < trigger.last
+    )
 
 
 def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> MentionLike | None:

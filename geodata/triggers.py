@@ -80,6 +80,8 @@ def sentence_triggers(sentence: Sentence, matches: Sequence[_Match], cues: Cues 
         pattern = patterns[match.pattern]
         if pattern.needs and (cues is None or not cues[pattern.needs]):
             continue  # people on the move, not forces
+        if pattern.unless and cues is not None and cues[pattern.unless]:
+            continue  # the wounded taken to hospital, not people displaced
         start, end = sentence.char(match.first), sentence.char_end(match.last - 1)
         found.append(
             Trigger(pattern.kind, start, end, pattern.strong, match.first, match.last, match.pattern)
