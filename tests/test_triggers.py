@@ -17,7 +17,7 @@ from _analyse import trigger_words
         ),
         ("Thousands have been driven from their homes.", [("displacement", "driven from their homes")]),
         (
-            "An explosive device went off near the convoy.",
+            "An explosive device went off near the army convoy.",
             [("attack", "device went off"), ("deployment", "convoy")],
         ),
     ],
