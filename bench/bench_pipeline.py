@@ -9,6 +9,10 @@ in the same run:
   the events pipeline was rebuilt on spaCy (so the ratio compares the two);
 - the pipeline: ``extract_events`` (reading, dates, places, events, merging).
 
+It also times one pathological article (issue 10): about 96 KB repeating one place name in a
+single sentence, which took 41 s when choosing the event's place was quadratic in the places
+named.
+
 Usage: ``python bench/bench_pipeline.py [--articles N] [--repeat R] [--seed S]``. The best of R runs
 is reported for each, with the pipeline/baseline ratio. Times are CPU time of this process
 (``time.process_time``), so other work on a shared machine disturbs them less than wall time.
@@ -123,6 +127,13 @@ def baseline(folder: Path) -> int:
     return sum(len(a.body) for a in articles)
 
 
+def pathological(folder: Path) -> int:
+    """Write the 96 KB article repeating one place name; return its size in bytes."""
+    body = "Warplanes struck " + "Saraqib, " * 10_600 + "on Tuesday."
+    (folder / "big.txt").write_text(f"One place named ten thousand times\n\n{body}\n", encoding="utf-8")
+    return len(body.encode("utf-8"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=400)
@@ -148,6 +159,10 @@ def main() -> None:
     print(f"pipeline (extract_events):         {n / full:8.0f} articles/s")
     print(f"pipeline / baseline time ratio:    {full / base:8.1f}x")
     print(f"events: {len(run.events)}, unlocated: {run.unlocated}")
+    with tempfile.TemporaryDirectory() as tmp:
+        size = pathological(Path(tmp))
+        seconds = best_of(1, lambda: extract_events(Path(tmp), find_places=finder))
+    print(f"one {size / 1000:.0f} KB article repeating one place name: {seconds:.2f} s")
 
 
 if __name__ == "__main__":

@@ -8,16 +8,17 @@ body once (:mod:`geodata.sentences`, :mod:`geodata.triggers`) and works out the 
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Sequence
 
 from geodata.articles import Article
 from geodata.cues import Cue, Cues, sentence_cues
 from geodata.dates import DateInterval, DateMention, find_dates
-from geodata.lexicon import nlp, trigger_patterns
+from geodata.lexicon import trigger_patterns
 from geodata.roles import MentionLike, PlaceFinder, finest, located, venue_in
-from geodata.sentences import sentences_of
-from geodata.triggers import doc_triggers
+from geodata.sentences import Sentence, parse_article
+from geodata.triggers import TriggerMatch, doc_triggers
 
 __all__ = ["ArticleContext", "anaphor"]
 
@@ -32,9 +33,9 @@ class ArticleContext:
     def __init__(self, article: Article, find_places: PlaceFinder) -> None:
         self.article = article
         self.find_places = find_places
-        docs = list(nlp().pipe(article.body))
-        self.paragraphs = [sentences_of(doc, p) for p, doc in enumerate(docs)]
-        self.matches = [doc_triggers(doc) for doc in docs]
+        self.doc, self.paragraphs = parse_article(article.body)
+        self.matches = doc_triggers(self.doc)  # every trigger of the article, in order
+        self._match_starts = [m.first for m in self.matches]
         self._places: dict[tuple[int, int], Sequence[MentionLike]] = {}
         self._dates: dict[tuple[int, int], tuple[DateMention, ...]] = {}
         self._cues: dict[tuple[int, int], Cues] = {}
@@ -156,13 +157,16 @@ class ArticleContext:
             found.append((p + 1, 0))
         return [(q, j) for q, j in found if 0 <= j < len(self.paragraphs[q])]
 
+    def matches_in(self, sentence: Sentence) -> list[TriggerMatch]:
+        """The trigger matches that start in ``sentence``."""
+        low = bisect.bisect_left(self._match_starts, sentence.first)
+        high = bisect.bisect_left(self._match_starts, sentence.last)
+        return self.matches[low:high]
+
     def _held_trigger_in(self, q: int, j: int) -> bool:
-        sentence = self.paragraphs[q][j]
         patterns = trigger_patterns()
-        return any(
-            sentence.first <= m.first < sentence.last and patterns[m.pattern].kind in ("talks", "agreement")
-            for m in self.matches[q]
-        )
+        held = ("talks", "agreement")
+        return any(patterns[m.pattern].kind in held for m in self.matches_in(self.paragraphs[q][j]))
 
     def town_in(self, country: str) -> MentionLike | None:
         """The town (or finer place) of ``country`` the body names most often, first of equals."""

@@ -186,11 +186,11 @@ def _article_events(
     context = ArticleContext(article, find_places)
     published = article.published
     for p, sentences in enumerate(context.paragraphs):
-        matches = context.matches[p]
         for i, sentence in enumerate(sentences):
             if clock() > deadline:
                 raise _BudgetExceededError(f"paragraph {p + 1} of {len(context.paragraphs)}")
-            if not matches or not any(sentence.first <= m.first < sentence.last for m in matches):
+            matches = context.matches_in(sentence)
+            if not matches:
                 continue  # no event can come from it; its places and dates may never be needed
             cues = context.cues(p, i)
             found = sentence_triggers(sentence, matches, cues)

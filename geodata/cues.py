@@ -12,18 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from geodata.lexicon import cue_matcher, nlp
+from geodata.lexicon import cue_matcher
 from geodata.sentences import Sentence
 
 __all__ = ["Cue", "Cues", "sentence_cues"]
-
-# Tokens that end a clause for the scope of a negation or hedge ("did not attack, but shelled").
-_BREAKS = frozenset(
-    {",", ";", ":", "—", "–", "but", "while", "whereas", "although", "though", "because", "(", ")"}
-)
-
-
-_BREAK_HASHES = frozenset(nlp().vocab.strings.add(word) for word in _BREAKS)
 
 
 class Cue(NamedTuple):
@@ -41,8 +33,7 @@ class Cues:
     def __init__(self, sentence: Sentence, found: dict[str, list[Cue]]) -> None:
         self.sentence = sentence
         self._found = found
-        words = sentence.doc.to_array("LOWER")[sentence.first : sentence.last].tolist()
-        self._breaks = [sentence.first + k for k, word in enumerate(words) if word in _BREAK_HASHES]
+        self._breaks = [cue.first for cue in found.get("clause_break", ())]
 
     def __getitem__(self, name: str) -> list[Cue]:
         return self._found.get(name, [])
@@ -83,6 +74,8 @@ class Cues:
 def sentence_cues(sentence: Sentence) -> Cues:
     """Match every cue pattern on ``sentence``."""
     found: dict[str, list[Cue]] = defaultdict(list)
+    starts, ends = sentence.offsets
+    shift = sentence.origin
     for name, first, last in cue_matcher()(sentence.span):
-        found[name].append(Cue(first, last, sentence.char(first), sentence.char_end(last - 1)))
+        found[name].append(Cue(first, last, starts[first] - shift, ends[last - 1] - shift))
     return Cues(sentence, dict(found))

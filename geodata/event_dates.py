@@ -70,12 +70,8 @@ def _reach(trigger: Trigger, date: DateMention, cues: Cues) -> tuple[bool, int]:
     """How far a date is from a trigger: first whether a clause break lies between them ("... on
     Tuesday, and civilians fled": Tuesday dates the raids), then in characters."""
     sentence = cues.sentence
-    token = sentence.first + max(
-        0,
-        bisect.bisect_right(sentence.offsets[0], sentence.start + date.start, sentence.first, sentence.last)
-        - 1
-        - sentence.first,
-    )
+    at = bisect.bisect_right(sentence.offsets[0], sentence.origin + date.start, sentence.first, sentence.last)
+    token = max(sentence.first, at - 1)
     first, last = sorted((token, trigger.first))
     return cues.break_between(first, last), gap(trigger, date.start, date.end)
 

@@ -163,6 +163,7 @@ def trigger_patterns() -> tuple[TriggerPattern, ...]:
 Match = tuple[str, int, int]
 _PLAIN_ATTRS = frozenset({"LEMMA", "LOWER", "ORTH"})
 _ANCHOR = "__anchor__"
+_WINDOW = 12  # tokens: longer than any pattern the lexicon has
 
 
 class PatternSet:
@@ -183,11 +184,15 @@ class PatternSet:
         self._orth = PhraseMatcher(vocab, attr="ORTH")
         self._complex = Matcher(vocab, validate=True)
         self._has_complex = False
+        self._names: dict[int, str] = {}  # match ids to keys, without a StringStore look-up each
         for key, pattern in records:
             self.add(key, pattern)
 
     def add(self, key: str, pattern: list[dict[str, Any]]) -> None:
         """Add one Matcher pattern under ``key``."""
+        strings = nlp().vocab.strings
+        self._names[strings.add(key)] = key
+        self._names[strings.add(_ANCHOR)] = _ANCHOR
         if not all(set(token) - {"OP"} <= _PLAIN_ATTRS and token.get("OP", "?") == "?" for token in pattern):
             self._complex.add(key, [[_lemmas_as_forms(token) for token in pattern]])
             self._has_complex = True
@@ -206,14 +211,18 @@ class PatternSet:
     def __call__(self, doclike: Doc | Span) -> list[Match]:
         """Every match in ``doclike``: (key, first token, end token), token indices in the whole
         ``Doc`` (also for a ``Span``), in order."""
-        strings = nlp().vocab.strings
-        found = [(strings[k], a, b) for k, a, b in self._lower(doclike)]
-        found += [(strings[k], a, b) for k, a, b in self._orth(doclike)]
-        if self._has_complex and any(key == _ANCHOR for key, _, _ in found):
-            # The Matcher counts from the start of a Span; the PhraseMatcher from the Doc's.
-            offset = doclike.start if isinstance(doclike, Span) else 0
-            found += [(strings[k], a + offset, b + offset) for k, a, b in self._complex(doclike)]
-        return sorted(m for m in found if m[0] != _ANCHOR)
+        names = self._names
+        found = [(names[k], a, b) for k, a, b in self._lower(doclike)]
+        found += [(names[k], a, b) for k, a, b in self._orth(doclike)]
+        if self._has_complex:
+            # Only a few tokens from where a complex pattern may start: the Matcher's cost grows
+            # with the tokens it is given. It counts from the start of the span it is given.
+            doc = doclike.doc if isinstance(doclike, Span) else doclike
+            end = doclike.end if isinstance(doclike, Span) else len(doclike)
+            for anchor in sorted({a for key, a, _ in found if key == _ANCHOR}):
+                window = doc[anchor : min(end, anchor + _WINDOW)]
+                found += [(names[k], a + anchor, b + anchor) for k, a, b in self._complex(window)]
+        return sorted({m for m in found if m[0] != _ANCHOR})
 
 
 def _lemmas_as_forms(token: dict[str, Any]) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from geodata.cues import Cues
 from geodata.lexicon import non_event_matcher, trigger_matcher, trigger_patterns
 from geodata.sentences import Sentence
 
-__all__ = ["Trigger", "doc_triggers", "sentence_triggers"]
+__all__ = ["Trigger", "TriggerMatch", "doc_triggers", "sentence_triggers"]
 
 
 class Trigger(NamedTuple):
@@ -40,15 +40,17 @@ class Trigger(NamedTuple):
     pattern: int
 
 
-class _Match(NamedTuple):
+class TriggerMatch(NamedTuple):
+    """A trigger pattern's match in a ``Doc``: token span and pattern index."""
+
     first: int
     last: int
     pattern: int
 
 
-def doc_triggers(doc: Doc) -> list[_Match]:
+def doc_triggers(doc: Doc) -> list[TriggerMatch]:
     """Every trigger match in a paragraph, overlaps and non-events resolved, in order."""
-    matches = [_Match(first, last, int(key[1:])) for key, first, last in trigger_matcher()(doc)]
+    matches = [TriggerMatch(first, last, int(key[1:])) for key, first, last in trigger_matcher()(doc)]
     if not matches:
         return []
     blocked = [(first, last) for _, first, last in non_event_matcher()(doc)]
@@ -57,7 +59,7 @@ def doc_triggers(doc: Doc) -> list[_Match]:
     patterns = trigger_patterns()
     # Longest first, then strong before weak, then earliest: the greedy pick keeps one per span.
     ranked = sorted(matches, key=lambda m: (m.first - m.last, not patterns[m.pattern].strong, m.first))
-    taken: list[_Match] = []
+    taken: list[TriggerMatch] = []
     used: set[int] = set()
     for match in ranked:
         tokens = range(match.first, match.last)
@@ -67,7 +69,9 @@ def doc_triggers(doc: Doc) -> list[_Match]:
     return sorted(taken)
 
 
-def sentence_triggers(sentence: Sentence, matches: Sequence[_Match], cues: Cues | None) -> list[Trigger]:
+def sentence_triggers(
+    sentence: Sentence, matches: Sequence[TriggerMatch], cues: Cues | None
+) -> list[Trigger]:
     """The triggers of ``matches`` that lie in ``sentence``, as :class:`Trigger` records.
 
     ``cues`` (the sentence's) are needed only when a match's pattern needs a cue.
