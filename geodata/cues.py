@@ -33,6 +33,8 @@ class Cues:
     def __init__(self, sentence: Sentence, found: dict[str, list[Cue]]) -> None:
         self.sentence = sentence
         self._found = found
+        # What later stages work out once per sentence from these cues (roles: token look-ups).
+        self.memo: dict[str, object] = {}
         self._breaks = [cue.first for cue in found.get("clause_break", ())]
 
     def __getitem__(self, name: str) -> list[Cue]:

@@ -165,6 +165,14 @@ def held_somewhere(trigger: Trigger, sentence: str) -> bool:
 _IN_FORCE = re.compile(r"(?i)ceasefire|cease-fire|truce|effect|force")
 
 
+def _tokens(sentence: Sentence, cues: Cues) -> _Tokens:
+    """The sentence's token look-ups, made once per sentence (several events may need them)."""
+    made = cues.memo.get("tokens")
+    if not isinstance(made, _Tokens):
+        made = cues.memo["tokens"] = _Tokens(sentence, cues)
+    return made
+
+
 class _Tokens:
     """Character-to-token lookups in one sentence (built once per sentence that needs them)."""
 
@@ -255,7 +263,7 @@ def choose_place(
     places = located(inside)
     if not inside:
         return Placement(None)
-    tokens = _Tokens(sentence, cues)
+    tokens = _tokens(sentence, cues)
     if trigger.kind == "statement":
         return _where_said(places, tokens)
     if not held_somewhere(trigger, text):
@@ -357,7 +365,7 @@ def venue_in(sentence: Sentence, mentions: Sequence[MentionLike], cues: Cues) ->
     places = located(mentions)
     if not places:
         return None
-    tokens = _Tokens(sentence, cues)
+    tokens = _tokens(sentence, cues)
     venues = [m for m in places if _is_venue(m, tokens)]
     return min(venues, key=lambda m: PRECISION_RANK.get(m.geo_precision, 9) > 1) if venues else None
 
