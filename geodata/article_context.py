@@ -16,7 +16,7 @@ from geodata.articles import Article
 from geodata.cues import Cue, Cues, sentence_cues
 from geodata.dates import DateInterval, DateMention, find_dates
 from geodata.lexicon import trigger_patterns
-from geodata.roles import MentionLike, PlaceFinder, finest, located, venue_in
+from geodata.roles import MentionLike, PlaceFinder, finest, located, vague, venue_in
 from geodata.sentences import Sentence, parse_article
 from geodata.triggers import TriggerMatch, doc_triggers
 
@@ -86,7 +86,7 @@ class ArticleContext:
                     return towns[-1]
         for j in range(i - 1, -1, -1):
             place = finest(located(self.places(p, j)))
-            if place is not None and place.geo_precision != "country":
+            if place is not None and not vague(place):
                 return place
         return None
 
@@ -102,11 +102,7 @@ class ArticleContext:
         fine = ("town",) if towns_only else ("point", "town", "district")
         # First a place named earlier in the same sentence ("... in southern Idlib, speeding up
         # the displacement from the area"); the governorate is what "the area" means there.
-        here = [
-            m
-            for m in self.places(p, i)
-            if m.end <= before and m.role == "location" and m.geo_precision != "country"
-        ]
+        here = [m for m in self.places(p, i) if m.end <= before and m.role == "location" and not vague(m)]
         if here and not towns_only:
             return here[-1]
         for q in range(p, -1, -1):
@@ -125,7 +121,7 @@ class ArticleContext:
             for p, sentences in enumerate(self.paragraphs):
                 for i in range(len(sentences)):
                     for mention in located(self.places(p, i)):
-                        if mention.geo_precision != "country":
+                        if not vague(mention):
                             counts[mention.place.place_id] += 1
                             first.setdefault(mention.place.place_id, mention)
             order = {key: k for k, key in enumerate(first)}

@@ -46,6 +46,7 @@ from geodata.roles import (
     actors,
     candidate_ids,
     default_place_finder,
+    vague,
 )
 from geodata.triggers import sentence_triggers
 
@@ -72,16 +73,23 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
     p, i = sentence.paragraph, sentence.number
     article = context.article
     place, place_explicit = draft.place, draft.place_explicit
+    sentence_place = place
     if draft.kind == "statement":
         pass  # where the sentence says it was said, else unlocated: a dateline is the reporter's
     elif trigger_patterns()[draft.trigger.pattern].remote:
         place = place if draft.at_venue else None  # a phone call happens nowhere in particular
     elif draft.held:
         place, place_explicit = _held_place(draft, context, p, i)
-    elif place is None and anaphor(view.cues, "area_anaphora") is None:
-        # (When the sentence refers back to "the town" and no town was named before, it stays
-        # unlocated: the article's main place may be a governorate it does not mean.)
-        place = context.last_place(p, i) or context.main_place()
+    elif (place is None or vague(place)) and anaphor(view.cues, "area_anaphora") is None:
+        # A field event the sentence places nowhere, or only in "northern Syria", takes the place
+        # the paragraph or the article is about. (When the sentence refers back to "the town" and
+        # no town was named before, it stays unlocated: the article's main place may be a
+        # governorate it does not mean.)
+        place = context.last_place(p, i) or context.main_place() or place
+    in_sentence = place is not None and any(place is m for m in view.mentions)
+    place_source = "text" if in_sentence else "context"
+    if draft.held and place is not None and place is draft.fallback and place is not sentence_place:
+        place_source = "subject"
     date, date_source = draft.date, "text"
     relative = _relative_day(view, context) if date is None else None
     last_date = context.last_date(p, i) if date is None and relative is None else None
@@ -123,6 +131,8 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
         sources=(source,),
         confidence=round(min(confidence, 0.95), 2),
         place_country=place.place.country if place else "",
+        place_source=place_source if place else "text",
+        place_admin1=getattr(place.place, "admin1", "") if place else "",
         date_source=date_source,
     )
 

@@ -21,7 +21,7 @@ from geodata.articles import Article
 from geodata.cues import Cue, Cues
 from geodata.dates import DateInterval, DateMention
 from geodata.event_dates import choose_date, dates_of, gap, interval_of, is_report_date, statement_dates
-from geodata.roles import MentionLike, choose_place, held_somewhere
+from geodata.roles import MentionLike, choose_place, held_somewhere, vague
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
 
@@ -308,8 +308,8 @@ def _completed(draft: Draft, previous: Draft | None, referent: MentionLike | Non
     event with no place of its own takes the place "the town" or "the area" refers to."""
     if previous is not None and draft.date is None and previous.date is not None:
         draft = replace(draft, date=previous.date, date_text=previous.date_text)
-    vague = draft.place is None or draft.place.geo_precision == "country"
-    if vague and referent is not None and draft.kind not in ("talks", "agreement"):
+    unplaced = draft.place is None or vague(draft.place)
+    if unplaced and referent is not None and draft.kind not in ("talks", "agreement"):
         draft = replace(draft, place=referent, place_explicit=True)
     return draft
 
@@ -327,7 +327,7 @@ def _viable(draft: Draft, *, lead: bool = False) -> bool:
     or when the lead paragraph reports it with a verb ("thousands of civilians have been driven
     from their homes": what the article is about, dated and placed by it); a statement only when
     it has its own date ("told Sputnik on Thursday")."""
-    placed = draft.place is not None and draft.place.geo_precision != "country"
+    placed = draft.place is not None and not vague(draft.place)
     if draft.kind == "statement":
         return draft.date_explicit
     return draft.date_explicit or placed or (lead and draft.trigger.strong)

@@ -74,7 +74,12 @@ class Event:
     """One event, possibly reported by several articles (``sources``, first one first).
 
     ``date`` is ``None`` when nothing could date it (no publication date either); ``place_*`` fields
-    are empty and ``lon``/``lat`` ``None`` when it could not be located.
+    are empty and ``lon``/``lat`` ``None`` when it could not be located. ``date_source`` says where
+    the date came from (``text``, ``context``: an earlier sentence, ``publication``: a window around
+    it); ``place_source`` where the place came from (``text``: the sentence names it; ``context``:
+    a neighbouring sentence, the article's main place, the dateline; ``subject``: what talks or an
+    agreement were about, for want of a venue). ``place_admin1`` is the OCHA pcode of the
+    governorate the place is in (Syrian places), for review and merging.
     """
 
     kind: str
@@ -91,6 +96,8 @@ class Event:
     confidence: float = 0.5
     place_country: str = ""
     date_source: str = "text"
+    place_source: str = "text"
+    place_admin1: str = ""
 
     @property
     def event_id(self) -> str:

@@ -42,9 +42,13 @@ def _dates_match(a: Event, b: Event, a_articles: set[str]) -> bool:
 def _places_match(a: Event, b: Event) -> bool:
     if not a.place_id or not b.place_id or a.place_id == b.place_id:
         return True
-    # A country contains its places: "visiting Russia" and "talks in Moscow" can be one event.
+    # A country contains its places: "visiting Russia" and "talks in Moscow" can be one event; and
+    # a governorate its towns ("patrols in Idleb province", "patrolling in Idlib").
     country_level = "country" in (a.geo_precision, b.geo_precision)
-    return country_level and a.place_country == b.place_country
+    if country_level:
+        return a.place_country == b.place_country
+    governorate = "governorate" in (a.geo_precision, b.geo_precision)
+    return governorate and bool(a.place_admin1) and a.place_admin1 == b.place_admin1
 
 
 def _loose_match(a: Event, b: Event, a_articles: set[str]) -> bool:
@@ -58,7 +62,8 @@ def _loose_match(a: Event, b: Event, a_articles: set[str]) -> bool:
     narrow = a.date if a.date.days <= b.date.days else b.date
     shared = len(set(a.actors) & set(b.actors))
     country_level = "country" in (a.geo_precision, b.geo_precision)
-    return narrow.days <= 31 and (shared >= 2 or country_level)
+    about = "subject" in (a.place_source, b.place_source)  # placed by what it was about
+    return narrow.days <= 31 and (shared >= 2 or country_level or about)
 
 
 def _mergeable(a: Event, b: Event, a_articles: set[str]) -> bool:
@@ -92,6 +97,8 @@ def _combine(a: Event, b: Event, *, new_article: bool) -> Event:
         geo_precision=best.geo_precision,
         uncertainty_km=best.uncertainty_km,
         place_country=best.place_country,
+        place_source=best.place_source,
+        place_admin1=best.place_admin1,
         actors=tuple(dict.fromkeys(a.actors + b.actors)),
         confidence=round(min(confidence, 0.95), 2),
         date_source=date_source,
@@ -101,8 +108,16 @@ def _combine(a: Event, b: Event, *, new_article: bool) -> Event:
 _DATE_SOURCE_RANK = {"text": 0, "context": 1, "publication": 2}
 
 
-def _place_rank(event: Event) -> tuple[int, float]:
-    return (_PRECISION_RANK.get(event.geo_precision, 9), -event.confidence)
+def _place_rank(event: Event) -> tuple[bool, bool, int, float]:
+    # A venue named in a text beats what talks were about, and for talks and agreements a venue
+    # abroad beats a place in Syria (what they were about, in one report); then the finest place.
+    held_in_syria = event.kind in ("talks", "agreement") and event.place_country == "SY"
+    return (
+        event.place_source == "subject",
+        held_in_syria,
+        _PRECISION_RANK.get(event.geo_precision, 9),
+        -event.confidence,
+    )
 
 
 def merge_events(events: Iterable[Event]) -> tuple[Event, ...]:
@@ -159,6 +174,10 @@ def _bucket_keys(event: Event) -> tuple[list[tuple[object, ...]], list[tuple[obj
             continue
         lookups += [(*base, "id", event.place_id), (*base, "loose")]
         filings += [(*base, "id", event.place_id), (*base, "in", event.place_country)]
+        if event.place_admin1:  # a governorate and the places in it
+            governorate = event.geo_precision == "governorate"
+            filings.append((*base, "gov" if governorate else "in1", event.place_admin1))
+            lookups.append((*base, "in1" if governorate else "gov", event.place_admin1))
         if event.geo_precision == "country":
             lookups.append((*base, "in", event.place_country))
             filings.append((*base, "country", event.place_country))

@@ -47,6 +47,7 @@ __all__ = [
     "finest",
     "held_somewhere",
     "located",
+    "vague",
     "venue_in",
 ]
 
@@ -135,6 +136,17 @@ def candidate_ids(finder: PlaceFinder, mention: MentionLike | None) -> tuple[str
 
 
 # --- places -----------------------------------------------------------------------------------
+
+
+#: A region this wide ("northern Syria", "the Syria-Turkey border") says little more than a country.
+VAGUE_KM = 120.0
+
+
+def vague(mention: MentionLike) -> bool:
+    """Whether a place is a country or a region about as wide (a country's part, a long border)."""
+    return mention.geo_precision == "country" or (
+        getattr(mention.place, "kind", "") == "region" and mention.uncertainty_km >= VAGUE_KM
+    )
 
 
 def located(mentions: Sequence[MentionLike]) -> list[MentionLike]:
@@ -298,11 +310,7 @@ def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> M
         previous = m
     # A capital or a country merely named ("Turkey informed Moscow of the attack") is not where
     # a strike took place.
-    candidates = [
-        m
-        for m in places
-        if id(m) in attached or (m.place.feature_code != "PPLC" and m.geo_precision != "country")
-    ]
+    candidates = [m for m in places if id(m) in attached or (m.place.feature_code != "PPLC" and not vague(m))]
     if not candidates:
         return None
     # Attached first, then nearest the trigger ("officials in Aleppo said bombs exploded in
@@ -310,7 +318,7 @@ def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> M
     return min(
         enumerate(candidates),
         key=lambda im: (
-            im[1].geo_precision == "country",
+            vague(im[1]),
             id(im[1]) not in attached,
             distance[id(im[1])],
             im[1].place.country != "SY",
@@ -343,10 +351,15 @@ def _venue(
     if venues:
         # A town rather than a region ("agreed on a ceasefire in Idlib ... in Moscow"), and one
         # following its event ("talks ... in Sochi", "signed in Astana"), nearest first.
+        # Talks and agreements about Syria are held abroad far more often than in it: a place in
+        # Syria beside one abroad is what they were about ("agreed on a ceasefire in Idlib ...
+        # in Moscow").
+        abroad = any(m.place.country != "SY" for m in venues)
         best = min(
             venues,
             key=lambda m: (
                 PRECISION_RANK.get(m.geo_precision, 9) > PRECISION_RANK["town"],
+                abroad and m.place.country == "SY",
                 m.start < trigger.start,
                 distance(m.start, m.end, trigger),
             ),
@@ -356,7 +369,7 @@ def _venue(
     if named:
         return Placement(min(named, key=lambda m: (distance(m.start, m.end, trigger), m.start)))
     # What they were about, as a last resort: a place in a country, never a country (a party).
-    fine = [m for m in places if m.geo_precision != "country"]
+    fine = [m for m in places if not vague(m)]
     return Placement(None, fallback=fine[0] if fine else None)
 
 
@@ -371,7 +384,7 @@ def venue_in(sentence: Sentence, mentions: Sequence[MentionLike], cues: Cues) ->
 
 
 def _where_said(places: Sequence[MentionLike], tokens: _Tokens) -> Placement:
-    venues = [m for m in places if _is_venue(m, tokens) and m.geo_precision != "country"]
+    venues = [m for m in places if _is_venue(m, tokens) and not vague(m)]
     place = finest(venues)
     return Placement(place, at_venue=place is not None)
 

@@ -131,6 +131,17 @@ def test_no_events_or_places_from_comments_captions_or_clutter() -> None:
 # --- against the hand annotation ------------------------------------------------------------
 
 
+def _same_or_inside(event: Event, name: str, gazetteer: Gazetteer) -> bool:
+    """Whether the event is at the gold place called ``name``, or inside it when that place is a
+    governorate (the gazetteer now knows its parts: "southern Idleb" is in "Idleb")."""
+    named = gazetteer.lookup(name)
+    if event.place_id in {place.place_id for place in named}:
+        return True
+    found = gazetteer.get(event.place_id)
+    pcodes = {place.admin1 for place in named if place.kind == "governorate"}
+    return found is not None and found.kind == "region" and found.admin1 in pcodes
+
+
 @pytest.fixture(scope="module")
 def gazetteer() -> Gazetteer:
     return load_gazetteer()
@@ -143,7 +154,7 @@ def real_run(gazetteer: Gazetteer):
 
 def test_gold_precision_and_recall_with_the_project_gazetteer(real_run, gazetteer: Gazetteer) -> None:
     def same_place(event: Event, name: str) -> bool:
-        return event.place_id in {place.place_id for place in gazetteer.lookup(name)}
+        return _same_or_inside(event, name, gazetteer)
 
     result = score(real_run.events, same_place=same_place)
     print(result)  # shown with -s; the numbers are in the final report
@@ -179,7 +190,7 @@ def heldout_run(gazetteer: Gazetteer):
 
 def test_heldout_scores_with_the_project_gazetteer(heldout_run, gazetteer: Gazetteer) -> None:
     def same_place(event: Event, name: str) -> bool:
-        return event.place_id in {place.place_id for place in gazetteer.lookup(name)}
+        return _same_or_inside(event, name, gazetteer)
 
     result = score(heldout_run.events, same_place=same_place, gold_file=HELDOUT_GOLD_FILE)
     print(result)  # shown with -s
@@ -435,4 +446,4 @@ def test_news_development_half_scores(gazetteer: Gazetteer) -> None:
 
 
 DEV_MAIN_RECALL = 0.82
-DEV_PRECISION = 0.85
+DEV_PRECISION = 0.87
