@@ -64,14 +64,15 @@ __all__ = [
 
 #: Kinds whose reports may place one event at different places (a venue, a subject).
 _LOOSE_KINDS = frozenset({"talks", "agreement"})
+#: Place precisions that hold other places (an event there may merge with one at a place inside).
+_AREAS = frozenset({"country", "governorate"})
 #: Events spanning more months than this are compared with every new event of their kind.
 _MAX_BUCKET_MONTHS = 13
 
 
 def pipeline_version() -> str:
     """The version of the events pipeline that reads the articles (recorded on articles and events)."""
-    # PIPELINE_VERSION arrives with the extraction rework (issue 11); until then "1".
-    return str(getattr(pipeline, "PIPELINE_VERSION", "1"))
+    return str(pipeline.PIPELINE_VERSION)
 
 
 def normalise_text(text: str) -> str:
@@ -99,6 +100,7 @@ class Report:
     sentence_hash: str
     kind: str
     ordinal: int
+    source: Source
 
 
 def report_keys(found: Sequence[Event], hashes: Mapping[str, str]) -> list[list[Report]]:
@@ -118,7 +120,7 @@ def report_keys(found: Sequence[Event], hashes: Mapping[str, str]) -> list[list[
             ordinal = seen[(source.article, digest, event.kind)]
             seen[(source.article, digest, event.kind)] += 1
             key = f"{hashes[source.article][:16]}:{digest[:16]}:{event.kind}:{ordinal}"
-            reports.append(Report(key, source.article, source.sentence, digest, event.kind, ordinal))
+            reports.append(Report(key, source.article, source.sentence, digest, event.kind, ordinal, source))
         keyed.append(reports)
     return keyed
 
@@ -267,17 +269,19 @@ class MergeIndex:
 
 
 def _place_key(event: Event) -> str:
-    """The place an event can only merge at ("" when it may merge at any place)."""
-    loose = event.kind in _LOOSE_KINDS or event.geo_precision == "country"
+    """The place an event can only merge at ("" when it may merge at other places too)."""
+    loose = event.kind in _LOOSE_KINDS or event.geo_precision in _AREAS
     return "" if loose or not event.place_id else event.place_id
 
 
 def _places_may_match(a: Event, b: Event) -> bool:
     """Whether the places could be one event's: talks and agreements are placed loosely (by venue or
-    subject), so any; else unplaced, the same place, or a country and a place in it."""
+    subject), so any; else unplaced, the same place, or a country or governorate and a place in it."""
     if a.kind in _LOOSE_KINDS or not a.place_id or not b.place_id or a.place_id == b.place_id:
         return True
-    return "country" in (a.geo_precision, b.geo_precision) and a.place_country == b.place_country
+    if "country" in (a.geo_precision, b.geo_precision):
+        return a.place_country == b.place_country
+    return "governorate" in (a.geo_precision, b.geo_precision)
 
 
 def _nested(a: DateInterval, b: DateInterval | None) -> bool:
@@ -358,7 +362,7 @@ class MergeSession:
         if not extra:
             return
         old = self.index.events[target]
-        sources = old.sources + tuple(Source(r.article, r.sentence) for r in extra)
+        sources = old.sources + tuple(r.source for r in extra)
         self.index.put(target, replace(old, sources=sources), self.index.reports[target] + extra, frozen=True)
         self.linked[target].extend(extra)
 
@@ -382,6 +386,8 @@ def event_row(event: Event, *, version: str, now: dt.datetime) -> dict[str, Any]
     return _properties(event) | {
         "date_source": event.date_source,
         "place_country": event.place_country or None,
+        "place_source": event.place_source,
+        "place_admin1": event.place_admin1 or None,
         "lon": event.lon,
         "lat": event.lat,
         "pipeline_version": version,
@@ -432,4 +438,6 @@ def event_from_row(row: Mapping[Any, Any], sources: Sequence[Source]) -> Event:
         confidence=row["confidence"],
         place_country=row["place_country"] or "",
         date_source=row["date_source"],
+        place_source=row["place_source"],
+        place_admin1=row["place_admin1"] or "",
     )

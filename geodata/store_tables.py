@@ -25,7 +25,9 @@ Tables
     (``machine`` until a person acts) and ``version`` (optimistic locking).
 ``event_sources``
     Event-article links: one row per report of an event (article, sentence, its hash, the machine
-    kind and the ordinal that make the report's key), in the order of the event's sources.
+    kind and the ordinal that make the report's key), in the order of the event's sources, with
+    where the sentence is in the article, its trigger, date and place phrases and the geocoder's
+    candidate places.
 ``imports``, ``imported``
     ACLED/UCDP import runs (file, dataset, checksum, counts, at/by) and their events
     (``imports.IMPORT_PROPERTIES``), unique by ``event_id``.
@@ -298,6 +300,8 @@ events = sa.Table(
     sa.Column("updated_at", UtcDateTime, nullable=False),
     sa.Column("review", sa.Text, nullable=False, server_default="machine"),
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("place_source", sa.Text, nullable=False, server_default="text"),
+    sa.Column("place_admin1", sa.Text),
     sa.Index("ix_events_kind_dates", "kind", "date_start", "date_end"),
 )
 sa.Index("ix_events_geom", events.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql")
@@ -314,6 +318,14 @@ event_sources = sa.Table(
     sa.Column("sentence_hash", sa.Text, nullable=False),
     sa.Column("kind", sa.Text, nullable=False),
     sa.Column("ordinal", sa.Integer, nullable=False),
+    sa.Column("paragraph", sa.Integer),
+    sa.Column("sentence_index", sa.Integer),
+    sa.Column("span_start", sa.Integer),
+    sa.Column("span_end", sa.Integer),
+    sa.Column("trigger", sa.Text),
+    sa.Column("date_text", sa.Text),
+    sa.Column("place_text", sa.Text),
+    sa.Column("candidates", JsonValue),
     sa.Index("ix_event_sources_event", "event_id", "position"),
 )
 

@@ -119,6 +119,9 @@ def load_merge_index(conn: Connection) -> MergeIndex:
     link_cols = (
         event_sources.c.event_id, event_sources.c.key, event_sources.c.sentence,
         event_sources.c.sentence_hash, event_sources.c.kind, event_sources.c.ordinal,
+        event_sources.c.paragraph, event_sources.c.sentence_index, event_sources.c.span_start,
+        event_sources.c.span_end, event_sources.c.trigger, event_sources.c.date_text,
+        event_sources.c.place_text, event_sources.c.candidates,
         articles.c.name, articles.c.outlet, articles.c.url, articles.c.published,
     )  # fmt: skip
     links: dict[int, list[tuple[Source, Report]]] = {}
@@ -128,14 +131,23 @@ def load_merge_index(conn: Connection) -> MergeIndex:
         .order_by(event_sources.c.event_id, event_sources.c.position)
     )
     for r in conn.execute(query):
-        source = Source(r.name, r.sentence, r.outlet, r.url or "", r.published)
-        report = Report(r.key, r.name, r.sentence, r.sentence_hash, r.kind, r.ordinal)
+        source = Source(
+            r.name, r.sentence, r.outlet, r.url or "", r.published,
+            paragraph=_known(r.paragraph), sentence_index=_known(r.sentence_index),
+            start=_known(r.span_start), end=_known(r.span_end), trigger=r.trigger or "",
+            date_text=r.date_text or "", place_text=r.place_text or "", candidates=tuple(r.candidates or ()),
+        )  # fmt: skip
+        report = Report(r.key, r.name, r.sentence, r.sentence_hash, r.kind, r.ordinal, source)
         links.setdefault(r.event_id, []).append((source, report))
     for row in conn.execute(sa.select(events).order_by(events.c.id)).mappings():
         found = links.get(row["id"], [])
         event = event_from_row(row, [s for s, _ in found])
         index.put(row["id"], event, [r for _, r in found], frozen=row["review"] != "machine")
     return index
+
+
+def _known(value: int | None) -> int:
+    return -1 if value is None else value  # reports stored before schema 3 do not say
 
 
 # --- events and links ---------------------------------------------------------------------------
@@ -170,6 +182,10 @@ def _link_rows(
         {
             "event_id": event_id, "article_id": ids[r.article], "position": start + i, "key": r.key,
             "sentence": r.sentence, "sentence_hash": r.sentence_hash, "kind": r.kind, "ordinal": r.ordinal,
+            "paragraph": r.source.paragraph, "sentence_index": r.source.sentence_index,
+            "span_start": r.source.start, "span_end": r.source.end, "trigger": r.source.trigger,
+            "date_text": r.source.date_text, "place_text": r.source.place_text,
+            "candidates": list(r.source.candidates),
         }
         for i, r in enumerate(reports)
     ]  # fmt: skip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from hypothesis import given, settings
@@ -88,15 +89,24 @@ def events_(draw: st.DrawFn) -> Event:
         place,
         article=draw(st.sampled_from(("a.txt", "b.txt"))),
         status=draw(st.sampled_from(("occurred", "ongoing", "planned"))),
-        geo_precision=draw(st.sampled_from(("town", "country"))) if place else "",
+        geo_precision=draw(st.sampled_from(("town", "district", "governorate", "country"))) if place else "",
+        place_admin1=draw(st.sampled_from(("SY07", "SY02", ""))),
+        place_source=draw(st.sampled_from(("text", "context", "subject"))),
+        date_source=draw(st.sampled_from(("text", "context", "publication"))),
         actors=tuple(draw(st.lists(st.sampled_from(("Russia", "Turkey", "Iran")), max_size=3, unique=True))),
     )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(stored=events_(), new=events_())
 def test_candidates_hold_every_event_merge_events_would_merge_with(stored: Event, new: Event) -> None:
-    """The index only offers some stored events to ``merge_events``: never one it would merge."""
+    """The index only offers some stored events to ``merge_events``: never one it would merge.
+
+    A new event always comes from an article the store does not hold yet.
+    """
+    new = dataclasses.replace(
+        new, sources=tuple(dataclasses.replace(s, article="new.txt") for s in new.sources)
+    )
     index = MergeIndex()
     index.put(1, stored, [])
     if len(merge_events([stored, new])) == 1:
