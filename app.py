@@ -121,7 +121,9 @@ def download_button(column: Any, source: Inputs, current: view.MapView | None, f
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the page…")
 def page_html(source: Inputs, current: view.MapView) -> str:
-    return layers.view_page(
+    from geodata import foliummap  # folium is imported when a page is asked for, not before the first map
+
+    return foliummap.view_page(
         load(source).frames, current, reference=layers.load_reference(), sources=load(source).sources
     )
 

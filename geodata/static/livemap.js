@@ -827,7 +827,8 @@ var AtlasLive = (function () {
     counts.events = this.drawn ? this.drawn.events : 0;
     counts.markers = this.drawn ? this.drawn.markers : 0;
     counts.points = this.points ? this.points.nsel : 0;
-    if (this.base && this.on.reference && this.map.hasLayer(this.base[0])) counts.reference = this.base[0].getLayers().length;
+    var areas = this.base && this.base[0];
+    if (areas && this.on.reference && this.map.hasLayer(areas)) counts.reference = areas.getLayers().length;
     (this.labels || []).forEach(function (m) { if (self.map.hasLayer(m)) counts.labels++; });
     return counts;
   };
