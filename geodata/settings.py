@@ -8,6 +8,7 @@ library, the CLI and the app at another folder of the same layout. Below it:
 - ``ZONES_DIR``: the hand-digitised zone layers (one GeoJSON FeatureCollection per agreement).
 - ``SEEDS_DIR``: the news articles the events are read from, plus ``manifest.csv``.
 - ``REFERENCE_DIR``: Syria's outline and its 14 governorates (UN OCHA COD-AB), the offline base layer.
+- ``BASEMAP_DIR``: the rest of the offline basemap: M4/M5 highways, international borders, place labels.
 - ``GAZETTEER_FILE``: the curated gazetteer (GeoNames, OCHA, hand-added places) used for geocoding.
 
 ``STATIC_DIR`` holds what the browser loads (Leaflet and the live map's script), always inside the
@@ -44,6 +45,7 @@ SEEDS_DIR: Path = DATA_DIR / "seeds"
 REFERENCE_DIR: Path = DATA_DIR / "reference"
 OUTLINE_FILE: Path = REFERENCE_DIR / "syria_outline.geojson"
 GOVERNORATES_FILE: Path = REFERENCE_DIR / "syria_governorates.geojson"
+BASEMAP_DIR: Path = DATA_DIR / "basemap"
 GAZETTEER_FILE: Path = DATA_DIR / "gazetteer" / "gazetteer.csv"
 
 WGS84: str = "EPSG:4326"
