@@ -20,7 +20,8 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-from geodata import events, formats, imports, layers, livemap, panels, settings, view, zones
+from geodata import basemap, events, formats, imports, layers, livemap, panels, settings, view, zones
+from geodata._errors import DataError
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
 TABLE_ROWS = 200  # rows shown in the events table (the caption gives the full count)
@@ -50,6 +51,7 @@ class Loaded:
     """Everything the page shows, as loaded (shared by all sessions, never changed)."""
 
     frames: dict[str, gpd.GeoDataFrame]
+    basemap: basemap.Basemap | None
     problems: tuple[str, ...]
     titles: dict[str, str]  # article file -> title
     sources: dict[str, tuple[str, str]]  # article file -> outlet, URL
@@ -77,14 +79,19 @@ def load(source: Inputs) -> Loaded:
         imported = imports.load_event_files(list(source.imported))
         frames["imported"] = imported.events
         problems += map(str, imported.problems)
-    titles = {a.file: a.title for a in run.articles}
-    return Loaded(frames, tuple(problems), titles, {a.file: (a.outlet, a.url) for a in run.articles})
+    try:
+        base: basemap.Basemap | None = basemap.load_basemap(settings.BASEMAP_DIR)
+    except DataError as exc:  # the map is drawn without roads and place names; the problems are shown
+        base, problems = None, [*problems, *map(str, exc.problems)]
+    sources = {a.file: (a.outlet, a.url) for a in run.articles}
+    return Loaded(frames, base, tuple(problems), {a.file: a.title for a in run.articles}, sources)
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
 def prepared(source: Inputs) -> livemap.Prepared:
+    data = load(source)
     return livemap.prepare(
-        load(source).frames, reference=layers.load_reference(), sources=load(source).sources
+        data.frames, reference=layers.load_reference(), basemap=data.basemap, sources=data.sources
     )
 
 

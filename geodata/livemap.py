@@ -58,6 +58,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from geodata import layers, settings
+from geodata.basemap import Basemap
 from geodata.schema import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import parse_day
 from geodata.view import IMPORTED, LAYER_KEYS, REFERENCE, WINDOWS, Camera, MapView, window_label
@@ -285,56 +286,38 @@ def events_dataset(events: gpd.GeoDataFrame, sources: Mapping[str, tuple[str, st
     return _json_dataset("events", {"events": {"type": "FeatureCollection", "features": features}})
 
 
-def basemap_dataset(
-    reference: gpd.GeoDataFrame,
-    *,
-    lines: gpd.GeoDataFrame | None = None,
-    labels: pd.DataFrame | None = None,
-    attribution: Sequence[str] = (layers.REFERENCE_ATTRIBUTION,),
-) -> Dataset:
+def basemap_dataset(reference: gpd.GeoDataFrame, basemap: Basemap | None = None) -> Dataset:
     """The offline base map: the country outline and governorates (``reference``: ``name``,
-    ``level``), optional ``lines`` (``kind``: ``road``, ``border``..., ``name``), and ``labels``
-    (``name``, ``kind``, ``lon``, ``lat``, ``min_zoom``: shown from that zoom on). Governorates
-    get a label at a point inside them when ``labels`` has none of kind ``governorate``."""
+    ``level``), and from ``basemap`` (:func:`geodata.basemap.load_basemap`) the M4 and M5, the
+    borders by neighbour and the place labels with the zoom each shows from, their anchor and the
+    label style the labelling rule assumed. Without ``basemap``, the governorates are still named
+    (a label inside each, from zoom 7)."""
     areas = [
         {"type": "Feature", "geometry": _geometry(geom, 3), "properties": {"name": name, "level": level}}
         for name, level, geom in zip(reference["name"], reference["level"], reference.geometry, strict=True)
     ]
-    line_features = []
-    if lines is not None:
-        line_features = [
-            {
-                "type": "Feature",
-                "geometry": _geometry(geom, 4),
-                "properties": {"kind": kind, "name": "" if layers.missing(name) else str(name)},
-            }
-            for kind, name, geom in zip(lines["kind"], lines["name"], lines.geometry, strict=True)
-        ]
-    label_rows = (
-        [] if labels is None else labels[["name", "kind", "lon", "lat", "min_zoom"]].to_dict("records")
-    )
-    if not any(row["kind"] == "governorate" for row in label_rows):
+    payload: dict[str, Any] = {"areas": {"type": "FeatureCollection", "features": areas}}
+    attribution = layers.REFERENCE_ATTRIBUTION
+    if basemap is not None:
+        document = basemap.to_dict()
+        payload |= {key: document[key] for key in ("roads", "borders", "labels")}
+        payload["labelStyle"] = document["label_style"]
+        attribution = document["attribution"]  # names the same OCHA boundaries, and the rest
+    else:
         governorates = reference[reference["level"] == "governorate"]
         inside = governorates.geometry.representative_point()
-        label_rows += [
-            {"name": name, "kind": "governorate", "lon": point.x, "lat": point.y, "min_zoom": 7}
-            for name, point in zip(governorates["name"], inside, strict=True)
-        ]
-    payload = {
-        "areas": {"type": "FeatureCollection", "features": areas},
-        "lines": {"type": "FeatureCollection", "features": line_features},
-        "labels": [
-            [
-                str(r["name"]),
-                str(r["kind"]),
-                round(float(r["lon"]), 4),
-                round(float(r["lat"]), 4),
-                int(r["min_zoom"]),
-            ]
-            for r in label_rows
-        ],
-        "attribution": [layers.escape(text) for text in attribution],
-    }
+        payload["labels"] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(p.x, 4), round(p.y, 4)]},
+                    "properties": {"name": name, "kind": "governorate", "min_zoom": 7, "anchor": "centre"},
+                }
+                for name, p in zip(governorates["name"], inside, strict=True)
+            ],
+        }
+    payload["attribution"] = [layers.escape(attribution)]
     return _json_dataset("basemap", payload)
 
 
@@ -416,14 +399,16 @@ def prepare(
     frames: Mapping[str, gpd.GeoDataFrame],
     *,
     reference: gpd.GeoDataFrame,
+    basemap: Basemap | None = None,
     sources: Mapping[str, tuple[str, str]] | None = None,
 ) -> Prepared:
     """The datasets of ``frames`` (``zones``, ``events`` and, when files were imported,
-    ``imported``) and of the base map, the imported events' points, the slider's dates and the
-    stops of Prev/Next: what the app computes once per version of its data."""
+    ``imported``) and of the base map (``reference`` and ``basemap``), the imported events' points,
+    the slider's dates and the stops of Prev/Next: what the app computes once per version of its
+    data."""
     zones, events, imported = frames["zones"], frames["events"], frames.get("imported")
     points = encode_points(imported) if imported is not None else None
-    datasets = [basemap_dataset(reference), zones_dataset(zones), events_dataset(events, sources)]
+    datasets = [basemap_dataset(reference, basemap), zones_dataset(zones), events_dataset(events, sources)]
     if points is not None:
         datasets.append(points_dataset(points))
     own = [zones["valid_from"], zones["valid_to"], events["date_start"], events["date_end"]]

@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from geodata import layers, livemap, view
+from geodata import basemap, layers, livemap, view
 from geodata.schema import EVENT_KINDS
 from geodata.temporal import in_force_mask, in_window_mask
 from tests import builders
@@ -201,12 +201,24 @@ def test_region_events_carry_their_radius_and_points_do_not() -> None:
     assert sent["town"]["start"] == livemap.day_number(dt.date(2019, 3, 8))
 
 
-def test_basemap_names_the_governorates_and_credits_its_sources() -> None:
-    sent = payload(livemap.basemap_dataset(layers.load_reference()))
-    names = {row[0] for row in sent["labels"] if row[1] == "governorate"}
-    assert {"Idleb", "Aleppo", "Damascus"} <= names  # OCHA spells it Idleb
+def test_basemap_sends_roads_borders_and_labels_by_zoom_and_credits_its_sources() -> None:
+    sent = payload(livemap.basemap_dataset(layers.load_reference(), basemap.load_basemap()))
     assert len(sent["areas"]["features"]) == 15
-    assert "UN OCHA" in sent["attribution"][0]
+    assert {f["properties"]["ref"] for f in sent["roads"]["features"]} == {"M4", "M5"}
+    assert "Turkey" in {f["properties"]["neighbour"] for f in sent["borders"]["features"]}
+    labels = {f["properties"]["name"]: f["properties"] for f in sent["labels"]["features"]}
+    assert {"Idlib", "Aleppo", "Damascus"} <= set(labels)
+    assert labels["Damascus"]["min_zoom"] <= labels["Saraqib"]["min_zoom"]
+    assert set(sent["labelStyle"]["kinds"]) >= {"town", "governorate", "country"}
+    (credit,) = sent["attribution"]
+    assert "GeoNames" in credit
+    assert "UN OCHA" in credit
+
+
+def test_without_the_basemap_the_governorates_are_still_named() -> None:
+    sent = payload(livemap.basemap_dataset(layers.load_reference()))
+    names = {f["properties"]["name"] for f in sent["labels"]["features"]}
+    assert {"Idleb", "Aleppo", "Damascus"} <= names  # OCHA spells it Idleb
 
 
 # --- the date range, the stops and the config ---

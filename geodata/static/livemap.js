@@ -532,33 +532,61 @@ var AtlasLive = (function () {
   AtlasMap.prototype.build_basemap = function (value) {
     var map = this.map;
     if (this.base) { this.base.forEach(function (layer) { map.removeLayer(layer); }); }
+    (this.labels || []).forEach(function (marker) { if (map.hasLayer(marker)) map.removeLayer(marker); });
+    if (this.baseAttribution) this.baseAttribution.forEach(function (a) { map.attributionControl.removeAttribution(a); });
     this.base = [];
     this.labels = [];
+    this.baseAttribution = null;
     if (!value) return;
-    if (this.baseAttribution) this.baseAttribution.forEach(function (a) { map.attributionControl.removeAttribution(a); });
-    this.baseAttribution = value.attribution;
     var tiles = this.config.tiles;
     var areas = L.geoJSON(value.areas, {pane: "atlasBase", interactive: false, style: function (f) {
       if (f.properties.level === "country") return {color: "#333333", weight: 2.5, fill: false};
       return {color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: tiles ? 0 : 0.5};
     }});
-    var lines = L.geoJSON(value.lines, {pane: "atlasBase", interactive: false, style: function (f) {
-      var kind = f.properties.kind;
-      if (kind === "border") return {color: "#444444", weight: 1.5, dashArray: "6 3 1 3"};
-      if (kind === "highway" || kind === "road") return {color: "#b5651d", weight: 2.5, opacity: 0.9};
-      return {color: "#777777", weight: 1};
-    }});
-    this.base.push(areas, lines);
-    var labels = this.labels;
-    value.labels.forEach(function (row) {
-      var marker = L.marker([row[3], row[2]], {pane: "atlasLabels", interactive: false, keyboard: false,
-        icon: L.divIcon({className: "atlas-label atlas-label-" + row[1], html: "", iconSize: null})});
-      marker.minZoom = row[4];
-      marker.text = row[0];
+    this.base.push(areas);
+    if (value.borders) {
+      this.base.push(L.geoJSON(value.borders, {pane: "atlasBase", interactive: false,
+        style: {color: "#3d3d3d", weight: 2, dashArray: "7 3 1 3", opacity: 0.85}}));
+    }
+    if (value.roads) {
+      // A light casing under each highway keeps it readable over the governorates' lines.
+      this.base.push(L.geoJSON(value.roads, {pane: "atlasBase", interactive: false,
+        style: {color: "#ffffff", weight: 5, opacity: 0.9}}));
+      this.base.push(L.geoJSON(value.roads, {pane: "atlasBase", interactive: false,
+        style: {color: "#c0752a", weight: 2.5, opacity: 0.95}}));
+    }
+    var labels = this.labels, style = value.labelStyle || null;
+    (value.labels ? value.labels.features : []).forEach(function (f) {
+      var c = f.geometry.coordinates, p = f.properties;
+      var marker = L.marker([c[1], c[0]], {pane: "atlasLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({className: "atlas-label atlas-label-" + p.kind, html: "", iconSize: [0, 0], iconAnchor: [0, 0]})});
+      marker.label = p;
+      marker.labelStyle = style;
       labels.push(marker);
     });
+    this.baseAttribution = value.attribution;
     value.attribution.forEach(function (a) { map.attributionControl.addAttribution(a); });
   };
+
+  // A place label as geodata.labelling placed it: a dot with the text beside it (`anchor`), or the
+  // text centred on the point, in the size the labelling rule assumed (so labels do not overlap).
+  function fillLabel(element, p, style) {
+    var kind = style && style.kinds[p.kind], text = el("span", {className: "atlas-label-text", text: p.name});
+    if (!kind) { element.appendChild(text); text.classList.add("atlas-at-centre"); return; }
+    var reach = style.dot_radius_px + style.dot_gap_px;
+    text.style.font = (kind.bold ? "bold " : "") + kind.font_px + "px/" + style.line_height_em + " 'DejaVu Sans', sans-serif";
+    if (kind.uppercase) text.style.textTransform = "uppercase";
+    if (kind.letter_spacing_em) text.style.letterSpacing = kind.letter_spacing_em + "em";
+    var anchor = kind.dot ? p.anchor : "centre";
+    text.classList.add("atlas-at-" + anchor);
+    text.style.setProperty("--reach", reach + "px");
+    if (kind.dot) {
+      var dot = el("span", {className: "atlas-label-dot"});
+      dot.style.setProperty("--r", style.dot_radius_px + "px");
+      element.appendChild(dot);
+    }
+    element.appendChild(text);
+  }
 
   AtlasMap.prototype.build_zones = function (value) {
     var self = this;
@@ -653,10 +681,10 @@ var AtlasLive = (function () {
   AtlasMap.prototype.showLabels = function () {
     var map = this.map, zoom = map.getZoom(), on = !!this.on.reference;
     (this.labels || []).forEach(function (marker) {
-      var show = on && zoom >= marker.minZoom, has = map.hasLayer(marker);
+      var show = on && zoom >= marker.label.min_zoom, has = map.hasLayer(marker);
       if (show && !has) {
         marker.addTo(map);
-        marker.getElement().appendChild(el("span", {text: marker.text}));
+        fillLabel(marker.getElement(), marker.label, marker.labelStyle);
       }
       if (!show && has) map.removeLayer(marker);
     });
