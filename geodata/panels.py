@@ -69,8 +69,6 @@ ZONE_HEADINGS: dict[str, str] = {
 }
 #: How the event families are named in the tables.
 FAMILY_NAMES: dict[str, str] = {"events": "our articles", "imported": "imported file"}
-# CommonMark lets any ASCII punctuation be escaped with a backslash, which makes it literal.
-_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def zone_panel(
@@ -250,10 +248,16 @@ def _count(number: int, noun: str) -> str:
 
 
 def markdown_text(text: object) -> str:
-    """``text`` escaped for Markdown, so it shows as exactly these characters: no link, image,
-    emphasis, heading or math (every ASCII punctuation character gets a backslash, which CommonMark
-    defines as "show this character"; that also breaks bare ``https://`` and ``www.`` autolinks)."""
-    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", str(text)).replace("\n", " ")
+    """``text`` as Markdown that shows exactly its characters: one inline code span.
+
+    Escaping punctuation is not enough: Streamlit's renderer (GFM) turns any ``https://...`` or
+    ``www....`` left in plain text into a link, escapes or not; inside a code span nothing is a link,
+    an image, emphasis or math. The fence is one backtick longer than any run of backticks in the
+    text, so the text cannot close it; line breaks become spaces.
+    """
+    body = " ".join(str(text).splitlines())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", body)), default=0) + 1)
+    return f"{fence} {body} {fence}"
 
 
 def newest(events: gpd.GeoDataFrame, count: int) -> gpd.GeoDataFrame:

@@ -199,7 +199,7 @@ def test_broken_zone_file_is_named_and_the_rest_still_shows(synthetic: Path) -> 
     (synthetic / "broken.geojson").write_text("{not json", encoding="utf-8")
     at = start({"date": "2019-03-08"})
     assert not at.exception
-    assert any("broken\\.geojson" in w.value for w in at.warning)
+    assert any("broken.geojson" in w.value for w in at.warning)
     assert "3 zones in force" in caption(at)
 
 
@@ -227,9 +227,7 @@ def test_text_from_the_link_is_shown_as_text_never_as_markdown(synthetic: Path) 
         assert "<a " not in html
         assert "<img" not in html
         assert "evil.example" in html
-    assert "[Session expired](https://evil.example/login)" in MarkdownIt().render(warnings[0]).replace(
-        "\\", ""
-    )
+    assert "[Session expired](https://evil.example/login)" in MarkdownIt().render(warnings[0])
 
 
 def test_file_names_in_messages_are_text(synthetic: Path) -> None:
@@ -263,7 +261,7 @@ def test_imported_files_are_mounted_listed_and_downloaded(
     monkeypatch.setattr(sys, "argv", [*sys.argv, "--events", str(acled)])
     at = start({"date": "2019-03-31", "window": "30"})
     assert not at.exception
-    assert any("acled\\_small\\.csv" in w.value for w in at.warning)  # its skipped rows are reported
+    assert any("acled_small.csv" in w.value for w in at.warning)  # its skipped rows are reported
     assert "atlas-imported" in {element.key for element in at.get("bidi_component")}
     imported = view.shown(
         {"imported": imports.load_event_files([acled]).events}, view.MapView(dt.date(2019, 3, 31))

@@ -116,18 +116,20 @@ def test_summary_counts_posts_apart_and_says_one_event() -> None:
         "![x](https://evil.example/t.png)",
         "<img src=https://evil.example/t.png>",
         "see https://evil.example/login or www.evil.example or a@evil.example",
-        "*bold* _it_ # heading `code` $x^2$ :red[colour] | a | b |",
+        "*bold* _it_ # heading `code` ``more`` $x^2$ :red[colour] | a | b |",
         "[ref]: https://evil.example\n[ref]",
     ],
 )
 def test_markdown_text_renders_as_exactly_its_characters(text: str) -> None:
-    """CommonMark (markdown-it, with the GFM autolinks of Streamlit's renderer turned on) turns
-    the escaped text back into the same characters, with no link, image or markup."""
+    """A Markdown renderer with GFM autolinks (like Streamlit's) shows the text as one code span:
+    the same characters, and no link, image or markup."""
     rendered = MarkdownIt("gfm-like").render(panels.markdown_text(text))
-    for tag in ("<a ", "<img", "<em>", "<strong>", "<h1>", "<code>"):
+    assert rendered.startswith("<p><code>")
+    assert rendered.endswith("</code></p>\n")
+    for tag in ("<a ", "<img", "<em>", "<strong>", "<h1>"):
         assert tag not in rendered
-    plain = rendered.removeprefix("<p>").removesuffix("</p>\n")
-    assert html.unescape(plain) == text.replace("\n", " ")
+    inner = rendered.removeprefix("<p><code>").removesuffix("</code></p>\n")
+    assert html.unescape(inner) == text.replace("\n", " ")
 
 
 def test_shown_events_mix_ours_and_imported_with_their_layer() -> None:

@@ -408,7 +408,7 @@ var AtlasLive = (function () {
       el("label", {className: "atlas-check"}, [document.createTextNode("Events of "), windowSelect]),
     ]);
     var mapDiv = el("div", {className: "atlas-map"});
-    mapDiv.style.height = config.height + "px";
+    mapDiv.style.height = "min(" + config.height + "px, 75vh)";  // a phone keeps room for the controls
     root.appendChild(bar);
     root.appendChild(mapDiv);
     this.parent.appendChild(root);
@@ -432,6 +432,11 @@ var AtlasLive = (function () {
     var map = L.map(mapDiv, {zoomControl: true, attributionControl: true, minZoom: 4, maxZoom: 16,
       zoomSnap: 0.5, zoomDelta: 1, worldCopyJump: false});
     map.attributionControl.setPrefix("Leaflet");
+    // Leaflet's keyboard handler focuses the map on mousedown and then restores the *window's*
+    // scroll; Streamlit scrolls an inner element, so a click on a map partly below the fold would
+    // scroll the page between mousedown and mouseup and the click would be lost. Focus without
+    // scrolling instead (the map keeps its arrow-key and +/- navigation).
+    mapDiv.focus = function () { HTMLElement.prototype.focus.call(mapDiv, {preventScroll: true}); };
     PANES.forEach(function (p) {
       var pane = map.createPane(p[0]);
       pane.style.zIndex = p[1];
@@ -517,14 +522,16 @@ var AtlasLive = (function () {
 
   // (Re)build the layers of every dataset whose version changed, then show the current view.
   AtlasMap.prototype.datasetsChanged = function () {
-    var self = this;
+    var self = this, changed = false;
     ["basemap", "zones", "events", "imported"].forEach(function (name) {
       var held = name in self.config.datasets ? datasets[name] : null;
       var version = held ? held.version : null;
       if (self.built[name] === version) return;
       self.built[name] = version;
       self["build_" + name](held ? held.value : null);
+      changed = true;
     });
+    if (!changed) return;
     this.fillLegend();
     this.apply();
   };
@@ -843,8 +850,8 @@ var AtlasLive = (function () {
       this.window = start.window;
       if (start.zoom !== null) this.map.setView([start.lat, start.lon], start.zoom);
     }
-    this.built = this.built || {};
     this.datasetsChanged();
+    if (moved) this.apply();
   };
 
   // Tests and benchmarks read the page through these (never through Streamlit's page).
