@@ -149,23 +149,18 @@ config = livemap.map_config(ready.datasets, start=start, camera=start_camera, da
                             stop_days=ready.stops, tiles=source.tiles)  # fmt: skip
 changed = {f"on_{name}_change": lambda: None for name in ("view", "clicked", "narrow")}
 result = ATLAS_MAP(key="map", data=config, **changed)
-state = {str(k): str(v) for k, v in result["view"].items()} if isinstance(result.get("view"), dict) else {}
-current, camera, _ = view.read_link(
-    state, first=ready.dates.full[0], last=ready.dates.full[1], default_day=start.day
-)
-if not state:  # the page has not reported yet: the link's view
-    current, camera = start, start_camera
+current, camera = livemap.read_view(result.get("view"), start=start, camera=start_camera, dates=ready.dates)
 st.query_params.from_dict({**view.to_params(current), **view.camera_params(camera)})
 shown, narrow = view.shown(loaded.frames, current), bool(result.get("narrow"))
 with header:
     for message in [*link_notes, *loaded.problems]:
         st.warning(panels.markdown_text(message))
     st.caption(
-        panels.summary(shown, current) + " Zones are hand-digitised and approximate: see their sources."
+        f"{panels.summary(shown, current)} Zones are hand-digitised and approximate: see their sources."
     )
-if result.get("clicked") and ready.points is not None:
-    where = (float(result["clicked"]["lon"]), float(result["clicked"]["lat"]))
-    here = livemap.events_at(loaded.frames["imported"], ready.points, where, current)
+clicked = livemap.clicked_point(result.get("clicked"))
+if clicked is not None and ready.points is not None:
+    here = livemap.events_at(loaded.frames["imported"], ready.points, clicked, current)
     st.caption(f"{len(here):,} imported event(s) of the window at the point clicked")
     st.dataframe(panels.events_table(here, compact=narrow), hide_index=True)
 chart = panels.timeline_chart(panels.weekly_counts(loaded.frames["events"]), current.day)

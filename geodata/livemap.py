@@ -61,7 +61,7 @@ from geodata import layers, settings
 from geodata.basemap import Basemap
 from geodata.schema import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import parse_day
-from geodata.view import IMPORTED, LAYER_KEYS, REFERENCE, WINDOWS, Camera, MapView, window_label
+from geodata.view import IMPORTED, LAYER_KEYS, REFERENCE, WINDOWS, Camera, MapView, read_link, window_label
 
 EPOCH: dt.date = dt.date(1970, 1, 1)
 #: ``start`` of an event without a start date: after every day, so never drawn.
@@ -538,3 +538,31 @@ def start_state(view: MapView, camera: Camera | None) -> dict[str, Any]:
         "lat": None if camera is None else camera.lat,
         "lon": None if camera is None else camera.lon,
     }
+
+
+# --- what the page sends back ---
+
+
+def read_view(
+    state: object, *, start: MapView, camera: Camera | None, dates: DateRange
+) -> tuple[MapView, Camera | None]:
+    """The view the page reports as its ``view`` state (the link's query parameters), read like a
+    link (:func:`geodata.view.read_link`, within the full date range); ``start`` and ``camera``
+    until the page has reported anything. The state comes from the browser: anything that is not
+    a usable parameter is ignored, as in a link."""
+    if not isinstance(state, Mapping) or not state:
+        return start, camera
+    params = {str(key): str(value) for key, value in state.items()}
+    current, seen, _ = read_link(params, first=dates.full[0], last=dates.full[1], default_day=start.day)
+    return current, seen
+
+
+def clicked_point(value: object) -> tuple[float, float] | None:
+    """The ``(lon, lat)`` of the imported point the page reports clicked (its ``clicked`` trigger),
+    or ``None`` when there is none or it is not a pair of finite numbers."""
+    if not isinstance(value, Mapping):
+        return None
+    lon, lat = value.get("lon"), value.get("lat")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v) for v in (lon, lat)):
+        return None
+    return float(lon), float(lat)  # type: ignore[arg-type]

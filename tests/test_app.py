@@ -307,3 +307,12 @@ def test_an_imported_event_after_every_zone_and_article_can_be_reached(
     assert map_mount(at)["range"]["full"][1] == livemap.day_number(dt.date(2026, 3, 4))
     assert caption(at).startswith("4 March 2026")
     assert "1 imported event" in caption(at)
+
+
+def test_a_crafted_page_state_is_read_like_a_bad_link(synthetic: Path) -> None:
+    """The component's state comes from the browser: anything in it is untrusted, never fatal."""
+    at = start({"date": "2019-03-08"})
+    at.session_state["map"] = {"view": {"date": "[x](https://evil.example)", "zoom": "lots"}, "clicked": "here"}
+    at.run()
+    assert not at.exception
+    assert caption(at).startswith("8 March 2019")

@@ -351,3 +351,46 @@ def test_the_page_applies_the_library_rules(day: dt.date, window: int | None, da
     assert [c["fade"] for c in page] == pytest.approx(expected, abs=1e-12)
     assert {c["iso"] for c in page} == {day.isoformat()}
     assert {c["dayOf"] for c in page} == {livemap.day_number(day)}
+
+
+# --- what the page sends back ---
+
+DATES = livemap.DateRange(
+    (dt.date(2017, 5, 1), dt.date(2021, 1, 31)), (dt.date(2016, 1, 1), dt.date(2026, 3, 4))
+)
+
+
+def test_the_page_view_is_read_like_a_link() -> None:
+    start = view.MapView(dt.date(2019, 3, 8))
+    state = {
+        "date": "2026-03-04",
+        "window": "7",
+        "layers": "imported,attack",
+        "zoom": 9,
+        "lat": 33.1,
+        "lon": 36.4,
+    }
+    current, camera = livemap.read_view(state, start=start, camera=None, dates=DATES)
+    assert current == view.MapView(dt.date(2026, 3, 4), 7, frozenset({"imported", "attack"}))
+    assert camera == view.Camera(9.0, 33.1, 36.4)
+    assert livemap.read_view(None, start=start, camera=None, dates=DATES) == (start, None)
+    crafted = {"date": "[x](https://evil.example)", "window": ["7"], "layers": {"a": 1}, "zoom": "NaN"}
+    current, camera = livemap.read_view(crafted, start=start, camera=None, dates=DATES)
+    assert current.day == start.day
+    assert camera is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"lon": 36.5, "lat": 35.5}, (36.5, 35.5)),
+        ({"lon": 36, "lat": 35}, (36.0, 35.0)),
+        ({"lon": "36.5", "lat": 35.5}, None),
+        ({"lon": float("nan"), "lat": 35.5}, None),
+        ({"lon": True, "lat": 35.5}, None),
+        ("36.5,35.5", None),
+        (None, None),
+    ],
+)
+def test_a_clicked_point_is_a_pair_of_numbers_or_nothing(value: object, expected: object) -> None:
+    assert livemap.clicked_point(value) == expected
