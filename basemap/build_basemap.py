@@ -66,6 +66,9 @@ MAX_CUT_SNAP_DEG = 0.03
 
 #: Places labelled: Syrian towns, and foreign towns inside this box (west, south, east, north).
 LABEL_BOUNDS = (34.5, 31.5, 43.0, 38.0)
+#: Foreign towns smaller than this get no label unless label-priorities.csv lists them: the
+#: gazetteer holds every village of the neighbourhood, the map names the towns around Syria.
+MIN_FOREIGN_POPULATION = 20_000
 #: GeoNames feature codes left unlabelled: sections of a city (PPLX), historical (PPLH) and
 #: abandoned (PPLQ) places.
 UNLABELLED_CODES = frozenset({"PPLX", "PPLH", "PPLQ"})
@@ -322,6 +325,12 @@ def town_candidates(gazetteer: Gazetteer, priorities: list[dict[str, str]]) -> l
         if place.place_id.startswith("town:") and place.uncertainty_km > MAX_LABEL_UNCERTAINTY_KM:
             continue
         if place.country != "SY" and not (west <= place.lon <= east and south <= place.lat <= north):
+            continue
+        if (
+            place.country != "SY"
+            and place.population < MIN_FOREIGN_POPULATION
+            and place.place_id not in priority
+        ):
             continue
         zoom, rule = desired_zoom(place)
         order = _KIND_ORDER[town_kind(place)]
