@@ -128,8 +128,10 @@ def ours(browser: Browser, events: Path, query: str, steps: int) -> Result:
             timing: dict[str, float] = page.evaluate("() => window.__step")
             result.steps.append(timing["done"] - timing["down"])
             result.frames.append(timing["frame"] - timing["down"])
-            if step == 0:
+            if step == 0:  # after the first step has settled (its rerun, the tables)
+                page.wait_for_timeout(1500)
                 result.heap_first = heap(cdp)
+        page.wait_for_timeout(1500)
         result.heap_last, result.heap_steps = heap(cdp), steps
         for _ in range(3):  # the round trip: key press until the server has the day (in the link)
             page.wait_for_timeout(1500)

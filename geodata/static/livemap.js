@@ -146,11 +146,19 @@ var AtlasLive = (function () {
       this.px = new Float64Array(n);
       this.py = new Float64Array(n);
       var present = new Uint8Array(kinds.length);
+      // Per point, computed once: the day its fading counts from (its end, else its start: as
+      // rules.eventFade), its look (kind and filled or hollow), and later its pixel in the buffer.
+      this.last = new Uint16Array(n);
+      this.look = new Uint8Array(n);
+      this.pix = new Int32Array(n);
+      this.pixKey = null;
       for (var i = 0; i < n; i++) {
         var phi = this.lat[i] * 1e-5 * Math.PI / 180;
         this.px[i] = (this.lon[i] * 1e-5 + 180) / 360 * 256;
         this.py[i] = (1 - Math.log(Math.tan(phi) + 1 / Math.cos(phi)) / Math.PI) / 2 * 256;
         present[this.kind[i]] = 1;
+        this.last[i] = this.end[i] !== 0 ? this.end[i] : this.start[i];
+        this.look[i] = this.kind[i] * 2 + ((this.radius[i] > 0 || (this.flags[i] & 1)) ? 1 : 0);
       }
       this.present = kinds.filter(function (k, j) { return present[j]; });
       this.sel = new Int32Array(n);
@@ -242,16 +250,28 @@ var AtlasLive = (function () {
       var scale = Math.pow(2, map.getZoom()), origin = map.getPixelOrigin();
       var ox = origin.x + topLeft.x - m, oy = origin.y + topLeft.y - m;
       var sel = this.sel, nsel = this.nsel, j, i, pix;
+      // Where each point falls in the buffer, kept while the map does not move: a slider step
+      // only changes which points are drawn, not where.
+      var key = scale + "," + ox + "," + oy + "," + W + "," + H;
+      if (this.pixKey !== key) {
+        for (i = 0; i < this.n; i++) {
+          var x = Math.round(this.px[i] * scale - ox), y = Math.round(this.py[i] * scale - oy);
+          this.pix[i] = (x < m || y < m || x >= W - m || y >= H - m) ? -1 : y * W + x;
+        }
+        this.pixKey = key;
+      }
+      // The fade level of each age (days since a point's last day): rules.eventFade, in LEVELS steps.
+      var span = view.span, levels = new Uint8Array(span + 1);
+      for (var age = 0; age <= span; age++) {
+        levels[age] = Math.round((fade(age, span, oldest) - oldest) / (1 - oldest) * (LEVELS - 1));
+      }
+      var day = view.day, last = this.last, look = this.look, where = this.pix;
       for (j = 0; j < nsel; j++) {
         i = sel[j];
-        var x = Math.round(this.px[i] * scale - ox), y = Math.round(this.py[i] * scale - oy);
-        if (x < m || y < m || x >= W - m || y >= H - m) continue;
-        var e = this.end[i];
-        var f = eventFade(this.start[i], e === 0 ? null : e, view.day, view.span, oldest);
-        var level = Math.round((f - oldest) / (1 - oldest) * (LEVELS - 1));
-        var hollow = (this.radius[i] > 0 || (this.flags[i] & 1)) ? 1 : 0;
-        var rank = level * looks + this.kind[i] * 2 + hollow + 1;
-        pix = y * W + x;
+        pix = where[i];
+        if (pix < 0) continue;
+        var a = day - last[i];
+        var rank = (a <= 0 ? LEVELS - 1 : a >= span ? levels[span] : levels[a]) * looks + look[i] + 1;
         if (top[pix] === 0) touched[nt++] = pix;
         if (rank > top[pix]) top[pix] = rank;
       }
