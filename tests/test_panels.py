@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 from pyproj import Geod
 
-from geodata import imports, panels, settings, view
+from geodata import imports, layers, panels, settings, view
 from tests import builders
 
 
@@ -166,3 +166,16 @@ def test_zone_panel_counts_the_same_with_a_precomputed_membership() -> None:
         pd.testing.assert_frame_equal(
             panels.zone_panel(zones, subset, membership=membership), panels.zone_panel(zones, subset)
         )
+
+
+def test_the_timeline_legend_lists_every_kind_under_the_chart() -> None:
+    """The legend sits under the bars in rows, so none of the kinds is cut off at the chart's edge."""
+    events = builders.events_frame(
+        [builders.event(f"e{i}", kind=kind, date_start="2019-03-0" + str(i % 9 + 1)) for i, kind in enumerate(
+            ["patrol", "agreement", "talks", "attack", "displacement", "statement", "deployment", "other"]
+        )]
+    )  # fmt: skip
+    spec = panels.timeline_chart(panels.weekly_counts(events), dt.date(2019, 3, 8)).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["legend"]["orient"] == "bottom"
+    assert colour["scale"]["domain"] == list(layers.EVENT_STYLES)
