@@ -10,6 +10,7 @@ library, the CLI and the app at another folder of the same layout. Below it:
 - ``REFERENCE_DIR``: Syria's outline and its 14 governorates (UN OCHA COD-AB), the offline base layer.
 - ``BASEMAP_DIR``: the rest of the offline basemap: M4/M5 highways, international borders, place labels.
 - ``GAZETTEER_FILE``: the curated gazetteer (GeoNames, OCHA, hand-added places) used for geocoding.
+- ``LEXICON_DIR``: the events pipeline's word lists and spaCy Matcher patterns (JSONL).
 
 ``STATIC_DIR`` holds what the browser loads (Leaflet and the live map's script), always inside the
 package. ``COORD_DECIMALS`` is the coordinate precision of everything we write (6 decimals, ~0.1 m).
@@ -47,6 +48,7 @@ OUTLINE_FILE: Path = REFERENCE_DIR / "syria_outline.geojson"
 GOVERNORATES_FILE: Path = REFERENCE_DIR / "syria_governorates.geojson"
 BASEMAP_DIR: Path = DATA_DIR / "basemap"
 GAZETTEER_FILE: Path = DATA_DIR / "gazetteer" / "gazetteer.csv"
+LEXICON_DIR: Path = DATA_DIR / "lexicon"
 
 WGS84: str = "EPSG:4326"
 METRIC_CRS: str = "EPSG:32637"
