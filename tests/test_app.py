@@ -312,7 +312,8 @@ def test_an_imported_event_after_every_zone_and_article_can_be_reached(
 def test_a_crafted_page_state_is_read_like_a_bad_link(synthetic: Path) -> None:
     """The component's state comes from the browser: anything in it is untrusted, never fatal."""
     at = start({"date": "2019-03-08"})
-    at.session_state["map"] = {"view": {"date": "[x](https://evil.example)", "zoom": "lots"}, "clicked": "here"}
+    crafted = {"date": "[x](https://evil.example)", "zoom": "lots"}
+    at.session_state["map"] = {"view": crafted, "clicked": "here"}
     at.run()
     assert not at.exception
     assert caption(at).startswith("8 March 2019")
