@@ -54,7 +54,7 @@ current = view.MapView(day, window)
 rows = layers.events_on_map(layers.events_in_window(events, current))
 fmap = folium.Map(location=[35.0, 38.8], zoom_start=7, tiles=None, prefer_canvas=True)
 # The shipped Leaflet, inlined (the page may load nothing from outside; folium's other libraries are unused).
-leaflet = settings.STATIC_DIR / "leaflet"
+leaflet = settings.LEAFLET_DIR
 fmap.default_js = [
     (
         "leaflet",

@@ -200,14 +200,14 @@ def _geojson_layers(features: list[dict[str, Any]]) -> list[folium.GeoJson]:
 
 def standalone_html(fmap: folium.Map) -> str:
     """``fmap`` as one HTML page that loads nothing from the internet: Leaflet's script and style
-    sheet (shipped in ``settings.STATIC_DIR / "leaflet"``) inlined in place of folium's CDN links.
+    sheet (shipped in ``settings.LEAFLET_DIR``) inlined in place of folium's CDN links.
 
     folium also links jQuery, Bootstrap, Font Awesome and Leaflet.awesome-markers; our maps use none
     of them (no folium ``Popup`` class, no awesome markers, no layer control), so they are left out.
     Tiles are the one outside request left: build the map with ``tiles=False`` for a page that works
     offline.
     """
-    leaflet = settings.STATIC_DIR / "leaflet"
+    leaflet = settings.LEAFLET_DIR
     fmap.default_js = []
     fmap.default_css = []
     page = fmap.get_root().render()

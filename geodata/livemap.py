@@ -166,7 +166,7 @@ class DateRange:
 @cache
 def script() -> str:
     """The component's JavaScript: Leaflet, ``livemap.js``, and the module's default export."""
-    leaflet = (_STATIC / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    leaflet = (settings.LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
     live = (_STATIC / "livemap.js").read_text(encoding="utf-8")
     return (
         f"{leaflet}\n{live}\nexport default function (component) {{ return AtlasLive.mount(component); }}\n"
@@ -176,7 +176,7 @@ def script() -> str:
 @cache
 def stylesheet() -> str:
     """The component's CSS: Leaflet's, then ours (``livemap.css``)."""
-    leaflet = (_STATIC / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
+    leaflet = (settings.LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
     return leaflet + "\n" + (_STATIC / "livemap.css").read_text(encoding="utf-8")
 
 

@@ -12,8 +12,9 @@ library, the CLI and the app at another folder of the same layout. Below it:
 - ``GAZETTEER_FILE``: the curated gazetteer (GeoNames, OCHA, hand-added places) used for geocoding.
 - ``LEXICON_DIR``: the events pipeline's word lists and spaCy Matcher patterns (JSONL).
 
-``STATIC_DIR`` holds what the browser loads (Leaflet and the live map's script), always inside the
-package. ``COORD_DECIMALS`` is the coordinate precision of everything we write (6 decimals, ~0.1 m).
+``STATIC_DIR`` holds the live map's script and style sheet, always inside the package;
+``LEAFLET_DIR`` the Leaflet the project ships (``vendor/leaflet/`` in a checkout, package data of an
+installed copy). ``COORD_DECIMALS`` is the coordinate precision of everything we write (6 decimals, ~0.1 m).
 ``METRIC_CRS`` is the projected CRS used wherever we measure or buffer (UTM 37N covers western
 and central Syria; the north-east strip is measured in it too, with < 0.1 % scale error).
 ``OUTLINE_TOLERANCE_KM`` is how far a zone may stray outside the outline before validation fails.
@@ -27,6 +28,8 @@ from pathlib import Path
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
 ROOT: Path = PACKAGE_DIR.parent
 STATIC_DIR: Path = PACKAGE_DIR / "static"
+# Third-party code the browser loads lives outside the library's own folder (vendor/ in a checkout).
+LEAFLET_DIR: Path = (ROOT if (ROOT / "vendor").is_dir() else PACKAGE_DIR) / "vendor" / "leaflet"
 #: Environment variable naming another data folder (same layout as the checkout's).
 DATA_DIR_VARIABLE: str = "ATLAS_DATA_DIR"
 

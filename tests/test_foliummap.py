@@ -162,7 +162,7 @@ def test_imported_events_are_their_own_group_following_their_toggle_and_kinds() 
 
 def test_standalone_page_inlines_the_shipped_leaflet_and_links_nothing() -> None:
     page = foliummap.standalone_html(make("2019-03-20", tiles=False))
-    assert (settings.STATIC_DIR / "leaflet" / "leaflet.js").read_text(encoding="utf-8") in page
+    assert (settings.LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8") in page
     assert not re.findall(r"<(?:script|link|img)\b[^>]*(?:src|href)=[\"']?https?://", page)  # nothing loaded
     assert "url(http" not in page
     assert "cdn.jsdelivr" not in page

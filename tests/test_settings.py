@@ -44,7 +44,8 @@ def clean_env(**extra: str) -> dict[str, str]:
 def test_a_checkout_reads_its_own_folders() -> None:
     assert settings.DATA_DIR == settings.ROOT
     assert settings.ZONES_DIR == settings.ROOT / "zones"
-    assert (settings.STATIC_DIR / "leaflet" / "leaflet.js").is_file()
+    assert (settings.STATIC_DIR / "livemap.js").is_file()
+    assert settings.LEAFLET_DIR == settings.ROOT / "vendor" / "leaflet"
 
 
 def test_another_data_folder_can_be_named(tmp_path: Path) -> None:

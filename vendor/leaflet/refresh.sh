@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Refresh the vendored Leaflet from its npm package (the npm registry, `npm pack`): the minified script,
 # the stylesheet and the licence, checked against the integrity hash npm publishes for that version.
-# Usage: geodata/static/leaflet/refresh.sh [VERSION]   (default: the version pinned below)
+# Usage: vendor/leaflet/refresh.sh [VERSION]   (default: the version pinned below)
 # After a version change, update README.md here (version, date, integrity) and run the browser tests.
 set -euo pipefail
 VERSION="${1:-1.9.4}"
