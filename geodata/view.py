@@ -3,6 +3,7 @@
 A :class:`MapView` is the whole state of the map. It travels in the page address as query parameters
 (``date=2019-03-08&window=30&layers=de_escalation_zone,patrol,reference``) so a link reproduces the
 view, and it decides what the map draws and what the download holds, so the two cannot differ.
+Where the map is looked at from, a :class:`Camera`, travels beside it (``zoom=8&lat=35.8&lon=36.7``).
 Layer keys are the zone kinds, the event kinds, ``imported`` (events imported from ACLED or UCDP files,
 shown when their kind is visible too) and ``reference`` (the offline outline and governorates).
 """
@@ -30,6 +31,8 @@ SHOWN_FAMILIES: tuple[str, ...] = ("zones", "events", IMPORTED)
 #: Events windows offered, in days; ``None`` is "all events up to the day".
 WINDOWS: tuple[int | None, ...] = (7, 30, 90, 365, None)
 DEFAULT_WINDOW: int | None = 30
+#: Zoom levels a link may ask for (Syria whole is about 6.5; streets about 14).
+ZOOMS: tuple[float, float] = (3.0, 18.0)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,45 @@ class MapView:
         return export.ExportView(
             layers=tuple(families), day=self.day, window_days=self.window_days, kinds=shown
         )
+
+
+@dataclass(frozen=True)
+class Camera:
+    """Where the map is looked at from: zoom level (fractional levels allowed) and centre (degrees,
+    WGS84)."""
+
+    zoom: float
+    lat: float
+    lon: float
+
+
+def camera_from_params(params: Mapping[str, str]) -> tuple[Camera | None, list[str]]:
+    """Read ``zoom``, ``lat`` and ``lon`` from URL query parameters (all three, or none).
+
+    Returns
+    -------
+    tuple
+        The camera (``None`` when the link has none or an unusable one) and what was ignored.
+    """
+    names = ("zoom", "lat", "lon")
+    given = [name for name in names if name in params]
+    if not given:
+        return None, []
+    try:
+        zoom, lat, lon = float(params["zoom"]), float(params["lat"]), float(params["lon"])
+    except (KeyError, ValueError):
+        shown = ", ".join(f"{name}={params[name]!r}" for name in given)
+        return None, [f"zoom and centre ignored ({shown}): the link needs zoom, lat and lon as numbers"]
+    if not (ZOOMS[0] <= zoom <= ZOOMS[1] and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, [f"zoom {zoom:g} at {lat:g}, {lon:g} is off the map; showing the whole of Syria"]
+    return Camera(round(zoom, 2), round(lat, 5), round(lon, 5)), []
+
+
+def camera_params(camera: Camera | None) -> dict[str, str]:
+    """The query parameters of ``camera`` (none for ``None``)."""
+    if camera is None:
+        return {}
+    return {"zoom": f"{camera.zoom:g}", "lat": f"{camera.lat:.5f}", "lon": f"{camera.lon:.5f}"}
 
 
 def window_label(days: int | None) -> str:
@@ -112,6 +154,16 @@ def from_params(
             notes.append(f"unknown layer(s) in the link ignored: {', '.join(unknown)}")
         visible = frozenset(key for key in keys if key in LAYER_KEYS)
     return MapView(day, window, visible), notes
+
+
+def read_link(
+    params: Mapping[str, str], *, first: dt.date, last: dt.date, default_day: dt.date | None = None
+) -> tuple[MapView, Camera | None, list[str]]:
+    """:func:`from_params` and :func:`camera_from_params` together: the view and camera of a link
+    (or of the live map's report, which uses the same parameters), and what in it was ignored."""
+    current, notes = from_params(params, first=first, last=last, default_day=default_day)
+    camera, more = camera_from_params(params)
+    return current, camera, notes + more
 
 
 def to_params(view: MapView) -> dict[str, str]:
