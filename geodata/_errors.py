@@ -50,3 +50,7 @@ class DataError(AtlasError):
 
 class UsageError(AtlasError):
     """A caller asked for something that cannot be done (unknown layer, bad date, ...)."""
+
+
+class OutputError(AtlasError):
+    """A file could not be written (no such folder, disk full, ...); a file already there is unchanged."""
