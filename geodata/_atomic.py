@@ -79,7 +79,7 @@ def write_bytes(target: Path, data: bytes | Iterable[bytes]) -> None:
                 for chunk in chunks:
                     handle.write(chunk)
         except OSError as exc:
-            raise _output_error(target, exc) from exc
+            raise _output_error(target, exc, replaced=False) from exc
         return
     with replacing(target) as temp:
         # O_EXCL: the name is ours alone; 0o666 lets the umask decide, as for any new file.
@@ -147,7 +147,7 @@ def _copy_mode(target: Path, temp: Path) -> None:
         os.chmod(temp, stat.S_IMODE(target.stat().st_mode))
 
 
-def _output_error(target: Path, exc: OSError) -> OutputError:
+def _output_error(target: Path, exc: OSError, *, replaced: bool = True) -> OutputError:
     reasons = {
         errno.ENOSPC: "the disk is full",
         errno.EDQUOT: "the disk quota is used up",
@@ -158,10 +158,11 @@ def _output_error(target: Path, exc: OSError) -> OutputError:
         errno.ENOENT: "the folder does not exist",
         errno.EISDIR: "it is a folder",
     }
-    return failure(target, reasons.get(exc.errno or 0, exc.strerror or str(exc)))
+    return failure(target, reasons.get(exc.errno or 0, exc.strerror or str(exc)), replaced=replaced)
 
 
-def failure(target: Path, reason: str) -> OutputError:
-    """The error for a write of ``target`` that failed for ``reason``, saying whether an old file is kept."""
-    kept = " (the file already there is unchanged)" if target.exists() else ""
+def failure(target: Path, reason: str, *, replaced: bool = True) -> OutputError:
+    """The error for a write of ``target`` that failed for ``reason``; when the write was to go through
+    a temporary file (``replaced``), it says that a file already there is kept."""
+    kept = " (the file already there is unchanged)" if replaced and target.exists() else ""
     return OutputError(f"cannot write {target}: {reason}{kept}")

@@ -125,7 +125,7 @@ def load_zones(
     rows, dup_problems = _drop_duplicate_ids(rows)
     problems.extend(dup_problems)
     for problem in problems:
-        log.warning("%s", problem)
+        log.debug("%s", problem)  # callers report the problems (the CLI prints each once)
     return ZoneSet(_frame(rows), tuple(problems), tuple(p.name for p in paths))
 
 

@@ -130,7 +130,7 @@ def test_download_holds_exactly_the_visible_layers(synthetic: Path, downloads: d
     at.checkbox(key="layer_observation_post").uncheck().run()
     hidden = frozenset(view.LAYER_KEYS) - {"patrol", "observation_post"}
     name = export.export_name(view.MapView(dt.date(2019, 3, 31), None, hidden).export_view())
-    assert "_kinds-" in name
+    assert name.endswith("_without-observation_post+patrol.geojson")
     features = json.loads(downloads[name])["features"]
     kinds = {(f["properties"]["layer"], f["properties"]["kind"]) for f in features}
     assert ("events", "patrol") not in kinds
