@@ -28,7 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -37,6 +36,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyogrio
 import pyogrio.errors
 import shapely
@@ -75,11 +75,11 @@ GEOJSON_BATCH = 2000
 
 # A text cell a spreadsheet would take for a formula (OWASP, "CSV Injection"): one that starts with
 # = + - @, a tab or a carriage return, also after leading spaces (spreadsheets may trim them), and the
-# full-width = + - @ some spreadsheets read like the ASCII ones.
-_FORMULA_START = re.compile(r"^(?:[\t\r]|\s*[=+\-@\uff1d\uff0b\uff0d\uff20])")
+# full-width = + - @ some spreadsheets read like the ASCII ones. RE2 syntax (Arrow's regex engine).
+_FORMULA_START = r"^(?:[\t\r]|[ \t\n\r\f\v]*[=+\-@\x{FF1D}\x{FF0B}\x{FF0D}\x{FF20}])"
 # ...unless the whole cell is a plain number such as -12.5 or +3, which a spreadsheet reads as that
 # number and never evaluates.
-_PLAIN_NUMBER = re.compile(r"^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$")
+_PLAIN_NUMBER = r"^[ \t\n\r\f\v]*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?[ \t\n\r\f\v]*$"
 
 _GEOMETRY_PARTS = {
     "Point": "points",
@@ -212,14 +212,28 @@ def formula_safe(values: pd.Series) -> pd.Series:
     ``defusedcsv`` (PyPI), made for this, misses the tab, the carriage return and leading spaces,
     and rewrites every ``|`` in such cells, so this small rule is our own.
     """
-    is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
-    text = values[is_text].astype(str)
-    risky = text[text.str.match(_FORMULA_START) & ~text.str.match(_PLAIN_NUMBER)]
-    if risky.empty:
+    text = _as_text(values)
+    risky = pc.and_(
+        pc.match_substring_regex(text, _FORMULA_START),
+        pc.invert(pc.match_substring_regex(text, _PLAIN_NUMBER)),
+    )
+    flagged = risky.fill_null(False).to_numpy(zero_copy_only=False)
+    if not flagged.any():
         return values
     safe = values.astype(object)
-    safe[risky.index] = "'" + risky
+    safe[flagged] = "'" + safe[flagged]
     return safe
+
+
+def _as_text(values: pd.Series) -> pa.Array:
+    """The text cells of ``values`` as an Arrow string array, null where a cell is not text."""
+    try:
+        text = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types: only the str cells are text
+        text = pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        return pa.nulls(len(values), type=pa.string())
+    return text
 
 
 def _lon_lat(geometry: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -503,3 +504,16 @@ def test_a_failed_export_keeps_the_old_file(
     assert f"OutputError: cannot write {target}" in child.stderr
     assert target.read_bytes() == old
     assert _temporaries(target) == []
+
+
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(" \t\r\n=+-@＝1.e5aZ'\""), max_size=8), min_size=1, max_size=20)
+)
+def test_formula_safe_output_never_starts_a_formula(cells: list[str]) -> None:
+    safe = formats.formula_safe(gpd.pd.Series(cells, dtype=object)).tolist()
+    for cell, out in zip(cells, safe, strict=True):
+        assert out in (cell, "'" + cell)  # nothing else about the text changes
+        first = out.lstrip(" \t\n\r\f\v")[:1]
+        starts_formula = out[:1] in ("\t", "\r") or first in ("=", "+", "-", "@", "＝")
+        plain_number = re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*", out) is not None
+        assert not starts_formula or plain_number, repr(out)
