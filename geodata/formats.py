@@ -47,7 +47,7 @@ from geodata.export import (
     DATE_COLUMNS,
     EVENT_LAYERS,
     ExportInfo,
-    clean_geometry,
+    clean_geometries,
     dumps,
     feature_collection,
 )
@@ -238,16 +238,8 @@ def _as_text(values: pd.Series) -> pa.Array:
 
 def _lon_lat(geometry: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
     """Longitude and latitude of point geometries as written (6 decimals), NaN where there is none."""
-    values = geometry.values
-    kinds = shapely.get_type_id(values)
-    if np.isin(kinds, (-1, 0)).all():  # missing or Point: all at once (a loop cost 2 s per 100,000)
-        lon = np.round(shapely.get_x(values), settings.COORD_DECIMALS)
-        lat = np.round(shapely.get_y(values), settings.COORD_DECIMALS)
-        return lon, lat
-    points = [clean_geometry(geom) for geom in values]
-    lon = np.array([np.nan if p is None else p.coords[0][0] for p in points], dtype=float)
-    lat = np.array([np.nan if p is None else p.coords[0][1] for p in points], dtype=float)
-    return lon, lat
+    points = clean_geometries(geometry.values)
+    return shapely.get_x(points), shapely.get_y(points)
 
 
 def write_gpkg(selected: Mapping[str, gpd.GeoDataFrame], path: Path, *, info: ExportInfo) -> None:
@@ -299,7 +291,7 @@ def gpkg_layer_name(family: str, geom_type: str | None) -> str:
 
 
 def _split_by_geometry(frame: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
-    cleaned = gpd.GeoSeries([clean_geometry(g) for g in frame.geometry.values], crs=settings.WGS84)
+    cleaned = gpd.GeoSeries(clean_geometries(frame.geometry.values), crs=settings.WGS84)
     parts = cleaned.geom_type.map(_GEOMETRY_PARTS).fillna("unlocated").to_numpy()
     frame = frame.set_geometry(cleaned.set_axis(frame.index))
     return {part: frame[parts == part] for part in dict.fromkeys(parts)}
