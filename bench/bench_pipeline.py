@@ -4,9 +4,14 @@ Generates synthetic ~5 KB articles (title, dateline, body paragraphs with places
 triggers, page clutter and a reader-comment thread), writes them to a temporary folder and times,
 in the same run:
 
-- the baseline: reading every file and splitting the body into sentences
-  (``read_articles`` + ``split_sentences``), the floor any extraction pays;
+- the baseline: reading every file and sorting its lines into body, captions, clutter and
+  comments (``read_articles``), the floor any extraction pays, and the same code before and after
+  the events pipeline was rebuilt on spaCy (so the ratio compares the two);
 - the pipeline: ``extract_events`` (reading, dates, places, events, merging).
+
+It also times one pathological article (issue 10): about 96 KB repeating one place name in a
+single sentence, which took 41 s when choosing the event's place was quadratic in the places
+named.
 
 Usage: ``python bench/bench_pipeline.py [--articles N] [--repeat R] [--seed S]``. The best of R runs
 is reported for each, with the pipeline/baseline ratio. Times are CPU time of this process
@@ -28,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geodata.articles import read_articles
-from geodata.events import default_place_finder, extract_events, split_sentences
+from geodata.events import default_place_finder, extract_events
 from geodata.gazetteer import load_gazetteer
 
 ACTORS = ("Russian", "Turkish", "Iranian", "Syrian government", "opposition", "Kurdish-led")
@@ -119,7 +124,14 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
 
 def baseline(folder: Path) -> int:
     articles, _ = read_articles(folder)
-    return sum(len(split_sentences(p)) for a in articles for p in a.body)
+    return sum(len(a.body) for a in articles)
+
+
+def pathological(folder: Path) -> int:
+    """Write the 96 KB article repeating one place name; return its size in bytes."""
+    body = "Warplanes struck " + "Saraqib, " * 10_600 + "on Tuesday."
+    (folder / "big.txt").write_text(f"One place named ten thousand times\n\n{body}\n", encoding="utf-8")
+    return len(body.encode("utf-8"))
 
 
 def main() -> None:
@@ -143,10 +155,14 @@ def main() -> None:
         f"{n} synthetic articles, mean {size / n / 1000:.1f} KB, {args.dense:.0%} of sentences from "
         f"event templates, best of {args.repeat} runs, one core"
     )
-    print(f"baseline (read + split sentences): {n / base:8.0f} articles/s")
+    print(f"baseline (read_articles):          {n / base:8.0f} articles/s")
     print(f"pipeline (extract_events):         {n / full:8.0f} articles/s")
     print(f"pipeline / baseline time ratio:    {full / base:8.1f}x")
     print(f"events: {len(run.events)}, unlocated: {run.unlocated}")
+    with tempfile.TemporaryDirectory() as tmp:
+        size = pathological(Path(tmp))
+        seconds = best_of(1, lambda: extract_events(Path(tmp), find_places=finder))
+    print(f"one {size / 1000:.0f} KB article repeating one place name: {seconds:.2f} s")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ SOURCES: tuple[str, ...] = ("SOHR", "Syria Direct", "Enab Baladi", "SANA", "Nort
 def places() -> pd.DataFrame:
     """The gazetteer's populated places in Syria, with a drawing weight (population, at least 500)."""
     gazetteer = pd.read_csv(settings.GAZETTEER_FILE, dtype={"admin1": str})
+    gazetteer = gazetteer[gazetteer["country"] == "SY"]  # the gazetteer also holds the neighbourhood
     towns = gazetteer[gazetteer["geo_precision"].isin(["town", "city", "village"])].copy()
     if towns.empty:
         towns = gazetteer[gazetteer["kind"] != "governorate"].copy()

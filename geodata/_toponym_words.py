@@ -108,10 +108,35 @@ OUTLET_WORDS: Final = _words(
     "post times herald tribune journal telegraph examiner chronicle gazette direct deeply today"
 )
 
-#: Common English words that collide with place aliases; such an alias is not indexed.
+#: Personal names that are also the name of a place abroad ("Vladimir Putin", "Ariel Sharon",
+#: "David Cameron"): never read as places. Found by listing the single-word keys of the
+#: built gazetteer's foreign places.
+PERSONAL_NAMES: Final = _keys(
+    """vladimir ariel adam alan douglas stanley hamilton wellington victoria kingston georgetown
+    jamestown cameron hilal fatih aksoy soylu yildiz ozbek kartal demirci salem salman rami
+    rama omar omer hatem hatim yunus yasar ozan serkan elif sara sinan diana castro
+    kasim khalil halil nasir nasr hamzah akar eroglu serdar hero main male oral sir zion
+    tire kite dur sis mil lid ile sal ris tir sor cana han hay hai gat gan chat eka sana"""
+)
+# "sana": the Syrian Arab News Agency (SANA) is named far more often than Yemen's capital, whose
+# every spelling normalises to the same key.
+
+#: Words hyphen-joined after a place that make it a modifier, not a place: "Damascus-based",
+#: "Moscow-backed", "Idlib-held" (a country or capital before them stays an actor).
+MODIFIER_SUFFIXES: Final = _words(
+    """backed based led held allied sponsored controlled aligned brokered made run funded
+    supported affiliated linked friendly"""
+)
+
+#: Words hyphen-joined before a place that make it a modifier: "pro-Damascus", "anti-Ankara".
+MODIFIER_PREFIXES: Final = _words("pro anti")
+
+#: Common English words that collide with place aliases (and the personal names above); such an
+#: alias is not indexed.
 #: The gazetteer build drops such aliases, and the validator warns about any left in the file.
-ENGLISH_STOPWORDS: Final = _keys(
-    """a an the and or but if then else when where what who how why this that these those
+ENGLISH_STOPWORDS: Final = (
+    _keys(
+        """a an the and or but if then else when where what who how why this that these those
     there here it its is was be been being are were has have had do does did will would shall
     should can could may might must not no yes all any some each every both few more most
     other such only own same so than too very just also now new old good bad big small high
@@ -123,7 +148,69 @@ ENGLISH_STOPWORDS: Final = _keys(
     north south east west gate road border sea river lake valley plain area zone line front
     side part said says say men man women day days year years time week month aid arms
     nazi sam san sin shin hal ezra sabah soda mari rai kara susa dali safir sen hamra"""
+    )
+    | PERSONAL_NAMES
 )
 # The last line above: GeoNames alternate names of Syrian places that are also common capitalised
 # words, names or outlets in the news ("Daily Sabah", "As-Safir", "Nazi"); found by listing the
 # short single-word keys of the built gazetteer.
+
+#: Words near a governorate seat's name that show the text speaks of the city ("besieged
+#: Aleppo", "the streets of Raqqa", "Idlib's neighbourhoods"); compared within a few words.
+CITY_CUES: Final = _words(
+    """besieged siege sieged encircled encirclement streets street neighbourhood neighbourhoods
+    neighborhood neighborhoods downtown citadel residents inhabitants quarter quarters mayor
+    municipality old centre center bakeries bakery"""
+)
+
+#: Words just before a governorate seat's name that make it the governorate ("rural Idlib",
+#: "across Idlib", "villages of Idlib").
+REGIONAL_CUES: Final = _words(
+    """rural across throughout villages towns villages countryside province provinces
+    governorate governorates"""
+)
+
+#: Direction words and the compass direction they name ("north-western" is two words:
+#: "north" then "western", read together as "northwest").
+COMPASS_WORDS: Final[dict[str, str]] = {
+    **dict.fromkeys(["north", "northern", "northernmost"], "north"),
+    **dict.fromkeys(["south", "southern", "southernmost"], "south"),
+    **dict.fromkeys(["east", "eastern", "easternmost"], "east"),
+    **dict.fromkeys(["west", "western", "westernmost"], "west"),
+    **dict.fromkeys(["northeast", "northeastern"], "northeast"),
+    **dict.fromkeys(["northwest", "northwestern"], "northwest"),
+    **dict.fromkeys(["southeast", "southeastern"], "southeast"),
+    **dict.fromkeys(["southwest", "southwestern"], "southwest"),
+    **dict.fromkeys(["central", "centre", "center"], "central"),
+}
+
+#: Adjectives of nationality and the country (ISO code) they point to ("the Iraqi town of
+#: Sinjar" is in Iraq).
+DEMONYM_COUNTRIES: Final[dict[str, str]] = {
+    **dict.fromkeys(["syrian"], "SY"),
+    **dict.fromkeys(["turkish", "turkey's"], "TR"),
+    **dict.fromkeys(["iraqi"], "IQ"),
+    **dict.fromkeys(["lebanese"], "LB"),
+    **dict.fromkeys(["jordanian"], "JO"),
+    **dict.fromkeys(["israeli"], "IL"),
+    **dict.fromkeys(["palestinian"], "PS"),
+    **dict.fromkeys(["iranian", "persian"], "IR"),
+    **dict.fromkeys(["russian"], "RU"),
+    **dict.fromkeys(["greek"], "GR"),
+    **dict.fromkeys(["cypriot"], "CY"),
+    **dict.fromkeys(["egyptian"], "EG"),
+    **dict.fromkeys(["saudi"], "SA"),
+    **dict.fromkeys(["kazakh", "kazakhstani"], "KZ"),
+    **dict.fromkeys(["swiss"], "CH"),
+    **dict.fromkeys(["american"], "US"),
+    **dict.fromkeys(["libyan"], "LY"),
+}
+
+#: Capitalised words that may follow a foreign town's name without making it a person's name
+#: ("Kilis Governor", "Erbil International Airport", "Rukban Camp").
+NAME_FOLLOWERS: Final = _words(
+    """governor governorate province city town district airport airbase base camp crossing
+    border university hospital port municipality council international military mountain
+    mountains plain valley region area river dam lake prison stadium square mosque church
+    refinery highway road street"""
+)

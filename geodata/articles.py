@@ -7,8 +7,9 @@ newsletter boxes, view counters, author bios, "Leave a Reply") and the reader-co
 often follows the body. Only body paragraphs are read for events; nothing else may become an
 event or a place.
 
-The publication date comes from the manifest first, then a dateline in the text, then is inferred
-from the latest full date in the body (with a warning). :func:`read_articles` reads a folder and
+The publication date comes from the manifest first, then a dateline in the text, then a date in
+the page's URL, then is inferred from the date the text is "as of" or the latest full date in the
+body (with a warning). :func:`read_articles` reads a folder and
 returns every article it could read plus a :class:`~geodata._errors.Problem` for each one it could
 not, so one bad file never hides the others.
 """
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_ARTICLE_BYTES",
     "Article",
     "ManifestRow",
+    "date_in_url",
     "read_article",
     "read_articles",
     "read_manifest",
@@ -77,8 +79,9 @@ class Article:
     captions, clutter, comments
         Photo captions, page furniture and author bios, and reader comments.
     published, date_source
-        Publication date and where it came from: ``manifest``, ``dateline``, ``inferred`` or
-        ``none``.
+        Publication date and where it came from: ``manifest``, ``dateline``, ``url`` (a date in
+        the page's address), ``inferred`` (a date the text is "as of", or its latest full date)
+        or ``none``.
     outlet, url
         From the manifest (empty when unknown).
     warnings
@@ -215,7 +218,7 @@ def read_article(
     warnings = [p.message for p in problems]
     if not parts.body:
         warnings.append("no body paragraph found (every line looked like clutter or comments)")
-    published, source, dateline, date_warning = _publication_date(parts, manifest_row)
+    published, source, dateline, date_warning = _publication_date(parts, manifest_row, lines[0])
     if date_warning:
         warnings.append(date_warning)
     article = Article(
@@ -350,6 +353,7 @@ class _Parts:
     comments: list[str] = field(default_factory=list)
     datelines: list[str] = field(default_factory=list)
     dateline_place: str | None = None
+    dateline_text: str = ""  # the agency dateline as written, for the date it may carry
 
 
 _CLUTTER = re.compile(
@@ -377,10 +381,22 @@ _CREDIT = re.compile(
     r"|Sputnik|AA)\s*(?:/|Photo\b|Images\b|\]|$)|\[[^\]]{2,40}\]\s*$"
     r"|(?i:\((?:photo|file photo|pictured)\b[^)]*\)|^(?:photo|file photo|image|picture)\s*[:|-]))",
 )
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|reported|announced|stated|according to)\b")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$|[\"”]$")
+# An agency dateline opening the body, in the shapes agencies use: "ANKARA –", "IDLIB, Syria
+# (Reuters) –", "TEHRAN, Jul. 20 (MNA) –", "MOSCOW, July 22. /TASS/.", "BEIRUT, LEBANON (11:45 P.M.)
+# –", "ANTAKYA (UrduPoint News / Sputnik - 22nd August, 2019)", "KANSAFRA, Syria:". It needs a
+# separator (a dash or colon), a credit in brackets or a /AGENCY/ mark, so a sentence opening with
+# an acronym ("UN officials said") is never one.
 _PLACE_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’ -]{1,40}?)(?:,\s*[A-Za-z. ]+)?\s*(?:\([A-Za-z. ]{1,30}\)\s*)?"
-    r"[–—-]{1,2}\s+(?=[A-Z“\"])"
+    r"^(?P<place>[A-Z][A-Z.'’ -]{1,40}?)"
+    r"(?:,\s*(?P<region>[A-Za-z][A-Za-z. ]{0,30}?))?"
+    r"(?:,\s*(?P<day>[A-Z][a-z]{2,8}\.?\s+\d{1,2})\.?)?"
+    r"\s*(?:"
+    r"\((?P<credit>[^()]{1,80})\)\s*(?:[–—-]{1,2}|:)?"
+    r"|/[A-Za-z]+/\.?"
+    r"|[–—-]{1,2}|:"
+    r")\s+(?=[A-Z“\"])"
 )
 _BIO = re.compile(
     r"^(?:[A-Z][\w'’.-]+\s+){1,3}(?:is|was|has been|writes|covers|reports)\s+(?:a|an|the)\b"
@@ -391,7 +407,8 @@ _BIO_TRADE = re.compile(
     r"|freelancer?|contributor|columnist|fellow|professor|student|blogger|commentator|activist)\b"
 )
 _BIO_PERSON = re.compile(r"[.!?]\s+(?:He|She|They|His|Her)\b")
-_FIRST_SECOND_PERSON = re.compile(r"(?i)\b(?:I|I'm|I’m|me|my|you|your|you're|we|us|our|lol|imho)\b")
+# ("US" in capitals is the United States, not "us".)
+_FIRST_SECOND_PERSON = re.compile(r"(?i:\b(?:I|I'm|I’m|me|my|you|your|you're|we|our|lol|imho)\b)|\b[Uu]s\b")
 _EMOTICON = re.compile(r"[:;]-?[()DPp]|!{2,}|\?{2,}")
 
 
@@ -419,7 +436,21 @@ def _is_informal(line: str) -> bool:
 
 
 def _is_body_paragraph(line: str) -> bool:
-    return _words(line) >= 8 and _SENTENCE_END.search(line) is not None
+    """A paragraph of reporting: a sentence of 8 words or more, or a long attributed lead that
+    lost its full stop when copied ("Terrorists attacked ..., the ministry said")."""
+    if _words(line) >= 8 and _SENTENCE_END.search(line) is not None:
+        return True
+    return _words(line) >= 20 and _ATTRIBUTION.search(line) is not None
+
+
+def _is_caption(line: str) -> bool:
+    """A photo caption: a line with a photo credit, unless it is a long paragraph whose credit
+    is an agency dateline at its start ("MOSCOW, July 22. /TASS/. Talks in Cairo ..."); a long
+    caption carries its credit at the end."""
+    match = _CREDIT.search(line)
+    if match is None:
+        return False
+    return _words(line) < 25 or match.start() >= len(line) - 60
 
 
 def _split_parts(title: str, lines: list[str]) -> _Parts:
@@ -444,7 +475,7 @@ def _is_body_candidate(line: str, title: str) -> bool:
     return (
         _is_body_paragraph(line)
         and line != title
-        and not _CREDIT.search(line)
+        and not _is_caption(line)
         and not _CLUTTER.match(line)
         and parse_dateline(line) is None
     )
@@ -453,7 +484,7 @@ def _is_body_candidate(line: str, title: str) -> bool:
 def _sort_head_line(line: str, title: str, parts: _Parts) -> None:
     if line == title or _CLUTTER.match(line):
         parts.clutter.append(line)
-    elif _CREDIT.search(line):
+    elif _is_caption(line):
         parts.captions.append(line)
     elif _words(line) <= 8 and _looks_like_dateline(line):
         parts.datelines.append(line)
@@ -464,7 +495,7 @@ def _sort_head_line(line: str, title: str, parts: _Parts) -> None:
 def _sort_body_line(line: str, parts: _Parts) -> None:
     if _CLUTTER.match(line):
         parts.clutter.append(line)
-    elif _CREDIT.search(line):
+    elif _is_caption(line):
         parts.captions.append(line)
     elif _SENTENCE_END.search(line) is None and _words(line) <= 12:
         parts.clutter.append(line)  # a sub-heading: part of the page, never an event
@@ -552,8 +583,9 @@ def _strip_place_dateline(parts: _Parts) -> None:
     if not parts.body:
         return
     match = _PLACE_DATELINE.match(parts.body[0])
-    if match and match.group("place").strip().isupper():
+    if match and match.group("place").strip().isupper() and len(match.group("place").strip()) > 2:
         parts.dateline_place = match.group("place").strip().title()
+        parts.dateline_text = match.group(0).strip()
         parts.body[0] = parts.body[0][match.end() :]
 
 
@@ -561,8 +593,16 @@ def _strip_place_dateline(parts: _Parts) -> None:
 
 
 def _publication_date(
-    parts: _Parts, manifest_row: ManifestRow | None
+    parts: _Parts, manifest_row: ManifestRow | None, title: str = ""
 ) -> tuple[dt.date | None, str, str | None, str | None]:
+    """The publication date, where it came from, the dateline line, and a warning if any.
+
+    In order: the manifest; a dateline line ("Published 20.02.2019 00:07"); a full date in the
+    agency dateline ("ANTAKYA (UrduPoint News / Sputnik - 22nd August, 2019)"); a date in the
+    page's URL ("/2018/09/17/", "2017-05-04", "101020191"); the date a report is "as of"
+    ("Situation Report No. 4 - As of 2 January 2020", "as of January 2018"); else the latest full
+    date in the body, with a warning.
+    """
     dateline = parts.datelines[0] if parts.datelines else None
     from_line = parse_dateline(dateline) if dateline else None
     if manifest_row is not None and manifest_row.published is not None:
@@ -575,22 +615,89 @@ def _publication_date(
         return manifest_row.published, "manifest", dateline, warning
     if from_line is not None:
         return from_line, "dateline", dateline, None
-    inferred = _infer_date(parts.body)
-    if inferred is not None:
-        return (
-            inferred,
-            "inferred",
-            None,
-            f"no publication date in the manifest or a dateline; inferred {inferred} "
-            "from the latest full date in the text (date_source=inferred)",
-        )
+    from_agency = _full_date(parts.dateline_text)
+    if from_agency is not None:
+        return from_agency, "dateline", parts.dateline_text, None
+    from_url = date_in_url(manifest_row.url if manifest_row else "")
+    if from_url is not None:
+        return from_url, "url", None, None
+    as_of = _as_of([title, *parts.standfirst, *parts.body])
+    latest = _infer_date(parts.body)
+    for found, how in ((as_of, "the date the text is 'as of'"), (latest, "the latest full date in the text")):
+        if found is not None:
+            return (
+                found,
+                "inferred",
+                None,
+                f"no publication date in the manifest, a dateline or the URL; inferred {found} "
+                f"from {how} (date_source=inferred)",
+            )
     return (
         None,
         "none",
         None,
-        "no publication date (no manifest row, dateline or full date in the text); "
-        "relative dates cannot be resolved",
+        "no publication date (no manifest row, dateline, date in the URL or full date in the "
+        "text); relative dates cannot be resolved",
     )
+
+
+def _full_date(text: str) -> dt.date | None:
+    """A full date (day, month and year) written in ``text``, if any."""
+    if not text or not _YEAR.search(text):
+        return None
+    for mention in find_dates(text, reference=dt.date(1900, 1, 1), future=False):
+        if mention.interval.precision == "day" and _YEAR.search(mention.text):
+            return mention.interval.start
+    return None
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+# Dates in page addresses: /2018/09/17/, /2019-10/23/, 2017-05-04, and runs of digits read as
+# year-month-day or day-month-year ("101020191": 10 10 2019).
+_URL_DATES = (
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})[/_-](?P<m>[01]?\d)[/_-](?P<d>[0-3]?\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)"),
+    re.compile(r"(?<!\d)(?P<d>[0-3]\d)(?P<m>[01]\d)(?P<y>(?:19|20)\d{2})"),
+)
+
+
+def date_in_url(url: str) -> dt.date | None:
+    """The publication date a page's address carries, if it carries one a reader would see.
+
+    Examples
+    --------
+    >>> date_in_url("https://www.dailysabah.com/diplomacy/2018/09/17/erdogan-putin-agree")
+    datetime.date(2018, 9, 17)
+    >>> date_in_url("https://rudaw.net/english/middleeast/syria/101020191-amp")
+    datetime.date(2019, 10, 10)
+    >>> date_in_url("http://tass.com/world/957354") is None
+    True
+    """
+    path = url.split("?", 1)[0]
+    for pattern in _URL_DATES:
+        for match in pattern.finditer(path):
+            try:
+                found = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
+            except ValueError:
+                continue
+            if dt.date(1995, 1, 1) <= found <= dt.date.today():
+                return found
+    return None
+
+
+_AS_OF = re.compile(r"(?i)\bas (?:of|at)\s+")
+
+
+def _as_of(lines: list[str]) -> dt.date | None:
+    """The date a text says it is "as of" ("As of 2 January 2020"; "as of January 2018": the
+    last day of that month)."""
+    for line in lines:
+        for match in _AS_OF.finditer(line):
+            rest = line[match.end() : match.end() + 40]
+            for mention in find_dates(rest, reference=dt.date(1900, 1, 1), future=False):
+                if mention.start == 0 and _YEAR.search(mention.text):
+                    return mention.interval.end
+    return None
 
 
 def _infer_date(body: list[str]) -> dt.date | None:

@@ -11,7 +11,9 @@ absolute ones ("Sept. 17", "March 8th", "09 April, 2019", "May 2017") into calen
 sentence. Our own rules cover what dateparser lacks: it returns one instant, never an interval
 ("last week" is a calendar week, "early May" is 1-10 May), it has no "since ..." intervals, and for
 a weekday it skips the reference day itself, while news convention reads "on Tuesday" in an article
-published on a Tuesday as that very day.
+published on a Tuesday as that very day. A bare weekday in the past tense is one of the five days
+before publication, the day itself, or the day after (a story dated Thursday in one time zone
+reporting what happened "early on Friday" in another); in the future tense, one of the next seven.
 """
 
 from __future__ import annotations
@@ -321,9 +323,15 @@ def _clause_is_future(
     return sentence_future and _PAST.search(clause) is None and _PAST_PARTICIPLE.search(clause) is None
 
 
+_PRECISION = {"day": 0, "week": 1, "range": 2, "month": 3, "year": 4}
+
+
 def _drop_overlaps(found: list[DateMention]) -> tuple[DateMention, ...]:
     kept: list[DateMention] = []
-    for mention in sorted(found, key=lambda m: (-(m.end - m.start), m.start)):
+    # Longest first; of equals the more precise ("October 15", not "by October"), then the first.
+    for mention in sorted(
+        found, key=lambda m: (-(m.end - m.start), _PRECISION[m.interval.precision], m.start)
+    ):
         if all(mention.end <= k.start or mention.start >= k.end for k in kept):
             kept.append(mention)
     return tuple(sorted(kept, key=lambda m: m.start))
@@ -507,6 +515,11 @@ def _weekday(name: str, modifier: str, reference: dt.date, forward: bool) -> Dat
         day = reference - dt.timedelta(days=(reference.weekday() - target) % 7)
         if modifier == "last" and day == reference:
             day -= dt.timedelta(days=7)
+        elif not modifier and (reference - day).days == 6:
+            # A bare weekday six days back is the day after the page's date: news calls a week
+            # ago "last Friday", and a story dated Thursday by one time zone reports what
+            # happened "early on Friday" in another.
+            day = reference + dt.timedelta(days=1)
     return DateInterval(day, day, "day")
 
 

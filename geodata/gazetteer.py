@@ -21,6 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Final
 
+import ahocorasick
+
 from geodata import settings
 from geodata._errors import DataError, Problem
 from geodata._toponym_words import DEMONYMS, ENGLISH_STOPWORDS
@@ -54,11 +56,51 @@ COLUMNS: Final[tuple[str, ...]] = (
     "population",
     "feature_code",
     "aliases",
+    "alternates",
     "source",
 )
 
+#: Columns a gazetteer file may leave out (read as empty).
+OPTIONAL_COLUMNS: Final[frozenset[str]] = frozenset({"alternates"})
+
 #: OCHA pcodes of the 14 governorates.
 PCODES: Final[frozenset[str]] = frozenset(f"SY{i:02d}" for i in range(1, 15))
+
+#: Directions in which Syria and each governorate have a part feature ("southern Idlib").
+PART_DIRECTIONS: Final[tuple[str, ...]] = (
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "central",
+)
+
+#: ``feature_code`` of the directional parts of Syria and its governorates (see :func:`part_id`).
+PART_CODE: Final[str] = "PART"
+
+#: ``admin1`` of a foreign place: ISO country code, a dot, the GeoNames admin1 code ("TR.31").
+_FOREIGN_ADMIN1: Final = re.compile(r"[A-Z]{2}\.[0-9A-Za-z]+")
+
+
+def part_id(parent_id: str, direction: str) -> str:
+    """Return the ``place_id`` of the part of a feature lying towards a direction.
+
+    The one rule that names part features, shared by the gazetteer build and the resolver:
+    ``part_id("SY07", "south") == "part:SY07:south"`` ("southern Idlib").
+
+    Parameters
+    ----------
+    parent_id
+        The ``place_id`` of Syria (``country:SY``) or of a governorate (``SY07``).
+    direction
+        One of :data:`PART_DIRECTIONS`.
+    """
+    return f"part:{parent_id}:{direction}"
+
 
 #: How far (km) a Syrian feature's point may lie outside the outline (coastal rounding).
 OUTLINE_TOLERANCE_KM: Final[float] = 2.0
@@ -98,19 +140,19 @@ ARTICLES: Final[frozenset[str]] = frozenset(
 )
 
 
+# Combining marks below U+3100 (Latin, Greek, Cyrillic, Hebrew, Arabic, Indic scripts, symbols):
+# deleted by one str.translate. Text with characters above that takes the general path.
+_COMBINING: Final = {cp: None for cp in range(0x300, 0x3100) if unicodedata.combining(chr(cp))}
+_DOUBLE_LETTER: Final = re.compile(r"([^\W\d_])\1+")
+
+
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
+    if max(decomposed) < "\u3100":
+        return decomposed.translate(_COMBINING)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def _collapse_doubles(token: str) -> str:
-    # Transliterations disagree on doubled letters (Maarrat/Maarat, Raqqa/Raqa): one letter each.
-    # Digits are left alone ("post 11" is not "post 1").
-    out: list[str] = []
-    for ch in token:
-        if not out or out[-1] != ch or not ch.isalpha():
-            out.append(ch)
-    return "".join(out)
 
 
 @lru_cache(maxsize=65536)
@@ -136,8 +178,10 @@ def normalise(text: str) -> str:
     """
     folded = _fold(text.translate(_MARKS_TABLE)).casefold()
     folded = _fold(folded).translate(_LETTERS_TABLE).translate(_MARKS_TABLE)
-    tokens = (_collapse_doubles(t) for t in _NON_WORD.split(folded) if t)
-    return " ".join(t for t in tokens if t not in ARTICLES)
+    # Transliterations disagree on doubled letters (Maarrat/Maarat, Raqqa/Raqa): one letter each.
+    # Digits are left alone ("post 11" is not "post 1").
+    folded = _DOUBLE_LETTER.sub(r"\1", folded)
+    return " ".join(t for t in _NON_WORD.split(folded) if t and t not in ARTICLES)
 
 
 @dataclass(frozen=True)
@@ -148,7 +192,9 @@ class Place:
     ----------
     place_id
         Stable identifier: ``gn:<geonameid>``, an OCHA pcode (``SY07``), ``country:<ISO2>``,
-        or ``<kind>:<slug>`` for hand-added rows.
+        ``admin1:<ISO2>.<code>`` (a foreign province), ``border:SY-<ISO2>``,
+        ``part:<parent>:<direction>`` (see :func:`part_id`), or ``<kind>:<slug>`` for
+        hand-added rows.
     name
         Display name (a common English spelling).
     kind
@@ -158,7 +204,8 @@ class Place:
     uncertainty_km
         Radius around the point within which the feature lies.
     admin1
-        OCHA pcode of the governorate the point is in (Syrian features), else "".
+        OCHA pcode of the governorate the point is in (Syrian features); for foreign places the
+        GeoNames province as ``<ISO2>.<admin1 code>`` ("TR.31", Hatay); else "".
     country
         ISO 3166-1 alpha-2 code.
     source
@@ -166,13 +213,19 @@ class Place:
     geo_precision
         The precision a mention of this place gets: one of ``schema.GEO_PRECISIONS``.
     aliases
-        Names it is known by, as written (the name included).
+        Names it is known by, as written (the name included): its own names and our press
+        spellings.
+    alternates
+        Further names from GeoNames' alternate names of a foreign place (exonyms,
+        transliterations: "Al Mawsil", "Hawler"). They are matched like aliases, but weigh
+        less: see :meth:`Gazetteer.is_alternate`.
     population
         GeoNames population (0 when unknown).
     feature_code
         GeoNames feature code, or our own short code for hand-added rows.
     seat_of
-        For a governorate seat, the pcode of the governorate it is the seat of, else "".
+        For the seat of a governorate or province, the ``place_id`` of that governorate or
+        province (``SY07``, ``admin1:TR.31``), else "".
     """
 
     place_id: str
@@ -189,6 +242,7 @@ class Place:
     population: int = 0
     feature_code: str = ""
     seat_of: str = ""
+    alternates: tuple[str, ...] = ()
 
 
 class Gazetteer:
@@ -202,29 +256,66 @@ class Gazetteer:
     Notes
     -----
     Aliases that normalise to a demonym ("Syrian") or to a common English word ("Tell") are not
-    indexed: such words in a sentence are not place names.
+    indexed: such words in a sentence are not place names. Nor are the names of directional parts
+    ("southern Idleb"): the resolver reaches a part from its parent's name and the direction
+    written before or after it, whatever the spelling. Every key also goes into an
+    Aho-Corasick automaton (pyahocorasick), so :meth:`find_keys` finds all the keys in a
+    normalised text in one pass, however many places the gazetteer holds.
     """
 
     def __init__(self, places: Iterable[Place]) -> None:
         self._places: dict[str, Place] = {}
         index: dict[str, list[Place]] = {}
+        alternate: set[tuple[str, str]] = set()
         for place in places:
             if place.place_id in self._places:
                 raise ValueError(f"duplicate place_id {place.place_id!r}")
             self._places[place.place_id] = place
-            for key in dict.fromkeys(normalise(a) for a in (place.name, *place.aliases)):
+            if place.feature_code == PART_CODE:
+                continue  # reached through its parent's name and a direction, not its own name
+            own = dict.fromkeys(normalise(a) for a in (place.name, *place.aliases))
+            others = dict.fromkeys(k for k in map(normalise, place.alternates) if k not in own)
+            for key in [*own, *others]:
                 if key and key not in DEMONYMS and key not in ENGLISH_STOPWORDS:
                     index.setdefault(key, []).append(place)
+            alternate.update((key, place.place_id) for key in others)
         self._index: dict[str, tuple[Place, ...]] = {k: tuple(v) for k, v in index.items()}
-        #: First token of every key: lets a matcher skip most words with one set lookup.
-        self.first_tokens: frozenset[str] = frozenset(k.split(" ", 1)[0] for k in self._index)
-        #: Every key and every leading run of its tokens ("khan", "khan shaykhun"): a matcher
-        #: extends a candidate name only while it is still a prefix of some key.
-        self.prefixes: frozenset[str] = frozenset(
-            " ".join(words[:n])
-            for words in (k.split(" ") for k in self._index)
-            for n in range(1, len(words) + 1)
-        )
+        self._alternate: frozenset[tuple[str, str]] = frozenset(alternate)
+        self._automaton = ahocorasick.Automaton()
+        for key in self._index:
+            # Padded with spaces, so a key only matches whole tokens of a normalised text.
+            self._automaton.add_word(f" {key} ", key)
+        if self._index:
+            self._automaton.make_automaton()
+
+    def find_keys(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """Find every alias key in a normalised text, overlaps included.
+
+        Parameters
+        ----------
+        text
+            Tokens as :func:`normalise` writes them, each preceded and followed by a space
+            (``" khan shaykhun idlib "``); any other character (``"|"``) keeps a key from
+            running across it.
+
+        Yields
+        ------
+        tuple of (int, int, str)
+            Start and end offsets of the key's tokens in ``text`` and the key, in order of the
+            end offset.
+        """
+        if not self._index:
+            return
+        for last, key in self._automaton.iter(text):
+            yield last - len(key), last, key
+
+    def is_alternate(self, key: str, place: Place) -> bool:
+        """Whether ``place`` carries the normalised ``key`` only among its alternate names.
+
+        Such a name ("Salem" for Jerusalem, "Khalil" for Hebron) is weak evidence: the
+        resolver needs the place's country in the context before it trusts it.
+        """
+        return (key, place.place_id) in self._alternate
 
     @property
     def index(self) -> Mapping[str, tuple[Place, ...]]:
@@ -282,11 +373,15 @@ def _row_to_place(row: Mapping[str, str]) -> tuple[Place | None, list[str]]:
     if not population.isdigit():
         problems.append(f"population is not a whole number: {population!r}")
     admin1 = (row.get("admin1") or "").strip()
-    if admin1 and admin1 not in PCODES:
-        problems.append(f"admin1 {admin1!r} is not an OCHA governorate pcode")
+    if (row.get("country") or "").strip() == "SY":
+        if admin1 and admin1 not in PCODES:
+            problems.append(f"admin1 {admin1!r} is not an OCHA governorate pcode")
+    elif admin1 and not _FOREIGN_ADMIN1.fullmatch(admin1):
+        problems.append(f"admin1 {admin1!r} of a foreign place is not <country>.<GeoNames admin1 code>")
     if problems:
         return None, problems
     aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+    alternates = tuple(a.strip() for a in (row.get("alternates") or "").split("|") if a.strip())
     place = Place(
         place_id=row["place_id"].strip(),
         name=row["name"].strip(),
@@ -302,6 +397,7 @@ def _row_to_place(row: Mapping[str, str]) -> tuple[Place | None, list[str]]:
         population=int(population),
         feature_code=(row.get("feature_code") or "").strip(),
         seat_of=(row.get("seat_of") or "").strip(),
+        alternates=alternates,
     )
     return place, []
 
@@ -317,7 +413,7 @@ def _read(path: Path) -> tuple[list[tuple[int, Place]], list[Problem]]:
     problems: list[Problem] = []
     with handle:
         reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or ())]
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or ()) and c not in OPTIONAL_COLUMNS]
         if missing:
             return [], [Problem(name, f"missing columns: {', '.join(missing)}")]
         seen: dict[str, int] = {}
@@ -398,11 +494,22 @@ def _outline_problems(path: Path, rows: list[tuple[int, Place]], outline_file: P
     ]
 
 
+#: Precisions of features that lie inside one governorate (Syrian ones must name it).
+_LOCAL: Final = frozenset({"point", "town", "district"})
+
+
 def _alias_problems(path: Path, rows: list[tuple[int, Place]]) -> list[Problem]:
     problems = []
+    ids = {place.place_id for _, place in rows}
     for line, place in rows:
-        if place.country == "SY" and place.kind != "country" and not place.admin1:
+        if place.country == "SY" and place.geo_precision in _LOCAL and not place.admin1:
             problems.append(Problem(str(path), f"{place.place_id} has no admin1", f"line {line}"))
+        if place.seat_of and place.seat_of not in ids:
+            problems.append(
+                Problem(
+                    str(path), f"{place.place_id} is the seat of unknown {place.seat_of!r}", f"line {line}"
+                )
+            )
         if not place.aliases:
             problems.append(Problem(str(path), f"{place.place_id} has no aliases", f"line {line}"))
         for alias in place.aliases:

@@ -6,7 +6,9 @@ provenance of every file:
 - ``ZONES_DIR``: the hand-digitised zone layers (one GeoJSON FeatureCollection per agreement).
 - ``SEEDS_DIR``: the news articles the events are read from, plus ``manifest.csv``.
 - ``REFERENCE_DIR``: Syria's outline and its 14 governorates (UN OCHA COD-AB), the offline base layer.
+- ``BASEMAP_DIR``: the rest of the offline basemap: M4/M5 highways, international borders, place labels.
 - ``GAZETTEER_FILE``: the curated gazetteer (GeoNames, OCHA, hand-added places) used for geocoding.
+- ``LEXICON_DIR``: the events pipeline's word lists and spaCy Matcher patterns (JSONL).
 
 ``COORD_DECIMALS`` is the coordinate precision of everything we write (6 decimals, ~0.1 m).
 ``METRIC_CRS`` is the projected CRS used wherever we measure or buffer (UTM 37N covers western
@@ -24,7 +26,9 @@ SEEDS_DIR: Path = ROOT / "seeds"
 REFERENCE_DIR: Path = ROOT / "reference"
 OUTLINE_FILE: Path = REFERENCE_DIR / "syria_outline.geojson"
 GOVERNORATES_FILE: Path = REFERENCE_DIR / "syria_governorates.geojson"
+BASEMAP_DIR: Path = ROOT / "basemap"
 GAZETTEER_FILE: Path = ROOT / "gazetteer" / "gazetteer.csv"
+LEXICON_DIR: Path = ROOT / "lexicon"
 
 WGS84: str = "EPSG:4326"
 METRIC_CRS: str = "EPSG:32637"

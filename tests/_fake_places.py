@@ -32,6 +32,7 @@ _PLACES = {
     "Turkey": ("country", 32.8, 39.9, 500.0, "", "TR"),
     "Iran": ("country", 51.4, 35.7, 500.0, "", "IR"),
 }
+_CAPITALS = frozenset({"Moscow", "Ankara", "Tehran", "Astana"})
 _NAME_AFTER = re.compile(r"^(?:'s|’s)?\s+(?:agreement|process|road map|deal|summit|memorandum)", re.I)
 _PATTERN = re.compile(r"\b(" + "|".join(sorted(_PLACES, key=len, reverse=True)) + r")\b")
 
@@ -42,7 +43,10 @@ def fake_find_places(sentence: str) -> Sequence[Mention]:
     for match in _PATTERN.finditer(sentence):
         name = match.group(1)
         kind, lon, lat, km, admin1, country = _PLACES[name]
-        place = Place(f"test:{name.lower()}", name, kind, lon, lat, km, admin1, country, "test")
+        code = "PPLC" if name in _CAPITALS else ""
+        place = Place(
+            f"test:{name.lower()}", name, kind, lon, lat, km, admin1, country, "test", feature_code=code
+        )
         role = "name" if _NAME_AFTER.match(sentence[match.end() :]) else "location"
         found.append(Mention(name, match.start(), match.end(), place, kind, km, role))
     return tuple(found)

@@ -121,10 +121,23 @@ days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
 @given(reference=days, weekday=st.sampled_from(["Monday", "Wednesday", "Saturday", "Sunday"]))
-def test_weekday_is_on_or_within_a_week_before_publication(reference: dt.date, weekday: str) -> None:
+def test_weekday_is_within_five_days_before_publication_or_the_day_after(
+    reference: dt.date, weekday: str
+) -> None:
     interval = only(f"It happened on {weekday}.", reference.isoformat())
-    assert reference - dt.timedelta(days=6) <= interval.start <= reference
+    assert reference - dt.timedelta(days=5) <= interval.start <= reference + dt.timedelta(days=1)
     assert interval.start.strftime("%A") == weekday
+    last = only(f"It happened last {weekday}.", reference.isoformat())
+    assert reference - dt.timedelta(days=7) <= last.start < reference
+
+
+def test_a_weekday_after_the_page_date_is_the_next_day() -> None:
+    # A Thursday page (time zones) reporting what a governor said "early on Friday".
+    assert only("The governor said early on Friday.", "2020-02-27").start == dt.date(2020, 2, 28)
+    # A Saturday page announcing a programme "airing Sunday".
+    assert only("The interview, airing Sunday, was recorded in Ankara.", "2019-10-12").start == dt.date(
+        2019, 10, 13
+    )
 
 
 @given(reference=days, month=st.integers(1, 12), day=st.integers(1, 28))

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import csv
+import json
 import sys
 from pathlib import Path
 
+import pyproj
 import pytest
+import shapely
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -16,10 +19,13 @@ from geodata._errors import DataError
 from geodata.gazetteer import (
     COLUMNS,
     KINDS,
+    PART_CODE,
+    PART_DIRECTIONS,
     Gazetteer,
     Place,
     load_gazetteer,
     normalise,
+    part_id,
     validate_gazetteer,
 )
 
@@ -156,6 +162,8 @@ def test_broken_rows_are_reported_with_their_line() -> None:
     assert any("lon is not a number" in m for m in by_line["line 7"])
     assert any("pcode" in m for m in by_line["line 8"])
     assert any("uncertainty_km" in m for m in by_line["line 8"])
+    assert any("<country>.<GeoNames admin1 code>" in m for m in by_line["line 9"])
+    assert any("seat of unknown" in m for m in by_line["line 10"])
     assert all("gazetteer_broken.csv" in p.file for p in problems)
 
 
@@ -206,7 +214,106 @@ def test_geonames_admin1_codes_map_to_one_pcode_each(gazetteer: Gazetteer) -> No
         codes = {row["geonameid"]: row["admin1_code"] for row in reader}
     pcodes: dict[str, set[str]] = {}
     for place in gazetteer:
-        if place.place_id.startswith("gn:"):
+        if place.place_id[3:] in codes:  # the Syrian extract (not the 2020 snapshot's additions)
             pcodes.setdefault(codes[place.place_id[3:]], set()).add(place.admin1)
     assert len(pcodes) == 14
     assert all(len(found) == 1 for found in pcodes.values())
+
+
+# --- the region (issue 11) ------------------------------------------------------------------
+
+GAZETTEER_DIR = settings.ROOT / "gazetteer"
+
+
+def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    return float(pyproj.Geod(ellps="WGS84").inv(lon1, lat1, lon2, lat2)[2]) / 1000
+
+
+def test_own_gazetteer_validates_without_warnings() -> None:
+    assert validate_gazetteer() == []
+
+
+def test_region_subset_follows_the_selection() -> None:
+    with (GAZETTEER_DIR / "geonames_selection.csv").open(encoding="utf-8", newline="") as handle:
+        rules = {"/".join((r["country"], r["admin1"], r["min_population"])) for r in csv.DictReader(handle)}
+    with (GAZETTEER_DIR / "sources" / "geonames_cities500_SY.tsv").open(
+        encoding="utf-8", newline=""
+    ) as handle:
+        syrian = {r["geonameid"] for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    with (GAZETTEER_DIR / "sources" / "geonames_region.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+    assert rows
+    assert all(r["selected_by"] in rules for r in rows)
+    assert not {r["geonameid"] for r in rows} & syrian  # Syria's own extract is not duplicated
+    for row in rows:
+        rule = row["selected_by"].split("/")
+        if rule[1] not in ("*", "capital"):
+            assert (row["countrycode"], row["admin1code"]) == (rule[0], rule[1])
+        if rule[1] != "capital":
+            assert int(row["population"]) >= int(rule[2])
+
+
+def test_countries_are_points_inside_with_a_large_radius(gazetteer: Gazetteer) -> None:
+    countries = [p for p in gazetteer if p.kind == "country"]
+    assert len(countries) > 150
+    assert all(p.uncertainty_km >= 20 and p.place_id == f"country:{p.country}" for p in countries)
+    turkey = gazetteer["country:TR"]
+    assert _km(turkey.lon, turkey.lat, 32.85, 39.93) > 150  # not Ankara
+    assert _km(turkey.lon, turkey.lat, 35.0, 39.0) < 80  # central Anatolia
+    assert 700 < turkey.uncertainty_km < 1000  # Edirne and the Iranian border lie within it
+
+
+def _polygons() -> dict[str, shapely.Geometry]:
+    shapes = {}
+    for path, key in ((settings.GOVERNORATES_FILE, "pcode"), (settings.OUTLINE_FILE, None)):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            pid = feature["properties"][key] if key else "country:SY"
+            shapes[pid] = shapely.union_all(
+                [shapes.get(pid, shapely.Point()), shapely.geometry.shape(feature["geometry"])]
+            )
+    return shapes
+
+
+def test_parts_lie_inside_their_parent(gazetteer: Gazetteer) -> None:
+    for parent_id, polygon in _polygons().items():
+        parent = gazetteer[parent_id]
+        for direction in PART_DIRECTIONS:
+            part = gazetteer[part_id(parent_id, direction)]
+            assert part.feature_code == PART_CODE
+            assert polygon.buffer(0.01).contains(shapely.Point(part.lon, part.lat)), part.place_id
+            # Half a governorate is as wide as the governorate: its circle is about as large.
+            assert part.uncertainty_km <= 1.15 * parent.uncertainty_km, part.place_id
+    north, south = gazetteer[part_id("SY07", "north")], gazetteer[part_id("SY07", "south")]
+    assert north.lat > gazetteer["SY07"].lat > south.lat
+    assert gazetteer.lookup("southern Idleb") == ()  # reached by direction, not by name
+
+
+def test_foreign_provinces_cover_their_towns(gazetteer: Gazetteer) -> None:
+    hatay = gazetteer["admin1:TR.31"]
+    towns = [p for p in gazetteer if p.admin1 == "TR.31" and p.kind in ("town", "venue")]
+    assert {"town:reyhanli", "town:antakya"} <= {p.place_id for p in towns}
+    assert all(_km(p.lon, p.lat, hatay.lon, hatay.lat) <= hatay.uncertainty_km for p in towns)
+    assert gazetteer["town:antakya"].seat_of == "admin1:TR.31"
+
+
+def test_syria_turkey_border_spans_the_border(gazetteer: Gazetteer) -> None:
+    border = gazetteer["border:SY-TR"]
+    # Ras al-Bassit on the coast and the Tigris tripoint, the two ends of the border.
+    for lon, lat in ((35.92, 35.92), (42.36, 37.11)):
+        assert _km(border.lon, border.lat, lon, lat) <= border.uncertainty_km
+
+
+def test_alternate_names_are_kept_apart(gazetteer: Gazetteer) -> None:
+    erbil = gazetteer["gn:95446"]
+    assert gazetteer.is_alternate("hawler", erbil)
+    assert not gazetteer.is_alternate("erbil", erbil)
+    assert erbil in gazetteer.lookup("Hawler")
+
+
+def test_place_names_in_arabic_script_are_found(gazetteer: Gazetteer) -> None:
+    assert "gn:169389" in {p.place_id for p in gazetteer.lookup("إدلب")}
+
+
+def test_loaded_gazetteer_has_the_automaton_keys(gazetteer: Gazetteer) -> None:
+    text = " " + " ".join(["khan shaykhun", "idlib", "nowhere"]) + " "
+    assert [key for _, _, key in gazetteer.find_keys(text)] == ["khan shaykhun", "idlib"]

@@ -1,0 +1,83 @@
+"""Cues of a sentence: where its negations, hedges, future markers, reporting verbs... are.
+
+The cue words and phrases are spaCy ``Matcher`` patterns in ``lexicon/cues.jsonl`` (see its
+README); :func:`sentence_cues` matches them once per sentence, and the later stages ask questions
+such as "is there a negation in the few tokens before this trigger, in the same clause?".
+Positions are token indices in the paragraph's ``Doc`` and character offsets in the sentence.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from geodata.lexicon import cue_matcher
+from geodata.sentences import Sentence
+
+__all__ = ["Cue", "Cues", "sentence_cues"]
+
+
+class Cue(NamedTuple):
+    """One cue match: token span ``[first, last)`` in the doc, character span in the sentence."""
+
+    first: int
+    last: int
+    start: int
+    end: int
+
+
+class Cues:
+    """The cues found in one sentence, by name."""
+
+    def __init__(self, sentence: Sentence, found: dict[str, list[Cue]]) -> None:
+        self.sentence = sentence
+        self._found = found
+        # What later stages work out once per sentence from these cues (roles: token look-ups).
+        self.memo: dict[str, object] = {}
+        self._breaks = [cue.first for cue in found.get("clause_break", ())]
+
+    def __getitem__(self, name: str) -> list[Cue]:
+        return self._found.get(name, [])
+
+    def has(self, name: str, start: int = 0, end: int | None = None) -> bool:
+        """Whether a ``name`` cue starts within characters ``[start, end)``."""
+        stop = len(self.sentence.text) if end is None else end
+        return any(start <= cue.start < stop for cue in self[name])
+
+    def within(self, name: str, start: int, end: int) -> Iterator[Cue]:
+        """The ``name`` cues starting within characters ``[start, end)``."""
+        return (cue for cue in self[name] if start <= cue.start < end)
+
+    def before(self, name: str, token: int, *, tokens: int, same_clause: bool = True) -> Cue | None:
+        """The nearest ``name`` cue ending at most ``tokens`` tokens before doc token ``token``."""
+        nearest = None
+        for cue in self[name]:
+            if cue.last <= token and token - cue.last < tokens:
+                if same_clause and self.break_between(cue.last, token):
+                    continue
+                if nearest is None or cue.last > nearest.last:
+                    nearest = cue
+        return nearest
+
+    def after(self, name: str, token: int, *, tokens: int) -> Cue | None:
+        """The nearest ``name`` cue starting at most ``tokens`` tokens after doc token ``token``,
+        in the same clause."""
+        for cue in sorted(self[name]):
+            if token <= cue.first and cue.first - token < tokens and not self.break_between(token, cue.first):
+                return cue
+        return None
+
+    def break_between(self, first: int, last: int) -> bool:
+        """Whether a clause break (comma, semicolon, "but", ...) lies in doc tokens ``[first, last)``."""
+        return any(first <= i < last for i in self._breaks)
+
+
+def sentence_cues(sentence: Sentence) -> Cues:
+    """Match every cue pattern on ``sentence``."""
+    found: dict[str, list[Cue]] = defaultdict(list)
+    starts, ends = sentence.offsets
+    shift = sentence.origin
+    for name, first, last in cue_matcher()(sentence.span):
+        found[name].append(Cue(first, last, starts[first] - shift, ends[last - 1] - shift))
+    return Cues(sentence, dict(found))

@@ -1,0 +1,501 @@
+"""Drafts: the events one sentence reports, before context completes them.
+
+A leading "Following their meeting in Sochi last week, ..." clause yields its own background event
+when it has its own date; each clause ("..., and forces shelled ...") may report one event, a strong
+verb preferred to a noun, a noun that refers back ("The talks came a week after ...") last, and the
+terms of an agreement ("The deal envisages ...") never; a statement is an event when it has its own
+date or is all the sentence reports. Each draft gets its date (:mod:`geodata.event_dates`), place
+(:mod:`geodata.roles`) and status: ``planned`` for plans and future dates, ``ongoing`` for
+progressive or "since ..." events, else ``occurred``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from geodata.article_context import anaphor
+from geodata.articles import Article
+from geodata.cues import Cue, Cues
+from geodata.dates import DateInterval, DateMention
+from geodata.event_dates import choose_date, dates_of, gap, interval_of, is_report_date, statement_dates
+from geodata.roles import MentionLike, choose_place, held_somewhere, vague
+from geodata.sentences import Sentence
+from geodata.triggers import Trigger
+
+__all__ = ["Draft", "SentenceView", "sentence_drafts"]
+
+
+@dataclass
+class Draft:
+    trigger: Trigger
+    status: str
+    date: DateInterval | None
+    date_text: str
+    place: MentionLike | None
+    place_explicit: bool
+    actor_span: tuple[int, int]
+    speaker: tuple[int, int] | None
+    held: bool = False  # talks or a signing: placed at a venue, never by the context
+    venue: bool = False  # placed at a venue abroad named in the sentence
+    at_venue: bool = False  # placed at a venue ("in"/"at" a place) the sentence names
+    fallback: MentionLike | None = None  # what talks are about, when nothing better places them
+
+    @property
+    def kind(self) -> str:
+        return self.trigger.kind
+
+    @property
+    def date_explicit(self) -> bool:
+        return self.date is not None
+
+
+class SentenceView:
+    """What the drafting of one sentence reads: its text, cues, places, dates and triggers."""
+
+    def __init__(
+        self,
+        sentence: Sentence,
+        cues: Cues,
+        mentions: Sequence[MentionLike],
+        dates: Sequence[DateMention],
+        article: Article,
+        triggers: Sequence[Trigger],
+        planned: frozenset[int],
+    ) -> None:
+        self.sentence = sentence
+        self.text = sentence.text
+        self.cues = cues
+        self.mentions = mentions
+        self.dates = dates
+        self.article = article
+        self.triggers = triggers
+        self.planned = planned  # token index of each trigger whose mood is "planned"
+
+
+def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Draft]:
+    """The events of one sentence: a background one from a leading clause, then those of each
+    clause that reports something of its own, then the statement when it has its own date or is
+    all the sentence reports.
+
+    ``referent`` is the place "the town" or "the area" refers back to, if the sentence says so.
+    """
+    text, raw, dates = view.text, view.triggers, view.dates
+    area = anaphor(view.cues, "area_anaphora") if referent is not None else None
+    drafts: list[Draft] = []
+    main_from = 0
+    leading = _leading_clause(view)
+    according = text.startswith("According to")
+    if leading is not None:
+        background = [t for t in raw if t.end <= leading and t.kind in ("talks", "agreement")]
+        if background or according:
+            main_from = leading
+        if background and not according:
+            draft = _draft(view, background[0], dates, (0, main_from))
+            # Background needs its own date: "Under the additional protocol to the 2018 Sochi
+            # memorandum, ..." names an old agreement, not one made at publication.
+            if _viable(draft) and draft.date_explicit:
+                drafts.append(draft)
+    span = (main_from, len(text))
+    dated = any(d.start >= main_from for d in dates)
+    main = [t for t in raw if t.start >= main_from]
+    triggers = _with_cues(main, view, main_from, dated=dated)
+    statement, own_dates = statement_dates(triggers, dates, view.cues)
+    reports = [d for d in dates if d in own_dates or is_report_date(d, view.cues)]
+    usable = [d for d in dates if d not in reports]
+    reported_from = _reported_content_start(view, statement, span)
+    content: list[Draft] = []
+    for clause, candidates in _clause_triggers(view, span, triggers):
+        previous = content[-1] if content else None
+        taken: list[Draft] = []
+        settled = False  # the clause's own event is found; only companions may follow
+        for trigger in candidates:
+            if settled and not _companion(trigger, taken, view):
+                continue
+            own = dates_of(trigger, raw, usable, view.cues)
+            where = (reported_from, clause[1]) if clause[0] < reported_from <= trigger.start else clause
+            draft = _draft(view, trigger, own, where, anaphor=area)
+            if leading is not None and main_from and text.startswith("Since") and draft.date is None:
+                draft = _since_clause(draft, dates, view.article, main_from)
+            draft = _completed(draft, previous, referent)
+            if draft.date is None and reports and draft.status != "planned":
+                draft = _by_report(draft, reports[-1])
+            if _viable(draft, lead=view.sentence.paragraph == 0):
+                if previous is None or not _repeats(draft, previous):
+                    taken.append(draft)
+                settled = True
+        content.extend(_shared_venue(taken))
+    drafts.extend(content)
+    if statement is not None and (own_dates or not drafts) and _speaks_for_itself(view, statement, drafts):
+        draft = _draft(view, statement, own_dates, span)
+        if _viable(draft):
+            drafts.append(draft)
+    return drafts
+
+
+def _speaks_for_itself(view: SentenceView, statement: Trigger, drafts: Sequence[Draft]) -> bool:
+    """Whether a statement is an event of its own: not when it announces talks or an agreement
+    that took place ("Erdogan and Putin announced that they had agreed ..."), nor when an unnamed
+    source relays what happened ("a local military source told Sputnik that ..."), nor a passive
+    with no speaker ("it was announced on Friday")."""
+    if any(d.kind in _HELD and d.status != "planned" for d in drafts):
+        return False
+    start = _speaker_start(view, statement)
+    speaker = view.text[start : statement.start].strip().lower()
+    if not speaker or speaker.startswith("it "):
+        return False  # "it was announced on Friday": nobody in particular
+    return not any(view.cues.within("anonymous_speaker", start, statement.start))
+
+
+def _speaker_start(view: SentenceView, statement: Trigger) -> int:
+    """Where the speaker's words start: after the comma that ends a reported event ("An air
+    strike ... killed 22 soldiers, the governor of Hatay said"), else at the sentence's start
+    ("Last month, the deputy minister, Sergei Vershinin, announced that ...")."""
+    if not any(t.kind != "statement" and t.end <= statement.start for t in view.triggers):
+        return 0
+    end = statement.start
+    while (comma := view.text.rfind(", ", 0, end)) >= 0:
+        if view.text[comma + 2 : statement.start].strip(" ,"):
+            return comma + 2
+        end = comma
+    return 0
+
+
+def _reported_content_start(view: SentenceView, statement: Trigger | None, span: tuple[int, int]) -> int:
+    """Where what a speaker said starts ("X told reporters in Ankara that ..."): the reporting
+    part names where it was said, not where the reported events happened."""
+    if statement is None:
+        return span[0]
+    end = next((cue.end for cue in view.cues.within("said_end", statement.end, span[1])), None)
+    content_after = any(t.kind != "statement" and t.start > statement.end for t in view.triggers)
+    return end if end is not None and content_after else span[0]
+
+
+def _companion(trigger: Trigger, taken: Sequence[Draft], view: SentenceView) -> bool:
+    """Whether a clause that already reports an event reports this one too: talks and the
+    agreement they ended with ("agreed ... after talks in Moscow"), or an event named in a time
+    phrase ("an explosive device went off during a joint patrol", "after the Oct. 22 deal")."""
+    kinds = {draft.kind for draft in taken}
+    if trigger.kind in kinds:
+        return False
+    if trigger.kind in _HELD and kinds & _HELD and trigger.strong:
+        return True
+    # "after weeks of fighting" is background; "during the joint patrol", "after the Oct. 22
+    # deal" name an event of their own.
+    timed = view.cues.before("accompanying", trigger.first, tokens=8)
+    return timed is not None and trigger.kind in _NAMED_IN_PASSING
+
+
+_HELD = frozenset({"talks", "agreement"})
+_NAMED_IN_PASSING = frozenset({"talks", "agreement", "patrol"})
+
+
+def _shared_venue(drafts: list[Draft]) -> list[Draft]:
+    """Talks and an agreement of one clause share the venue one of them names."""
+    venues = [d.place for d in drafts if d.held and d.at_venue]
+    if not venues:
+        return drafts
+    return [
+        replace(d, place=venues[0], place_explicit=True, at_venue=True) if d.held and not d.at_venue else d
+        for d in drafts
+    ]
+
+
+def _by_report(draft: Draft, report: DateMention) -> Draft:
+    """An event whose sentence dates only the report ("..., the governor said early on Friday")
+    happened by then: the two days before the report, and its day."""
+    day = report.point
+    interval = DateInterval(day.start - dt.timedelta(days=2), day.end, "range")
+    return replace(draft, date=interval, date_text=report.text)
+
+
+def _leading_clause(view: SentenceView) -> int | None:
+    """Where the main clause starts after a leading "Since ...,", "Following ...," clause."""
+    if not view.cues.has("leading", 0, 1):
+        return None
+    comma = view.text.find(",", 3, 122)
+    if comma < 0:
+        return None
+    return comma + 2 if view.text[comma + 1 : comma + 2] == " " else comma + 1
+
+
+def _with_cues(triggers: Sequence[Trigger], view: SentenceView, start: int, *, dated: bool) -> list[Trigger]:
+    """Drop nouns ("patrols") unless the clause has a date, an action or a future cue."""
+    if all(t.strong for t in triggers):
+        return list(triggers)
+    if dated or view.cues.has("action", start) or view.cues.has("future", start):
+        return list(triggers)
+    return [t for t in triggers if t.strong]
+
+
+def _clause_triggers(
+    view: SentenceView, span: tuple[int, int], triggers: Sequence[Trigger]
+) -> list[tuple[tuple[int, int], list[Trigger]]]:
+    """The clauses of ``span`` that may report an event, each with its triggers best first.
+
+    The first clause with a content trigger always counts; a later one ("..., and its membership
+    was finalised after the guarantors met in Ankara in September") only with a strong trigger or
+    a date of its own. Each clause runs until the next counted one, so a date or place is read in
+    its own clause.
+    """
+    inner = [cue.end for cue in view.cues.within("clause_cut", span[0], span[1])]
+    if not inner:  # one clause, as most sentences
+        content = [t for t in triggers if span[0] <= t.start < span[1] and t.kind != "statement"]
+        return [(span, _ranked(content, view, span[0]))] if content else []
+    cuts = sorted({span[0], *inner, span[1]})
+    found: list[tuple[int, list[Trigger]]] = []
+    for start, end in itertools.pairwise(cuts):
+        inside = [t for t in triggers if start <= t.start < end and t.kind != "statement"]
+        dated = any(start <= d.start < end for d in view.dates)
+        if inside and (not found or dated or any(t.strong for t in inside)):
+            found.append((start, inside))
+    result: list[tuple[tuple[int, int], list[Trigger]]] = []
+    for k, (start, inside) in enumerate(found):
+        end = found[k + 1][0] if k + 1 < len(found) else span[1]
+        begin = span[0] if k == 0 else start
+        result.append(((begin, end), _ranked(inside, view, start)))
+    return result
+
+
+def _ranked(triggers: Sequence[Trigger], view: SentenceView, start: int) -> list[Trigger]:
+    """Content triggers of a clause, the likeliest news first.
+
+    A strong trigger beats a noun ("a suicide bomber rammed ... a joint patrol" is an attack), and
+    a definite noun opening the clause ("The talks came a week after ...") refers back to an event
+    already reported, so it comes last; otherwise the first named comes first. When the clause
+    describes the terms of an agreement ("The deal envisages the withdrawal of ..."), only the
+    agreement is a candidate.
+    """
+    content = [t for t in triggers if t.kind != "statement"]
+    terms = [t for t in content if t.kind == "agreement" and _followed_by(view.cues, "terms", t)]
+    if terms:
+        return terms[:1]  # the terms themselves ("the withdrawal of ...") are not events
+    # A relative clause gives background ("a Syrian national who had been killed the day before"):
+    # its event comes after the main clause's.
+    return sorted(
+        content,
+        key=lambda t: (
+            _refers_back(t, view, start),
+            view.cues.before("relative_clause", t.first, tokens=12) is not None,
+            not t.strong,
+            t.start,
+        ),
+    )
+
+
+def _followed_by(cues: Cues, name: str, trigger: Trigger) -> bool:
+    return any(cue.first == trigger.last for cue in cues[name])
+
+
+def _refers_back(trigger: Trigger, view: SentenceView, start: int) -> bool:
+    opening = view.text[start : trigger.start].strip()
+    opens = (
+        any(
+            cue.end == trigger.start - 1
+            and view.text[start:].lstrip().startswith(opening)
+            and cue.start >= start
+            for cue in view.cues["anaphoric_opening"]
+        )
+        and len(opening.split()) <= 2
+    )
+    return opens and _followed_by(view.cues, "linking", trigger)
+
+
+def _completed(draft: Draft, previous: Draft | None, referent: MentionLike | None) -> Draft:
+    """A later clause shares the date of the first ("... on Tuesday, and forces shelled ..."); an
+    event with no place of its own takes the place "the town" or "the area" refers to."""
+    if previous is not None and draft.date is None and previous.date is not None:
+        draft = replace(draft, date=previous.date, date_text=previous.date_text)
+    unplaced = draft.place is None or vague(draft.place)
+    if unplaced and referent is not None and draft.kind not in ("talks", "agreement"):
+        draft = replace(draft, place=referent, place_explicit=True)
+    return draft
+
+
+def _repeats(draft: Draft, previous: Draft) -> bool:
+    """Whether a later clause only goes on about the event of the clause before."""
+    same_place = draft.place is None or (
+        previous.place is not None and draft.place.place.place_id == previous.place.place.place_id
+    )
+    return draft.kind == previous.kind and same_place
+
+
+def _viable(draft: Draft, *, lead: bool = False) -> bool:
+    """Keep an event only when the sentence itself dates it or places it below country level,
+    or when the lead paragraph reports it with a verb ("thousands of civilians have been driven
+    from their homes": what the article is about, dated and placed by it); a statement only when
+    it has its own date ("told Sputnik on Thursday")."""
+    placed = draft.place is not None and not vague(draft.place)
+    if draft.kind == "statement":
+        return draft.date_explicit
+    return draft.date_explicit or placed or (lead and draft.trigger.strong)
+
+
+def _since_clause(draft: Draft, dates: Sequence[DateMention], article: Article, main_from: int) -> Draft:
+    # "Since the Sochi agreement in September, ... have lost their lives": from then until
+    # publication.
+    in_clause = [d for d in dates if d.end <= main_from]
+    if not in_clause or article.published is None:
+        return draft
+    start = in_clause[0].point.start
+    interval = DateInterval(start, max(start, article.published), "range")
+    return replace(draft, date=interval, date_text=in_clause[0].text, status="ongoing")
+
+
+_QUOTE_MARKS = ('"', "“", "”")
+
+
+def _quote_span(text: str, position: int) -> tuple[int, int] | None:
+    """The quotation the character at ``position`` is in, if any (punctuation, not words: no
+    pattern list needed)."""
+    if not any(mark in text for mark in _QUOTE_MARKS):
+        return None
+    opened: int | None = None
+    spans: list[tuple[int, int]] = []
+    for k, char in enumerate(text):
+        if char in _QUOTE_MARKS:
+            if opened is None and char != "”":
+                opened = k
+            elif opened is not None:
+                spans.append((opened, k + 1))
+                opened = None
+            elif not spans:  # a quote opened in an earlier sentence and closed in this one
+                spans.append((0, k + 1))
+    return next(((a, b) for a, b in spans if a <= position < b and b - a > 4), None)
+
+
+def _draft(
+    view: SentenceView,
+    trigger: Trigger,
+    dates: Sequence[DateMention],
+    span: tuple[int, int],
+    *,
+    anaphor: Cue | None = None,
+) -> Draft:
+    text = view.text
+    quote = _quote_span(text, trigger.start)
+    place_span = quote or span
+    speaker = None
+    if trigger.kind == "statement":
+        # Where it was said, not what it was about: "X revealed that talks ... in Idlib".
+        said = next((c for c in view.cues.within("said_end", trigger.end, span[1])), None)
+        place_span = (max(span[0], _speaker_start(view, trigger)), said.start if said else span[1])
+        speaker = (_speaker_start(view, trigger), trigger.start)
+    placement = choose_place(trigger, view.sentence, view.mentions, place_span, view.cues)
+    place = placement.place
+    held = held_somewhere(trigger, text)
+    # "deployed police to posts around the town on Tuesday, after talks ... in Qamishli": the
+    # town referred to is nearer the event word than the place named.
+    if (
+        place is not None
+        and anaphor is not None
+        and not held
+        and gap(trigger, anaphor.start, anaphor.end) < gap(trigger, place.start, place.end)
+    ):
+        place = None
+    venue = held and place is not None and place.place.country != "SY"
+    clause_dates = [d for d in dates if span[0] <= d.start < span[1]]
+    chosen = choose_date(trigger, clause_dates, view.cues)
+    date = interval_of(trigger, chosen) if chosen else None
+    status = _status(view, trigger, span, date, quote)
+    return Draft(
+        trigger=trigger,
+        status=status,
+        date=date,
+        date_text=chosen.text if chosen else "",
+        place=place,
+        place_explicit=place is not None,
+        actor_span=span,
+        speaker=speaker,
+        held=held,
+        venue=venue,
+        at_venue=placement.at_venue,
+        fallback=placement.fallback,
+    )
+
+
+def _after_publication(
+    date: DateInterval, published: dt.date, trigger: Trigger, cues: Cues, clause: tuple[int, int]
+) -> bool:
+    """Whether the event is dated after publication: not the day after a page dated the day
+    before by its time zone ("said early on Friday" on a Thursday page), unless future."""
+    if date.start <= published:
+        return False
+    return (date.start - published).days > 1 or _future(trigger, cues, clause)
+
+
+def _future(trigger: Trigger, cues: Cues, clause: tuple[int, int]) -> bool:
+    """Whether a future cue bears on the trigger: before it in its clause ("will jointly patrol",
+    "agreed to conduct patrols": not the agreeing itself), or right after it ("talks are scheduled
+    for ..."), but not in a clause of its own ("ended with agreements on how the zone will work")
+    nor "as planned"."""
+    done = {cue.first + 1 for cue in cues["as_planned"]}
+    for cue in cues.within("future", *clause):
+        if cue.first in done or (cue.first < trigger.last and trigger.first < cue.last):
+            continue
+        before = cue.last <= trigger.first and trigger.first - cue.last < 12
+        if before and not (
+            cues.break_between(cue.last, trigger.first) or _relative_between(cues, cue.last, trigger.first)
+        ):
+            return True
+        after = cue.first >= trigger.last and cue.first - trigger.last < 3
+        if after and not _relative_between(cues, trigger.last, cue.first):
+            return True
+    return False
+
+
+def _relative_between(cues: Cues, first: int, last: int) -> bool:
+    return any(first <= cue.first < last for cue in cues["relative_pronoun"])
+
+
+def _progressive(cues: Cues, clause: tuple[int, int]) -> bool:
+    """A present progressive in the clause ("are having talks", "has been shelling"): "is/are",
+    "has been", an optional "-ly" adverb, then an "-ing" word."""
+    doc = cues.sentence.doc
+    for cue in cues.within("progressive_aux", *clause):
+        k = cue.last
+        if k < len(doc) and doc[k].lower_.endswith("ly"):
+            k += 1
+        if k < len(doc) and doc[k].is_alpha and len(doc[k]) > 4 and doc[k].lower_.endswith("ing"):
+            return True
+    return False
+
+
+def _status(
+    view: SentenceView,
+    trigger: Trigger,
+    span: tuple[int, int],
+    date: DateInterval | None,
+    quote: tuple[int, int] | None,
+) -> str:
+    published = view.article.published
+    clause = span
+    if trigger.kind == "statement":
+        clause = (span[0], trigger.end)  # "announced that X will ...": the announcing is past
+    if quote is not None:
+        clause = quote
+    cues = view.cues
+    if trigger.first in view.planned:
+        return "planned"
+    if (
+        published is not None
+        and date is not None
+        and _after_publication(date, published, trigger, cues, clause)
+    ):
+        return "planned"
+    if _future(trigger, cues, clause):
+        return "planned"
+    lowered = view.text[clause[0] : clause[1]].lower()
+    since = date is not None and published is not None and "since" in lowered
+    if since and date is not None and published is not None and date.start < published <= date.end:
+        return "ongoing"
+    # "7,000 people have left the town since the fighting began in late November": a perfect
+    # with "since" runs up to publication, whatever the date names.
+    perfect = cues.has("perfect", *clause)
+    if since and perfect and date is not None and published is not None and date.start < published:
+        return "ongoing" if trigger.kind not in ("agreement", "talks") else "occurred"
+    if (cues.has("ongoing", *clause) or _progressive(cues, clause)) and trigger.kind != "agreement":
+        return "ongoing"
+    return "occurred"

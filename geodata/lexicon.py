@@ -1,0 +1,315 @@
+"""The language resources of the events pipeline: spaCy's English tokenizer, and our word lists.
+
+Everything here is loaded once per process and shared:
+
+- :func:`nlp`: a blank English spaCy pipeline (rule-based tokenizer with our abbreviations, no
+  model to download) and spaCy's ``sentencizer``;
+- :func:`trigger_matcher`, :func:`non_event_matcher`, :func:`cue_matcher`, :func:`actor_matcher`:
+  :class:`PatternSet` objects built from the JSONL files of the ``lexicon/`` data folder (see its
+  README), one spaCy ``Matcher`` pattern a line, mostly on lemmas (``{"LEMMA": "retake"}``);
+- :func:`lemma` and :func:`lemma_forms`: spaCy's English lemma lookup table
+  (``spacy-lookups-data``), both ways;
+- :func:`not_names`: capitalised words that are not part of a person's name.
+
+Lemmas are applied to the patterns, not to the text: a ``LEMMA`` value is spelled out into every
+form the lookup table maps to it ("retake": retake, retakes, retook, retaken, retaking), and the
+text is matched on lower-case forms. That is what spaCy's lookup ``lemmatizer`` followed by a
+``Matcher`` on ``LEMMA`` finds (case aside: a capitalised "Retaken" matches too), at a fraction of
+the cost: the lemmatizer sets every token's lemma in a Python loop, and the ``Matcher`` tries every
+pattern at every token (together about 3 ms per 5 KB article here, more than the rest of the
+pipeline), while a ``PhraseMatcher`` looks phrases up by hash. See :class:`PatternSet`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span
+from spacy.util import load_language_data, registry
+
+from geodata import settings
+
+__all__ = [
+    "PatternSet",
+    "TriggerPattern",
+    "actor_labels",
+    "actor_matcher",
+    "cue_matcher",
+    "lemma",
+    "lemma_forms",
+    "nlp",
+    "non_event_matcher",
+    "not_names",
+    "read_jsonl",
+    "trigger_matcher",
+    "trigger_patterns",
+]
+
+
+_OPENERS = frozenset({"“", "‘", "(", "[", '"', "'"})
+
+
+@Language.component("atlas_sentence_starts")
+def _sentence_starts(doc: Doc) -> Doc:
+    """Two corrections to the sentencizer's boundaries.
+
+    A sentence never starts with a lower-case word: "... the No. 3 post" or "6 p.m. local time"
+    stay whole when an abbreviation is missing from the tokenizer's exceptions. And an opening
+    quote or bracket after a full stop starts the next sentence, not the end of the last one.
+    """
+    starts = np.flatnonzero(doc.to_array("SENT_START") == 1)
+    for i in starts[1:].tolist():
+        token = doc[i]
+        if token.text[:1].islower():
+            token.is_sent_start = False
+            continue
+        k = i
+        while k > 1 and doc[k - 1].text in _OPENERS and doc[k - 2].whitespace_:
+            k -= 1
+        if k != i:
+            token.is_sent_start = False
+            doc[k].is_sent_start = True
+    return doc
+
+
+def _abbreviations() -> list[str]:
+    text = (settings.LEXICON_DIR / "abbreviations.txt").read_text(encoding="utf-8")
+    words = [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
+    return sorted({form + "." for word in words for form in (word, word.capitalize(), word.upper())})
+
+
+@cache
+def nlp() -> Language:
+    """The shared pipeline: tokenizer (with our abbreviations) and sentencizer."""
+    pipeline = spacy.blank("en")
+    tokenizer = pipeline.tokenizer
+    if isinstance(tokenizer, Tokenizer):  # always, for a blank English pipeline
+        for abbreviation in _abbreviations():
+            tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
+    pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("atlas_sentence_starts")
+    return pipeline
+
+
+def read_jsonl(name: str, folder: Path | None = None) -> Iterator[dict[str, Any]]:
+    """The records of ``lexicon/<name>`` (one JSON object a line; blank lines are skipped)."""
+    path = (folder or settings.LEXICON_DIR) / name
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path.name}, line {number}: not JSON ({exc.msg})") from exc
+
+
+@dataclass(frozen=True)
+class TriggerPattern:
+    """One line of ``triggers.jsonl``.
+
+    Parameters
+    ----------
+    kind
+        The event kind it signals (``schema.EVENT_KINDS``).
+    strong
+        Whether it names an event by itself (a verb such as "shelled"); a weak one (a noun such
+        as "patrols") needs a date, an action or a future cue in its clause.
+    needs
+        A cue the sentence must have ("forces": "entered" is a deployment only when forces move).
+    stative
+        Whether "is/are" + this participle is a state ("troops are stationed"), not an event.
+    remote
+        Whether the event happens at no place of its own (a phone call): it is placed only at a
+        venue the sentence names, never by context or dateline.
+    unless
+        A cue the sentence must not have ("medical": the wounded evacuated to hospital are not
+        people displaced).
+    """
+
+    kind: str
+    strong: bool
+    needs: str = ""
+    stative: bool = False
+    remote: bool = False
+    unless: str = ""
+
+
+@cache
+def trigger_patterns() -> tuple[TriggerPattern, ...]:
+    """The trigger patterns' properties, in file order; Matcher key ``t<index>`` is entry index."""
+    return tuple(
+        TriggerPattern(
+            r["kind"],
+            bool(r["strong"]),
+            r.get("needs", ""),
+            bool(r.get("stative", False)),
+            bool(r.get("remote", False)),
+            r.get("unless", ""),
+        )
+        for r in read_jsonl("triggers.jsonl")
+    )
+
+
+Match = tuple[str, int, int]
+_PLAIN_ATTRS = frozenset({"LEMMA", "LOWER", "ORTH"})
+_ANCHOR = "__anchor__"
+_WINDOW = 12  # tokens: longer than any pattern the lexicon has
+
+
+class PatternSet:
+    """A set of spaCy ``Matcher`` patterns, matched fast.
+
+    spaCy's ``Matcher`` tries every pattern at every token (about 0.7 ms per 5 KB article and
+    pattern group here, several groups per article), while its ``PhraseMatcher`` looks phrases up
+    by hash. So each pattern made only of ``LEMMA``/``LOWER``/``ORTH`` values (with ``IN`` lists
+    and optional tokens) is spelled out into the phrases it matches, a lemma into every form
+    spaCy's lookup table gives it, and matched with a ``PhraseMatcher``; only the few patterns
+    with other attributes ("any word", ``IS_TITLE``) go to a ``Matcher``, which runs only where the
+    first token of one of them occurs. The matches are the spans the ``Matcher`` would find.
+    """
+
+    def __init__(self, records: Iterable[tuple[str, list[dict[str, Any]]]]) -> None:
+        vocab = nlp().vocab
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._orth = PhraseMatcher(vocab, attr="ORTH")
+        self._complex = Matcher(vocab, validate=True)
+        self._has_complex = False
+        self._names: dict[int, str] = {}  # match ids to keys, without a StringStore look-up each
+        for key, pattern in records:
+            self.add(key, pattern)
+
+    def add(self, key: str, pattern: list[dict[str, Any]]) -> None:
+        """Add one Matcher pattern under ``key``."""
+        strings = nlp().vocab.strings
+        self._names[strings.add(key)] = key
+        self._names[strings.add(_ANCHOR)] = _ANCHOR
+        if not all(set(token) - {"OP"} <= _PLAIN_ATTRS and token.get("OP", "?") == "?" for token in pattern):
+            self._complex.add(key, [[_lemmas_as_forms(token) for token in pattern]])
+            self._has_complex = True
+            self._add_phrases(_ANCHOR, [{k: v for k, v in pattern[0].items() if k != "OP"}])
+            return
+        self._add_phrases(key, pattern)
+
+    def _add_phrases(self, key: str, pattern: list[dict[str, Any]]) -> None:
+        case_sensitive = any("ORTH" in token for token in pattern)
+        matcher = self._orth if case_sensitive else self._lower
+        vocab = nlp().vocab
+        docs = [Doc(vocab, words=list(words)) for words in _phrases(pattern, case_sensitive=case_sensitive)]
+        if docs:
+            matcher.add(key, docs)
+
+    def __call__(self, doclike: Doc | Span) -> list[Match]:
+        """Every match in ``doclike``: (key, first token, end token), token indices in the whole
+        ``Doc`` (also for a ``Span``), in order."""
+        names = self._names
+        found = [(names[k], a, b) for k, a, b in self._lower(doclike)]
+        found += [(names[k], a, b) for k, a, b in self._orth(doclike)]
+        if self._has_complex:
+            # Only a few tokens from where a complex pattern may start: the Matcher's cost grows
+            # with the tokens it is given. It counts from the start of the span it is given.
+            doc = doclike.doc if isinstance(doclike, Span) else doclike
+            end = doclike.end if isinstance(doclike, Span) else len(doclike)
+            for anchor in sorted({a for key, a, _ in found if key == _ANCHOR}):
+                window = doc[anchor : min(end, anchor + _WINDOW)]
+                found += [(names[k], a + anchor, b + anchor) for k, a, b in self._complex(window)]
+        return sorted({m for m in found if m[0] != _ANCHOR})
+
+
+def _lemmas_as_forms(token: dict[str, Any]) -> dict[str, Any]:
+    """A token pattern with its ``LEMMA`` spelled out as the ``LOWER`` forms of the lemma."""
+    if "LEMMA" not in token:
+        return token
+    value = token["LEMMA"]
+    lemmas = value["IN"] if isinstance(value, dict) else [value]
+    rest = {k: v for k, v in token.items() if k != "LEMMA"}
+    return {**rest, "LOWER": {"IN": [form for one in lemmas for form in lemma_forms(one)]}}
+
+
+def _phrases(pattern: list[dict[str, Any]], *, case_sensitive: bool) -> list[tuple[str, ...]]:
+    choices: list[list[str | None]] = []
+    for token in pattern:
+        words: list[str | None] = []
+        for attr, value in token.items():
+            if attr == "OP":
+                continue
+            values = value["IN"] if isinstance(value, dict) else [value]
+            for v in values:
+                words.extend(lemma_forms(v) if attr == "LEMMA" else [v if case_sensitive else v.lower()])
+        if token.get("OP") == "?":
+            words.append(None)
+        choices.append(list(dict.fromkeys(words)))
+    phrases = {tuple(w for w in combo if w is not None) for combo in itertools.product(*choices)}
+    return sorted(p for p in phrases if p)
+
+
+@cache
+def _forms_by_lemma() -> dict[str, tuple[str, ...]]:
+    forms: dict[str, list[str]] = {}
+    for form, lemma in _lemma_table().items():
+        forms.setdefault(lemma, []).append(form.lower())
+    return {lemma: tuple(dict.fromkeys(words)) for lemma, words in forms.items()}
+
+
+def lemma(word: str) -> str:
+    """The lemma spaCy's English lookup table gives ``word`` (its lower case when it has none)."""
+    table = _lemma_table()
+    return table.get(word) or table.get(word.lower()) or word.lower()
+
+
+def lemma_forms(lemma: str) -> list[str]:
+    """Every form spaCy's English lookup table gives ``lemma`` ("retake": retook, retaken, ...)."""
+    return list(dict.fromkeys([lemma.lower(), *_forms_by_lemma().get(lemma.lower(), ())]))
+
+
+@cache
+def _lemma_table() -> dict[str, str]:
+    """spaCy's English lemma lookup table (``spacy-lookups-data``), form -> lemma."""
+    table = load_language_data(registry.lookups.get("en")["lemma_lookup"])
+    return cast(dict[str, str], table)
+
+
+@cache
+def trigger_matcher() -> PatternSet:
+    """Matches event triggers; the match id's string is ``t<index into trigger_patterns()>``."""
+    return PatternSet((f"t{i}", r["pattern"]) for i, r in enumerate(read_jsonl("triggers.jsonl")))
+
+
+@cache
+def non_event_matcher() -> PatternSet:
+    """Matches phrases that contain a trigger word but report no event ("observation posts")."""
+    return PatternSet(("non_event", r["pattern"]) for r in read_jsonl("non_events.jsonl"))
+
+
+@cache
+def cue_matcher() -> PatternSet:
+    """Matches the cues the rules read (negation, hedges, future, reporting verbs, ...)."""
+    return PatternSet((r["cue"], r["pattern"]) for r in read_jsonl("cues.jsonl"))
+
+
+@cache
+def actor_matcher() -> PatternSet:
+    """Matches the named actors; the match id's string is the actor's name."""
+    return PatternSet((r["label"], r["pattern"]) for r in read_jsonl("actors.jsonl"))
+
+
+@cache
+def actor_labels() -> tuple[str, ...]:
+    """The actors' names in the order of ``actors.jsonl`` (the order events list them in)."""
+    return tuple(dict.fromkeys(r["label"] for r in read_jsonl("actors.jsonl")))
+
+
+@cache
+def not_names() -> frozenset[str]:
+    """Capitalised words that are not part of a person's name (``not_names.txt``)."""
+    text = (settings.LEXICON_DIR / "not_names.txt").read_text(encoding="utf-8")
+    return frozenset(word for line in text.splitlines() if not line.startswith("#") for word in line.split())

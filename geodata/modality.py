@@ -1,0 +1,174 @@
+"""Negation, denial and modality: whether a trigger reports an event, and whether it is planned.
+
+Each rule reads the cues of the trigger's own clause (:mod:`geodata.cues`), never a fixed window
+of characters:
+
+- **negated**: a negation a few tokens before the trigger in its clause ("has not withdrawn any of
+  its posts", "failed to agree", "the absence of an agreement"), or right after it ("the talks were
+  postponed"); or a denial anywhere before it in the sentence, whose scope runs to the end of the
+  sentence ("denied that its troops had withdrawn from Morek"). The denial itself stays a
+  ``statement``.
+- **hypothetical**: a hedge a few tokens before ("may even attempt to attack") or right after
+  ("a joint patrol could be ...", but not in a relative clause: "agreements that could end the
+  fighting" were reached), or a condition anywhere before it in its clause ("if talks fail",
+  "whether militants carried out the attack"); "would" after the trigger unless it says the event
+  takes place ("an offensive would set off a catastrophe" vs "the talks would be held").
+- **wished**: a demand or wish earlier in the clause ("Ankara wants the army to pull back").
+- **stative**: "is/are" + participle of a stative verb ("the zone is deployed in ...",
+  "troops are stationed ...").
+- **generic**: a present-tense verb after a pronoun ("they strike only armed factions").
+- **reference** and **background**: an event already reported ("It was the third meeting ...",
+  "carry out the existing agreements") or told in a pluperfect relative clause ("where it had
+  first been set up"). A purpose ("a roadmap meant to let forces take control") is hypothetical,
+  and what something prevents ("shielded the region from an offensive") negated.
+- **planned**: "would" before the trigger in reported speech or with a future date ("said they
+  would meet next Thursday"): kept, with status ``planned`` (other future cues, "will", "plan to",
+  "agreed to", "next week", make the status ``planned`` in :mod:`geodata.drafts`).
+
+Anything else is **asserted**. Only asserted and planned triggers become events.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from geodata.cues import Cues
+from geodata.lexicon import lemma, trigger_patterns
+from geodata.triggers import Trigger
+
+__all__ = ["Mood", "mood"]
+
+Mood = Literal[
+    "asserted",
+    "planned",
+    "negated",
+    "hypothetical",
+    "wished",
+    "stative",
+    "generic",
+    "reference",
+    "background",
+]
+
+# How far before a trigger (in tokens) a negation or a hedge reaches: "has not yet fully withdrawn".
+_SCOPE = 6
+# How far after it: "the talks were postponed", "a joint patrol could be".
+_SCOPE_AFTER = 4
+# How far a condition reaches: its whole clause ("whether militants in the zone carried out ...").
+_CLAUSE = 25
+_DENIAL_STOPS = frozenset({";", "but", "while", "whereas"})
+
+
+def mood(trigger: Trigger, cues: Cues, *, dated_future: bool = False) -> Mood:
+    """The mood of ``trigger`` in its sentence.
+
+    ``dated_future`` says whether the sentence names a date after publication (it makes a bare
+    "would" a plan rather than a hypothesis).
+    """
+    if _negated(trigger, cues):
+        return "negated"
+    would = _would(trigger, cues)
+    if would is not None:
+        return "planned" if would == "planned" or dated_future else would
+    if cues.before("hedge", trigger.first, tokens=_SCOPE, same_clause=False):
+        return "hypothetical"
+    if cues.before("condition", trigger.first, tokens=_CLAUSE, same_clause=True):
+        return "hypothetical"  # "whether militants carried out the attack", "if talks fail"
+    if cues.before("purpose", trigger.first, tokens=_CLAUSE, same_clause=True):
+        return "hypothetical"  # "a roadmap meant to let Turkish-vetted forces take control"
+    if cues.before("prevention", trigger.first, tokens=_CLAUSE, same_clause=True):
+        return "negated"  # "has shielded the region from a new government offensive"
+    if _hedged_after(trigger, cues):
+        return "hypothetical"
+    wishes = cues["wish"]
+    if any(
+        cue.last <= trigger.first and not _semicolon_between(cues, cue.last, trigger.first) for cue in wishes
+    ):
+        return "wished"
+    if trigger_patterns()[trigger.pattern].stative and _stative(trigger, cues):
+        return "stative"
+    if _generic(trigger, cues):
+        return "generic"
+    if _refers_back(trigger, cues):
+        return "reference"
+    if _background(trigger, cues):
+        return "background"
+    return "asserted"
+
+
+def _refers_back(trigger: Trigger, cues: Cues) -> bool:
+    """ "It was the third meeting between them": a description of an event already reported;
+    "the need to carry out the existing agreements": an agreement in force, not a new one."""
+    if cues.before("copula_reference", trigger.first, tokens=8) is not None:
+        return True
+    implemented = cues.before("implementation", trigger.first, tokens=_CLAUSE)
+    return trigger.kind == "agreement" and implemented is not None
+
+
+def _background(trigger: Trigger, cues: Cues) -> bool:
+    """An event in a relative clause in the pluperfect ("the post was still where it had first
+    been set up"): background to the news, told to explain it."""
+    relative = cues.before("relative_clause", trigger.first, tokens=_SCOPE, same_clause=True)
+    return relative is not None and any(relative.last <= c.first < trigger.first for c in cues["pluperfect"])
+
+
+def _negated(trigger: Trigger, cues: Cues) -> bool:
+    if cues.before("negation", trigger.first, tokens=_SCOPE):
+        return True
+    if trigger.kind != "statement" and cues.after("negation", trigger.last, tokens=_SCOPE_AFTER):
+        return True
+    doc = cues.sentence.doc
+    for cue in cues["denial"]:
+        if cue.last > trigger.first or cues.before("negation", cue.first, tokens=3):
+            continue
+        # The denial reaches to the end of the sentence, but not past "but" or a semicolon.
+        if not any(doc[i].lower_ in _DENIAL_STOPS for i in range(cue.last, trigger.first)):
+            return True
+    return False
+
+
+def _would(trigger: Trigger, cues: Cues) -> Mood | None:
+    """ "would" before the trigger ("said they would meet next Thursday"): a plan when reported,
+    else a hypothesis. "would" after it ("an offensive would set off a catastrophe"): a plan only
+    when it says the event takes place ("the talks would be held")."""
+    doc = cues.sentence.doc
+    after = cues.after("would", trigger.last, tokens=3)
+    if after is not None and not _relative_between(cues, trigger.last, after.first):
+        starts = any(after.last <= cue.first <= after.last + 1 for cue in cues["plan_start"])
+        return "planned" if starts else "hypothetical"
+    before = cues.before("would", trigger.first, tokens=_SCOPE, same_clause=False)
+    if before is None or doc[before.first].lower_ == "'d":
+        return None
+    reported = any(cue.last <= before.first for cue in cues["report"] + cues["future"])
+    return "planned" if reported else "hypothetical"
+
+
+def _hedged_after(trigger: Trigger, cues: Cues) -> bool:
+    """A modal right after the trigger ("a joint patrol could be ..."), not in a relative clause
+    ("agreements that could bring the fighting to an end")."""
+    after = cues.after("hedge", trigger.last, tokens=3)
+    return after is not None and not _relative_between(cues, trigger.last, after.first)
+
+
+def _relative_between(cues: Cues, first: int, last: int) -> bool:
+    return any(first <= cue.first < last for cue in cues["relative_pronoun"])
+
+
+def _generic(trigger: Trigger, cues: Cues) -> bool:
+    """A present-tense verb after a pronoun ("they strike only armed factions"): a habit or a
+    claim, not an event."""
+    word = cues.sentence.doc[trigger.first].lower_
+    if trigger.last - trigger.first != 1 or word != lemma(word):
+        return False
+    return any(cue.last == trigger.first for cue in cues["pronoun_subject"])
+
+
+def _semicolon_between(cues: Cues, first: int, last: int) -> bool:
+    doc = cues.sentence.doc
+    return any(doc[i].text == ";" for i in range(first, last))
+
+
+def _stative(trigger: Trigger, cues: Cues) -> bool:
+    word = cues.sentence.doc[trigger.first].lower_
+    participle = word != lemma(word) and word.endswith(("ed", "en", "wn"))
+    return participle and cues.before("be_present", trigger.first, tokens=1, same_clause=False) is not None

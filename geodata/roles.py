@@ -1,0 +1,441 @@
+"""Roles and site: where an event happened and who took part.
+
+**Site.** A field event (an attack, a patrol, a deployment, a capture, people fleeing) is placed
+at the place attached to its trigger in its own clause: the place right after the trigger ("struck
+Saraqib") or after a locative preposition ("near Saraqib", "in the south of Idlib"). A capital
+merely named in the sentence ("informed Moscow of the attack") is never the site; a place that is
+only named ("the Sochi agreement") or stands for a government (``role="actor"``) neither. Talks
+and agreements are placed at their venue ("in"/"at" a place that is not their subject: "agreed on
+a ceasefire in Idlib ... in Moscow"), else at a place naming them, else at their first place.
+Statements are placed where they were made ("told reporters in Ankara"), else nowhere here
+(the assembly may take the dateline).
+
+**Actors.** The named actors of ``lexicon/actors.jsonl`` and people's names (runs of capitalised
+words not in ``lexicon/not_names.txt``) in the event's clause, the speaker of a statement (the
+words before its verb) first.
+
+The places come from a :data:`PlaceFinder` (by default the project gazetteer's
+:func:`~geodata.geocoding.find_places`). Every step is linear in the number of places named.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, Protocol
+
+from geodata.cues import Cues
+from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.geocoding import find_places
+from geodata.lexicon import actor_labels, actor_matcher, not_names
+from geodata.sentences import Sentence
+from geodata.triggers import Trigger
+
+__all__ = [
+    "FIELD_KINDS",
+    "GazetteerPlaceFinder",
+    "MentionLike",
+    "PlaceFinder",
+    "PlaceLike",
+    "Placement",
+    "actors",
+    "candidate_ids",
+    "choose_place",
+    "default_place_finder",
+    "finest",
+    "held_somewhere",
+    "located",
+    "vague",
+    "venue_in",
+]
+
+PRECISION_RANK = {"point": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
+#: Kinds of events that happen at a site, not at a venue.
+FIELD_KINDS = frozenset({"patrol", "attack", "displacement", "deployment", "other"})
+
+
+class PlaceLike(Protocol):
+    """The parts of a gazetteer ``Place`` the events pipeline reads."""
+
+    @property
+    def place_id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def lon(self) -> float: ...
+    @property
+    def lat(self) -> float: ...
+    @property
+    def country(self) -> str: ...
+    @property
+    def feature_code(self) -> str: ...
+
+
+class MentionLike(Protocol):
+    """A place named in a sentence (``geocoding.Mention``)."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def place(self) -> PlaceLike: ...
+    @property
+    def geo_precision(self) -> str: ...
+    @property
+    def uncertainty_km(self) -> float: ...
+    @property
+    def role(self) -> str: ...
+
+
+#: Finds the places named in one sentence.
+PlaceFinder = Callable[[str], Sequence[MentionLike]]
+
+
+class GazetteerPlaceFinder:
+    """The project gazetteer's :func:`~geodata.geocoding.find_places`, bound to a gazetteer.
+
+    Also tells the candidates it chose among (:meth:`candidates`).
+    """
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def __call__(self, sentence: str) -> Sequence[MentionLike]:
+        return find_places(sentence, self.gazetteer)
+
+    def candidates(self, mention: MentionLike) -> tuple[str, ...]:
+        """Ids of the places sharing the mention's name, the chosen one first."""
+        found = self.gazetteer.lookup(mention.text) or self.gazetteer.lookup(mention.place.name)
+        others = sorted(p.place_id for p in found if p.place_id != mention.place.place_id)
+        return (mention.place.place_id, *others)
+
+
+def default_place_finder(gazetteer: Gazetteer | None = None) -> GazetteerPlaceFinder:
+    """The project gazetteer's place finder.
+
+    Parameters
+    ----------
+    gazetteer
+        Defaults to :func:`~geodata.gazetteer.load_gazetteer` (the project's file).
+    """
+    return GazetteerPlaceFinder(gazetteer if gazetteer is not None else load_gazetteer())
+
+
+def candidate_ids(finder: PlaceFinder, mention: MentionLike | None) -> tuple[str, ...]:
+    """The place ids the finder considered for ``mention`` (just its own for a plain finder)."""
+    if mention is None:
+        return ()
+    if isinstance(finder, GazetteerPlaceFinder):
+        return finder.candidates(mention)
+    return (mention.place.place_id,)
+
+
+# --- places -----------------------------------------------------------------------------------
+
+
+#: A region this wide ("northern Syria", "the Syria-Turkey border") says little more than a country.
+VAGUE_KM = 120.0
+
+
+def vague(mention: MentionLike) -> bool:
+    """Whether a place is a country or a region about as wide (a country's part, a long border)."""
+    return mention.geo_precision == "country" or (
+        getattr(mention.place, "kind", "") == "region" and mention.uncertainty_km >= VAGUE_KM
+    )
+
+
+def located(mentions: Sequence[MentionLike]) -> list[MentionLike]:
+    """The mentions that say where something is (not actors, not names of agreements)."""
+    return [m for m in mentions if m.role == "location"]
+
+
+def finest(mentions: Sequence[MentionLike]) -> MentionLike | None:
+    """Places in Syria first (this is a Syria atlas), then the finest precision, then the first."""
+    if not mentions:
+        return None
+    return min(
+        enumerate(mentions),
+        key=lambda im: (im[1].place.country != "SY", PRECISION_RANK.get(im[1].geo_precision, 9), im[0]),
+    )[1]
+
+
+def held_somewhere(trigger: Trigger, sentence: str) -> bool:
+    """Whether the event has a venue (talks, a signing) rather than a site.
+
+    A ceasefire taking effect or announced for an area is placed in that area, like a patrol.
+    """
+    if trigger.kind == "talks":
+        return True
+    return trigger.kind == "agreement" and not _IN_FORCE.search(sentence[trigger.start : trigger.end])
+
+
+_IN_FORCE = re.compile(r"(?i)ceasefire|cease-fire|truce|effect|force")
+
+
+def _tokens(sentence: Sentence, cues: Cues) -> _Tokens:
+    """The sentence's token look-ups, made once per sentence (several events may need them)."""
+    made = cues.memo.get("tokens")
+    if not isinstance(made, _Tokens):
+        made = cues.memo["tokens"] = _Tokens(sentence, cues)
+    return made
+
+
+class _Tokens:
+    """Character-to-token lookups in one sentence (built once per sentence that needs them)."""
+
+    def __init__(self, sentence: Sentence, cues: Cues) -> None:
+        self.doc = sentence.doc
+        self.first = sentence.first
+        self.starts = [sentence.char(i) for i in range(sentence.first, sentence.last)]
+        self.modifiers = {i for cue in cues["place_modifier"] for i in range(cue.first, cue.last)}
+        self.locatives = {i for cue in cues["locative"] for i in range(cue.first, cue.last)}
+        self.venues = {i for cue in cues["venue"] for i in range(cue.first, cue.last)}
+        self.subjects = {i for cue in cues["subject_of"] for i in range(cue.first, cue.last)}
+
+    def at(self, char: int) -> int:
+        """The doc index of the token at (or just before) character ``char`` of the sentence."""
+        return self.first + max(0, bisect.bisect_right(self.starts, char) - 1)
+
+    def listed_after(self, previous: MentionLike, mention: MentionLike) -> bool:
+        """Whether ``mention`` follows ``previous`` in a list ("X, Y and Z")."""
+        first, last = self.at(previous.end - 1) + 1, self.at(mention.start)
+        between = [self.doc[k].lower_ for k in range(first, last)]
+        return 0 < len(between) <= 2 and all(w in (",", "and", "or", "the") for w in between)
+
+    def back_over_list(self, k: int) -> int | None:
+        """From a comma or "and" before a place, back over a list of capitalised names to what
+        precedes the list; ``None`` when ``k`` is not inside such a list."""
+        if k < self.first or self.doc[k].lower_ not in (",", "and", "or"):
+            return None
+        start = k
+        while k >= self.first and start - k < 12:
+            word = self.doc[k]
+            if word.lower_ in (",", "and", "or", "-") or word.is_title:
+                k -= 1
+                continue
+            return self.back_over_modifiers(k + 1) if k in self.modifiers else k
+        return None
+
+    def back_over_modifiers(self, token: int) -> int:
+        """The doc index of the first token before ``token`` that is not a place modifier
+        ("the", "northern", "town of"), a possessor ("in Russia's Sochi") or one of at most two
+        describing words after an article ("in the coastal city of Sochi")."""
+        k = token - 1
+        while k >= self.first:
+            if not (self._modifier(k) or self._possessor(k, token) or self._described(k)):
+                break
+            k -= 1
+        return k
+
+    def _modifier(self, k: int) -> bool:
+        return k in self.modifiers or self.doc[k].text in ("'s", "’s")
+
+    def _possessor(self, k: int, token: int) -> bool:
+        return k + 1 < token and self.doc[k + 1].text in ("'s", "’s") and self.doc[k].is_title
+
+    def _described(self, k: int) -> bool:
+        for back in (1, 2):
+            j = k - back
+            words = range(j + 1, k + 1)
+            if j < self.first or not all(self.doc[i].is_alpha and i not in self.locatives for i in words):
+                return False
+            if self.doc[j].lower_ in ("the", "a", "an"):
+                return True
+        return False
+
+
+class Placement(NamedTuple):
+    """Where a sentence places an event: ``place`` (or ``None``), whether it is a venue the
+    sentence names ("in Moscow"), and for talks and agreements with no venue the place they are
+    about, a last resort (``fallback``)."""
+
+    place: MentionLike | None
+    at_venue: bool = False
+    fallback: MentionLike | None = None
+
+
+def choose_place(
+    trigger: Trigger,
+    sentence: Sentence,
+    mentions: Sequence[MentionLike],
+    span: tuple[int, int],
+    cues: Cues,
+) -> Placement:
+    """The event's place among the sentence's mentions inside ``span`` (its clause or quote)."""
+    text = sentence.text
+    inside = [m for m in mentions if span[0] <= m.start and m.end <= span[1]]
+    # "Syria's Idlib", "Russia's Sochi": the possessor only qualifies the place that follows.
+    starts = {m.start for m in inside}
+    inside = [m for m in inside if not (text[m.end : m.end + 3] in ("'s ", "’s ") and m.end + 3 in starts)]
+    places = located(inside)
+    if not inside:
+        return Placement(None)
+    tokens = _tokens(sentence, cues)
+    if trigger.kind == "statement":
+        return _where_said(places, tokens)
+    if not held_somewhere(trigger, text):
+        return Placement(_site(trigger, places, tokens))
+    return _venue(trigger, inside, places, tokens)
+
+
+def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:
+    """Whether the place follows a locative preposition, or directly follows the trigger, maybe
+    at the end of a list of names ("surrounded the towns of Latmenah, Kafr Zita and Morek")."""
+    k = tokens.back_over_modifiers(tokens.at(mention.start))
+    if k in tokens.locatives or trigger.first <= k < trigger.last:
+        return True
+    before_list = tokens.back_over_list(k)
+    return before_list is not None and (
+        before_list in tokens.locatives or trigger.first <= before_list < trigger.last
+    )
+
+
+def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> MentionLike | None:
+    attached: set[int] = set()
+    distance: dict[int, int] = {}
+    previous: MentionLike | None = None
+    for m in sorted(places, key=lambda m: m.start):
+        # A list of places ("surrounded Latmenah, Kafr Zita, Latmeen and Morek") is attached
+        # as a whole, and as near as its first place.
+        listed = previous is not None and id(previous) in attached and tokens.listed_after(previous, m)
+        if listed or _attached(m, trigger, tokens):
+            attached.add(id(m))
+        near = _token_distance(m, trigger, tokens)
+        distance[id(m)] = min(near, distance[id(previous)]) if listed and previous is not None else near
+        previous = m
+    # A capital or a country merely named ("Turkey informed Moscow of the attack") is not where
+    # a strike took place.
+    candidates = [m for m in places if id(m) in attached or (m.place.feature_code != "PPLC" and not vague(m))]
+    if not candidates:
+        return None
+    # Attached first, then nearest the trigger ("officials in Aleppo said bombs exploded in
+    # Ankara"), then in Syria, then finest.
+    return min(
+        enumerate(candidates),
+        key=lambda im: (
+            vague(im[1]),
+            id(im[1]) not in attached,
+            distance[id(im[1])],
+            im[1].place.country != "SY",
+            PRECISION_RANK.get(im[1].geo_precision, 9),
+            im[0],
+        ),
+    )[1]
+
+
+def _token_distance(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> int:
+    first = tokens.at(mention.start)
+    last = tokens.at(max(mention.start, mention.end - 1))
+    if last < trigger.first:
+        return trigger.first - last
+    return max(0, first - trigger.last + 1)
+
+
+def _is_venue(mention: MentionLike, tokens: _Tokens) -> bool:
+    k = tokens.back_over_modifiers(tokens.at(mention.start))
+    if k not in tokens.venues:
+        return False
+    # "a ceasefire in Idlib", "discussed the situation in Idlib": the subject, not the venue.
+    return k not in tokens.subjects
+
+
+def _venue(
+    trigger: Trigger, inside: Sequence[MentionLike], places: Sequence[MentionLike], tokens: _Tokens
+) -> Placement:
+    venues = [m for m in places if _is_venue(m, tokens)]
+    if venues:
+        # A town rather than a region ("agreed on a ceasefire in Idlib ... in Moscow"), and one
+        # following its event ("talks ... in Sochi", "signed in Astana"), nearest first.
+        # Talks and agreements about Syria are held abroad far more often than in it: a place in
+        # Syria beside one abroad is what they were about ("agreed on a ceasefire in Idlib ...
+        # in Moscow").
+        abroad = any(m.place.country != "SY" for m in venues)
+        best = min(
+            venues,
+            key=lambda m: (
+                PRECISION_RANK.get(m.geo_precision, 9) > PRECISION_RANK["town"],
+                abroad and m.place.country == "SY",
+                m.start < trigger.start,
+                distance(m.start, m.end, trigger),
+            ),
+        )
+        return Placement(best, at_venue=True)
+    named = [m for m in inside if m.role == "name"]
+    if named:
+        return Placement(min(named, key=lambda m: (distance(m.start, m.end, trigger), m.start)))
+    # What they were about, as a last resort: a place in a country, never a country (a party).
+    fine = [m for m in places if not vague(m)]
+    return Placement(None, fallback=fine[0] if fine else None)
+
+
+def venue_in(sentence: Sentence, mentions: Sequence[MentionLike], cues: Cues) -> MentionLike | None:
+    """The venue a sentence names ("in"/"at" a place that is not a subject), town first."""
+    places = located(mentions)
+    if not places:
+        return None
+    tokens = _tokens(sentence, cues)
+    venues = [m for m in places if _is_venue(m, tokens)]
+    return min(venues, key=lambda m: PRECISION_RANK.get(m.geo_precision, 9) > 1) if venues else None
+
+
+def _where_said(places: Sequence[MentionLike], tokens: _Tokens) -> Placement:
+    venues = [m for m in places if _is_venue(m, tokens) and not vague(m)]
+    place = finest(venues)
+    return Placement(place, at_venue=place is not None)
+
+
+def distance(start: int, end: int, trigger: Trigger) -> int:
+    """Characters between a span and a trigger (0 when they touch or overlap)."""
+    return max(start - trigger.end, trigger.start - end, 0)
+
+
+# --- actors -----------------------------------------------------------------------------------
+
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:al-|bin\s+)?[A-Z][\w’'-]*[a-z])+")
+
+
+def actors(
+    sentence: Sentence,
+    span: tuple[int, int],
+    mentions: Sequence[MentionLike],
+    *,
+    speaker: tuple[int, int] | None = None,
+) -> tuple[str, ...]:
+    """The actors named in characters ``span`` of the sentence; those in ``speaker`` (the words
+    naming who made a statement) first."""
+    named: list[tuple[int, str]] = []
+    for name, first, _ in actor_matcher()(sentence.span):
+        start = sentence.char(first)
+        if span[0] <= start < span[1]:
+            named.append((start, name))
+    # People's names: no model here to find them (a blank pipeline has no NER), so runs of
+    # capitalised words that are not titles, offices or places.
+    places = {m.text for m in mentions}
+    stop = not_names()
+    text = sentence.text
+    for match in _NAME.finditer(text, span[0], span[1]):
+        words = match.group(0).split()
+        while words and words[0] in stop:
+            words.pop(0)
+        if len(words) >= 2 and not any(w in stop for w in words):
+            person = _ascii(" ".join(words))
+            if person not in places:
+                named.append((match.start(), person))
+    if speaker is not None:
+        named.sort(key=lambda item: not speaker[0] <= item[0] < speaker[1])
+    else:
+        order = {name: i for i, name in enumerate(actor_labels())}
+        named.sort(key=lambda item: (item[1] not in order, order.get(item[1], 0)))
+    return tuple(dict.fromkeys(name for _, name in named))
+
+
+def _ascii(text: str) -> str:
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,40 @@
+"""Tests for geodata.article_context: what neighbouring sentences tell an event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from _fake_places import fake_find_places
+
+from geodata.article_context import ArticleContext
+from geodata.articles import Article
+
+
+def context(*body: str) -> ArticleContext:
+    article = Article("t.txt", "T", None, None, body, published=dt.date(2021, 3, 14), date_source="manifest")
+    return ArticleContext(article, fake_find_places)
+
+
+def test_the_venue_of_talks_in_the_next_sentence_or_paragraph() -> None:
+    found = context("They agreed on a zone.", "Speaking after talks in Sochi, he left.")
+    assert found.neighbour_venue(0, 0).text == "Sochi"
+    assert (
+        context("They agreed on a zone. Speaking after talks in Sochi, he left.").neighbour_venue(0, 0).text
+        == "Sochi"
+    )
+
+
+def test_no_venue_from_a_sentence_without_talks() -> None:
+    assert context("They agreed on a zone.", "Snow fell in Sochi.").neighbour_venue(0, 0) is None
+
+
+def test_a_country_is_narrowed_to_the_town_the_article_names_most() -> None:
+    found = context("Talks were held in Russia.", "Moscow and Sochi hosted them; Sochi was calm.")
+    assert found.town_in("RU").text == "Sochi"
+    assert found.town_in("KZ") is None
+
+
+def test_the_town_refers_back_and_the_main_place() -> None:
+    found = context("Shelling hit Saraqib and Idlib.", "The town was calm; Saraqib again.")
+    assert found.referent(1, 0).text == "Saraqib"
+    assert found.main_place().text == "Saraqib"

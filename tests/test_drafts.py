@@ -1,0 +1,62 @@
+"""Tests for geodata.drafts: one sentence's events before context completes them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from _fake_places import fake_find_places
+
+from geodata.articles import Article
+from geodata.events import Event, extract_from_articles
+
+D = dt.date.fromisoformat
+
+
+def events_of(*body: str, published: str = "2021-03-14") -> tuple[Event, ...]:
+    art = Article("t.txt", "T", None, None, body, published=D(published), date_source="manifest")
+    return extract_from_articles([art], fake_find_places)[0]
+
+
+def test_talks_and_the_agreement_they_ended_with_are_two_events_at_one_venue() -> None:
+    events = events_of("Talks in Ankara ended on Monday with the signing of an agreement on Idlib.")
+    assert sorted((e.kind, e.place) for e in events) == [("agreement", "Ankara"), ("talks", "Ankara")]
+
+
+def test_a_patrol_named_in_a_time_phrase_is_an_event_too() -> None:
+    events = events_of("A roadside bomb went off near Saraqib on Tuesday during a joint patrol.")
+    assert sorted(e.kind for e in events) == ["attack", "patrol"]
+
+
+def test_a_statement_dated_by_its_report_and_the_event_by_then() -> None:
+    events = events_of(
+        "Shells hit Saraqib, the governor told reporters in Ankara on Friday.", published="2021-03-13"
+    )
+    statement = next(e for e in events if e.kind == "statement")
+    attack = next(e for e in events if e.kind == "attack")
+    assert (statement.place, statement.date.start) == ("Ankara", D("2021-03-12"))
+    assert (attack.place, attack.date.start, attack.date.end) == ("Saraqib", D("2021-03-10"), D("2021-03-12"))
+
+
+def test_no_statement_for_announcing_ones_own_agreement_or_from_a_source() -> None:
+    assert [
+        e.kind for e in events_of("Putin and Erdogan announced on Monday that they had agreed on a zone.")
+    ] == ["agreement"]
+    assert "statement" not in {
+        e.kind for e in events_of("On Monday a source told reporters that shells hit Saraqib.")
+    }
+
+
+def test_a_future_cue_in_a_clause_of_its_own_does_not_make_a_plan() -> None:
+    (event,) = events_of("Talks in Ankara ended on Monday with documents on how the zone will work.")
+    assert event.status == "occurred"
+    (patrol,) = events_of(
+        "The tenth joint patrol near Saraqib was carried out as planned on Monday.", published="2021-03-17"
+    )
+    assert patrol.status == "occurred"
+
+
+def test_the_day_before_counts_from_the_last_dated_event() -> None:
+    events = events_of(
+        "Shells hit Saraqib early on Friday.", "The day before, shells hit Afrin.", published="2021-03-13"
+    )
+    assert {e.place: e.date.start for e in events} == {"Saraqib": D("2021-03-12"), "Afrin": D("2021-03-11")}

@@ -1,0 +1,55 @@
+"""Tests for geodata.event_dates: which date phrase dates which event."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from _analyse import analyse
+
+from geodata.dates import find_dates
+from geodata.event_dates import choose_date, dates_of, is_deadline, statement_dates, undated
+
+D = dt.date.fromisoformat
+
+
+def _dated(text: str, published: str = "2018-09-17") -> tuple:
+    sentence, cues, triggers = analyse(text)
+    return sentence, cues, triggers, find_dates(sentence.text, reference=D(published))
+
+
+def test_an_agreement_is_dated_by_its_signing_not_its_deadline() -> None:
+    _, cues, triggers, dates = _dated(
+        "They agreed on Monday that the zone will come into force by October 15."
+    )
+    agreed = triggers[0]
+    assert [d.text for d in dates if is_deadline(d, cues)] == ["October 15"]
+    assert choose_date(agreed, dates, cues).interval.start == D("2018-09-17")
+
+
+def test_a_deadline_alone_does_not_date_talks() -> None:
+    _, cues, triggers, dates = _dated("The talks must end by October 15.")
+    assert choose_date(triggers[0], dates, cues) is None
+
+
+def test_a_date_nearer_another_kind_of_event_word_is_not_taken() -> None:
+    _, cues, triggers, dates = _dated(
+        "Rebels completed the withdrawal, meeting the terms of the deal struck last month."
+    )
+    withdrawal = next(t for t in triggers if t.kind == "deployment")
+    assert dates_of(withdrawal, triggers, dates, cues) == []
+
+
+def test_the_report_date_belongs_to_the_statement() -> None:
+    _, cues, triggers, dates = _dated(
+        "Turkey will keep its post, spokesman Hami Aksoy told Sputnik on Thursday.", "2019-08-22"
+    )
+    statement, own = statement_dates(triggers, dates, cues)
+    assert statement is not None
+    assert [d.text for d in own] == ["Thursday"]
+
+
+def test_undated_events_get_a_window_around_publication() -> None:
+    assert (undated("occurred", D("2021-03-14")).start, undated("planned", D("2021-03-14")).end) == (
+        D("2021-03-08"),
+        D("2021-04-13"),
+    )

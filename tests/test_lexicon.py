@@ -1,0 +1,92 @@
+"""Tests for geodata.lexicon: the lexicon files load, lemmas both ways, fast pattern matching."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.matcher import Matcher
+
+from geodata import lexicon
+from geodata.lexicon import PatternSet, lemma, lemma_forms, nlp
+
+
+def test_every_lexicon_file_loads_and_every_trigger_has_a_known_kind() -> None:
+    from geodata.schema import EVENT_KINDS
+
+    for build in (
+        lexicon.trigger_matcher,
+        lexicon.cue_matcher,
+        lexicon.actor_matcher,
+        lexicon.non_event_matcher,
+    ):
+        assert build() is not None
+    assert {p.kind for p in lexicon.trigger_patterns()} <= set(EVENT_KINDS)
+    assert "Syrian government" in lexicon.actor_labels()
+    assert {"President", "Monday"} <= lexicon.not_names()
+
+
+def test_a_bad_line_is_named_with_its_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "x.jsonl").write_text('{"cue": "a", "pattern": []}\n{oops\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"x\.jsonl, line 2"):
+        list(lexicon.read_jsonl("x.jsonl", tmp_path))
+
+
+def test_lemmas_both_ways() -> None:
+    assert lemma("retaken") == lemma("retook") == lemma("Retaken") == "retake"
+    assert {"retake", "retook", "retaken", "retakes", "retaking"} <= set(lemma_forms("retake"))
+    assert lemma("Saraqib") == "saraqib"  # unknown words are their own lemma
+
+
+def _matches(
+    patterns: list[tuple[str, list[dict[str, object]]]], text: str
+) -> tuple[set[object], set[object]]:
+    doc = nlp()(text)
+    matcher = Matcher(nlp().vocab)
+    for key, pattern in patterns:
+        matcher.add(key, [pattern])
+    strings = nlp().vocab.strings
+    return {(strings[k], a, b) for k, a, b in matcher(doc)}, set(PatternSet(patterns)(doc))
+
+
+PATTERNS: list[tuple[str, list[dict[str, object]]]] = [
+    ("one", [{"LOWER": {"IN": ["talks", "summit"]}}]),
+    ("two", [{"LOWER": "joint"}, {"LOWER": "patrol", "OP": "?"}, {"LOWER": {"IN": ["in", "near"]}}]),
+    ("case", [{"ORTH": "US"}]),
+    ("any", [{"LOWER": "pulled"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": "back"}]),
+]
+
+
+@settings(max_examples=60)
+@given(
+    words=st.lists(
+        st.sampled_from(
+            ["talks", "Summit", "joint", "patrol", "in", "near", "US", "us", "pulled", "them", "back", "."]
+        ),
+        max_size=25,
+    )
+)
+def test_a_pattern_set_finds_what_spacy_matcher_finds(words: list[str]) -> None:
+    expected, found = _matches(PATTERNS, " ".join(words))
+    assert found == expected
+
+
+def test_lemma_patterns_match_every_form() -> None:
+    patterns = PatternSet([("retake", [{"LEMMA": "retake"}])])
+    doc = nlp()("Troops retook Saraqib; it was retaken again. Retaking it took days.")
+    assert [doc[a:b].text for _, a, b in patterns(doc)] == ["retook", "retaken", "Retaking"]
+
+
+def test_the_data_folder_has_a_readme_naming_every_file() -> None:
+    from geodata.settings import LEXICON_DIR
+
+    readme = (LEXICON_DIR / "README.md").read_text(encoding="utf-8")
+    for path in LEXICON_DIR.iterdir():
+        if path.name != "README.md":
+            assert f"`{path.name}`" in readme, path.name
+    for path in LEXICON_DIR.glob("*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert isinstance(json.loads(line)["pattern"], list)

@@ -1,0 +1,38 @@
+"""Tests for geodata.merging: reports of one event become one event listing every source."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geodata.dates import DateInterval
+from geodata.event_records import Event, Source
+from geodata.merging import merge_events
+
+D = dt.date.fromisoformat
+
+
+def _event(article: str, date: DateInterval, place: str = "Sochi", **kw: object) -> Event:
+    base = {"kind": "agreement", "status": "occurred", "date": date, "place": place, "place_id": place}
+    return Event(**(base | kw), sources=(Source(article, f"{article} sentence"),))  # type: ignore[arg-type]
+
+
+def test_same_event_in_several_articles_becomes_one() -> None:
+    month = DateInterval(D("2018-09-01"), D("2018-09-30"), "month")
+    day = DateInterval(D("2018-09-17"), D("2018-09-17"), "day")
+    (merged,) = merge_events([_event("a.txt", month), _event("b.txt", day)])
+    assert merged.articles == ("a.txt", "b.txt")
+    assert merged.date == day  # the narrowest date wins
+
+
+def test_different_places_or_dates_stay_apart() -> None:
+    day = DateInterval(D("2018-09-17"), D("2018-09-17"), "day")
+    other = DateInterval(D("2018-10-17"), D("2018-10-17"), "day")
+    assert len(merge_events([_event("a", day), _event("b", other)])) == 2
+    assert len(merge_events([_event("a", day), _event("b", day, place="Idlib")])) == 2
+
+
+def test_overlapping_dates_are_one_event_within_an_article_only() -> None:
+    by_report = DateInterval(D("2019-04-26"), D("2019-04-28"), "range")
+    held = DateInterval(D("2019-04-25"), D("2019-04-26"), "range")
+    assert len(merge_events([_event("a", by_report), _event("a", held)])) == 1
+    assert len(merge_events([_event("a", by_report), _event("b", held)])) == 2

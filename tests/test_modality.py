@@ -1,0 +1,73 @@
+"""Tests for geodata.modality: negation and denial scope, hedges, plans, wishes, states."""
+
+from __future__ import annotations
+
+import pytest
+from _analyse import analyse
+
+from geodata.modality import mood
+
+
+def moods(text: str, *, dated_future: bool = False) -> list[tuple[str, str]]:
+    sentence, cues, triggers = analyse(text)
+    return [(sentence.text[t.start : t.end], mood(t, cues, dated_future=dated_future)) for t in triggers]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Turkey has not withdrawn any of its posts.", [("withdrawn", "negated")]),
+        ("The countries failed to agree on Idlib.", [("agree", "negated")]),
+        (
+            "Ankara denied that its troops had withdrawn from Morek.",
+            [("denied", "asserted"), ("withdrawn", "negated")],
+        ),
+        (
+            "The ministry denied casualties, but troops withdrew.",
+            [("denied", "asserted"), ("withdrew", "asserted")],
+        ),
+        (
+            "The presidents met but did not agree on a ceasefire.",
+            [("met", "asserted"), ("agree", "negated"), ("ceasefire", "negated")],
+        ),
+        ("The talks were postponed.", [("talks", "negated")]),
+    ],
+)
+def test_negation_and_denial_reach_their_scope_only(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert moods(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The ministers said they would meet next Thursday.", [("meet", "planned")]),
+        ("Russia said an offensive would be the worst case.", [("offensive", "hypothetical")]),
+        ("The officials said the talks would be held in Astana.", [("talks", "planned")]),
+        (
+            "They reached agreements that could end the fighting.",
+            [("reached agreements", "asserted"), ("fighting", "hypothetical")],
+        ),
+        (
+            "Militants may even attempt to attack the patrols.",
+            [("attack", "hypothetical"), ("patrols", "hypothetical")],
+        ),
+        (
+            "Officials are checking whether militants in the zone carried out the attack.",
+            [("attack", "hypothetical")],
+        ),
+    ],
+)
+def test_modality(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert moods(sentence) == expected
+
+
+def test_would_after_the_event_word_is_a_plan_only_when_it_says_the_event_takes_place() -> None:
+    assert moods("Patrols would begin.") == [("Patrols", "planned")]
+    assert moods("Patrols would be a provocation.") == [("Patrols", "hypothetical")]
+    assert moods("Patrols would be a provocation.", dated_future=True) == [("Patrols", "planned")]
+
+
+def test_wishes_states_and_habits_are_not_events() -> None:
+    assert moods("Ankara wants the Syrian army to withdraw.") == [("withdraw", "wished")]
+    assert moods("The third zone is deployed in Eastern Ghouta.") == [("deployed", "stative")]
+    assert moods("Damascus and Moscow say they strike only armed factions.") == [("strike", "generic")]

@@ -1,0 +1,66 @@
+"""Tests for geodata.roles: the site attached to the trigger, venues, where statements were made,
+actors, the geocoder's candidates."""
+
+from __future__ import annotations
+
+import pytest
+from _analyse import analyse
+from _fake_places import fake_find_places
+
+from geodata.gazetteer import load_gazetteer
+from geodata.roles import GazetteerPlaceFinder, actors, choose_place, default_place_finder
+
+
+def placed(text: str, kind: str) -> tuple[str, bool]:
+    sentence, cues, triggers = analyse(text)
+    trigger = next(t for t in triggers if t.kind == kind)
+    placement = choose_place(
+        trigger, sentence, fake_find_places(sentence.text), (0, len(sentence.text)), cues
+    )
+    return (placement.place.text if placement.place else ""), placement.at_venue
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind", "place"),
+    [
+        # The place attached to the trigger, not one merely named (nor a capital).
+        ("Russian jets bombed Saraqib after officials in Aleppo warned Moscow.", "attack", "Saraqib"),
+        ("Officials in Aleppo said bombs exploded in Ankara.", "attack", "Ankara"),
+        ("Turkey informed Moscow of the attack.", "attack", ""),
+        # A list of places after a preposition is attached as a whole, the finest first.
+        ("Troops surrounded the towns of Idlib, Saraqib and Afrin.", "other", "Saraqib"),
+        ("Troops surrounded Idlib in the north of Syria.", "other", "Idlib"),
+        # Talks at their venue, not their subject; a describing word before the venue is skipped.
+        ("The ministers held talks on Idlib in Moscow on Monday.", "talks", "Moscow"),
+        ("After talks in the coastal city of Sochi, they left.", "talks", "Sochi"),
+        ("They discussed the situation in Idlib at talks.", "talks", ""),
+    ],
+)
+def test_site_and_venue(sentence: str, kind: str, place: str) -> None:
+    assert placed(sentence, kind)[0] == place
+
+
+def test_a_statement_is_placed_where_it_was_said() -> None:
+    assert placed("The minister told reporters in Ankara that shells hit Saraqib.", "statement") == (
+        "Ankara",
+        True,
+    )
+    assert placed("The minister told reporters that shells hit Saraqib.", "statement") == ("", False)
+
+
+def test_the_speaker_comes_first_among_the_actors() -> None:
+    text = "Russian jets struck Saraqib, Turkish Foreign Minister Mevlut Cavusoglu told reporters."
+    sentence, _, _ = analyse(text)
+    start, end = text.index("Turkish"), text.index("told")
+    everyone = (0, len(text))
+    assert actors(sentence, everyone, ())[:2] == ("Russia", "Turkey")
+    assert actors(sentence, everyone, (), speaker=(start, end))[:2] == ("Turkey", "Mevlut Cavusoglu")
+
+
+def test_the_project_finder_tells_the_candidates_it_chose_among() -> None:
+    finder = default_place_finder(load_gazetteer())
+    assert isinstance(finder, GazetteerPlaceFinder)
+    (mention,) = [m for m in finder("Shelling hit Saraqib on Monday.") if m.text == "Saraqib"]
+    candidates = finder.candidates(mention)
+    assert candidates[0] == mention.place.place_id
+    assert len(set(candidates)) == len(candidates)

@@ -1,0 +1,58 @@
+"""Tests for geodata.triggers: event words on lemmas, noun phrases that are no event, overlaps."""
+
+from __future__ import annotations
+
+import pytest
+from _analyse import trigger_words
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The army has retaken the city.", [("other", "retaken")]),
+        ("The army retook the city.", [("other", "retook")]),
+        (
+            "Warplanes shelled the town and troops were withdrawn.",
+            [("attack", "shelled"), ("deployment", "withdrawn")],
+        ),
+        ("Thousands have been driven from their homes.", [("displacement", "driven from their homes")]),
+        (
+            "An explosive device went off near the army convoy.",
+            [("attack", "device went off"), ("deployment", "convoy")],
+        ),
+    ],
+)
+def test_every_form_of_a_verb_is_matched_by_its_lemma(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert trigger_words(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Turkey has twelve observation posts in the area.",
+        "Attack helicopters flew over the besieged Aleppo.",
+        "Delegates spoke at a news conference and would take part.",
+        "The rebels met the deadline.",
+        "They discussed the existing agreements.",
+    ],
+)
+def test_noun_phrases_holding_a_trigger_word_are_no_trigger(sentence: str) -> None:
+    assert trigger_words(sentence) == []
+
+
+def test_the_longest_overlapping_match_wins() -> None:
+    assert trigger_words("The army announced a conditional ceasefire.") == [
+        ("agreement", "announced a conditional ceasefire")
+    ]
+
+
+def test_movement_is_a_deployment_only_when_forces_move() -> None:
+    assert trigger_words("A mother of four arrived in the town.") == []
+    assert trigger_words("Turkish troops arrived in the town.") == [("deployment", "arrived in")]
+
+
+def test_a_rally_is_not_an_attack() -> None:
+    assert trigger_words("Thousands rallied in the city against the deal.") == [
+        ("other", "rallied"),
+        ("agreement", "deal"),
+    ]
