@@ -164,7 +164,7 @@ def test_the_app_end_to_end(
     context.close()
 
     assert saved.suggested_filename == export.export_name(toggled.export_view())
-    assert "kinds-" in saved.suggested_filename
+    assert saved.suggested_filename.endswith("_without-observation_post.geojson")
     assert_valid_geojson(payload)
     frames = {"zones": data[0], "events": data[1]}
     assert payload.decode() == export.dumps(export.feature_collection(view.shown(frames, toggled)))
