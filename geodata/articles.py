@@ -332,10 +332,9 @@ def _nul_message(data: bytes) -> str:
     # Text in UTF-16 without a byte order mark has a NUL in every other byte: name it, not "binary".
     sample = data[:8192]
     for offset in (0, 1):
-        if (
-            sample[offset::2].count(0) > 0.9 * len(sample[offset::2])
-            and sample[1 - offset :: 2].count(0) == 0
-        ):
+        zeros, chars = sample[offset::2], sample[1 - offset :: 2]
+        printable = sum(32 <= c < 127 or c in (9, 10, 13) for c in chars)  # mostly ASCII text
+        if len(chars) >= 8 and zeros.count(0) > 0.9 * len(zeros) and printable > 0.9 * len(chars):
             order = "big-endian" if offset == 0 else "little-endian"
             return f"looks like UTF-16 ({order}) text without a byte order mark; save it as UTF-8"
     return "binary file (contains NUL bytes), not a text article"
