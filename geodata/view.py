@@ -54,13 +54,19 @@ class MapView:
     visible: frozenset[str] = field(default_factory=lambda: frozenset(LAYER_KEYS))
 
     def export_view(self, families: Sequence[str] = ("zones", "events")) -> export.ExportView:
-        """The export of ``families`` that holds what this view shows (the kinds are named when some
-        are hidden, so the file name says so)."""
+        """The export of ``families`` that holds what this view shows.
+
+        The kinds are named when some are hidden, so the file name lists the hidden ones
+        (:func:`geodata.export.export_name`); a family whose kinds are all hidden is left out (a
+        family with no kind named would not be filtered), unless that leaves no family at all.
+        """
         kinds = (*ZONE_KINDS, *EVENT_KINDS)
         hidden = [kind for kind in kinds if kind not in self.visible]
         shown = tuple(kind for kind in kinds if kind in self.visible) if hidden else ()
+        vocabularies = {"zones": ZONE_KINDS, "events": EVENT_KINDS, IMPORTED: EVENT_KINDS}
+        kept = tuple(f for f in families if self.visible.intersection(vocabularies.get(f, self.visible)))
         return export.ExportView(
-            layers=tuple(families), day=self.day, window_days=self.window_days, kinds=shown
+            layers=kept or tuple(families), day=self.day, window_days=self.window_days, kinds=shown
         )
 
 
@@ -109,11 +115,12 @@ def window_label(days: int | None) -> str:
 
 
 def parse_window(value: str) -> int | None:
-    """Parse a window label back (``ValueError`` if it is not one of ``WINDOWS``)."""
-    days = None if value == "all" else int(value)
-    if days not in WINDOWS:
-        raise ValueError(f"window must be one of {', '.join(window_label(w) for w in WINDOWS)}")
-    return days
+    """Parse a window label back (``ValueError``, in words, if it is not one of ``WINDOWS``)."""
+    labels = {window_label(days): days for days in WINDOWS}
+    if value not in labels:
+        choices = ", ".join(labels)
+        raise ValueError(f"the events window is one of {choices} (days), not {value!r}")
+    return labels[value]
 
 
 def from_params(
@@ -134,8 +141,8 @@ def from_params(
     if "date" in params:
         try:
             day = parse_day(params["date"])
-        except ValueError:
-            notes.append(f"date={params['date']!r} is not a date (YYYY-MM-DD); showing {day}")
+        except ValueError as exc:
+            notes.append(f"{exc}; showing {day}")
     if not first <= day <= last:
         clamped = min(max(day, first), last)
         notes.append(f"date {day} is outside the data ({first} to {last}); showing {clamped}")
@@ -197,7 +204,9 @@ def shown(frames: Mapping[str, gpd.GeoDataFrame], view: MapView) -> dict[str, gp
         for family, frame in frames.items()
         if family in SHOWN_FAMILIES and (family != IMPORTED or IMPORTED in view.visible)
     }
-    return export.select(kept, view.export_view(tuple(kept)))
+    selected = export.select(kept, view.export_view(tuple(kept)))
+    # A family whose kinds are all hidden is not exported; on screen it shows nothing.
+    return {family: selected.get(family, frame.iloc[:0]) for family, frame in kept.items()}
 
 
 def download(
@@ -218,8 +227,9 @@ def download(
         wanted = export.ExportView(tuple(frames), None)
         selected = export.select(frames, wanted)
     else:
-        selected = shown(frames, view)
-        wanted = view.export_view(tuple(selected))
+        on_screen = shown(frames, view)
+        wanted = view.export_view(tuple(on_screen))
+        selected = {family: on_screen[family] for family in wanted.layers}
     selected = formats.layers_for(selected, fmt)
     name = download_name(frames, view, fmt)
     info = export.describe(wanted, selected, fmt=fmt, name=name, sources=sources)

@@ -164,6 +164,7 @@ def test_download_holds_exactly_the_visible_layers(synthetic: Path, downloads: d
         at, date="2019-03-31", window="all", layers=",".join(k for k in view.LAYER_KEYS if k in visible)
     )
     name = export.export_name(view.MapView(dt.date(2019, 3, 31), None, visible).export_view())
+    assert name.endswith("_without-observation_post+patrol.geojson")
     features = json.loads(downloads[name])["features"]
     kinds = {(f["properties"]["layer"], f["properties"]["kind"]) for f in features}
     assert ("events", "patrol") not in kinds

@@ -170,6 +170,7 @@ def test_the_app_end_to_end(browser: Browser, data: tuple[gpd.GeoDataFrame, gpd.
         context.close()  # before the server stops: a pending report would log a lost connection
     frames = {"zones": data[0], "events": data[1]}
     assert saved.suggested_filename == view.download_name(frames, shown_view)
+    assert saved.suggested_filename.endswith("_without-observation_post.geojson")
     assert_valid_geojson(payload)
     assert payload.decode() == export.dumps(export.feature_collection(view.shown(frames, shown_view)))
     assert_clean(traffic)
