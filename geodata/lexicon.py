@@ -3,7 +3,7 @@
 Everything here is loaded once per process and shared:
 
 - :func:`nlp`: a blank English spaCy pipeline (rule-based tokenizer with our abbreviations, no
-  model to download) and spaCy's ``sentencizer``;
+  model to download);
 - :func:`trigger_matcher`, :func:`non_event_matcher`, :func:`cue_matcher`, :func:`actor_matcher`:
   :class:`PatternSet` objects built from the JSONL files of the ``lexicon/`` data folder (see its
   README), one spaCy ``Matcher`` pattern a line, mostly on lemmas (``{"LEMMA": "retake"}``);
@@ -30,7 +30,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -57,32 +56,6 @@ __all__ = [
 ]
 
 
-_OPENERS = frozenset({"“", "‘", "(", "[", '"', "'"})
-
-
-@Language.component("atlas_sentence_starts")
-def _sentence_starts(doc: Doc) -> Doc:
-    """Two corrections to the sentencizer's boundaries.
-
-    A sentence never starts with a lower-case word: "... the No. 3 post" or "6 p.m. local time"
-    stay whole when an abbreviation is missing from the tokenizer's exceptions. And an opening
-    quote or bracket after a full stop starts the next sentence, not the end of the last one.
-    """
-    starts = np.flatnonzero(doc.to_array("SENT_START") == 1)
-    for i in starts[1:].tolist():
-        token = doc[i]
-        if token.text[:1].islower():
-            token.is_sent_start = False
-            continue
-        k = i
-        while k > 1 and doc[k - 1].text in _OPENERS and doc[k - 2].whitespace_:
-            k -= 1
-        if k != i:
-            token.is_sent_start = False
-            doc[k].is_sent_start = True
-    return doc
-
-
 def _abbreviations() -> list[str]:
     text = (settings.LEXICON_DIR / "abbreviations.txt").read_text(encoding="utf-8")
     words = [w for line in text.splitlines() if not line.startswith("#") for w in line.split()]
@@ -91,14 +64,16 @@ def _abbreviations() -> list[str]:
 
 @cache
 def nlp() -> Language:
-    """The shared pipeline: tokenizer (with our abbreviations) and sentencizer."""
+    """The shared pipeline: spaCy's English tokenizer, with our abbreviations.
+
+    Sentences are split by :func:`geodata.sentences.sentence_starts` (spaCy's sentencizer rule on
+    the ``Doc``'s arrays), not by a pipeline component.
+    """
     pipeline = spacy.blank("en")
     tokenizer = pipeline.tokenizer
     if isinstance(tokenizer, Tokenizer):  # always, for a blank English pipeline
         for abbreviation in _abbreviations():
             tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("atlas_sentence_starts")
     return pipeline
 
 

@@ -1,24 +1,27 @@
 """Sentences of an article's body: the first stage of the events pipeline.
 
 An article's paragraphs are tokenised by spaCy's rule-based English tokenizer, whose exceptions
-keep "U.S.", "Sept." or "Nov." whole, and split by spaCy's ``sentencizer`` (see
-:mod:`geodata.lexicon`), never across a paragraph break. Each
-:class:`Sentence` keeps where it is in the article (paragraph, index, character span in the
-paragraph), so an event can point back at its quote, and the spaCy ``Span`` the later stages match
-their patterns on.
+keep "U.S.", "Sept." or "Nov." whole (see :mod:`geodata.lexicon`), and split into sentences by
+spaCy's ``sentencizer`` rule with two corrections of ours (:func:`sentence_starts`), never across
+a paragraph break. Each :class:`Sentence` keeps where it is in the article (paragraph, index,
+character span in the paragraph), so an event can point back at its quote, and the token span the
+later stages match their patterns on.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import NamedTuple
 
+import numpy as np
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
 from geodata.lexicon import nlp
 
-__all__ = ["SEPARATOR", "Sentence", "parse_article", "parse_paragraphs", "split_sentences"]
+__all__ = ["SEPARATOR", "Sentence", "parse_article", "parse_paragraphs", "sentence_starts", "split_sentences"]
 
 
 class Sentence(NamedTuple):
@@ -70,16 +73,68 @@ class Sentence(NamedTuple):
 #: What joins paragraphs into the one text spaCy reads per article.
 SEPARATOR = "\n\n"
 
+_OPENERS = ("“", "‘", "(", "[", '"', "'")
+
+
+@cache
+def _orths(words: tuple[str, ...]) -> np.ndarray:
+    """The vocabulary's hashes of ``words``, to compare a ``Doc``'s ORTH column with."""
+    strings = nlp().vocab.strings
+    return np.array(sorted(strings.add(w) for w in words), dtype=np.uint64)
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """The indices of the tokens that start a sentence, in order (``0`` first, if any token).
+
+    spaCy's ``sentencizer`` rule: a sentence starts at the first token after a sentence-final
+    mark (``Sentencizer.default_punct_chars``) that is neither punctuation nor such a mark. It is
+    worked out here on the ``Doc``'s arrays because spaCy's component makes a Python ``Token`` for
+    every token, which took longer than tokenising; ``tests/test_sentences.py`` checks that the
+    two agree. Then two corrections of ours: a sentence never starts with a lower-case word ("...
+    the No. 3 post" or "6 p.m. local time" stay whole when an abbreviation is missing from the
+    tokenizer's exceptions), and an opening quote or bracket after a full stop starts the next
+    sentence, not the end of the last one.
+    """
+    return _starts(doc.text, doc.to_array(_COLUMNS))
+
+
+_COLUMNS: list[int | str] = ["ORTH", "IS_PUNCT", "IDX", "LENGTH", "SPACY", "IS_SPACE"]
+
+
+def _starts(text: str, columns: np.ndarray) -> list[int]:
+    """:func:`sentence_starts` from the doc's text and ``_COLUMNS`` (``Doc.text`` is rebuilt
+    from the tokens on every call, so the caller passes the text it tokenised)."""
+    if not len(columns):
+        return []
+    final = np.isin(columns[:, 0], _orths(tuple(Sentencizer.default_punct_chars)))
+    words = np.flatnonzero(~final & (columns[:, 1] == 0))
+    # The sentencizer's "seen a final mark" flag, at each word: a mark since the word before.
+    marks = np.concatenate(([0], np.cumsum(final)))
+    previous = np.concatenate(([0], words[:-1] + 1))
+    starts = words[marks[words] > marks[previous]].tolist()
+    offsets = columns[:, 2].tolist()
+    openers = np.isin(columns[:, 0], _orths(_OPENERS)).tolist()
+    spaced = columns[:, 4].tolist()
+    found = [0]
+    for i in starts:
+        if text[offsets[i] : offsets[i] + 1].islower():
+            continue
+        k = i
+        while k > 1 and openers[k - 1] and spaced[k - 2]:
+            k -= 1
+        found.append(k)
+    return found
+
 
 def parse_article(paragraphs: Sequence[str]) -> tuple[Doc, tuple[tuple[Sentence, ...], ...]]:
     """Tokenise an article's paragraphs as one ``Doc`` and split it into sentences.
 
-    One ``Doc`` per article rather than one per paragraph: spaCy's per-document overhead (the
-    ``Doc`` and one call per pipeline component) was half of the tokenising time. A sentence never
-    crosses a paragraph break, and the white space between paragraphs belongs to no sentence.
+    One ``Doc`` per article rather than one per paragraph: spaCy's per-document overhead was half
+    of the tokenising time. A sentence never crosses a paragraph break, and the white space
+    between paragraphs belongs to no sentence.
     """
     text = SEPARATOR.join(paragraphs)
-    doc = nlp()(text)
+    doc = nlp().make_doc(text)
     found: list[list[Sentence]] = [[] for _ in paragraphs]
     if not len(doc):
         return doc, tuple(tuple(p) for p in found)
@@ -88,12 +143,11 @@ def parse_article(paragraphs: Sequence[str]) -> tuple[Doc, tuple[tuple[Sentence,
     for paragraph in paragraphs:
         bases.append(position)
         position += len(paragraph) + len(SEPARATOR)
-    marks = doc.to_array(["SENT_START", "IDX", "LENGTH", "IS_SPACE"])
-    offsets = marks[:, 1].tolist()
-    ends = (marks[:, 1] + marks[:, 2]).tolist()
-    spaces = marks[:, 3].tolist()
-    starts = {i for i, flag in enumerate(marks[:, 0].tolist()) if flag == 1}
-    starts.add(0)
+    columns = doc.to_array(_COLUMNS)
+    offsets = columns[:, 2].tolist()
+    ends = (columns[:, 2] + columns[:, 3]).tolist()
+    spaces = columns[:, 5].tolist()
+    starts = set(_starts(text, columns))
     # A paragraph's first token starts a sentence, whatever the one before ended with.
     starts.update(bisect.bisect_left(offsets, base) for base in bases[1:])
     bounds = sorted(i for i in starts if i < len(doc))
