@@ -127,7 +127,9 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
         lat=place.place.lat if place else None,
         geo_precision=place.geo_precision if place else "",
         uncertainty_km=place.uncertainty_km if place else None,
-        actors=actors(sentence, draft.actor_span, view.mentions, speaker=draft.speaker),
+        actors=actors(
+            sentence, draft.actor_span, view.mentions, speaker=draft.speaker, matches=context.lexicon
+        ),
         sources=(source,),
         confidence=round(min(confidence, 0.95), 2),
         place_country=place.place.country if place else "",

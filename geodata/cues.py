@@ -1,7 +1,8 @@
 """Cues of a sentence: where its negations, hedges, future markers, reporting verbs... are.
 
 The cue words and phrases are spaCy ``Matcher`` patterns in ``lexicon/cues.jsonl`` (see its
-README); :func:`sentence_cues` matches them once per sentence, and the later stages ask questions
+README), matched once per article (:func:`geodata.lexicon.match_doc`); :func:`sentence_cues`
+files a sentence's matches by name, and the later stages ask questions
 such as "is there a negation in the few tokens before this trigger, in the same clause?".
 Positions are token indices in the paragraph's ``Doc`` and character offsets in the sentence.
 """
@@ -12,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from geodata.lexicon import cue_matcher
+from geodata.lexicon import DocMatches, match_doc
 from geodata.sentences import Sentence
 
 __all__ = ["Cue", "Cues", "sentence_cues"]
@@ -73,11 +74,12 @@ class Cues:
         return any(first <= i < last for i in self._breaks)
 
 
-def sentence_cues(sentence: Sentence) -> Cues:
-    """Match every cue pattern on ``sentence``."""
+def sentence_cues(sentence: Sentence, matches: DocMatches | None = None) -> Cues:
+    """The cues of ``sentence``, from its doc's lexicon matches (matched here when not given)."""
+    matches = match_doc(sentence.doc) if matches is None else matches
     found: dict[str, list[Cue]] = defaultdict(list)
     starts, ends = sentence.offsets
     shift = sentence.origin
-    for name, first, last in cue_matcher()(sentence.span):
+    for name, first, last in matches.within("cue", sentence.first, sentence.last):
         found[name].append(Cue(first, last, starts[first] - shift, ends[last - 1] - shift))
     return Cues(sentence, dict(found))

@@ -4,9 +4,10 @@ Everything here is loaded once per process and shared:
 
 - :func:`nlp`: a blank English spaCy pipeline (rule-based tokenizer with our abbreviations, no
   model to download);
-- :func:`trigger_matcher`, :func:`non_event_matcher`, :func:`cue_matcher`, :func:`actor_matcher`:
-  :class:`PatternSet` objects built from the JSONL files of the ``lexicon/`` data folder (see its
-  README), one spaCy ``Matcher`` pattern a line, mostly on lemmas (``{"LEMMA": "retake"}``);
+- :func:`match_doc`: every pattern of the JSONL files of the ``lexicon/`` data folder (see its
+  README; one spaCy ``Matcher`` pattern a line, mostly on lemmas: ``{"LEMMA": "retake"}``)
+  matched on an article's ``Doc`` in one pass of one :class:`PatternSet`, the matches filed by
+  file (:class:`DocMatches`);
 - :func:`lemma` and :func:`lemma_forms`: spaCy's English lemma lookup table
   (``spacy-lookups-data``), both ways;
 - :func:`not_names`: capitalised words that are not part of a person's name.
@@ -22,6 +23,7 @@ pipeline), while a ``PhraseMatcher`` looks phrases up by hash. See :class:`Patte
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 from collections.abc import Iterable, Iterator
@@ -40,18 +42,18 @@ from spacy.util import load_language_data, registry
 from geodata import settings
 
 __all__ = [
+    "GROUPS",
+    "DocMatches",
     "PatternSet",
     "TriggerPattern",
     "actor_labels",
-    "actor_matcher",
-    "cue_matcher",
     "lemma",
     "lemma_forms",
+    "match_doc",
     "nlp",
-    "non_event_matcher",
     "not_names",
+    "read_group",
     "read_jsonl",
-    "trigger_matcher",
     "trigger_patterns",
 ]
 
@@ -160,6 +162,7 @@ class PatternSet:
         self._complex = Matcher(vocab, validate=True)
         self._has_complex = False
         self._names: dict[int, str] = {}  # match ids to keys, without a StringStore look-up each
+        self._anchor_id = vocab.strings.add(_ANCHOR)
         for key, pattern in records:
             self.add(key, pattern)
 
@@ -187,17 +190,23 @@ class PatternSet:
         """Every match in ``doclike``: (key, first token, end token), token indices in the whole
         ``Doc`` (also for a ``Span``), in order."""
         names = self._names
-        found = [(names[k], a, b) for k, a, b in self._lower(doclike)]
-        found += [(names[k], a, b) for k, a, b in self._orth(doclike)]
+        return sorted((names[k], a, b) for k, a, b in self.match_ids(doclike))
+
+    def match_ids(self, doclike: Doc | Span) -> set[tuple[int, int, int]]:
+        """Every match in ``doclike`` as (match id, first token, end token): the id is the
+        vocabulary's hash of the key."""
+        found = set(self._lower(doclike))
+        found.update(self._orth(doclike))
         if self._has_complex:
             # Only a few tokens from where a complex pattern may start: the Matcher's cost grows
             # with the tokens it is given. It counts from the start of the span it is given.
             doc = doclike.doc if isinstance(doclike, Span) else doclike
             end = doclike.end if isinstance(doclike, Span) else len(doclike)
-            for anchor in sorted({a for key, a, _ in found if key == _ANCHOR}):
+            anchor_id = self._anchor_id
+            for anchor in sorted({a for key, a, _ in found if key == anchor_id}):
                 window = doc[anchor : min(end, anchor + _WINDOW)]
-                found += [(names[k], a + anchor, b + anchor) for k, a, b in self._complex(window)]
-        return sorted({m for m in found if m[0] != _ANCHOR})
+                found.update((k, a + anchor, b + anchor) for k, a, b in self._complex(window))
+        return {m for m in found if m[0] != self._anchor_id}
 
 
 def _lemmas_as_forms(token: dict[str, Any]) -> dict[str, Any]:
@@ -253,28 +262,70 @@ def _lemma_table() -> dict[str, str]:
     return cast(dict[str, str], table)
 
 
-@cache
-def trigger_matcher() -> PatternSet:
-    """Matches event triggers; the match id's string is ``t<index into trigger_patterns()>``."""
-    return PatternSet((f"t{i}", r["pattern"]) for i, r in enumerate(read_jsonl("triggers.jsonl")))
+#: The pattern files matched on every article, by the name :class:`DocMatches` files them under.
+GROUPS: dict[str, str] = {
+    "trigger": "triggers.jsonl",  # keys: ``t<index into trigger_patterns()>``
+    "non_event": "non_events.jsonl",  # phrases with a trigger word that report no event
+    "cue": "cues.jsonl",  # keys: cue names (negation, hedges, future, reporting verbs, ...)
+    "actor": "actors.jsonl",  # keys: the actors' names
+}
+
+
+def read_group(group: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """The (key, pattern) records of one of :data:`GROUPS`, keyed as :class:`DocMatches` files them."""
+    records = read_jsonl(GROUPS[group])
+    if group == "trigger":
+        return ((f"t{i}", r["pattern"]) for i, r in enumerate(records))
+    if group == "non_event":
+        return (("non_event", r["pattern"]) for r in records)
+    return ((r["cue" if group == "cue" else "label"], r["pattern"]) for r in records)
 
 
 @cache
-def non_event_matcher() -> PatternSet:
-    """Matches phrases that contain a trigger word but report no event ("observation posts")."""
-    return PatternSet(("non_event", r["pattern"]) for r in read_jsonl("non_events.jsonl"))
+def _doc_matcher() -> tuple[PatternSet, dict[int, tuple[str, str]]]:
+    """Every pattern file in one :class:`PatternSet`, and each match id's (group, key)."""
+    strings = nlp().vocab.strings
+    labels: dict[int, tuple[str, str]] = {}
+    records: list[tuple[str, list[dict[str, Any]]]] = []
+    for group in GROUPS:
+        for key, pattern in read_group(group):
+            labels[strings.add(f"{group}/{key}")] = (group, key)
+            records.append((f"{group}/{key}", pattern))
+    return PatternSet(records), labels
 
 
-@cache
-def cue_matcher() -> PatternSet:
-    """Matches the cues the rules read (negation, hedges, future, reporting verbs, ...)."""
-    return PatternSet((r["cue"], r["pattern"]) for r in read_jsonl("cues.jsonl"))
+class DocMatches:
+    """Every lexicon match in one ``Doc``, filed by pattern file (:data:`GROUPS`).
+
+    Made once per article by :func:`match_doc`: one pass of one ``PhraseMatcher`` pair over the
+    whole ``Doc`` costs about what a pass over one sentence did per call (the per-call and
+    per-match overhead, not the tokens, dominated when each stage matched its own file on each
+    sentence). A match lies in a sentence when both its ends do, as when a ``Span`` is matched.
+    """
+
+    def __init__(self, found: dict[str, list[Match]]) -> None:
+        self._found = found  # per group, in order of (first token, end token)
+        self._firsts = {group: [m[1] for m in matches] for group, matches in found.items()}
+
+    def __getitem__(self, group: str) -> list[Match]:
+        """The group's matches (key, first token, end token), sorted as tuples."""
+        return sorted(self._found[group])
+
+    def within(self, group: str, first: int, last: int) -> list[Match]:
+        """The group's matches inside tokens ``[first, last)``, in order of position."""
+        firsts = self._firsts[group]
+        low, high = bisect.bisect_left(firsts, first), bisect.bisect_left(firsts, last)
+        return [m for m in self._found[group][low:high] if m[2] <= last]
 
 
-@cache
-def actor_matcher() -> PatternSet:
-    """Matches the named actors; the match id's string is the actor's name."""
-    return PatternSet((r["label"], r["pattern"]) for r in read_jsonl("actors.jsonl"))
+def match_doc(doc: Doc) -> DocMatches:
+    """Match every pattern file on ``doc`` at once."""
+    matcher, labels = _doc_matcher()
+    found: dict[str, list[Match]] = {group: [] for group in GROUPS}
+    for k, first, last in sorted(matcher.match_ids(doc), key=lambda m: (m[1], m[2], m[0])):
+        group, key = labels[k]
+        found[group].append((key, first, last))
+    return DocMatches(found)
 
 
 @cache

@@ -29,7 +29,7 @@ from typing import NamedTuple, Protocol
 from geodata.cues import Cues
 from geodata.gazetteer import Gazetteer, load_gazetteer
 from geodata.geocoding import find_places
-from geodata.lexicon import actor_labels, actor_matcher, not_names
+from geodata.lexicon import DocMatches, actor_labels, match_doc, not_names
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
 
@@ -405,11 +405,14 @@ def actors(
     mentions: Sequence[MentionLike],
     *,
     speaker: tuple[int, int] | None = None,
+    matches: DocMatches | None = None,
 ) -> tuple[str, ...]:
     """The actors named in characters ``span`` of the sentence; those in ``speaker`` (the words
-    naming who made a statement) first."""
+    naming who made a statement) first. ``matches`` are the doc's lexicon matches, when the
+    caller has them (:func:`~geodata.lexicon.match_doc`)."""
+    matches = match_doc(sentence.doc) if matches is None else matches
     named: list[tuple[int, str]] = []
-    for name, first, _ in actor_matcher()(sentence.span):
+    for name, first, _ in sorted(matches.within("actor", sentence.first, sentence.last)):
         start = sentence.char(first)
         if span[0] <= start < span[1]:
             named.append((start, name))
