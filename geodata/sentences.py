@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable, Sequence
-from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -73,14 +72,10 @@ class Sentence(NamedTuple):
 #: What joins paragraphs into the one text spaCy reads per article.
 SEPARATOR = "\n\n"
 
-_OPENERS = ("“", "‘", "(", "[", '"', "'")
+_OPENERS = frozenset({"“", "‘", "(", "[", '"', "'"})
 
 
-@cache
-def _orths(words: tuple[str, ...]) -> np.ndarray:
-    """The vocabulary's hashes of ``words``, to compare a ``Doc``'s ORTH column with."""
-    strings = nlp().vocab.strings
-    return np.array(sorted(strings.add(w) for w in words), dtype=np.uint64)
+_FINAL = frozenset(Sentencizer.default_punct_chars)  # each one character
 
 
 def sentence_starts(doc: Doc) -> list[int]:
@@ -95,32 +90,34 @@ def sentence_starts(doc: Doc) -> list[int]:
     tokenizer's exceptions), and an opening quote or bracket after a full stop starts the next
     sentence, not the end of the last one.
     """
-    return _starts(doc.text, doc.to_array(_COLUMNS))
+    columns = doc.to_array(_COLUMNS)
+    return _starts(doc.text, columns, columns[:, 1].tolist())
 
 
-_COLUMNS: list[int | str] = ["ORTH", "IS_PUNCT", "IDX", "LENGTH", "SPACY", "IS_SPACE"]
+_COLUMNS: list[int | str] = ["IS_PUNCT", "IDX", "LENGTH", "SPACY", "IS_SPACE"]
 
 
-def _starts(text: str, columns: np.ndarray) -> list[int]:
-    """:func:`sentence_starts` from the doc's text and ``_COLUMNS`` (``Doc.text`` is rebuilt
-    from the tokens on every call, so the caller passes the text it tokenised)."""
+def _starts(text: str, columns: np.ndarray, offsets: list[int]) -> list[int]:
+    """:func:`sentence_starts` from the doc's text, ``_COLUMNS`` and token offsets (``Doc.text``
+    is rebuilt from the tokens on every call, so the caller passes the text it tokenised)."""
     if not len(columns):
         return []
-    final = np.isin(columns[:, 0], _orths(tuple(Sentencizer.default_punct_chars)))
-    words = np.flatnonzero(~final & (columns[:, 1] == 0))
+    # Sentence-final marks and openers are one character: only one-character tokens are read.
+    single = np.flatnonzero(columns[:, 2] == 1).tolist()
+    final = np.zeros(len(columns), dtype=bool)
+    final[[i for i in single if text[offsets[i]] in _FINAL]] = True
+    words = np.flatnonzero(~final & (columns[:, 0] == 0))
     # The sentencizer's "seen a final mark" flag, at each word: a mark since the word before.
     marks = np.concatenate(([0], np.cumsum(final)))
     previous = np.concatenate(([0], words[:-1] + 1))
     starts = words[marks[words] > marks[previous]].tolist()
-    offsets = columns[:, 2].tolist()
-    openers = np.isin(columns[:, 0], _orths(_OPENERS)).tolist()
-    spaced = columns[:, 4].tolist()
+    openers = {i for i in single if text[offsets[i]] in _OPENERS}
     found = [0]
     for i in starts:
         if text[offsets[i] : offsets[i] + 1].islower():
             continue
         k = i
-        while k > 1 and openers[k - 1] and spaced[k - 2]:
+        while k > 1 and k - 1 in openers and columns[k - 2, 3]:
             k -= 1
         found.append(k)
     return found
@@ -144,10 +141,10 @@ def parse_article(paragraphs: Sequence[str]) -> tuple[Doc, tuple[tuple[Sentence,
         bases.append(position)
         position += len(paragraph) + len(SEPARATOR)
     columns = doc.to_array(_COLUMNS)
-    offsets = columns[:, 2].tolist()
-    ends = (columns[:, 2] + columns[:, 3]).tolist()
-    spaces = columns[:, 5].tolist()
-    starts = set(_starts(text, columns))
+    offsets = columns[:, 1].tolist()
+    ends = (columns[:, 1] + columns[:, 2]).tolist()
+    spaces = columns[:, 4].tolist()
+    starts = set(_starts(text, columns, offsets))
     # A paragraph's first token starts a sentence, whatever the one before ended with.
     starts.update(bisect.bisect_left(offsets, base) for base in bases[1:])
     bounds = sorted(i for i in starts if i < len(doc))

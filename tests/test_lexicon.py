@@ -57,21 +57,40 @@ PATTERNS: list[tuple[str, list[dict[str, object]]]] = [
     ("two", [{"LOWER": "joint"}, {"LOWER": "patrol", "OP": "?"}, {"LOWER": {"IN": ["in", "near"]}}]),
     ("case", [{"ORTH": "US"}]),
     ("any", [{"LOWER": "pulled"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": "back"}]),
+    ("any2", [{"LOWER": "joint"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": {"IN": ["patrol", "patrols"]}}]),
 ]
+# A complex pattern ending with a word no phrase stands for: its windows are always matched.
+UNTAILED = [*PATTERNS, ("title", [{"LOWER": "in"}, {"IS_TITLE": True}])]
 
 
 @settings(max_examples=60)
 @given(
     words=st.lists(
         st.sampled_from(
-            ["talks", "Summit", "joint", "patrol", "in", "near", "US", "us", "pulled", "them", "back", "."]
+            [
+                "talks",
+                "Summit",
+                "joint",
+                "patrol",
+                "patrols",
+                "in",
+                "near",
+                "Idlib",
+                "US",
+                "us",
+                "pulled",
+                "them",
+                "back",
+                ".",
+            ]
         ),
         max_size=25,
     )
 )
 def test_a_pattern_set_finds_what_spacy_matcher_finds(words: list[str]) -> None:
-    expected, found = _matches(PATTERNS, " ".join(words))
-    assert found == expected
+    for patterns in (PATTERNS, UNTAILED):
+        expected, found = _matches(patterns, " ".join(words))
+        assert found == expected
 
 
 def test_lemma_patterns_match_every_form() -> None:
