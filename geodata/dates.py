@@ -274,7 +274,7 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
             matches = pattern.finditer(sentence)
         for match in matches:
             forward = sentence_future
-            if future is None:
+            if future is None and kind not in _TENSELESS:
                 if breaks is None:
                     breaks = list(_CLAUSE_BREAK.finditer(sentence))
                 forward = _clause_is_future(sentence, match.start(), match.end(), sentence_future, breaks)
@@ -294,6 +294,9 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
     return _drop_overlaps(found)
 
 
+# Phrases whose reading does not depend on tense ("yesterday", "last week", "in 2019"): the tense
+# of their clause is not worked out.
+_TENSELESS = frozenset({"relative", "year"})
 _CLAUSE_BREAK = re.compile(r"[,;:–—]|\bthat\b")
 # "Under the memorandum agreed in Sochi on September 17, the zone is to be ...": a clause with a
 # past participle of its own is past, whatever the rest of the sentence says.

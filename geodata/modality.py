@@ -30,6 +30,7 @@ Anything else is **asserted**. Only asserted and planned triggers become events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from geodata.cues import Cues
@@ -59,17 +60,20 @@ _CLAUSE = 25
 _DENIAL_STOPS = frozenset({";", "but", "while", "whereas"})
 
 
-def mood(trigger: Trigger, cues: Cues, *, dated_future: bool = False) -> Mood:
+def mood(trigger: Trigger, cues: Cues, *, dated_future: bool | Callable[[], bool] = False) -> Mood:
     """The mood of ``trigger`` in its sentence.
 
     ``dated_future`` says whether the sentence names a date after publication (it makes a bare
-    "would" a plan rather than a hypothesis).
+    "would" a plan rather than a hypothesis); a function is asked only when that matters, so the
+    caller need not find the sentence's dates for a trigger that is negated or hedged.
     """
     if _negated(trigger, cues):
         return "negated"
     would = _would(trigger, cues)
     if would is not None:
-        return "planned" if would == "planned" or dated_future else would
+        if would == "planned":
+            return "planned"
+        return "planned" if (dated_future() if callable(dated_future) else dated_future) else would
     if cues.before("hedge", trigger.first, tokens=_SCOPE, same_clause=False):
         return "hypothetical"
     if cues.before("condition", trigger.first, tokens=_CLAUSE, same_clause=True):
