@@ -10,7 +10,7 @@ Positions are token indices in the paragraph's ``Doc`` and character offsets in 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from geodata.lexicon import DocMatches, match_doc
@@ -38,8 +38,8 @@ class Cues:
         self.memo: dict[str, object] = {}
         self._breaks = [cue.first for cue in found.get("clause_break", ())]
 
-    def __getitem__(self, name: str) -> list[Cue]:
-        return self._found.get(name, [])
+    def __getitem__(self, name: str) -> Sequence[Cue]:
+        return self._found.get(name, ())
 
     def has(self, name: str, start: int = 0, end: int | None = None) -> bool:
         """Whether a ``name`` cue starts within characters ``[start, end)``."""

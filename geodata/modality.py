@@ -143,7 +143,7 @@ def _would(trigger: Trigger, cues: Cues) -> Mood | None:
     before = cues.before("would", trigger.first, tokens=_SCOPE, same_clause=False)
     if before is None or doc[before.first].lower_ == "'d":
         return None
-    reported = any(cue.last <= before.first for cue in cues["report"] + cues["future"])
+    reported = any(cue.last <= before.first for name in ("report", "future") for cue in cues[name])
     return "planned" if reported else "hypothetical"
 
 
@@ -161,13 +161,17 @@ def _relative_between(cues: Cues, first: int, last: int) -> bool:
 def _generic(trigger: Trigger, cues: Cues) -> bool:
     """A present-tense verb after a pronoun ("they strike only armed factions"): a habit or a
     claim, not an event."""
-    word = cues.sentence.doc[trigger.first].lower_
-    if trigger.last - trigger.first != 1 or word != lemma(word):
+    if trigger.last - trigger.first != 1 or not any(
+        cue.last == trigger.first for cue in cues["pronoun_subject"]
+    ):
         return False
-    return any(cue.last == trigger.first for cue in cues["pronoun_subject"])
+    word = cues.sentence.doc[trigger.first].lower_
+    return word == lemma(word)
 
 
 def _semicolon_between(cues: Cues, first: int, last: int) -> bool:
+    if ";" not in cues.sentence.text:
+        return False  # the common case, without a Token made for each word
     doc = cues.sentence.doc
     return any(doc[i].text == ";" for i in range(first, last))
 

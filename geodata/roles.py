@@ -24,6 +24,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import NamedTuple, Protocol
 
 from geodata.cues import Cues
@@ -191,7 +192,9 @@ class _Tokens:
     def __init__(self, sentence: Sentence, cues: Cues) -> None:
         self.doc = sentence.doc
         self.first = sentence.first
-        self.starts = [sentence.char(i) for i in range(sentence.first, sentence.last)]
+        self.last = sentence.last
+        self.offsets = sentence.offsets[0]  # where each token of the doc starts in its text
+        self.origin = sentence.origin
         self.modifiers = {i for cue in cues["place_modifier"] for i in range(cue.first, cue.last)}
         self.locatives = {i for cue in cues["locative"] for i in range(cue.first, cue.last)}
         self.venues = {i for cue in cues["venue"] for i in range(cue.first, cue.last)}
@@ -199,7 +202,9 @@ class _Tokens:
 
     def at(self, char: int) -> int:
         """The doc index of the token at (or just before) character ``char`` of the sentence."""
-        return self.first + max(0, bisect.bisect_right(self.starts, char) - 1)
+        return max(
+            self.first, bisect.bisect_right(self.offsets, self.origin + char, self.first, self.last) - 1
+        )
 
     def listed_after(self, previous: MentionLike, mention: MentionLike) -> bool:
         """Whether ``mention`` follows ``previous`` in a list ("X, Y and Z")."""
@@ -432,9 +437,14 @@ def actors(
     if speaker is not None:
         named.sort(key=lambda item: not speaker[0] <= item[0] < speaker[1])
     else:
-        order = {name: i for i, name in enumerate(actor_labels())}
+        order = _actor_order()
         named.sort(key=lambda item: (item[1] not in order, order.get(item[1], 0)))
     return tuple(dict.fromkeys(name for _, name in named))
+
+
+@cache
+def _actor_order() -> dict[str, int]:
+    return {name: i for i, name in enumerate(actor_labels())}
 
 
 def _ascii(text: str) -> str:
