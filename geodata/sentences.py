@@ -91,15 +91,19 @@ def sentence_starts(doc: Doc) -> list[int]:
     sentence, not the end of the last one.
     """
     columns = doc.to_array(_COLUMNS)
-    return _starts(doc.text, columns, columns[:, 1].tolist())
+    offsets = columns[:, 1].tolist()
+    return _starts(doc.text, columns, offsets, (columns[:, 1] + columns[:, 2]).tolist())
 
 
-_COLUMNS: list[int | str] = ["IS_PUNCT", "IDX", "LENGTH", "SPACY", "IS_SPACE"]
+# What is read of each token (each column of ``Doc.to_array`` costs as much as a pass in Python
+# over a few hundred tokens, so no more than these).
+_COLUMNS: list[int | str] = ["IS_PUNCT", "IDX", "LENGTH"]
 
 
-def _starts(text: str, columns: np.ndarray, offsets: list[int]) -> list[int]:
-    """:func:`sentence_starts` from the doc's text, ``_COLUMNS`` and token offsets (``Doc.text``
-    is rebuilt from the tokens on every call, so the caller passes the text it tokenised)."""
+def _starts(text: str, columns: np.ndarray, offsets: list[int], ends: list[int]) -> list[int]:
+    """:func:`sentence_starts` from the doc's text, ``_COLUMNS`` and where each token starts and
+    ends (``Doc.text`` is rebuilt from the tokens on every call, so the caller passes the text
+    it tokenised)."""
     if not len(columns):
         return []
     # Sentence-final marks and openers are one character: only one-character tokens are read.
@@ -117,7 +121,7 @@ def _starts(text: str, columns: np.ndarray, offsets: list[int]) -> list[int]:
         if text[offsets[i] : offsets[i] + 1].islower():
             continue
         k = i
-        while k > 1 and k - 1 in openers and columns[k - 2, 3]:
+        while k > 1 and k - 1 in openers and ends[k - 2] < offsets[k - 1]:  # a space between
             k -= 1
         found.append(k)
     return found
@@ -143,15 +147,15 @@ def parse_article(paragraphs: Sequence[str]) -> tuple[Doc, tuple[tuple[Sentence,
     columns = doc.to_array(_COLUMNS)
     offsets = columns[:, 1].tolist()
     ends = (columns[:, 1] + columns[:, 2]).tolist()
-    spaces = columns[:, 4].tolist()
-    starts = set(_starts(text, columns, offsets))
+    starts = set(_starts(text, columns, offsets, ends))
     # A paragraph's first token starts a sentence, whatever the one before ended with.
     starts.update(bisect.bisect_left(offsets, base) for base in bases[1:])
     bounds = sorted(i for i in starts if i < len(doc))
     for first, last in zip(bounds, [*bounds[1:], len(doc)], strict=True):
-        while first < last and spaces[first]:
+        # White space tokens (spaCy's tokens are all white space or none) belong to no sentence.
+        while first < last and text[offsets[first]].isspace():
             first += 1
-        while last > first and spaces[last - 1]:
+        while last > first and text[offsets[last - 1]].isspace():
             last -= 1
         if first == last:
             continue
