@@ -29,6 +29,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
@@ -334,11 +335,14 @@ class DocMatches:
         return [m for m in self._found[group][low:high] if m[2] <= last]
 
 
+_BY_POSITION = itemgetter(1, 2, 0)  # (id, first, end) by first token, end token, then id
+
+
 def match_doc(doc: Doc) -> DocMatches:
     """Match every pattern file on ``doc`` at once."""
     matcher, labels = _doc_matcher()
     found: dict[str, list[Match]] = {group: [] for group in GROUPS}
-    for first, last, k in sorted([(a, b, k) for k, a, b in matcher.match_ids(doc)]):
+    for k, first, last in sorted(matcher.match_ids(doc), key=_BY_POSITION):
         group, key = labels[k]
         found[group].append((key, first, last))
     return DocMatches(found)
