@@ -45,6 +45,7 @@ from geodata import settings
 __all__ = [
     "GROUPS",
     "DocMatches",
+    "Match",
     "PatternSet",
     "TriggerPattern",
     "actor_labels",

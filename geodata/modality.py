@@ -105,8 +105,10 @@ def _refers_back(trigger: Trigger, cues: Cues) -> bool:
     "the need to carry out the existing agreements": an agreement in force, not a new one."""
     if cues.before("copula_reference", trigger.first, tokens=8) is not None:
         return True
-    implemented = cues.before("implementation", trigger.first, tokens=_CLAUSE)
-    return trigger.kind == "agreement" and implemented is not None
+    return (
+        trigger.kind == "agreement"
+        and cues.before("implementation", trigger.first, tokens=_CLAUSE) is not None
+    )
 
 
 def _background(trigger: Trigger, cues: Cues) -> bool:
