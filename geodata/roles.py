@@ -197,8 +197,11 @@ class _Tokens:
         self.origin = sentence.origin
         self.modifiers = {i for cue in cues["place_modifier"] for i in range(cue.first, cue.last)}
         self.locatives = {i for cue in cues["locative"] for i in range(cue.first, cue.last)}
-        self.venues = {i for cue in cues["venue"] for i in range(cue.first, cue.last)}
-        self.subjects = {i for cue in cues["subject_of"] for i in range(cue.first, cue.last)}
+        self.cues = cues
+
+    def covered(self, name: str, k: int) -> bool:
+        """Whether doc token ``k`` is inside a ``name`` cue (for the cues looked up rarely)."""
+        return any(cue.first <= k < cue.last for cue in self.cues[name])
 
     def at(self, char: int) -> int:
         """The doc index of the token at (or just before) character ``char`` of the sentence."""
@@ -343,10 +346,10 @@ def _token_distance(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> 
 
 def _is_venue(mention: MentionLike, tokens: _Tokens) -> bool:
     k = tokens.back_over_modifiers(tokens.at(mention.start))
-    if k not in tokens.venues:
+    if not tokens.covered("venue", k):
         return False
     # "a ceasefire in Idlib", "discussed the situation in Idlib": the subject, not the venue.
-    return k not in tokens.subjects
+    return not tokens.covered("subject_of", k)
 
 
 def _venue(
