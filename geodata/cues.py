@@ -39,23 +39,22 @@ class Cues:
     def __init__(self, sentence: Sentence, matches: dict[str, list[Match]]) -> None:
         self.sentence = sentence
         self._matches = matches
-        self._found: dict[str, list[Cue]] = {}
+        self._found: dict[str, Sequence[Cue]] = {}
         # What later stages work out once per sentence from these cues (roles: token look-ups).
         self.memo: dict[str, object] = {}
         self._breaks = [first for _, first, _ in matches.get("clause_break", ())]
 
     def __getitem__(self, name: str) -> Sequence[Cue]:
-        found = self._found.get(name)
-        if found is None:
-            matches = self._matches.get(name)
-            if matches is None:
-                return ()
-            starts, ends = self.sentence.offsets
-            shift = self.sentence.origin
-            found = [
-                Cue(first, last, starts[first] - shift, ends[last - 1] - shift) for _, first, last in matches
-            ]
-            self._found[name] = found
+        try:
+            return self._found[name]
+        except KeyError:
+            pass
+        starts, ends = self.sentence.offsets
+        shift = self.sentence.origin
+        found = self._found[name] = [
+            Cue(first, last, starts[first] - shift, ends[last - 1] - shift)
+            for _, first, last in self._matches.get(name, ())
+        ]
         return found
 
     def has(self, name: str, start: int = 0, end: int | None = None) -> bool:
