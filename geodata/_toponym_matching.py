@@ -187,7 +187,8 @@ def _layout(tokens: Tokens) -> tuple[str, dict[int, int], dict[int, int]]:
     Words that can be no part of a name (lower case, not hyphen-joined, not a leading, generic
     or article word: most words of a sentence) become barriers without being normalised.
     """
-    # One tight loop over the words: this is the only per-word Python work of the geocoder.
+    # One tight loop over the words: this is the only per-word Python work of the geocoder, so
+    # what it needs of a word is looked up once per distinct word (:func:`_word_layout`).
     pieces = [" "]
     append = pieces.append
     offset = 1
@@ -201,20 +202,19 @@ def _layout(tokens: Tokens) -> tuple[str, dict[int, int], dict[int, int]]:
             offset += 2
             barrier = True
         previous = raw
-        if raw[0].islower() and _never_inside(raw) and gap[-1:] not in HYPHENS:
+        outside, text, possessive = _word_layout(raw)
+        if outside and gap[-1:] not in HYPHENS:
             if not barrier:
                 append("| ")
                 offset += 2
                 barrier = True
             continue
-        word_parts = parts(raw)
-        if not word_parts:
-            if not barrier and is_possessive(raw):  # a possessive ends a name ("Russia's Sochi")
+        if not text:
+            if not barrier and possessive:  # a possessive ends a name ("Russia's Sochi")
                 append("| ")
                 offset += 2
                 barrier = True
             continue  # an article inside a name ("Jisr al-Shughur")
-        text = " ".join(word_parts)
         starts[offset] = k
         offset += len(text)
         ends[offset] = k
@@ -223,6 +223,14 @@ def _layout(tokens: Tokens) -> tuple[str, dict[int, int], dict[int, int]]:
         offset += 1
         barrier = False
     return "".join(pieces), starts, ends
+
+
+@lru_cache(maxsize=65536)
+def _word_layout(raw: str) -> tuple[bool, str, bool]:
+    """What :func:`_layout` needs of a word: whether it is lower case and can be no part of a
+    name, its normalised parts joined (empty for an article or a possessive), and whether it is
+    a possessive."""
+    return raw[0].islower() and _never_inside(raw), " ".join(parts(raw)), is_possessive(raw)
 
 
 @lru_cache(maxsize=65536)

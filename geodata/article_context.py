@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from geodata.articles import Article
 from geodata.cues import Cue, Cues, sentence_cues
 from geodata.dates import DateInterval, DateMention, find_dates
-from geodata.lexicon import trigger_patterns
+from geodata.lexicon import match_doc, trigger_patterns
 from geodata.roles import MentionLike, PlaceFinder, finest, located, vague, venue_in
 from geodata.sentences import Sentence, parse_article
 from geodata.triggers import TriggerMatch, doc_triggers
@@ -34,7 +34,8 @@ class ArticleContext:
         self.article = article
         self.find_places = find_places
         self.doc, self.paragraphs = parse_article(article.body)
-        self.matches = doc_triggers(self.doc)  # every trigger of the article, in order
+        self.lexicon = match_doc(self.doc)  # every lexicon match of the article, in one pass
+        self.matches = doc_triggers(self.doc, self.lexicon)  # every trigger of the article, in order
         self._match_starts = [m.first for m in self.matches]
         self._places: dict[tuple[int, int], Sequence[MentionLike]] = {}
         self._dates: dict[tuple[int, int], tuple[DateMention, ...]] = {}
@@ -62,7 +63,7 @@ class ArticleContext:
 
     def cues(self, p: int, i: int) -> Cues:
         if (p, i) not in self._cues:
-            self._cues[p, i] = sentence_cues(self.paragraphs[p][i])
+            self._cues[p, i] = sentence_cues(self.paragraphs[p][i], self.lexicon)
         return self._cues[p, i]
 
     def last_date(self, p: int, i: int) -> DateInterval | None:

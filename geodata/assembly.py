@@ -127,7 +127,9 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
         lat=place.place.lat if place else None,
         geo_precision=place.geo_precision if place else "",
         uncertainty_km=place.uncertainty_km if place else None,
-        actors=actors(sentence, draft.actor_span, view.mentions, speaker=draft.speaker),
+        actors=actors(
+            sentence, draft.actor_span, view.mentions, speaker=draft.speaker, matches=context.lexicon
+        ),
         sources=(source,),
         confidence=round(min(confidence, 0.95), 2),
         place_country=place.place.country if place else "",
@@ -194,7 +196,6 @@ def _article_events(
 ) -> None:
     """Append the events of ``article`` to ``events``, sentence by sentence, until ``deadline``."""
     context = ArticleContext(article, find_places)
-    published = article.published
     for p, sentences in enumerate(context.paragraphs):
         for i, sentence in enumerate(sentences):
             if clock() > deadline:
@@ -204,17 +205,24 @@ def _article_events(
                 continue  # no event can come from it; its places and dates may never be needed
             cues = context.cues(p, i)
             found = sentence_triggers(sentence, matches, cues)
-            dates = context.dates(p, i)
-            future = published is not None and any(d.interval.start > published for d in dates)
+            future = _dated_future(context, p, i)
             moods = [(t, mood(t, cues, dated_future=future)) for t in found]
             kept = [t for t, m in moods if m in ("asserted", "planned")]
             if not kept:
-                continue
+                continue  # its dates and places are found only if a later event needs them
             planned = frozenset(t.first for t, m in moods if m == "planned")
+            dates = context.dates(p, i)
             view = SentenceView(sentence, cues, context.places(p, i), dates, article, kept, planned)
             area = anaphor(cues, "area_anaphora")
             referent = context.referent(p, i, before=area.start) if area is not None else None
             events.extend(_finish(draft, view, context) for draft in sentence_drafts(view, referent))
+
+
+def _dated_future(context: ArticleContext, p: int, i: int) -> Callable[[], bool]:
+    """Whether sentence ``i`` of paragraph ``p`` names a date after publication, asked only when
+    a trigger's mood depends on it."""
+    published = context.article.published
+    return lambda: published is not None and any(d.interval.start > published for d in context.dates(p, i))
 
 
 def extract_from_articles(

@@ -1,7 +1,8 @@
 """Cues of a sentence: where its negations, hedges, future markers, reporting verbs... are.
 
 The cue words and phrases are spaCy ``Matcher`` patterns in ``lexicon/cues.jsonl`` (see its
-README); :func:`sentence_cues` matches them once per sentence, and the later stages ask questions
+README), matched once per article (:func:`geodata.lexicon.match_doc`); :func:`sentence_cues`
+files a sentence's matches by name, and the later stages ask questions
 such as "is there a negation in the few tokens before this trigger, in the same clause?".
 Positions are token indices in the paragraph's ``Doc`` and character offsets in the sentence.
 """
@@ -9,10 +10,10 @@ Positions are token indices in the paragraph's ``Doc`` and character offsets in 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from geodata.lexicon import cue_matcher
+from geodata.lexicon import DocMatches, Match, match_doc
 from geodata.sentences import Sentence
 
 __all__ = ["Cue", "Cues", "sentence_cues"]
@@ -28,17 +29,33 @@ class Cue(NamedTuple):
 
 
 class Cues:
-    """The cues found in one sentence, by name."""
+    """The cues found in one sentence, by name, each name's in order of position.
 
-    def __init__(self, sentence: Sentence, found: dict[str, list[Cue]]) -> None:
+    ``matches`` are the sentence's lexicon matches (name, first token, end token) by name: the
+    :class:`Cue` records of a name are made when it is first asked for (about half the matches
+    of a sentence are of cues no rule asks about in it).
+    """
+
+    def __init__(self, sentence: Sentence, matches: dict[str, list[Match]]) -> None:
         self.sentence = sentence
-        self._found = found
+        self._matches = matches
+        self._found: dict[str, Sequence[Cue]] = {}
         # What later stages work out once per sentence from these cues (roles: token look-ups).
         self.memo: dict[str, object] = {}
-        self._breaks = [cue.first for cue in found.get("clause_break", ())]
+        self._breaks = [first for _, first, _ in matches.get("clause_break", ())]
 
-    def __getitem__(self, name: str) -> list[Cue]:
-        return self._found.get(name, [])
+    def __getitem__(self, name: str) -> Sequence[Cue]:
+        try:
+            return self._found[name]
+        except KeyError:
+            pass
+        starts, ends = self.sentence.offsets
+        shift = self.sentence.origin
+        found = self._found[name] = [
+            Cue(first, last, starts[first] - shift, ends[last - 1] - shift)
+            for _, first, last in self._matches.get(name, ())
+        ]
+        return found
 
     def has(self, name: str, start: int = 0, end: int | None = None) -> bool:
         """Whether a ``name`` cue starts within characters ``[start, end)``."""
@@ -63,7 +80,7 @@ class Cues:
     def after(self, name: str, token: int, *, tokens: int) -> Cue | None:
         """The nearest ``name`` cue starting at most ``tokens`` tokens after doc token ``token``,
         in the same clause."""
-        for cue in sorted(self[name]):
+        for cue in self[name]:  # in order of position
             if token <= cue.first and cue.first - token < tokens and not self.break_between(token, cue.first):
                 return cue
         return None
@@ -73,11 +90,10 @@ class Cues:
         return any(first <= i < last for i in self._breaks)
 
 
-def sentence_cues(sentence: Sentence) -> Cues:
-    """Match every cue pattern on ``sentence``."""
-    found: dict[str, list[Cue]] = defaultdict(list)
-    starts, ends = sentence.offsets
-    shift = sentence.origin
-    for name, first, last in cue_matcher()(sentence.span):
-        found[name].append(Cue(first, last, starts[first] - shift, ends[last - 1] - shift))
-    return Cues(sentence, dict(found))
+def sentence_cues(sentence: Sentence, matches: DocMatches | None = None) -> Cues:
+    """The cues of ``sentence``, from its doc's lexicon matches (matched here when not given)."""
+    matches = match_doc(sentence.doc) if matches is None else matches
+    found: dict[str, list[Match]] = defaultdict(list)
+    for match in matches.within("cue", sentence.first, sentence.last):
+        found[match[0]].append(match)
+    return Cues(sentence, found)

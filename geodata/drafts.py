@@ -272,6 +272,8 @@ def _ranked(triggers: Sequence[Trigger], view: SentenceView, start: int) -> list
     terms = [t for t in content if t.kind == "agreement" and _followed_by(view.cues, "terms", t)]
     if terms:
         return terms[:1]  # the terms themselves ("the withdrawal of ...") are not events
+    if len(content) < 2:
+        return content  # nothing to rank (and no cue to read)
     # A relative clause gives background ("a Syrian national who had been killed the day before"):
     # its event comes after the main clause's.
     return sorted(

@@ -51,7 +51,6 @@ from __future__ import annotations
 import bisect
 import math
 import weakref
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -464,7 +463,7 @@ def _countries_named(analysed: _Sentence) -> frozenset[str]:
 
 def _evidence(sentences: Iterable[_Sentence]) -> PlaceContext:
     """What the sentences say about places, from their unambiguous names."""
-    countries: Counter[str] = Counter()
+    countries: dict[str, int] = {}  # a plain dict: a Counter costs more to make, once per sentence
     admin1: set[str] = set()
     senses: dict[str, set[str]] = {}
     points: list[tuple[float, float]] = []
@@ -474,7 +473,7 @@ def _evidence(sentences: Iterable[_Sentence]) -> PlaceContext:
             if not info.own or (info.foreign_towns and _is_person(sentence.tokens, found.match)):
                 continue
             if info.country:
-                countries[info.country] += 1
+                countries[info.country] = countries.get(info.country, 0) + 1
             if info.admin1:
                 admin1.add(info.admin1)
             if info.point:
@@ -483,7 +482,7 @@ def _evidence(sentences: Iterable[_Sentence]) -> PlaceContext:
                 regional = found.sense in ("regional", "district") or bool(found.direction)
                 senses.setdefault(found.match.key, set()).add("regional" if regional else "city")
     return PlaceContext(
-        countries=dict(countries),
+        countries=countries,
         admin1=frozenset(admin1),
         senses={k: next(iter(v)) for k, v in senses.items() if len(v) == 1},
         points=tuple(points),

@@ -3,10 +3,11 @@
 Everything here is loaded once per process and shared:
 
 - :func:`nlp`: a blank English spaCy pipeline (rule-based tokenizer with our abbreviations, no
-  model to download) and spaCy's ``sentencizer``;
-- :func:`trigger_matcher`, :func:`non_event_matcher`, :func:`cue_matcher`, :func:`actor_matcher`:
-  :class:`PatternSet` objects built from the JSONL files of the ``lexicon/`` data folder (see its
-  README), one spaCy ``Matcher`` pattern a line, mostly on lemmas (``{"LEMMA": "retake"}``);
+  model to download);
+- :func:`match_doc`: every pattern of the JSONL files of the ``lexicon/`` data folder (see its
+  README; one spaCy ``Matcher`` pattern a line, mostly on lemmas: ``{"LEMMA": "retake"}``)
+  matched on an article's ``Doc`` in one pass of one :class:`PatternSet`, the matches filed by
+  file (:class:`DocMatches`);
 - :func:`lemma` and :func:`lemma_forms`: spaCy's English lemma lookup table
   (``spacy-lookups-data``), both ways;
 - :func:`not_names`: capitalised words that are not part of a person's name.
@@ -22,15 +23,16 @@ pipeline), while a ``PhraseMatcher`` looks phrases up by hash. See :class:`Patte
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -41,46 +43,21 @@ from spacy.util import load_language_data, registry
 from geodata import settings
 
 __all__ = [
+    "GROUPS",
+    "DocMatches",
+    "Match",
     "PatternSet",
     "TriggerPattern",
     "actor_labels",
-    "actor_matcher",
-    "cue_matcher",
     "lemma",
     "lemma_forms",
+    "match_doc",
     "nlp",
-    "non_event_matcher",
     "not_names",
+    "read_group",
     "read_jsonl",
-    "trigger_matcher",
     "trigger_patterns",
 ]
-
-
-_OPENERS = frozenset({"“", "‘", "(", "[", '"', "'"})
-
-
-@Language.component("atlas_sentence_starts")
-def _sentence_starts(doc: Doc) -> Doc:
-    """Two corrections to the sentencizer's boundaries.
-
-    A sentence never starts with a lower-case word: "... the No. 3 post" or "6 p.m. local time"
-    stay whole when an abbreviation is missing from the tokenizer's exceptions. And an opening
-    quote or bracket after a full stop starts the next sentence, not the end of the last one.
-    """
-    starts = np.flatnonzero(doc.to_array("SENT_START") == 1)
-    for i in starts[1:].tolist():
-        token = doc[i]
-        if token.text[:1].islower():
-            token.is_sent_start = False
-            continue
-        k = i
-        while k > 1 and doc[k - 1].text in _OPENERS and doc[k - 2].whitespace_:
-            k -= 1
-        if k != i:
-            token.is_sent_start = False
-            doc[k].is_sent_start = True
-    return doc
 
 
 def _abbreviations() -> list[str]:
@@ -91,14 +68,16 @@ def _abbreviations() -> list[str]:
 
 @cache
 def nlp() -> Language:
-    """The shared pipeline: tokenizer (with our abbreviations) and sentencizer."""
+    """The shared pipeline: spaCy's English tokenizer, with our abbreviations.
+
+    Sentences are split by :func:`geodata.sentences.sentence_starts` (spaCy's sentencizer rule on
+    the ``Doc``'s arrays), not by a pipeline component.
+    """
     pipeline = spacy.blank("en")
     tokenizer = pipeline.tokenizer
     if isinstance(tokenizer, Tokenizer):  # always, for a blank English pipeline
         for abbreviation in _abbreviations():
             tokenizer.add_special_case(abbreviation, [{"ORTH": abbreviation}])
-    pipeline.add_pipe("sentencizer")
-    pipeline.add_pipe("atlas_sentence_starts")
     return pipeline
 
 
@@ -162,7 +141,8 @@ def trigger_patterns() -> tuple[TriggerPattern, ...]:
 
 Match = tuple[str, int, int]
 _PLAIN_ATTRS = frozenset({"LEMMA", "LOWER", "ORTH"})
-_ANCHOR = "__anchor__"
+_ANCHOR = "__anchor__"  # where a complex pattern may start
+_TAIL = "__tail__"  # where one may end
 _WINDOW = 12  # tokens: longer than any pattern the lexicon has
 
 
@@ -175,7 +155,8 @@ class PatternSet:
     and optional tokens) is spelled out into the phrases it matches, a lemma into every form
     spaCy's lookup table gives it, and matched with a ``PhraseMatcher``; only the few patterns
     with other attributes ("any word", ``IS_TITLE``) go to a ``Matcher``, which runs only where the
-    first token of one of them occurs. The matches are the spans the ``Matcher`` would find.
+    first token of one of them occurs and the word one of them must end with follows. The matches
+    are the spans the ``Matcher`` would find.
     """
 
     def __init__(self, records: Iterable[tuple[str, list[dict[str, Any]]]]) -> None:
@@ -185,6 +166,10 @@ class PatternSet:
         self._complex = Matcher(vocab, validate=True)
         self._has_complex = False
         self._names: dict[int, str] = {}  # match ids to keys, without a StringStore look-up each
+        self._anchor_id = vocab.strings.add(_ANCHOR)
+        self._tail_id = vocab.strings.add(_TAIL)
+        self._mark_ids = frozenset({self._anchor_id, self._tail_id})
+        self._untailed = False  # a complex pattern may end with a word no phrase stands for
         for key, pattern in records:
             self.add(key, pattern)
 
@@ -192,11 +177,14 @@ class PatternSet:
         """Add one Matcher pattern under ``key``."""
         strings = nlp().vocab.strings
         self._names[strings.add(key)] = key
-        self._names[strings.add(_ANCHOR)] = _ANCHOR
         if not all(set(token) - {"OP"} <= _PLAIN_ATTRS and token.get("OP", "?") == "?" for token in pattern):
             self._complex.add(key, [[_lemmas_as_forms(token) for token in pattern]])
             self._has_complex = True
             self._add_phrases(_ANCHOR, [{k: v for k, v in pattern[0].items() if k != "OP"}])
+            if set(pattern[-1]) <= _PLAIN_ATTRS:  # a word it must end with
+                self._add_phrases(_TAIL, [pattern[-1]])
+            else:
+                self._untailed = True
             return
         self._add_phrases(key, pattern)
 
@@ -212,17 +200,31 @@ class PatternSet:
         """Every match in ``doclike``: (key, first token, end token), token indices in the whole
         ``Doc`` (also for a ``Span``), in order."""
         names = self._names
-        found = [(names[k], a, b) for k, a, b in self._lower(doclike)]
-        found += [(names[k], a, b) for k, a, b in self._orth(doclike)]
-        if self._has_complex:
-            # Only a few tokens from where a complex pattern may start: the Matcher's cost grows
-            # with the tokens it is given. It counts from the start of the span it is given.
-            doc = doclike.doc if isinstance(doclike, Span) else doclike
-            end = doclike.end if isinstance(doclike, Span) else len(doclike)
-            for anchor in sorted({a for key, a, _ in found if key == _ANCHOR}):
-                window = doc[anchor : min(end, anchor + _WINDOW)]
-                found += [(names[k], a + anchor, b + anchor) for k, a, b in self._complex(window)]
-        return sorted({m for m in found if m[0] != _ANCHOR})
+        return sorted((names[k], a, b) for k, a, b in self.match_ids(doclike))
+
+    def match_ids(self, doclike: Doc | Span) -> set[tuple[int, int, int]]:
+        """Every match in ``doclike`` as (match id, first token, end token): the id is the
+        vocabulary's hash of the key."""
+        found = set(self._lower(doclike))
+        found.update(self._orth(doclike))
+        if not self._has_complex:
+            return found
+        marks = [m for m in found if m[0] in self._mark_ids]
+        found.difference_update(marks)
+        anchors = sorted({a for key, a, _ in marks if key == self._anchor_id})
+        tails = sorted({a for key, a, _ in marks if key == self._tail_id})
+        # Only a few tokens from where a complex pattern may start, and only where the word it
+        # must end with follows: the Matcher's cost grows with the tokens it is given (about
+        # 0.1 ms a window). It counts from the start of the span it is given.
+        doc = doclike.doc if isinstance(doclike, Span) else doclike
+        end = doclike.end if isinstance(doclike, Span) else len(doclike)
+        for anchor in anchors:
+            stop = min(end, anchor + _WINDOW)
+            tail = bisect.bisect_left(tails, anchor)
+            if not self._untailed and (tail == len(tails) or tails[tail] >= stop):
+                continue
+            found.update((k, a + anchor, b + anchor) for k, a, b in self._complex(doc[anchor:stop]))
+        return found
 
 
 def _lemmas_as_forms(token: dict[str, Any]) -> dict[str, Any]:
@@ -278,28 +280,73 @@ def _lemma_table() -> dict[str, str]:
     return cast(dict[str, str], table)
 
 
-@cache
-def trigger_matcher() -> PatternSet:
-    """Matches event triggers; the match id's string is ``t<index into trigger_patterns()>``."""
-    return PatternSet((f"t{i}", r["pattern"]) for i, r in enumerate(read_jsonl("triggers.jsonl")))
+#: The pattern files matched on every article, by the name :class:`DocMatches` files them under.
+GROUPS: dict[str, str] = {
+    "trigger": "triggers.jsonl",  # keys: ``t<index into trigger_patterns()>``
+    "non_event": "non_events.jsonl",  # phrases with a trigger word that report no event
+    "cue": "cues.jsonl",  # keys: cue names (negation, hedges, future, reporting verbs, ...)
+    "actor": "actors.jsonl",  # keys: the actors' names
+}
+
+
+def read_group(group: str) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """The (key, pattern) records of one of :data:`GROUPS`, keyed as :class:`DocMatches` files them."""
+    records = read_jsonl(GROUPS[group])
+    if group == "trigger":
+        return ((f"t{i}", r["pattern"]) for i, r in enumerate(records))
+    if group == "non_event":
+        return (("non_event", r["pattern"]) for r in records)
+    return ((r["cue" if group == "cue" else "label"], r["pattern"]) for r in records)
 
 
 @cache
-def non_event_matcher() -> PatternSet:
-    """Matches phrases that contain a trigger word but report no event ("observation posts")."""
-    return PatternSet(("non_event", r["pattern"]) for r in read_jsonl("non_events.jsonl"))
+def _doc_matcher() -> tuple[PatternSet, dict[int, tuple[str, str]]]:
+    """Every pattern file in one :class:`PatternSet`, and each match id's (group, key)."""
+    strings = nlp().vocab.strings
+    labels: dict[int, tuple[str, str]] = {}
+    records: list[tuple[str, list[dict[str, Any]]]] = []
+    for group in GROUPS:
+        for key, pattern in read_group(group):
+            labels[strings.add(f"{group}/{key}")] = (group, key)
+            records.append((f"{group}/{key}", pattern))
+    return PatternSet(records), labels
 
 
-@cache
-def cue_matcher() -> PatternSet:
-    """Matches the cues the rules read (negation, hedges, future, reporting verbs, ...)."""
-    return PatternSet((r["cue"], r["pattern"]) for r in read_jsonl("cues.jsonl"))
+class DocMatches:
+    """Every lexicon match in one ``Doc``, filed by pattern file (:data:`GROUPS`).
+
+    Made once per article by :func:`match_doc`: one pass of one ``PhraseMatcher`` pair over the
+    whole ``Doc`` costs about what a pass over one sentence did per call (the per-call and
+    per-match overhead, not the tokens, dominated when each stage matched its own file on each
+    sentence). A match lies in a sentence when both its ends do, as when a ``Span`` is matched.
+    """
+
+    def __init__(self, found: dict[str, list[Match]]) -> None:
+        self._found = found  # per group, in order of (first token, end token)
+        self._firsts = {group: [m[1] for m in matches] for group, matches in found.items()}
+
+    def __getitem__(self, group: str) -> list[Match]:
+        """The group's matches (key, first token, end token), sorted as tuples."""
+        return sorted(self._found[group])
+
+    def within(self, group: str, first: int, last: int) -> list[Match]:
+        """The group's matches inside tokens ``[first, last)``, in order of position."""
+        firsts = self._firsts[group]
+        low, high = bisect.bisect_left(firsts, first), bisect.bisect_left(firsts, last)
+        return [m for m in self._found[group][low:high] if m[2] <= last]
 
 
-@cache
-def actor_matcher() -> PatternSet:
-    """Matches the named actors; the match id's string is the actor's name."""
-    return PatternSet((r["label"], r["pattern"]) for r in read_jsonl("actors.jsonl"))
+_BY_POSITION = itemgetter(1, 2, 0)  # (id, first, end) by first token, end token, then id
+
+
+def match_doc(doc: Doc) -> DocMatches:
+    """Match every pattern file on ``doc`` at once."""
+    matcher, labels = _doc_matcher()
+    found: dict[str, list[Match]] = {group: [] for group in GROUPS}
+    for k, first, last in sorted(matcher.match_ids(doc), key=_BY_POSITION):
+        group, key = labels[k]
+        found[group].append((key, first, last))
+    return DocMatches(found)
 
 
 @cache

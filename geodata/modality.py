@@ -30,6 +30,7 @@ Anything else is **asserted**. Only asserted and planned triggers become events.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 from geodata.cues import Cues
@@ -59,17 +60,20 @@ _CLAUSE = 25
 _DENIAL_STOPS = frozenset({";", "but", "while", "whereas"})
 
 
-def mood(trigger: Trigger, cues: Cues, *, dated_future: bool = False) -> Mood:
+def mood(trigger: Trigger, cues: Cues, *, dated_future: bool | Callable[[], bool] = False) -> Mood:
     """The mood of ``trigger`` in its sentence.
 
     ``dated_future`` says whether the sentence names a date after publication (it makes a bare
-    "would" a plan rather than a hypothesis).
+    "would" a plan rather than a hypothesis); a function is asked only when that matters, so the
+    caller need not find the sentence's dates for a trigger that is negated or hedged.
     """
     if _negated(trigger, cues):
         return "negated"
     would = _would(trigger, cues)
     if would is not None:
-        return "planned" if would == "planned" or dated_future else would
+        if would == "planned":
+            return "planned"
+        return "planned" if (dated_future() if callable(dated_future) else dated_future) else would
     if cues.before("hedge", trigger.first, tokens=_SCOPE, same_clause=False):
         return "hypothetical"
     if cues.before("condition", trigger.first, tokens=_CLAUSE, same_clause=True):
@@ -101,8 +105,10 @@ def _refers_back(trigger: Trigger, cues: Cues) -> bool:
     "the need to carry out the existing agreements": an agreement in force, not a new one."""
     if cues.before("copula_reference", trigger.first, tokens=8) is not None:
         return True
-    implemented = cues.before("implementation", trigger.first, tokens=_CLAUSE)
-    return trigger.kind == "agreement" and implemented is not None
+    return (
+        trigger.kind == "agreement"
+        and cues.before("implementation", trigger.first, tokens=_CLAUSE) is not None
+    )
 
 
 def _background(trigger: Trigger, cues: Cues) -> bool:
@@ -139,7 +145,7 @@ def _would(trigger: Trigger, cues: Cues) -> Mood | None:
     before = cues.before("would", trigger.first, tokens=_SCOPE, same_clause=False)
     if before is None or doc[before.first].lower_ == "'d":
         return None
-    reported = any(cue.last <= before.first for cue in cues["report"] + cues["future"])
+    reported = any(cue.last <= before.first for name in ("report", "future") for cue in cues[name])
     return "planned" if reported else "hypothetical"
 
 
@@ -157,13 +163,17 @@ def _relative_between(cues: Cues, first: int, last: int) -> bool:
 def _generic(trigger: Trigger, cues: Cues) -> bool:
     """A present-tense verb after a pronoun ("they strike only armed factions"): a habit or a
     claim, not an event."""
-    word = cues.sentence.doc[trigger.first].lower_
-    if trigger.last - trigger.first != 1 or word != lemma(word):
+    if trigger.last - trigger.first != 1 or not any(
+        cue.last == trigger.first for cue in cues["pronoun_subject"]
+    ):
         return False
-    return any(cue.last == trigger.first for cue in cues["pronoun_subject"])
+    word = cues.sentence.doc[trigger.first].lower_
+    return word == lemma(word)
 
 
 def _semicolon_between(cues: Cues, first: int, last: int) -> bool:
+    if ";" not in cues.sentence.text:
+        return False  # the common case, without a Token made for each word
     doc = cues.sentence.doc
     return any(doc[i].text == ";" for i in range(first, last))
 

@@ -24,12 +24,13 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import NamedTuple, Protocol
 
 from geodata.cues import Cues
 from geodata.gazetteer import Gazetteer, load_gazetteer
 from geodata.geocoding import find_places
-from geodata.lexicon import actor_labels, actor_matcher, not_names
+from geodata.lexicon import DocMatches, actor_labels, match_doc, not_names
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
 
@@ -191,15 +192,22 @@ class _Tokens:
     def __init__(self, sentence: Sentence, cues: Cues) -> None:
         self.doc = sentence.doc
         self.first = sentence.first
-        self.starts = [sentence.char(i) for i in range(sentence.first, sentence.last)]
+        self.last = sentence.last
+        self.offsets = sentence.offsets[0]  # where each token of the doc starts in its text
+        self.origin = sentence.origin
         self.modifiers = {i for cue in cues["place_modifier"] for i in range(cue.first, cue.last)}
         self.locatives = {i for cue in cues["locative"] for i in range(cue.first, cue.last)}
-        self.venues = {i for cue in cues["venue"] for i in range(cue.first, cue.last)}
-        self.subjects = {i for cue in cues["subject_of"] for i in range(cue.first, cue.last)}
+        self.cues = cues
+
+    def covered(self, name: str, k: int) -> bool:
+        """Whether doc token ``k`` is inside a ``name`` cue (for the cues looked up rarely)."""
+        return any(cue.first <= k < cue.last for cue in self.cues[name])
 
     def at(self, char: int) -> int:
         """The doc index of the token at (or just before) character ``char`` of the sentence."""
-        return self.first + max(0, bisect.bisect_right(self.starts, char) - 1)
+        return max(
+            self.first, bisect.bisect_right(self.offsets, self.origin + char, self.first, self.last) - 1
+        )
 
     def listed_after(self, previous: MentionLike, mention: MentionLike) -> bool:
         """Whether ``mention`` follows ``previous`` in a list ("X, Y and Z")."""
@@ -338,10 +346,10 @@ def _token_distance(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> 
 
 def _is_venue(mention: MentionLike, tokens: _Tokens) -> bool:
     k = tokens.back_over_modifiers(tokens.at(mention.start))
-    if k not in tokens.venues:
+    if not tokens.covered("venue", k):
         return False
     # "a ceasefire in Idlib", "discussed the situation in Idlib": the subject, not the venue.
-    return k not in tokens.subjects
+    return not tokens.covered("subject_of", k)
 
 
 def _venue(
@@ -405,11 +413,14 @@ def actors(
     mentions: Sequence[MentionLike],
     *,
     speaker: tuple[int, int] | None = None,
+    matches: DocMatches | None = None,
 ) -> tuple[str, ...]:
     """The actors named in characters ``span`` of the sentence; those in ``speaker`` (the words
-    naming who made a statement) first."""
+    naming who made a statement) first. ``matches`` are the doc's lexicon matches, when the
+    caller has them (:func:`~geodata.lexicon.match_doc`)."""
+    matches = match_doc(sentence.doc) if matches is None else matches
     named: list[tuple[int, str]] = []
-    for name, first, _ in actor_matcher()(sentence.span):
+    for name, first, _ in sorted(matches.within("actor", sentence.first, sentence.last)):
         start = sentence.char(first)
         if span[0] <= start < span[1]:
             named.append((start, name))
@@ -429,9 +440,14 @@ def actors(
     if speaker is not None:
         named.sort(key=lambda item: not speaker[0] <= item[0] < speaker[1])
     else:
-        order = {name: i for i, name in enumerate(actor_labels())}
+        order = _actor_order()
         named.sort(key=lambda item: (item[1] not in order, order.get(item[1], 0)))
     return tuple(dict.fromkeys(name for _, name in named))
+
+
+@cache
+def _actor_order() -> dict[str, int]:
+    return {name: i for i, name in enumerate(actor_labels())}
 
 
 def _ascii(text: str) -> str:

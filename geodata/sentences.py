@@ -1,11 +1,11 @@
 """Sentences of an article's body: the first stage of the events pipeline.
 
 An article's paragraphs are tokenised by spaCy's rule-based English tokenizer, whose exceptions
-keep "U.S.", "Sept." or "Nov." whole, and split by spaCy's ``sentencizer`` (see
-:mod:`geodata.lexicon`), never across a paragraph break. Each
-:class:`Sentence` keeps where it is in the article (paragraph, index, character span in the
-paragraph), so an event can point back at its quote, and the spaCy ``Span`` the later stages match
-their patterns on.
+keep "U.S.", "Sept." or "Nov." whole (see :mod:`geodata.lexicon`), and split into sentences by
+spaCy's ``sentencizer`` rule with two corrections of ours (:func:`sentence_starts`), never across
+a paragraph break. Each :class:`Sentence` keeps where it is in the article (paragraph, index,
+character span in the paragraph), so an event can point back at its quote, and the token span the
+later stages match their patterns on.
 """
 
 from __future__ import annotations
@@ -14,11 +14,13 @@ import bisect
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+import numpy as np
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
 
 from geodata.lexicon import nlp
 
-__all__ = ["SEPARATOR", "Sentence", "parse_article", "parse_paragraphs", "split_sentences"]
+__all__ = ["SEPARATOR", "Sentence", "parse_article", "parse_paragraphs", "sentence_starts", "split_sentences"]
 
 
 class Sentence(NamedTuple):
@@ -70,16 +72,70 @@ class Sentence(NamedTuple):
 #: What joins paragraphs into the one text spaCy reads per article.
 SEPARATOR = "\n\n"
 
+_OPENERS = frozenset({"“", "‘", "(", "[", '"', "'"})
+
+
+_FINAL = frozenset(Sentencizer.default_punct_chars)  # each one character
+
+
+def sentence_starts(doc: Doc) -> list[int]:
+    """The indices of the tokens that start a sentence, in order (``0`` first, if any token).
+
+    spaCy's ``sentencizer`` rule: a sentence starts at the first token after a sentence-final
+    mark (``Sentencizer.default_punct_chars``) that is neither punctuation nor such a mark. It is
+    worked out here on the ``Doc``'s arrays because spaCy's component makes a Python ``Token`` for
+    every token, which took longer than tokenising; ``tests/test_sentences.py`` checks that the
+    two agree. Then two corrections of ours: a sentence never starts with a lower-case word ("...
+    the No. 3 post" or "6 p.m. local time" stay whole when an abbreviation is missing from the
+    tokenizer's exceptions), and an opening quote or bracket after a full stop starts the next
+    sentence, not the end of the last one.
+    """
+    columns = doc.to_array(_COLUMNS)
+    offsets = columns[:, 1].tolist()
+    return _starts(doc.text, columns, offsets, (columns[:, 1] + columns[:, 2]).tolist())
+
+
+# What is read of each token (each column of ``Doc.to_array`` costs as much as a pass in Python
+# over a few hundred tokens, so no more than these).
+_COLUMNS: list[int | str] = ["IS_PUNCT", "IDX", "LENGTH"]
+
+
+def _starts(text: str, columns: np.ndarray, offsets: list[int], ends: list[int]) -> list[int]:
+    """:func:`sentence_starts` from the doc's text, ``_COLUMNS`` and where each token starts and
+    ends (``Doc.text`` is rebuilt from the tokens on every call, so the caller passes the text
+    it tokenised)."""
+    if not len(columns):
+        return []
+    # Sentence-final marks and openers are one character: only one-character tokens are read.
+    single = np.flatnonzero(columns[:, 2] == 1).tolist()
+    final = np.zeros(len(columns), dtype=bool)
+    final[[i for i in single if text[offsets[i]] in _FINAL]] = True
+    words = np.flatnonzero(~final & (columns[:, 0] == 0))
+    # The sentencizer's "seen a final mark" flag, at each word: a mark since the word before.
+    marks = np.concatenate(([0], np.cumsum(final)))
+    previous = np.concatenate(([0], words[:-1] + 1))
+    starts = words[marks[words] > marks[previous]].tolist()
+    openers = {i for i in single if text[offsets[i]] in _OPENERS}
+    found = [0]
+    for i in starts:
+        if text[offsets[i] : offsets[i] + 1].islower():
+            continue
+        k = i
+        while k > 1 and k - 1 in openers and ends[k - 2] < offsets[k - 1]:  # a space between
+            k -= 1
+        found.append(k)
+    return found
+
 
 def parse_article(paragraphs: Sequence[str]) -> tuple[Doc, tuple[tuple[Sentence, ...], ...]]:
     """Tokenise an article's paragraphs as one ``Doc`` and split it into sentences.
 
-    One ``Doc`` per article rather than one per paragraph: spaCy's per-document overhead (the
-    ``Doc`` and one call per pipeline component) was half of the tokenising time. A sentence never
-    crosses a paragraph break, and the white space between paragraphs belongs to no sentence.
+    One ``Doc`` per article rather than one per paragraph: spaCy's per-document overhead was half
+    of the tokenising time. A sentence never crosses a paragraph break, and the white space
+    between paragraphs belongs to no sentence.
     """
     text = SEPARATOR.join(paragraphs)
-    doc = nlp()(text)
+    doc = nlp().make_doc(text)
     found: list[list[Sentence]] = [[] for _ in paragraphs]
     if not len(doc):
         return doc, tuple(tuple(p) for p in found)
@@ -88,19 +144,18 @@ def parse_article(paragraphs: Sequence[str]) -> tuple[Doc, tuple[tuple[Sentence,
     for paragraph in paragraphs:
         bases.append(position)
         position += len(paragraph) + len(SEPARATOR)
-    marks = doc.to_array(["SENT_START", "IDX", "LENGTH", "IS_SPACE"])
-    offsets = marks[:, 1].tolist()
-    ends = (marks[:, 1] + marks[:, 2]).tolist()
-    spaces = marks[:, 3].tolist()
-    starts = {i for i, flag in enumerate(marks[:, 0].tolist()) if flag == 1}
-    starts.add(0)
+    columns = doc.to_array(_COLUMNS)
+    offsets = columns[:, 1].tolist()
+    ends = (columns[:, 1] + columns[:, 2]).tolist()
+    starts = set(_starts(text, columns, offsets, ends))
     # A paragraph's first token starts a sentence, whatever the one before ended with.
     starts.update(bisect.bisect_left(offsets, base) for base in bases[1:])
     bounds = sorted(i for i in starts if i < len(doc))
     for first, last in zip(bounds, [*bounds[1:], len(doc)], strict=True):
-        while first < last and spaces[first]:
+        # White space tokens (spaCy's tokens are all white space or none) belong to no sentence.
+        while first < last and text[offsets[first]].isspace():
             first += 1
-        while last > first and spaces[last - 1]:
+        while last > first and text[offsets[last - 1]].isspace():
             last -= 1
         if first == last:
             continue

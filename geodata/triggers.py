@@ -16,7 +16,7 @@ from typing import NamedTuple
 from spacy.tokens import Doc
 
 from geodata.cues import Cues
-from geodata.lexicon import non_event_matcher, trigger_matcher, trigger_patterns
+from geodata.lexicon import DocMatches, match_doc, trigger_patterns
 from geodata.sentences import Sentence
 
 __all__ = ["Trigger", "TriggerMatch", "doc_triggers", "sentence_triggers"]
@@ -48,12 +48,16 @@ class TriggerMatch(NamedTuple):
     pattern: int
 
 
-def doc_triggers(doc: Doc) -> list[TriggerMatch]:
-    """Every trigger match in a paragraph, overlaps and non-events resolved, in order."""
-    matches = [TriggerMatch(first, last, int(key[1:])) for key, first, last in trigger_matcher()(doc)]
+def doc_triggers(doc: Doc, found: DocMatches | None = None) -> list[TriggerMatch]:
+    """Every trigger match in an article's ``Doc``, overlaps and non-events resolved, in order.
+
+    ``found`` are the doc's lexicon matches, when the caller has them (:func:`match_doc`).
+    """
+    found = match_doc(doc) if found is None else found
+    matches = [TriggerMatch(first, last, int(key[1:])) for key, first, last in found["trigger"]]
     if not matches:
         return []
-    blocked = [(first, last) for _, first, last in non_event_matcher()(doc)]
+    blocked = [(first, last) for _, first, last in found["non_event"]]
     if blocked:
         matches = [m for m in matches if not any(m.first < b1 and b0 < m.last for b0, b1 in blocked)]
     patterns = trigger_patterns()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -12,18 +13,17 @@ from spacy.matcher import Matcher
 
 from geodata import lexicon
 from geodata.lexicon import PatternSet, lemma, lemma_forms, nlp
+from geodata.sentences import parse_article
 
 
 def test_every_lexicon_file_loads_and_every_trigger_has_a_known_kind() -> None:
     from geodata.schema import EVENT_KINDS
 
-    for build in (
-        lexicon.trigger_matcher,
-        lexicon.cue_matcher,
-        lexicon.actor_matcher,
-        lexicon.non_event_matcher,
-    ):
-        assert build() is not None
+    found = lexicon.match_doc(nlp()("US troops did not withdraw from the observation posts."))
+    assert [m[0] for m in found["actor"]] == ["United States"]
+    assert ("negation", 3, 4) in found["cue"]
+    assert [lexicon.trigger_patterns()[int(m[0][1:])].kind for m in found["trigger"]] == ["deployment"]
+    assert found["non_event"] == [("non_event", 7, 9)]
     assert {p.kind for p in lexicon.trigger_patterns()} <= set(EVENT_KINDS)
     assert "Syrian government" in lexicon.actor_labels()
     assert {"President", "Monday"} <= lexicon.not_names()
@@ -57,21 +57,40 @@ PATTERNS: list[tuple[str, list[dict[str, object]]]] = [
     ("two", [{"LOWER": "joint"}, {"LOWER": "patrol", "OP": "?"}, {"LOWER": {"IN": ["in", "near"]}}]),
     ("case", [{"ORTH": "US"}]),
     ("any", [{"LOWER": "pulled"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": "back"}]),
+    ("any2", [{"LOWER": "joint"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": {"IN": ["patrol", "patrols"]}}]),
 ]
+# A complex pattern ending with a word no phrase stands for: its windows are always matched.
+UNTAILED = [*PATTERNS, ("title", [{"LOWER": "in"}, {"IS_TITLE": True}])]
 
 
 @settings(max_examples=60)
 @given(
     words=st.lists(
         st.sampled_from(
-            ["talks", "Summit", "joint", "patrol", "in", "near", "US", "us", "pulled", "them", "back", "."]
+            [
+                "talks",
+                "Summit",
+                "joint",
+                "patrol",
+                "patrols",
+                "in",
+                "near",
+                "Idlib",
+                "US",
+                "us",
+                "pulled",
+                "them",
+                "back",
+                ".",
+            ]
         ),
         max_size=25,
     )
 )
 def test_a_pattern_set_finds_what_spacy_matcher_finds(words: list[str]) -> None:
-    expected, found = _matches(PATTERNS, " ".join(words))
-    assert found == expected
+    for patterns in (PATTERNS, UNTAILED):
+        expected, found = _matches(patterns, " ".join(words))
+        assert found == expected
 
 
 def test_lemma_patterns_match_every_form() -> None:
@@ -90,3 +109,33 @@ def test_the_data_folder_has_a_readme_naming_every_file() -> None:
     for path in LEXICON_DIR.glob("*.jsonl"):
         for line in path.read_text(encoding="utf-8").splitlines():
             assert isinstance(json.loads(line)["pattern"], list)
+
+
+_WORDS = "not the town of said , . would be held talks pulled them back US troops observation posts in"
+
+
+@cache
+def _single(group: str) -> PatternSet:
+    return PatternSet(lexicon.read_group(group))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from([*_WORDS.split(), "Idlib", "Russian", "will", "agreed", "to"]), max_size=40
+    )
+)
+def test_one_pass_over_the_doc_finds_what_each_file_finds_in_each_sentence(words: list[str]) -> None:
+    doc, (sentences,) = parse_article([" ".join(words)])
+    found = lexicon.match_doc(doc)
+    for group in lexicon.GROUPS:
+        assert found[group] == _single(group)(doc)
+        for sentence in sentences:
+            assert sorted(found.within(group, sentence.first, sentence.last)) == _single(group)(sentence.span)
+
+
+def test_a_match_lies_within_tokens_when_both_its_ends_do() -> None:
+    found = lexicon.DocMatches({"cue": [("a", 0, 2), ("b", 1, 3), ("c", 1, 2), ("d", 3, 4)]})
+    assert found.within("cue", 1, 3) == [("b", 1, 3), ("c", 1, 2)]
+    assert found.within("cue", 0, 2) == [("a", 0, 2), ("c", 1, 2)]
+    assert found["cue"] == [("a", 0, 2), ("b", 1, 3), ("c", 1, 2), ("d", 3, 4)]

@@ -71,3 +71,19 @@ def test_wishes_states_and_habits_are_not_events() -> None:
     assert moods("Ankara wants the Syrian army to withdraw.") == [("withdraw", "wished")]
     assert moods("The third zone is deployed in Eastern Ghouta.") == [("deployed", "stative")]
     assert moods("Damascus and Moscow say they strike only armed factions.") == [("strike", "generic")]
+
+
+def test_the_sentence_dates_are_asked_for_only_when_a_bare_would_needs_them() -> None:
+    asked: list[str] = []
+
+    def dated_future() -> bool:
+        asked.append("asked")
+        return True
+
+    for text in ("Turkish troops shelled the town.", "Turkey has not withdrawn.", "Patrols would begin."):
+        _, cues, (trigger, *_) = analyse(text)
+        mood(trigger, cues, dated_future=dated_future)
+    assert asked == []
+    _, cues, (trigger,) = analyse("Patrols would be a provocation.")
+    assert mood(trigger, cues, dated_future=dated_future) == "planned"
+    assert asked == ["asked"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from spacy.pipeline import Sentencizer
 
-from geodata.sentences import parse_paragraphs, split_sentences
+from geodata.lexicon import nlp
+from geodata.sentences import parse_paragraphs, sentence_starts, split_sentences
 
 
 def test_abbreviations_do_not_end_sentences() -> None:
@@ -66,3 +68,24 @@ def test_paragraphs_are_numbered() -> None:
         (0, 1, "Two."),
         (1, 0, "Three."),
     ]
+
+
+@settings(max_examples=300)
+@given(
+    text=st.lists(
+        st.sampled_from([*"ab A .?!。“”\"()[]‘’'\n;,-…", "U.S.", "No.", "e.g.", "Sept.", "  "]), max_size=60
+    ).map("".join)
+)
+def test_sentence_starts_follow_spacys_sentencizer(text: str) -> None:
+    # spaCy's component, then our two corrections the old way (token by token): the arrays
+    # version must give the same starts.
+    doc = Sentencizer()(nlp().make_doc(text))
+    expected = [0] if len(doc) else []
+    for token in list(doc)[1:]:
+        if not token.is_sent_start or token.text[:1].islower():
+            continue
+        k = token.i
+        while k > 1 and doc[k - 1].text in "“‘([\"'" and doc[k - 2].whitespace_:
+            k -= 1
+        expected.append(k)
+    assert sentence_starts(nlp().make_doc(text)) == expected
