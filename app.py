@@ -193,7 +193,7 @@ if clicked is not None and ready.points is not None:
     st.caption(f"{len(here):,} imported event(s) of the window at the point clicked")
     st.dataframe(panels.events_table(here, compact=narrow), hide_index=True)
 chart = panels.timeline_chart(panels.weekly_counts(loaded.frames["events"]), current.day)
-st.altair_chart(chart, width="stretch")
+st.altair_chart(chart, width="stretch", height=280)  # the bars, axes and legend below them
 fmt = st.selectbox("Download format", formats.FORMATS, format_func=FORMAT_LABELS.__getitem__)
 left, right, page = st.columns(3)
 download_button(left, source, token, current, fmt, "Download what is shown")

@@ -169,6 +169,7 @@ def preview_notes(preview: Preview) -> tuple[Note, ...]:
     words = f"{_count(len(found), 'event')} found" if len(found) else "No event found"
     if len(found):
         words += f", {on_map} on the map (ringed in black)" if on_map else ", none of them on the map"
+        words += "; the table under the map lists them"
     notes.append(Note("info", f"{words}. Nothing is saved yet."))
     warnings = [p.message for p in preview.run.problems if p.severity == "warning"]
     notes.extend(Note("warning", markdown_text(text)) for text in warnings)

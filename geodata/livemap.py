@@ -91,7 +91,7 @@ PLAY_STEP_DAYS: int = 7
 #: The dataset of an article's events before it is saved (:func:`preview_dataset`).
 PREVIEW: str = "preview"
 #: What the page says of a previewed event (its tooltip's first line).
-PREVIEW_LABEL: str = "Preview: not saved yet"
+PREVIEW_LABEL: str = "Preview of the article being added, not saved yet"
 #: The map's height in the page, in pixels.
 MAP_HEIGHT: int = 620
 _STATIC = settings.STATIC_DIR

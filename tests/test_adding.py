@@ -107,7 +107,11 @@ def test_a_preview_says_what_it_found_and_may_be_saved_as_it_is(store: Store) ->
     assert item is not None
     preview = store.preview(item.text, item.meta)
     notes = adding.preview_notes(preview)
-    assert notes[0] == Note("info", "1 event found, 1 on the map (ringed in black). Nothing is saved yet.")
+    assert notes[0] == Note(
+        "info",
+        "1 event found, 1 on the map (ringed in black); the table under the map lists them. "
+        "Nothing is saved yet.",
+    )
     table = adding.preview_table(preview)
     assert list(table.columns) == list(adding.PREVIEW_COLUMNS)
     assert table.iloc[0][["From", "What", "Where"]].tolist() == ["2024-03-08", "patrol", "Saraqib"]

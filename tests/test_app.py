@@ -431,7 +431,11 @@ def test_preview_shows_the_events_then_save_stores_them_and_the_download_equals_
     button(at, "Preview").click()
     at.run()
     assert not at.exception
-    assert notes(at)[0] == ("info", "1 event found, 1 on the map (ringed in black). Nothing is saved yet.")
+    assert notes(at)[0] == (
+        "info",
+        "1 event found, 1 on the map (ringed in black); the table under the map lists them. "
+        "Nothing is saved yet.",
+    )
     assert "preview" in map_mount(at)["datasets"]
     (mount,) = [m for m in at.get("bidi_component") if m.key == "atlas-preview"]
     (feature,) = json.loads(json.loads(mount.proto.json)["json"])["events"]["features"]

@@ -509,7 +509,7 @@ var AtlasLive = (function () {
           [box, swatch, document.createTextNode(style.label)]));
       });
     });
-    var cues = (this.preview && this.preview.length ? ["black ring: " + config.previewLabel.toLowerCase()] : []).concat([
+    var cues = (this.preview && this.preview.length ? ["black ring, “new”: " + config.previewLabel] : []).concat([
       "dashed outline and soft band: boundary known only approximately",
       "● occurred · ◌ planned (dashed ring)",
       "◯ dashed ring and circle: located only to a region, the circle its uncertainty",
@@ -681,8 +681,10 @@ var AtlasLive = (function () {
             weight: 1.5, dashArray: "6 4", fillColor: styles[f.properties.kind].colour, fillOpacity: 0.05}).addTo(group);
         }
       });
-      var marker = L.circleMarker(latlng, {pane: "atlasPreview", bubblingMouseEvents: false, radius: 9,
-        color: "#111", weight: 3, fillColor: styles[p.kind].colour, fillOpacity: 0.9});
+      var marker = L.circleMarker(latlng, {pane: "atlasPreview", bubblingMouseEvents: false, radius: 10,
+        color: "#111", weight: 4, fillColor: styles[p.kind].colour, fillOpacity: 0.95});
+      L.marker(latlng, {pane: "atlasPreview", interactive: false, keyboard: false, icon: L.divIcon({
+        className: "atlas-new", html: "new", iconSize: [34, 16], iconAnchor: [17, 30]})}).addTo(group);
       var head = "<b>" + label + (here.length > 1 ? ": " + here.length + " events here" : "") + "</b>";
       marker.bindTooltip(head + "<br>" + here.map(function (f) { return f.properties.tip; }).join("<br>"));
       marker.bindPopup("<div class='atlas-many'>" + head + here.map(function (f) {
