@@ -16,6 +16,7 @@ import datetime as dt
 import sys
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from geodata import adding, formats, layers, livemap, loading, panels, store, view
@@ -45,15 +46,16 @@ def event_store(where: str) -> store.Store:
     return store.open_store(where)  # shared by all sessions (thread-safe); a failure is not cached
 
 
-def opened(source: Source) -> tuple[store.Store | None, str | None, str | None]:
-    """The store, its token (the cache key: it changes with every write) and, if it fails, why."""
+def opened(source: Source) -> tuple[store.Store | None, str | None, str | None, str | None]:
+    """The store, its tokens (cache keys: every write changes the first, imports the second) and,
+    if it cannot be used, why."""
     if not source.uses_store:
-        return None, None, None
+        return None, None, "files", None
     try:
         found = event_store(source.store)
-        return found, found.token(), None
+        return found, found.token(), "files" if source.imported else found.imported_token(), None
     except AtlasError as exc:
-        return None, None, str(exc)
+        return None, None, None, str(exc)
 
 
 @st.cache_resource(show_spinner="Reading zones and events…", max_entries=4)
@@ -62,18 +64,30 @@ def load(source: Source, token: str | None) -> loading.Loaded:
     return loading.load(source, event_store(source.store) if token else None)
 
 
-@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def prepared(source: Source, token: str | None) -> livemap.Prepared:
-    data = load(source, token)
-    return livemap.prepare(
-        data.frames, reference=layers.load_reference(), basemap=data.basemap, sources=data.sources
+@st.cache_resource(show_spinner="Preparing the imported events…", max_entries=2)
+def imported(source: Source, version: str | None, _token: str | None) -> tuple[Any, Any]:
+    """The imported events' points and zone pairs, kept while they do not change (``version``):
+    saving an article does not prepare 100,000 imported events again."""
+    frames = load(source, _token).frames
+    if "imported" not in frames:
+        return None, None
+    return livemap.encode_points(frames["imported"]), panels.zone_membership(
+        frames["zones"], frames["imported"]
     )
 
 
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+def prepared(source: Source, token: str | None, version: str | None) -> livemap.Prepared:
+    data, points = load(source, token), imported(source, version, token)[0]
+    return livemap.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
+                           sources=data.sources, points=points)  # fmt: skip
+
+
 @st.cache_resource(show_spinner="Matching events to zones…", max_entries=4)
-def membership(source: Source, token: str | None) -> Any:
+def membership(source: Source, token: str | None, version: str | None) -> Any:
     frames = load(source, token).frames
-    return panels.zone_membership(frames["zones"], panels.shown_events(frames))
+    pairs = panels.zone_membership(frames["zones"], frames["events"])
+    return pd.concat([pairs, imported(source, version, token)[1]], ignore_index=True)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -150,8 +164,8 @@ def save(found: store.Store, preview: store.Preview, last: tuple[view.MapView, v
 
 st.set_page_config(page_title="De-escalation Atlas", layout="wide", initial_sidebar_state="collapsed")
 source = loading.app_inputs(sys.argv[1:])
-events_store, token, store_error = opened(source)
-loaded, ready = load(source, token), prepared(source, token)
+events_store, token, version, store_error = opened(source)
+loaded, ready = load(source, token), prepared(source, token, version)
 start, start_camera, link_notes = start_view(ready.dates)
 editing = events_store is not None and source.events_from_store and can_edit()
 if editing:
@@ -211,7 +225,7 @@ if len(window_events) > TABLE_ROWS:
     )
 table = panels.events_table(panels.newest(window_events, TABLE_ROWS), titles=loaded.titles, compact=narrow)
 in_window.dataframe(table.head(TABLE_ROWS), hide_index=True)
-zone_rows = panels.zone_panel(shown["zones"], window_events, membership=membership(source, token))
+zone_rows = panels.zone_panel(shown["zones"], window_events, membership=membership(source, token, version))
 in_force.dataframe(panels.zones_table(zone_rows), hide_index=True)
 missing.dataframe(panels.off_map(window_events), hide_index=True)
 listed.dataframe(panels.articles_table(loaded.articles), hide_index=True)

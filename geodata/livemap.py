@@ -414,13 +414,16 @@ def prepare(
     reference: gpd.GeoDataFrame,
     basemap: Basemap | None = None,
     sources: Mapping[str, tuple[str, str]] | None = None,
+    points: PointData | None = None,
 ) -> Prepared:
     """The datasets of ``frames`` (``zones``, ``events`` and, when files were imported,
     ``imported``) and of the base map (``reference`` and ``basemap``), the imported events' points,
     the slider's dates and the stops of Prev/Next: what the app computes once per version of its
-    data."""
+    data. ``points`` are ``encode_points(frames["imported"])`` when already made (the app keeps
+    them while the imported events do not change, as articles are added)."""
     zones, events, imported = frames["zones"], frames["events"], frames.get("imported")
-    points = encode_points(imported) if imported is not None else None
+    if points is None and imported is not None:
+        points = encode_points(imported)
     datasets = [basemap_dataset(reference, basemap), zones_dataset(zones), events_dataset(events, sources)]
     if points is not None:
         datasets.append(points_dataset(points))
