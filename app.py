@@ -1,27 +1,26 @@
 """De-escalation Atlas: Syria's de-escalation zones and the events of the news, as of a chosen date.
 
-Run with ``streamlit run app.py``; options go after ``--``: ``--zones DIR``, ``--seeds DIR``,
-``--events FILE`` (an ACLED or UCDP CSV export, repeatable) and ``--tiles`` (OpenStreetMap tiles
-beneath the map, for a machine that can reach them). The map is one component of our own
-(``geodata.livemap``): the day, window, layers, zoom and centre live in the page, which tells this
-script the view for the tables, counts, downloads and the link. This file only does widgets,
-caching and layout; the data come in through one cached loader, :func:`load`.
+Run with ``streamlit run app.py``; options go after ``--`` (``geodata.loading.app_inputs``):
+``--store PATH|URL`` (the event store; default ``$ATLAS_STORE`` or the user's file, filled with
+``seeds/`` on first use), ``--zones DIR``, ``--seeds DIR`` and ``--events FILE`` (read instead of the
+store's article and imported events, as ``export --seeds/--imported``) and ``--tiles``. The map is one
+component of our own (``geodata.livemap``): the day, window, layers, zoom and centre live in the
+page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
+articles in the sidebar (``geodata.adding``). This file only does widgets, caching and layout; the
+data come in through one cached loader, :func:`load`, keyed by the store's token.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
-from geodata import basemap, events, formats, imports, layers, livemap, panels, settings, view, zones
-from geodata._errors import DataError
+from geodata import adding, formats, layers, livemap, loading, panels, store, view
+from geodata._errors import AtlasError
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
 TABLE_ROWS = 200  # rows shown in the events table (the caption gives the full count)
@@ -32,147 +31,193 @@ HOW_TO_READ = (
     "events of the days before it (fainter: older; a dashed ring: placed only within a region; a number: "
     "several events at one place). Move the slider or press Play; click a zone or an event for its sources."
 )
+ADD_HINT = " Analysts add articles in the sidebar (» at the top left)."
 ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=livemap.stylesheet())
+Source = loading.Inputs
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """Where the data come from, with fingerprints (name, size, time) so caches notice edited files."""
-
-    zones: Path
-    seeds: Path
-    imported: tuple[Path, ...]
-    tiles: bool
-    key: tuple[tuple[str, int, int], ...]
+def can_edit() -> bool:
+    """Who may add articles: for now anyone running the app (the review issue puts it behind sign-in)."""
+    return True
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """Everything the page shows, as loaded (shared by all sessions, never changed)."""
-
-    frames: dict[str, gpd.GeoDataFrame]
-    basemap: basemap.Basemap | None
-    problems: tuple[str, ...]
-    titles: dict[str, str]  # article file -> title
-    sources: dict[str, tuple[str, str]]  # article file -> outlet, URL
+@st.cache_resource(show_spinner="Opening the event store (a new one is filled with the seed articles)…")
+def event_store(where: str) -> store.Store:
+    return store.open_store(where)  # shared by all sessions (thread-safe); a failure is not cached
 
 
-def inputs() -> Inputs:
-    parser = argparse.ArgumentParser(prog="streamlit run app.py --")
-    parser.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
-    parser.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
-    parser.add_argument("--events", type=Path, action="append", default=[], help="ACLED/UCDP CSV file")
-    parser.add_argument("--tiles", action="store_true", help="OpenStreetMap tiles (needs the internet)")
-    args = parser.parse_known_args(sys.argv[1:])[0]
-    files = [*args.zones.glob("*"), *args.seeds.glob("*"), *args.events]
-    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(files) if p.is_file())
-    return Inputs(args.zones, args.seeds, tuple(args.events), args.tiles, key)
-
-
-@st.cache_resource(show_spinner="Reading zones, articles and event files…", max_entries=4)
-def load(source: Inputs) -> Loaded:
-    """The one place the data come in: zones, the events read from the articles, imported files."""
-    zone_set, run = zones.load_zones(source.zones), events.extract_events(source.seeds)
-    frames = {"zones": zone_set.zones, "events": events.events_frame(run.events)}
-    problems = [*map(str, zone_set.problems), *map(str, run.problems)]
-    if source.imported:
-        imported = imports.load_event_files(list(source.imported))
-        frames["imported"] = imported.events
-        problems += map(str, imported.problems)
+def opened(source: Source) -> tuple[store.Store | None, str | None, str | None, str | None]:
+    """The store, its tokens (cache keys: every write changes the first, imports the second) and,
+    if it cannot be used, why."""
+    if not source.uses_store:
+        return None, None, "files", None
     try:
-        base: basemap.Basemap | None = basemap.load_basemap(settings.BASEMAP_DIR)
-    except DataError as exc:  # the map is drawn without roads and place names; the problems are shown
-        base, problems = None, [*problems, *map(str, exc.problems)]
-    sources = {a.file: (a.outlet, a.url) for a in run.articles}
-    return Loaded(frames, base, tuple(problems), {a.file: a.title for a in run.articles}, sources)
+        found = event_store(source.store)
+        return found, found.token(), "files" if source.imported else found.imported_token(), None
+    except AtlasError as exc:
+        return None, None, None, str(exc)
 
 
-@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def prepared(source: Inputs) -> livemap.Prepared:
-    data = load(source)
-    return livemap.prepare(
-        data.frames, reference=layers.load_reference(), basemap=data.basemap, sources=data.sources
+@st.cache_resource(show_spinner="Reading zones and events…", max_entries=4)
+def load(source: Source, token: str | None) -> loading.Loaded:
+    """The one place the data come in: zones, the store's events (or the files given), the base map."""
+    return loading.load(source, event_store(source.store) if token else None)
+
+
+@st.cache_resource(show_spinner="Preparing the imported events…", max_entries=2)
+def imported(source: Source, version: str | None, _token: str | None) -> tuple[Any, Any]:
+    """The imported events' points and zone pairs, kept while they do not change (``version``):
+    saving an article does not prepare 100,000 imported events again."""
+    frames = load(source, _token).frames
+    if "imported" not in frames:
+        return None, None
+    return livemap.encode_points(frames["imported"]), panels.zone_membership(
+        frames["zones"], frames["imported"]
     )
 
 
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+def prepared(source: Source, token: str | None, version: str | None) -> livemap.Prepared:
+    data, points = load(source, token), imported(source, version, token)[0]
+    return livemap.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
+                           sources=data.sources, points=points)  # fmt: skip
+
+
 @st.cache_resource(show_spinner="Matching events to zones…", max_entries=4)
-def membership(source: Inputs) -> Any:
-    return panels.zone_membership(load(source).frames["zones"], panels.shown_events(load(source).frames))
+def membership(source: Source, token: str | None, version: str | None) -> Any:
+    frames = load(source, token).frames
+    pairs = panels.zone_membership(frames["zones"], frames["events"])
+    return pd.concat([pairs, imported(source, version, token)[1]], ignore_index=True)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def download(source: Inputs, current: view.MapView | None, fmt: str) -> bytes:
-    sources = [source.zones, source.seeds, *source.imported]
-    return view.download(load(source).frames, current, fmt, sources=sources)[1]
+def download(source: Source, token: str | None, current: view.MapView | None, fmt: str) -> bytes:
+    sources = [source.zones, *([source.seeds] if source.seeds else []), *source.imported]
+    return view.download(load(source, token).frames, current, fmt, sources=sources, store=token)[1]
 
 
 def start_view(dates: livemap.DateRange) -> tuple[view.MapView, view.Camera | None, list[str]]:
-    """The view of the link the session was opened with (the page owns the view afterwards)."""
+    """The view of the link the session was opened with, or the one asked for after saving."""
     if "start" not in st.session_state:
         params, (first, last) = st.query_params.to_dict(), dates.full
         st.session_state.start = view.read_link(params, first=first, last=last, default_day=DEFAULT_DAY)
     return st.session_state.start  # type: ignore[no-any-return]
 
 
-def download_button(column: Any, source: Inputs, current: view.MapView | None, fmt: str, label: str) -> None:
-    frames = load(source).frames
-    payload: Any = lambda: download(source, current, fmt)  # noqa: E731  (built when clicked)
+def download_button(
+    column: Any, source: Source, token: str | None, current: view.MapView | None, fmt: str, label: str
+) -> None:
+    frames = load(source, token).frames
+    payload: Any = lambda: download(source, token, current, fmt)  # noqa: E731  (built when clicked)
     if sum(len(frame) for frame in frames.values()) <= EAGER_DOWNLOAD_ROWS:
         payload = payload()
-    name = view.download_name(frames, current, fmt)
-    mime = formats.MEDIA_TYPES[fmt]
+    name, mime = view.download_name(frames, current, fmt), formats.MEDIA_TYPES[fmt]
     column.download_button(
         f"{label} ({FORMAT_LABELS[fmt]})", payload, file_name=name, mime=mime, on_click="ignore"
     )
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the page…")
-def page_html(source: Inputs, current: view.MapView) -> str:
+def page_html(source: Source, token: str | None, current: view.MapView) -> str:
     from geodata import foliummap  # folium is imported when a page is asked for, not before the first map
 
-    return foliummap.view_page(
-        load(source).frames, current, reference=layers.load_reference(), sources=load(source).sources
+    data = load(source, token)
+    return foliummap.view_page(data.frames, current, reference=layers.load_reference(), sources=data.sources)
+
+
+def add_panel(found: store.Store, last: tuple[view.MapView, view.Camera | None]) -> None:
+    """The sidebar's "Add an article": paste or upload, preview on the map and in a table, save.
+    ``last`` is the view the page last reported: after saving, the map moves from it to the article."""
+    form, bar = st.session_state.setdefault("add_form", 0), st.sidebar  # a new form (empty) after saving
+    bar.subheader("Add an article")
+    text = bar.text_area("Paste its text (first line: the title, unless given below)", height=160,
+                         max_chars=adding.MAX_TEXT_CHARS, key=f"text{form}")  # fmt: skip
+    file = bar.file_uploader("or upload a .txt file or a web page saved as .html", type=adding.UPLOAD_TYPES,
+                             max_upload_size=adding.MAX_UPLOAD_MB, key=f"file{form}")  # fmt: skip
+    facts = [bar.text_input(label, key=f"{label}{form}") for label in ("Title", "Outlet", "URL")]
+    published = bar.date_input("Published (empty: read from the text)", value=None, key=f"published{form}",
+                               min_value=dt.date(1990, 1, 1), max_value=dt.date.today())  # fmt: skip
+    upload = (file.name, file.getvalue()) if file is not None else None
+    item, notes = adding.article_input(adding.Draft(text or "", upload, *facts, published))
+    left, right = bar.columns(2)
+    if left.button("Preview", disabled=item is None, width="stretch") and item is not None:
+        with bar, st.spinner("Reading the article…"):
+            st.session_state.update(preview=found.preview(item.text, item.meta), saved=None)
+    preview = st.session_state.get("preview")
+    if right.button("Save", type="primary", disabled=not adding.saveable(preview, item), width="stretch"):
+        save(found, st.session_state.preview, last)
+    for note in (*notes, *adding.panel_notes(preview, item), *filter(None, [st.session_state.get("saved")])):
+        getattr(bar, note.level)(note.markdown)
+
+
+def save(found: store.Store, preview: store.Preview, last: tuple[view.MapView, view.Camera | None]) -> None:
+    """Store the previewed article, move the map to its events if the view shows none, empty the form."""
+    result = found.add_article(preview.text, preview.meta, by=store.default_user(), preview=preview)
+    moved = adding.view_after_saving(preview.frame, last[0])
+    if moved is not None:  # a new start id: the page moves even to a view it was sent before
+        st.session_state.update(start=(moved, last[1], []), start_id=st.session_state.get("start_id", 0) + 1)
+    st.session_state.update(
+        saved=adding.saved_note(result, preview), preview=None, add_form=st.session_state.add_form + 1
     )
+    st.rerun()
 
 
-st.set_page_config(page_title="De-escalation Atlas", layout="wide")
-source = inputs()
-loaded, ready = load(source), prepared(source)
+st.set_page_config(page_title="De-escalation Atlas", layout="wide", initial_sidebar_state="collapsed")
+source = loading.app_inputs(sys.argv[1:])
+events_store, token, version, store_error = opened(source)
+loaded, ready = load(source, token), prepared(source, token, version)
 start, start_camera, link_notes = start_view(ready.dates)
+editing = events_store is not None and source.events_from_store and can_edit()
+if editing:
+    add_panel(events_store, st.session_state.get("last_view", (start, start_camera)))
 st.title("De-escalation Atlas")
-st.markdown(HOW_TO_READ)
+st.markdown(HOW_TO_READ + (ADD_HINT if editing else ""))
 header = st.container()
+preview = st.session_state.get("preview")
+datasets = [*ready.datasets, *([livemap.preview_dataset(preview.frame)] if preview is not None else [])]
 with st.container(horizontal=True, gap=None):
-    for dataset in ready.datasets:  # each reaches the page once; later runs send only a reference
+    for dataset in datasets:  # each reaches the page once; later runs send only a reference
         ATLAS_MAP(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
-config = livemap.map_config(ready.datasets, start=start, camera=start_camera, dates=ready.dates,
-                            stop_days=ready.stops, tiles=source.tiles)  # fmt: skip
+config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
+                            stop_days=ready.stops, tiles=source.tiles,
+                            start_id=st.session_state.get("start_id", 0))  # fmt: skip
 changed = {f"on_{name}_change": lambda: None for name in ("view", "clicked", "narrow")}
 result = ATLAS_MAP(key="map", data=config, **changed)
 current, camera = livemap.read_view(result.get("view"), start=start, camera=start_camera, dates=ready.dates)
 st.query_params.from_dict({**view.to_params(current), **view.camera_params(camera)})
+st.session_state.last_view = (current, camera)
 shown, narrow = view.shown(loaded.frames, current), bool(result.get("narrow"))
 with header:
+    if store_error:
+        st.error(panels.markdown_text(f"No events are shown: {store_error}"))
     for message in [*link_notes, *loaded.problems]:
         st.warning(panels.markdown_text(message))
+    failed = int(loaded.articles["extraction_error"].notna().sum())
+    if failed:
+        st.warning(f"{failed} stored article(s) could not be read by the pipeline: see the Articles tab.")
     st.caption(
         f"{panels.summary(shown, current)} Zones are hand-digitised and approximate: see their sources."
     )
+if preview is not None and preview.article is not None:
+    st.caption("Events read from the article being added (not saved yet):")
+    st.dataframe(adding.preview_table(preview), hide_index=True)
 clicked = livemap.clicked_point(result.get("clicked"))
 if clicked is not None and ready.points is not None:
     here = livemap.events_at(loaded.frames["imported"], ready.points, clicked, current)
     st.caption(f"{len(here):,} imported event(s) of the window at the point clicked")
     st.dataframe(panels.events_table(here, compact=narrow), hide_index=True)
 chart = panels.timeline_chart(panels.weekly_counts(loaded.frames["events"]), current.day)
-st.altair_chart(chart, width="stretch")
+st.altair_chart(chart, width="stretch", height=280)  # the bars, axes and legend below them
 fmt = st.selectbox("Download format", formats.FORMATS, format_func=FORMAT_LABELS.__getitem__)
 left, right, page = st.columns(3)
-download_button(left, source, current, fmt, "Download what is shown")
-download_button(right, source, None, fmt, "Download the whole dataset")
+download_button(left, source, token, current, fmt, "Download what is shown")
+download_button(right, source, token, None, fmt, "Download the whole dataset")
 html_name = view.download_name(loaded.frames, current).removesuffix(".geojson") + ".html"
-page.download_button("This view as a web page (HTML, works offline)", lambda: page_html(source, current),
-                     file_name=html_name, mime="text/html", on_click="ignore")  # fmt: skip
-in_window, in_force, missing = st.tabs(["Events in the window", "Zones in force", "Not on the map"])
+page.download_button("This view as a web page (HTML, works offline)",
+                     lambda: page_html(source, token, current), file_name=html_name, mime="text/html",
+                     on_click="ignore")  # fmt: skip
+tabs = ["Events in the window", "Zones in force", "Not on the map", "Articles"]
+in_window, in_force, missing, listed = st.tabs(tabs)
 window_events = panels.shown_events(shown)
 if len(window_events) > TABLE_ROWS:
     in_window.caption(
@@ -180,6 +225,7 @@ if len(window_events) > TABLE_ROWS:
     )
 table = panels.events_table(panels.newest(window_events, TABLE_ROWS), titles=loaded.titles, compact=narrow)
 in_window.dataframe(table.head(TABLE_ROWS), hide_index=True)
-zone_rows = panels.zone_panel(shown["zones"], window_events, membership=membership(source))
+zone_rows = panels.zone_panel(shown["zones"], window_events, membership=membership(source, token, version))
 in_force.dataframe(panels.zones_table(zone_rows), hide_index=True)
 missing.dataframe(panels.off_map(window_events), hide_index=True)
+listed.dataframe(panels.articles_table(loaded.articles), hide_index=True)

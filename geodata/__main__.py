@@ -13,7 +13,6 @@ created if needed and the file gets its usual name inside it. Every file is writ
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import os
 import sys
@@ -189,11 +188,9 @@ def _export(args: argparse.Namespace) -> int:
     _report(problems)
     selected = formats.layers_for(export.select(frames, view), args.format)
     out = _output(args.out, export.export_name(view, suffix=formats.SUFFIXES[args.format]))
-    info = export.describe(view, selected, fmt=args.format, name=out.name, sources=sources)
-    if args.store_version:
-        info = dataclasses.replace(
-            info, dataset_version=f"store:{args.store_version}; {info.dataset_version}"
-        )
+    info = export.describe(
+        view, selected, fmt=args.format, name=out.name, sources=sources, store=args.store_version
+    )
     written = formats.write(selected, out, fmt=args.format, info=info)
     counts = ", ".join(f"{len(frame)} {layer}" for layer, frame in selected.items())
     print(f"wrote {', '.join(map(str, written))}: {counts}; dataset {info.dataset_version}")

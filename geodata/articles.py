@@ -33,6 +33,7 @@ __all__ = [
     "Article",
     "ManifestRow",
     "date_in_url",
+    "decode_text",
     "parse_article",
     "read_article",
     "read_articles",
@@ -272,6 +273,28 @@ def _decode(path: Path) -> tuple[str | None, list[Problem]]:
             data = handle.read(MAX_ARTICLE_BYTES)
     except OSError as exc:
         return None, [Problem(name, f"cannot read: {exc.strerror or exc}")]
+    return decode_text(name, data, size=size)
+
+
+def decode_text(name: str, data: bytes, *, size: int | None = None) -> tuple[str | None, list[Problem]]:
+    """The text of an article's bytes (an uploaded file, say) as :func:`read_article` decodes a file.
+
+    Parameters
+    ----------
+    name
+        The article's name, for the problems.
+    data
+        Its bytes; only the first ``MAX_ARTICLE_BYTES`` are read (with a warning).
+    size
+        The whole file's size when ``data`` is only its beginning (default: ``len(data)``).
+
+    Returns
+    -------
+    text, problems
+        ``text`` is ``None`` when the bytes are empty, binary or not text in a known encoding.
+    """
+    size = len(data) if size is None else size
+    data = data[:MAX_ARTICLE_BYTES]
     problems: list[Problem] = []
     if not data.strip():
         return None, [Problem(name, "empty file")]

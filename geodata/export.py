@@ -348,7 +348,8 @@ class ExportInfo:
         Number of features per layer family, in the order written.
     dataset_version
         ``git:<commit>`` when every input is committed and unchanged in this checkout, else
-        ``sha256:<hex>`` of the inputs' content.
+        ``sha256:<hex>`` of the inputs' content; preceded by ``store:<token>;`` when layers came
+        from the event store.
     content_sha256
         SHA-256 of the inputs' content (file names and bytes), always computed.
     """
@@ -388,6 +389,7 @@ def describe(
     fmt: str,
     name: str,
     sources: Sequence[Path] = (),
+    store: str | None = None,
 ) -> ExportInfo:
     """The :class:`ExportInfo` of exporting ``selected`` (the output of :func:`select`).
 
@@ -396,15 +398,19 @@ def describe(
     sources
         The input files and folders the layers were read from (zone folder, seeds, imported files,
         reference files), for the dataset version.
+    store
+        The token of the event store layers were read from (:meth:`geodata.store.Store.token`):
+        the dataset version then begins ``store:<token>;``.
     """
     digest = content_hash(sources)
     commit = git_commit(sources)
+    version = f"git:{commit}" if commit else f"sha256:{digest}"
     return ExportInfo(
         name=name,
         format=fmt,
         view=view,
         counts=tuple((layer, len(frame)) for layer, frame in selected.items()),
-        dataset_version=f"git:{commit}" if commit else f"sha256:{digest}",
+        dataset_version=f"store:{store}; {version}" if store else version,
         content_sha256=digest,
     )
 

@@ -5,7 +5,8 @@ known about it besides (:class:`ArticleMeta`: a name, and the publication date, 
 known). :func:`read_file` reads a ``.txt`` file as the pipeline reads seeds, or a ``.html``/``.htm``
 page saved from a browser, whose main text, title, date, site name and address trafilatura takes
 out (page furniture, menus and reader comments left behind); what the user gives on the command
-line wins over what the page says. :func:`read_folder` reads a folder laid out like ``seeds/`` (text
+line wins over what the page says; :func:`read_bytes` does the same for a file's bytes (an upload in
+the app). :func:`read_folder` reads a folder laid out like ``seeds/`` (text
 files and ``manifest.csv``). Problems are collected, never raised, so one bad file never hides the
 others.
 """
@@ -24,7 +25,15 @@ from geodata import articles
 from geodata._collector import paused
 from geodata._errors import Problem
 
-__all__ = ["HTML_SUFFIXES", "TEXT_SUFFIXES", "ArticleInput", "ArticleMeta", "read_file", "read_folder"]
+__all__ = [
+    "HTML_SUFFIXES",
+    "TEXT_SUFFIXES",
+    "ArticleInput",
+    "ArticleMeta",
+    "read_bytes",
+    "read_file",
+    "read_folder",
+]
 
 log = logging.getLogger(__name__)
 
@@ -82,31 +91,73 @@ def read_file(
     """
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
-        return _read_page(path, published=published, outlet=outlet, url=url, title=title)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            return None, [Problem(path.name, f"cannot read: {exc.strerror or exc}")]
+        return _read_page(path.name, data, published=published, outlet=outlet, url=url, title=title)
     if suffix not in TEXT_SUFFIXES:
-        kinds = ", ".join(TEXT_SUFFIXES + HTML_SUFFIXES)
-        return None, [Problem(path.name, f"not an article file ({kinds})")]
+        return None, [Problem(path.name, _NOT_AN_ARTICLE)]
     text, problems = articles.read_text(path)
+    return _text_input(path.name, text, problems, published=published, outlet=outlet, url=url, title=title)
+
+
+def read_bytes(
+    name: str,
+    data: bytes,
+    *,
+    published: dt.date | None = None,
+    outlet: str = "",
+    url: str = "",
+    title: str = "",
+) -> tuple[ArticleInput | None, list[Problem]]:
+    """Read an article that came as bytes (a file uploaded in the app) as :func:`read_file` reads a
+    file called ``name``: ``.txt`` text, or a ``.html``/``.htm`` page's main text and facts."""
+    suffix = Path(name).suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return _read_page(name, data, published=published, outlet=outlet, url=url, title=title)
+    if suffix not in TEXT_SUFFIXES:
+        return None, [Problem(name, _NOT_AN_ARTICLE)]
+    text, problems = articles.decode_text(name, data)
+    return _text_input(name, text, problems, published=published, outlet=outlet, url=url, title=title)
+
+
+_NOT_AN_ARTICLE = f"not an article file ({', '.join(TEXT_SUFFIXES + HTML_SUFFIXES)})"
+#: Share of control characters (other than tabs, line ends and form feeds) above which decoded
+#: "text" is taken for a binary file: the decoder falls back to latin-1, which accepts any bytes.
+_MAX_CONTROL_SHARE = 0.01
+
+
+def _text_input(
+    name: str,
+    text: str | None,
+    problems: list[Problem],
+    *,
+    published: dt.date | None,
+    outlet: str,
+    url: str,
+    title: str,
+) -> tuple[ArticleInput | None, list[Problem]]:
     if text is None:
         return None, problems
+    sample = text[:8192]
+    controls = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f") or "\x7f" <= c <= "\x9f")
+    if controls > max(_MAX_CONTROL_SHARE * len(sample), 8):  # a stray control character or two is text
+        return None, [Problem(name, "binary file (control characters throughout), not a text article")]
     if title:
         text = f"{title}\n{text}"
-    meta = ArticleMeta(path.name, published, outlet, url)
+    meta = ArticleMeta(name, published, outlet, url)
     return ArticleInput(text, meta), problems
 
 
 def _read_page(
-    path: Path, *, published: dt.date | None, outlet: str, url: str, title: str
+    name: str, data: bytes, *, published: dt.date | None, outlet: str, url: str, title: str
 ) -> tuple[ArticleInput | None, list[Problem]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(path.name, f"cannot read: {exc.strerror or exc}")]
     document = trafilatura.bare_extraction(
         data, with_metadata=True, include_comments=False, include_tables=False, include_images=False
     )
     if not isinstance(document, Document) or not (document.text or "").strip():
-        return None, [Problem(path.name, "no article text found in this page")]
+        return None, [Problem(name, "no article text found in this page")]
     body = (document.text or "").strip()
     page_title = title or (document.title or "").strip()
     lines = [line.strip() for line in body.splitlines() if line.strip()]
@@ -115,18 +166,18 @@ def _read_page(
     if not page_title:
         page_title, lines = lines[0], lines[1:]
     if not lines:
-        return None, [Problem(path.name, "no article text found in this page")]
+        return None, [Problem(name, "no article text found in this page")]
     problems: list[Problem] = []
     meta = ArticleMeta(
-        path.name,
-        published or _page_date(document, path, problems),
+        name,
+        published or _page_date(document, name, problems),
         outlet or (document.sitename or "").strip(),
         url or (document.url or "").strip(),
     )
     return ArticleInput("\n".join([page_title, *lines]) + "\n", meta), problems
 
 
-def _page_date(document: Document, path: Path, problems: list[Problem]) -> dt.date | None:
+def _page_date(document: Document, name: str, problems: list[Problem]) -> dt.date | None:
     value = (document.date or "").strip()
     if not value:
         return None
@@ -134,7 +185,7 @@ def _page_date(document: Document, path: Path, problems: list[Problem]) -> dt.da
         return dt.date.fromisoformat(value[:10])
     except ValueError:
         problems.append(
-            Problem(path.name, f"the page's date {value!r} is not a date; ignored", severity="warning")
+            Problem(name, f"the page's date {value!r} is not a date; ignored", severity="warning")
         )
         return None
 

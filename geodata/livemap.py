@@ -88,6 +88,10 @@ REPORT_DELAY_MS: int = 250
 #: Play: one step every this many milliseconds, at most this many days per step.
 PLAY_INTERVAL_MS: int = 800
 PLAY_STEP_DAYS: int = 7
+#: The dataset of an article's events before it is saved (:func:`preview_dataset`).
+PREVIEW: str = "preview"
+#: What the page says of a previewed event (its tooltip's first line).
+PREVIEW_LABEL: str = "Preview of the article being added, not saved yet"
 #: The map's height in the page, in pixels.
 MAP_HEIGHT: int = 620
 _STATIC = settings.STATIC_DIR
@@ -256,10 +260,13 @@ def zones_dataset(zones: gpd.GeoDataFrame, bands: gpd.GeoSeries | None = None) -
     return _json_dataset("zones", payload)
 
 
-def events_dataset(events: gpd.GeoDataFrame, sources: Mapping[str, tuple[str, str]] | None = None) -> Dataset:
+def events_dataset(
+    events: gpd.GeoDataFrame, sources: Mapping[str, tuple[str, str]] | None = None, *, name: str = "events"
+) -> Dataset:
     """The article events that can be drawn (:func:`geodata.layers.events_on_map`) with their
     tooltip and popup HTML; ``sources`` links the other articles of an event (outlet and URL by
-    file name). An event located only to a region carries its uncertainty radius in metres."""
+    file name). An event located only to a region carries its uncertainty radius in metres.
+    ``name`` is ``events`` (the stored events) or ``preview`` (:func:`preview_dataset`)."""
     drawn = layers.events_on_map(events)
     records = drawn.drop(columns=drawn.geometry.name).to_dict("records")
     features = []
@@ -283,7 +290,13 @@ def events_dataset(events: gpd.GeoDataFrame, sources: Mapping[str, tuple[str, st
                 },
             }
         )
-    return _json_dataset("events", {"events": {"type": "FeatureCollection", "features": features}})
+    return _json_dataset(name, {"events": {"type": "FeatureCollection", "features": features}})
+
+
+def preview_dataset(events: gpd.GeoDataFrame) -> Dataset:
+    """The events of an article being added, before it is saved: drawn above everything, ringed in
+    black, whatever the day, window and layers (the page fits the map to them when they arrive)."""
+    return events_dataset(events, name=PREVIEW)
 
 
 def basemap_dataset(reference: gpd.GeoDataFrame, basemap: Basemap | None = None) -> Dataset:
@@ -401,13 +414,16 @@ def prepare(
     reference: gpd.GeoDataFrame,
     basemap: Basemap | None = None,
     sources: Mapping[str, tuple[str, str]] | None = None,
+    points: PointData | None = None,
 ) -> Prepared:
     """The datasets of ``frames`` (``zones``, ``events`` and, when files were imported,
     ``imported``) and of the base map (``reference`` and ``basemap``), the imported events' points,
     the slider's dates and the stops of Prev/Next: what the app computes once per version of its
-    data."""
+    data. ``points`` are ``encode_points(frames["imported"])`` when already made (the app keeps
+    them while the imported events do not change, as articles are added)."""
     zones, events, imported = frames["zones"], frames["events"], frames.get("imported")
-    points = encode_points(imported) if imported is not None else None
+    if points is None and imported is not None:
+        points = encode_points(imported)
     datasets = [basemap_dataset(reference, basemap), zones_dataset(zones), events_dataset(events, sources)]
     if points is not None:
         datasets.append(points_dataset(points))
@@ -466,6 +482,7 @@ def map_config(
     dates: DateRange,
     stop_days: Sequence[dt.date],
     tiles: bool = False,
+    start_id: int = 0,
 ) -> dict[str, Any]:
     """What the map mount carries (the same on every run of a session).
 
@@ -484,6 +501,9 @@ def map_config(
     tiles
         Draw OpenStreetMap tiles beneath the base map (they need the internet; credited only once
         a tile has loaded).
+    start_id
+        Changed by the server when it asks the page to move to ``start`` (after an article is
+        saved), so the page moves even to a view it was asked for before.
     """
     styles = {
         **{
@@ -510,6 +530,7 @@ def map_config(
         "styles": styles,
         "windows": [window_label(days) for days in WINDOWS],
         "start": start_state(start, camera),
+        "startId": start_id,
         "range": {
             "core": [day_number(dates.core[0]), day_number(dates.core[1])],
             "full": [day_number(dates.full[0]), day_number(dates.full[1])],
@@ -524,6 +545,7 @@ def map_config(
         "play": {"interval": PLAY_INTERVAL_MS, "days": PLAY_STEP_DAYS},
         "height": MAP_HEIGHT,
         "importedLabel": "Imported event",
+        "previewLabel": PREVIEW_LABEL,
     }
 
 

@@ -67,6 +67,18 @@ ZONE_HEADINGS: dict[str, str] = {
     "events_uncertain": "Events perhaps inside",
     "zone_id": "Zone id",
 }
+#: Headings of the articles table, by column of ``geodata.loading.Loaded.articles``, in display order.
+ARTICLE_HEADINGS: dict[str, str] = {
+    "title": "Title",
+    "extraction_error": "Extraction error",
+    "outlet": "Outlet",
+    "published": "Published",
+    "events": "Events",
+    "added_at": "Added",
+    "added_by": "Added by",
+    "url": "Link",
+    "name": "Name",
+}
 #: How the event families are named in the tables.
 FAMILY_NAMES: dict[str, str] = {"events": "our articles", "imported": "imported file"}
 
@@ -201,6 +213,20 @@ def events_table(
     if "also_reported_in" in table:
         table["also_reported_in"] = table["also_reported_in"].map(lambda files: _titles(files, known))
     return table.rename(columns=EVENT_HEADINGS)
+
+
+def articles_table(articles: pd.DataFrame) -> pd.DataFrame:
+    """The articles behind the events as people read them (``ARTICLE_HEADINGS``): those the
+    pipeline failed on first, with their error, then the most recently added."""
+    table = articles[[c for c in ARTICLE_HEADINGS if c in articles.columns]].copy()
+    failed = table["extraction_error"].notna() if "extraction_error" in table else False
+    table = table.assign(_failed=failed, _order=range(len(table)))
+    table = table.sort_values(["_failed", "_order"], ascending=False, kind="stable")
+    table = table.drop(columns=["_failed", "_order"]).reset_index(drop=True)
+    for column in ("published", "added_at"):
+        if column in table:
+            table[column] = table[column].map(lambda v: None if missing(v) else str(v)[:16])
+    return table.rename(columns=ARTICLE_HEADINGS)
 
 
 def zones_table(panel: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,7 @@ its schema). The app and the CLI use this small API::
     store = open_store()                      # or open_store("postgresql://...") / a file path
     frames = store.frames()                   # {"events": ..., "imported": ...} like the loaders
     token = store.token()                     # changes with every write: a cache key
+    store.imported_token()                    # changes only with imports: a cache key for them
     preview = store.preview(text, meta)       # the pipeline's events, nothing saved
     result = store.add_article(text, meta, by="ana", preview=preview)
 
@@ -45,7 +46,7 @@ from geodata.imports import ImportRun
 from geodata.intake import ArticleInput, ArticleMeta, read_folder
 from geodata.store_add import AddResult, Preview, prepare_batch, store_prepared
 from geodata.store_events import pipeline_version
-from geodata.store_frames import events_frame, imported_frame
+from geodata.store_frames import events_frame, imported_frame, imported_version
 from geodata.store_imports import ImportResult, write_import
 from geodata.store_open import (
     backup_before_upgrade,
@@ -172,6 +173,7 @@ class Store:
         self._state: _State | None = None
         self._finder = find_places
         self._cache = cache
+        self._imported: tuple[str, gpd.GeoDataFrame] | None = None  # (imported_token, layer)
 
     def __enter__(self) -> Store:
         return self
@@ -261,15 +263,28 @@ class Store:
             row = conn.execute(sa.select(store_info.c.store_id, store_info.c.revision)).one()
         return f"{row.store_id}@{row.revision}"
 
+    def imported_token(self) -> str:
+        """A cheap cache key of the imported events alone (``<uuid>-<revision>``): it changes only
+        when events are imported or a dump is loaded, not when articles are added or edited."""
+        with self._transaction() as conn:
+            return imported_version(conn)
+
     def frames(self) -> dict[str, gpd.GeoDataFrame]:
         """The event layers, with the columns the loaders give: ``events`` (``EVENT_PROPERTIES``,
         as ``events.events_frame`` orders them) and ``imported`` (``imports.IMPORT_PROPERTIES``, in
-        the order imported), the latter only when the store holds imported events."""
+        the order imported), the latter only when the store holds imported events.
+
+        The imported layer is kept in memory while :meth:`imported_token` stays the same, so after
+        an article is added only the article events are read again (callers must not change it).
+        """
         with self._transaction() as conn:
             layers = {"events": events_frame(conn)}
-            found = imported_frame(conn, cache=self._cache)
-        if len(found):
-            layers["imported"] = found
+            version = imported_version(conn)
+            kept = self._imported
+            if kept is None or kept[0] != version:
+                kept = self._imported = (version, imported_frame(conn, cache=self._cache))
+        if len(kept[1]):
+            layers["imported"] = kept[1]
         return layers
 
     def articles(self) -> pd.DataFrame:

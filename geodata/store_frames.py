@@ -27,7 +27,7 @@ from geodata.imports import IMPORT_PROPERTIES
 from geodata.schema import EVENT_PROPERTIES
 from geodata.store_tables import events, history, imported, store_info
 
-__all__ = ["events_frame", "imported_frame"]
+__all__ = ["events_frame", "imported_frame", "imported_version"]
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def imported_frame(conn: Connection, *, cache: Path | None = None) -> gpd.GeoDat
     """
     if cache is None:
         return _finish(_rows(conn))
-    snapshot = cache / f"imported-{_imported_version(conn)}.arrow"
+    snapshot = cache / f"imported-{imported_version(conn)}.arrow"
     try:
         table = pa_feather.read_table(snapshot).to_pandas()
     except (OSError, pa.ArrowInvalid):
@@ -104,7 +104,7 @@ def _finish(table: pd.DataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry=geometry, crs=settings.WGS84)
 
 
-def _imported_version(conn: Connection) -> str:
+def imported_version(conn: Connection) -> str:
     """The store's id and the revision of its last import or load (what the imported rows depend on)."""
     store_id = conn.execute(sa.select(store_info.c.store_id)).scalar_one()
     last = conn.execute(

@@ -215,13 +215,15 @@ def download(
     fmt: str = "geojson",
     *,
     sources: Sequence[Path] = (),
+    store: str | None = None,
 ) -> tuple[str, bytes]:
     """File name and bytes of what ``view`` shows (``None``: every loaded feature) in format ``fmt``.
 
     The steps of ``python -m geodata export``: :func:`shown` (that is :func:`geodata.export.select`),
     :func:`geodata.formats.layers_for`, :func:`geodata.export.export_name`,
     :func:`geodata.export.describe` and :func:`geodata.formats.render`; ``sources`` (the input
-    folders and files) give the dataset version recorded in a GeoPackage.
+    folders and files) and ``store`` (the event store's token, when layers came from it) give the
+    dataset version recorded in a GeoPackage.
     """
     if view is None:
         wanted = export.ExportView(tuple(frames), None)
@@ -232,7 +234,7 @@ def download(
         selected = {family: on_screen[family] for family in wanted.layers}
     selected = formats.layers_for(selected, fmt)
     name = download_name(frames, view, fmt)
-    info = export.describe(wanted, selected, fmt=fmt, name=name, sources=sources)
+    info = export.describe(wanted, selected, fmt=fmt, name=name, sources=sources, store=store)
     return name, formats.render(selected, fmt=fmt, info=info)
 
 

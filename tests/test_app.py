@@ -1,6 +1,9 @@
 """The app's wiring, run headless with Streamlit's AppTest: the link starts the map, the view the page
 reports reaches the caption, the tables, the downloads and the link, the datasets travel once, and no
-text from outside our code is ever rendered as Markdown.
+text from outside our code is ever rendered as Markdown. The event store: the app reads the one
+``--store`` names, keyed by its token (a change shows on the next run, nothing is read again while
+nothing changed), adds articles through the sidebar (preview, then save; a duplicate is named), and
+says in plain text why a store cannot be used.
 
 AppTest runs no JavaScript: the page's side is played by setting the map component's state (the
 ``view`` it reports: the link's parameters), exactly what ``static/livemap.js`` sends. Most tests run
@@ -13,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import sys
 from collections.abc import Iterator
+from html import escape as html_escape
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -29,7 +34,12 @@ import geodata.events
 from bench import make_acled
 from geodata import __main__ as cli
 from geodata import export, imports, livemap, settings, view
+from geodata.intake import ArticleMeta
+from geodata.store import Store, open_store
 from tests import builders
+from tests.conftest import drop_postgis_database, new_postgis_database
+from tests.test_intake import PAGE
+from tests.test_store import failing_on
 
 APP = str(settings.ROOT / "app.py")
 TIMEOUT = 60
@@ -241,7 +251,7 @@ def test_file_names_in_messages_are_text(synthetic: Path) -> None:
 
 def test_panels_list_zones_events_and_what_is_not_on_the_map(synthetic: Path) -> None:
     at = start({"date": "2019-03-31", "window": "all"})
-    events_table, zones_table, missing = (df.value for df in at.dataframe)
+    events_table, zones_table, missing, _articles = (df.value for df in at.dataframe)
     assert len(events_table) == 5
     assert set(zones_table["Zone id"]) == {"dez-1", "dmz-1", "op-1", "route-1"}
     assert list(missing["Event id"]) == ["e5", "e4"]
@@ -318,3 +328,261 @@ def test_a_crafted_page_state_is_read_like_a_bad_link(synthetic: Path) -> None:
     at.run()
     assert not at.exception
     assert caption(at).startswith("8 March 2019")
+
+
+# --- the event store ------------------------------------------------------------------------------
+
+ARTICLE = """Joint patrol near Saraqib resumes
+Turkish and Russian troops conducted a joint patrol near Saraqib on 12 May 2024, the Turkish defence \
+ministry said in a statement.
+The patrol passed without incident, the ministry said.
+"""
+
+
+@pytest.fixture(scope="module")
+def seeded_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store filled with the seeds, made once; each test works on a copy of it."""
+    path = tmp_path_factory.mktemp("seeded") / "atlas.gpkg"
+    open_store(path).close()
+    return path
+
+
+@pytest.fixture
+def app_store(seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A seeded store of this test's own, and the app pointed at it with ``--store``."""
+    path = tmp_path / "atlas.gpkg"
+    shutil.copy(seeded_file, path)
+    monkeypatch.setattr(sys, "argv", ["app.py", "--store", str(path)])
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield path
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def frames_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each ``Store.frames`` call (by the store it read), still reading the real store."""
+    calls: list[str] = []
+    real = Store.frames
+
+    def frames(self: Store) -> Any:
+        calls.append(self.where)
+        return real(self)
+
+    monkeypatch.setattr(Store, "frames", frames)
+    return calls
+
+
+def paste(at: AppTest, text: str, **facts: str) -> AppTest:
+    at.sidebar.text_area[0].input(text)
+    for label, value in facts.items():
+        heading = {"title": "Title", "outlet": "Outlet", "url": "URL"}[label]
+        at.sidebar.text_input(key=f"{heading}{at.session_state['add_form']}").input(value)
+    return at.run()
+
+
+def button(at: AppTest, label: str) -> Any:
+    (found,) = [b for b in at.sidebar.button if b.label == label]
+    return found
+
+
+def notes(at: AppTest) -> list[tuple[str, str]]:
+    kinds = {"Success": "success", "Info": "info", "Warning": "warning", "Error": "error"}
+    return [(kinds[type(e).__name__], e.value) for e in at.sidebar if type(e).__name__ in kinds]
+
+
+def test_the_app_shows_the_store_given_with_store(app_store: Path) -> None:
+    at = start({"date": "2019-03-08", "window": "all"})
+    assert not at.exception
+    with open_store(app_store) as opened:
+        stored = opened.frames()["events"]
+        titles = set(opened.articles()["title"])
+    assert (
+        f"; {len(view.shown({'events': stored}, view.MapView(dt.date(2019, 3, 8), None))['events'])} events"
+        in (caption(at))
+    )
+    assert set(at.dataframe[3].value["Title"]) == titles  # the Articles tab
+    assert "Add an article" in [h.value for h in at.sidebar.subheader]
+
+
+def test_a_change_in_the_store_shows_on_the_next_run_and_nothing_is_read_while_nothing_changed(
+    app_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    calls = frames_read(monkeypatch)
+    at = start({"date": "2024-05-12", "window": "7"})
+    assert "; 0 events in the 7 days" in caption(at)
+    page_moves(at, date="2024-05-12", window="7")
+    page_moves(at, date="2024-05-13", window="7")
+    assert calls == [str(app_store)]  # one read for three runs: the token did not change
+    (tmp_path / "new.txt").write_text(ARTICLE, encoding="utf-8")
+    assert cli.main(["add", str(tmp_path / "new.txt"), "--store", str(app_store)]) == 0  # another program
+    page_moves(at, date="2024-05-13", window="7")
+    assert "; 1 event in the 7 days" in caption(at)
+    assert calls == [str(app_store)] * 2
+
+
+def test_an_added_article_does_not_prepare_the_imported_events_again(
+    app_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Imported events (100,000 and more) are encoded and matched to zones once per import: saving
+    an article reads and prepares only the article events."""
+    acled = settings.ROOT / "tests/data/acled_small.csv"
+    assert cli.main(["import", str(acled), "--store", str(app_store)]) == 1  # its bad rows are reported
+    encoded: list[int] = []
+    real = livemap.encode_points
+    monkeypatch.setattr(livemap, "encode_points", lambda frame: encoded.append(len(frame)) or real(frame))
+    at = start({"date": "2024-05-12", "window": "30"})
+    assert "imported event" in caption(at)
+    (tmp_path / "new.txt").write_text(ARTICLE, encoding="utf-8")
+    assert cli.main(["add", str(tmp_path / "new.txt"), "--store", str(app_store)]) == 0
+    page_moves(at, date="2024-05-12", window="30")
+    assert "; 1 event and" in caption(at)  # the new article's event shows
+    assert len(encoded) == 1  # the imported events were encoded once, before the article
+    assert cli.main(
+        ["import", str(settings.ROOT / "tests/data/ucdp_small.csv"), "--store", str(app_store)]
+    ) in (0, 1)
+    page_moves(at, date="2024-05-12", window="30")
+    assert len(encoded) == 2  # an import: encoded again
+
+
+def test_preview_shows_the_events_then_save_stores_them_and_the_download_equals_the_export(
+    app_store: Path, downloads: dict[str, bytes], tmp_path: Path
+) -> None:
+    at = start({"date": "2019-03-08", "window": "30"})
+    assert button(at, "Save").disabled
+    paste(at, ARTICLE, outlet="Wire", url="https://wire.example/patrol")
+    assert button(at, "Save").disabled  # not previewed yet
+    button(at, "Preview").click()
+    at.run()
+    assert not at.exception
+    assert notes(at)[0] == (
+        "info",
+        "1 event found, 1 on the map (ringed in black); the table under the map lists them. "
+        "Nothing is saved yet.",
+    )
+    assert "preview" in map_mount(at)["datasets"]
+    (mount,) = [m for m in at.get("bidi_component") if m.key == "atlas-preview"]
+    (feature,) = json.loads(json.loads(mount.proto.json)["json"])["events"]["features"]
+    assert feature["properties"]["kind"] == "patrol"
+    assert at.dataframe[0].value.iloc[0][["From", "What", "Where"]].tolist() == [
+        "2024-05-12",
+        "patrol",
+        "Saraqib",
+    ]
+    with open_store(app_store) as opened:
+        assert len(opened.articles()) == 5  # nothing saved by a preview
+
+    button(at, "Save").click()
+    at.run()
+    assert not at.exception
+    (kind, text), *_ = notes(at)
+    assert kind == "success"
+    assert "Saved as article 6" in text
+    assert at.sidebar.text_area[0].value == ""  # an empty form for the next article
+    assert "preview" not in map_mount(at)["datasets"]
+    # The view showed none of its events: the map moves to the article's day (a new start id).
+    assert map_mount(at)["start"]["day"] == livemap.day_number(dt.date(2024, 5, 12))
+    assert map_mount(at)["startId"] == 1
+    page_moves(at, date="2024-05-12", window="30")  # the page moves, and reports it
+    assert "; 1 event in the 30 days" in caption(at)
+    name = "atlas_zones-events_2024-05-12_30d.geojson"
+    out = tmp_path / "cli.geojson"
+    code = cli.main(["export", "--layers", "zones,events", "--date", "2024-05-12", "--window", "30",
+                     "--store", str(app_store), "--out", str(out)])  # fmt: skip
+    assert code == 0
+    assert downloads[name] == out.read_bytes()
+    assert {f["properties"]["outlet"] for f in json.loads(out.read_text())["features"][-1:]} == {"Wire"}
+
+
+def test_a_stored_article_is_named_and_cannot_be_saved_twice(app_store: Path) -> None:
+    seed = sorted(settings.SEEDS_DIR.glob("*.txt"))[0]
+    at = start({"date": "2019-03-08"})
+    paste(at, seed.read_text(encoding="utf-8"))
+    button(at, "Preview").click()
+    at.run()
+    ((kind, text),) = notes(at)
+    assert kind == "warning"
+    assert "Already in the store as article 1" in text
+    assert seed.name in text
+    assert button(at, "Save").disabled
+
+
+def test_an_uploaded_page_is_previewed_and_a_binary_file_is_named(app_store: Path) -> None:
+    at = start({"date": "2019-03-08"})
+    at.sidebar.file_uploader[0].set_value(("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/plain"))
+    at.run()
+    assert [k for k, _ in notes(at)] == ["error"]
+    assert "binary file" in notes(at)[0][1]
+    assert button(at, "Preview").disabled
+    at.sidebar.file_uploader[0].set_value(("joint-patrol.html", PAGE.encode(), "text/html"))
+    at.run()
+    button(at, "Preview").click()
+    at.run()
+    assert not at.exception
+    assert notes(at)[0][0] == "info"
+    assert not button(at, "Save").disabled
+
+
+def test_articles_the_pipeline_failed_on_are_listed_with_their_error(
+    app_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with monkeypatch.context() as patch:
+        failing_on("broken.txt", patch)
+        with open_store(app_store) as opened:
+            meta = ArticleMeta("broken.txt", dt.date(2024, 5, 13), "Wire", "")
+            assert opened.add_article(ARTICLE, meta, by="test").status == "failed"
+    at = start({"date": "2019-03-08"})
+    assert any("1 stored article(s) could not be read" in w.value for w in at.warning)
+    articles = at.dataframe[3].value
+    assert articles.iloc[0]["Title"] == "Joint patrol near Saraqib resumes"
+    assert articles.iloc[0]["Extraction error"] == "RuntimeError: pipeline bug on broken.txt"
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "[click](evil.example) <img src=x> not a store.gpkg",
+        "postgresql://nobody@127.0.0.1:1/atlas",
+    ],
+)
+def test_a_store_that_cannot_be_used_is_an_error_in_plain_text(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if "://" not in where:
+        (tmp_path / where).write_text("zones, not a store", encoding="utf-8")
+        where = str(tmp_path / where)
+    monkeypatch.setattr(sys, "argv", ["app.py", "--store", where])
+    st.cache_resource.clear()
+    at = start({"date": "2019-03-08"})
+    assert not at.exception
+    (error,) = at.error
+    html = rendered(error.value)
+    assert "<a " not in html
+    assert "<img" not in html
+    assert ("is not a De-escalation Atlas store" in html) or ("cannot reach the PostGIS store" in html)
+    assert html_escape(where.split("://")[-1], quote=False) in html  # named, as the characters it is
+    assert caption(at).startswith("8 March 2019: 3 zones in force")  # the zones still show
+    assert "; 0 events" in caption(at)
+    assert not at.sidebar.subheader  # no Add panel without a store
+
+
+def test_the_app_on_a_postgis_store(postgis_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = new_postgis_database(postgis_server)
+    try:
+        monkeypatch.setattr(sys, "argv", ["app.py", "--store", url])
+        st.cache_resource.clear()
+        at = start({"date": "2024-05-12", "window": "7"})
+        assert not at.exception
+        assert "; 0 events in the 7 days" in caption(at)
+        paste(at, ARTICLE)
+        button(at, "Preview").click()
+        at.run()
+        button(at, "Save").click()
+        at.run()
+        assert notes(at)[0][0] == "success"
+        assert "; 1 event in the 7 days" in caption(at)
+        with open_store(url) as opened:
+            assert "Joint patrol near Saraqib resumes" in set(opened.articles()["title"])
+    finally:
+        st.cache_resource.clear()  # the app's engine lets go of the database before it is dropped
+        drop_postgis_database(postgis_server, url)

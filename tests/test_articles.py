@@ -338,3 +338,15 @@ def test_a_short_manifest_row_is_kept_with_a_warning(tmp_path: Path) -> None:
     rows, problems = read_manifest(tmp_path / "manifest.csv")
     assert (rows["a.txt"].published, rows["a.txt"].outlet) == (dt.date(2019, 2, 20), "")
     assert [p.severity for p in problems] == ["warning"]
+
+
+@given(data=st.binary(max_size=3000))
+@settings(max_examples=150, deadline=None)
+def test_bytes_decode_as_the_same_file_would(data: bytes) -> None:
+    """An upload's bytes and a file of the same bytes give the same text and problems."""
+    from geodata.articles import decode_text, read_text
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.txt"
+        path.write_bytes(data)
+        assert decode_text("upload.txt", data) == read_text(path)

@@ -15,6 +15,8 @@ import datetime as dt
 import json
 import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +30,7 @@ from shapely.geometry import shape
 
 from bench import make_acled
 from geodata import events, export, foliummap, imports, layers, livemap, settings, view, zones
+from geodata.store import open_store
 from tests import builders
 from tests.browser import harness
 
@@ -395,3 +398,80 @@ def test_on_a_phone_the_legend_is_folded_and_tables_fit(browser: Browser) -> Non
         assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
         context.close()
     assert_clean(traffic)
+
+
+# --- an analyst adds an article ---
+
+ADDED = """Joint patrol near Saraqib resumes
+Turkish and Russian troops conducted a joint patrol near Saraqib on 12 May 2024, the Turkish defence \
+ministry said in a statement.
+The patrol passed without incident, the ministry said.
+"""
+
+
+def test_an_article_added_in_the_app_is_on_the_map_and_in_the_download(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Paste an article in the sidebar, preview it (its event drawn as a preview, from the page's
+    data), save it, then find its event in the page's events and drawn, and in the download of what
+    is shown, which equals ``python -m geodata export`` of the same store and view."""
+    store_file = tmp_path / "atlas.gpkg"  # a new store: the app fills it with the seeds first
+    traffic = harness.Traffic()
+    context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    harness.watch(page, traffic)
+    with harness.running_app(["--store", str(store_file)]) as url:
+        page.goto(f"{url}/?date={START}&window=30")
+        harness.wait_for_map(page)
+        page.get_by_role("button", name="Expand sidebar").click()
+        page.get_by_label("Paste its text").fill(ADDED)
+        page.get_by_label("Outlet").fill("Wire <b>bold</b>")
+        page.get_by_label("Outlet").press("Enter")
+        page.get_by_role("button", name="Preview").click()
+        page.wait_for_function(f"() => {MAP}.counts().preview === 1", timeout=60_000)
+        page.get_by_text("1 event found, 1 on the map").wait_for()
+        page.get_by_text("Events read from the article being added").wait_for()
+        previewed = page.evaluate(f"() => {MAP}.value('preview').events.features.map(f => f.properties.kind)")
+        assert previewed == ["patrol"]
+        if os.environ.get("ATLAS_ADD_SCREENSHOT"):
+            page.wait_for_timeout(500)
+            page.screenshot(path=os.environ["ATLAS_ADD_SCREENSHOT"])
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("Saved as article 6").wait_for(timeout=60_000)
+        # The view showed none of its events (2019): the map moves to its day, and tells the server.
+        page.wait_for_url(re.compile("date=2024-05-12"), timeout=30_000)
+        with open_store(store_file) as opened:
+            stored = opened.frames()["events"]
+        (event_id,) = stored.loc[stored["date_start"] == "2024-05-12", "event_id"]
+        shown_view = view.MapView(dt.date(2024, 5, 12), 30)
+        page.wait_for_function(f"() => {MAP}.counts().preview === 0 && {MAP}.counts().events === 1")
+        in_page = page.evaluate(f"() => {MAP}.value('events').events.features.map(f => f.properties.id)")
+        assert event_id in in_page
+        drawn = page.evaluate(f"() => {MAP}.eventGroup.getLayers().flatMap(marker => marker.eventIds)")
+        assert drawn == [event_id]
+        page.get_by_text("12 May 2024: ").wait_for(timeout=30_000)  # the server has the new view
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Download what is shown (GeoJSON)").click()
+        saved = download.value
+        payload = Path(saved.path()).read_bytes()
+        context.close()
+    out = tmp_path / "export.geojson"
+    done = subprocess.run(
+        [sys.executable, "-m", "geodata", "export", "--store", str(store_file), "--layers", "zones,events",
+         "--date", "2024-05-12", "--window", "30", "--out", str(out)],
+        cwd=settings.ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert saved.suggested_filename == view.download_name(
+        {"zones": data_zones(), "events": stored}, shown_view
+    )
+    assert payload == out.read_bytes()
+    features = [f for f in json.loads(payload)["features"] if f["properties"]["layer"] == "events"]
+    assert [(f["properties"]["event_id"], f["properties"]["outlet"]) for f in features] == [
+        (event_id, "Wire <b>bold</b>")
+    ]
+    assert_clean(traffic)
+
+
+def data_zones() -> gpd.GeoDataFrame:
+    return zones.load_zones().zones

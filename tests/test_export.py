@@ -269,6 +269,9 @@ def test_info_records_view_counts_and_version(
     # A file outside the checkout has no commit: the version is its content hash.
     assert info["dataset_version"] == f"sha256:{info['content_sha256']}"
     json.dumps(info)  # flat and JSON-ready
+    # Layers read from the event store: its token comes first (the app's downloads and export alike).
+    stored = export.describe(view, selected, fmt="geojson", name="x.geojson", sources=[source], store="id@7")
+    assert stored.dataset_version == f"store:id@7; sha256:{info['content_sha256']}"
 
 
 def test_content_hash_follows_the_content(tmp_path: Path) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from pathlib import Path
 
 from geodata import settings
-from geodata.intake import ArticleMeta, read_file, read_folder
+from geodata.intake import ArticleMeta, read_bytes, read_file, read_folder
 
 # A news page as a browser saves it: menus, share buttons, the article, reader comments, a footer.
 PAGE = """<!DOCTYPE html>
@@ -107,3 +108,30 @@ def test_a_seed_folder_gives_each_article_with_its_manifest_row() -> None:
         assert item.text == (settings.SEEDS_DIR / item.meta.name).read_text(encoding="utf-8")
         assert item.meta.published == article.published  # the manifest gives every seed's date
         assert (item.meta.outlet, item.meta.url) == (article.outlet, article.url)
+
+
+def test_uploaded_bytes_are_read_as_the_same_file_would_be(tmp_path: Path) -> None:
+    for name, data in (
+        ("joint-patrol.html", PAGE.encode()),
+        ("report.txt", b"Title line\nA body paragraph long enough to be read as reporting.\n"),
+        ("report.txt", codecs.BOM_UTF16_LE + "Title\nBody text of the article.\n".encode("utf-16-le")),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"),
+        ("notes.docx", b"PK\x03\x04"),
+    ):
+        path = tmp_path / name
+        path.write_bytes(data)
+        assert read_bytes(name, data, outlet="Wire") == read_file(path, outlet="Wire")
+
+
+def test_a_binary_file_without_nul_bytes_is_named_not_read_as_latin_1() -> None:
+    # A PDF's compressed streams decode as latin-1 (any byte does) but are no text.
+    data = b"%PDF-1.7\n" + bytes(range(1, 256)) * 20
+    assert b"\x00" not in data
+    item, problems = read_bytes("scan.txt", data)
+    assert item is None
+    assert [str(p) for p in problems] == [
+        "scan.txt: binary file (control characters throughout), not a text article"
+    ]
+    # Ordinary text with a stray control character or two is still text.
+    item, _ = read_bytes("ok.txt", b"Title\nA body with a stray \x07 bell in it, and more words after it.\n")
+    assert item is not None

@@ -201,6 +201,24 @@ def test_region_events_carry_their_radius_and_points_do_not() -> None:
     assert sent["town"]["start"] == livemap.day_number(dt.date(2019, 3, 8))
 
 
+def test_a_preview_is_its_own_dataset_drawn_like_the_events_and_named_in_the_config() -> None:
+    """An article being added travels as the ``preview`` dataset (the stored events' stay as they
+    are), with the same features; the map mount names it, and a new start id asks the page to move."""
+    found = builders.events_frame([builders.event("new-1"), builders.event("new-2", kind="attack")])
+    preview = livemap.preview_dataset(found)
+    assert preview.name == livemap.PREVIEW == "preview"
+    assert payload(preview) == payload(livemap.events_dataset(found))
+    assert preview.version != livemap.events_dataset(builders.events_frame([])).version
+    stored = livemap.events_dataset(builders.sample_events())
+    dates = livemap.DateRange((dt.date(2019, 1, 1),) * 2, (dt.date(2019, 1, 1),) * 2)
+    start = view.MapView(dt.date(2019, 3, 8))
+    config = livemap.map_config([stored, preview], start=start, camera=None, dates=dates, stop_days=[])
+    assert config["datasets"] == {"events": stored.version, "preview": preview.version}
+    assert config["previewLabel"] == livemap.PREVIEW_LABEL
+    moved = livemap.map_config([stored], start=start, camera=None, dates=dates, stop_days=[], start_id=1)
+    assert (moved["start"], moved["startId"]) == (config["start"], 1)
+
+
 def test_basemap_sends_roads_borders_and_labels_by_zoom_and_credits_its_sources() -> None:
     sent = payload(livemap.basemap_dataset(layers.load_reference(), basemap.load_basemap()))
     assert len(sent["areas"]["features"]) == 15

@@ -88,6 +88,29 @@ def test_the_compact_table_has_three_short_columns() -> None:
     assert list(table.columns) == ["From", "What", "Where"]
 
 
+def test_articles_table_lists_failed_articles_first_with_their_error() -> None:
+    added = pd.Timestamp("2026-12-02 10:00:00")
+    articles = pd.DataFrame(
+        {
+            "name": ["a.txt", "b.txt", "c.txt"],
+            "title": ["First", "Broken", "Third"],
+            "outlet": ["Wire", None, "Wire"],
+            "url": ["https://a.example", None, None],
+            "published": [dt.date(2019, 3, 8), None, dt.date(2019, 3, 9)],
+            "events": [2, 0, 1],
+            "added_at": [added, added, added],
+            "added_by": ["seeds", "ana", "ana"],
+            "extraction_error": [None, "ValueError: no", None],
+        }
+    )
+    table = panels.articles_table(articles)
+    assert list(table["Title"]) == ["Broken", "Third", "First"]  # failed first, then newest added
+    assert table.loc[0, "Extraction error"] == "ValueError: no"
+    assert table.loc[1, "Published"] == "2019-03-09"
+    assert table.loc[1, "Added"] == "2026-12-02 10:00"
+    assert list(table.columns) == list(panels.ARTICLE_HEADINGS.values())
+
+
 def test_zones_table_is_in_words() -> None:
     table = panels.zones_table(panels.zone_panel(builders.sample_zones(), builders.sample_events()))
     assert list(table.columns)[:3] == ["Zone", "Kind", "Agreement"]

@@ -340,7 +340,8 @@ def test_the_imported_snapshot_gives_the_same_layer_and_follows_imports(
         store.import_events(imports.read_events(UCDP_CSV), UCDP_CSV, by="t")
         built = store.frames()["imported"]  # the snapshot the import left
         [snapshot] = list(tmp_path.glob("frames/*/imported-*.arrow"))
-        read = store.frames()["imported"]  # the same snapshot again
+        with open_store(url, cache=tmp_path) as other:  # another process: reads the snapshot
+            read = other.frames()["imported"]
         assert_geodataframe_equal(read, built)
         assert_geodataframe_equal(read, uncached.frames()["imported"])
         store.import_events(imports.read_events(ACLED_CSV), ACLED_CSV, by="t")
@@ -348,7 +349,19 @@ def test_the_imported_snapshot_gives_the_same_layer_and_follows_imports(
         assert not snapshot.exists()
         [snapshot] = list(tmp_path.glob("frames/*/imported-*.arrow"))
         snapshot.write_bytes(b"not arrow")  # a damaged snapshot is read again from the store
-        assert_geodataframe_equal(store.frames()["imported"], uncached.frames()["imported"])
+        with open_store(url, cache=tmp_path) as other:
+            assert_geodataframe_equal(other.frames()["imported"], uncached.frames()["imported"])
+
+
+def test_the_imported_layer_is_kept_in_memory_until_an_import_changes_it(empty_store: Store) -> None:
+    empty_store.import_events(imports.read_events(UCDP_CSV), UCDP_CSV, by="t")
+    token, layer = empty_store.imported_token(), empty_store.frames()["imported"]
+    empty_store.add_article(PATROL_A, META_A, by="t")  # an article: the imported layer is the same
+    assert empty_store.imported_token() == token
+    assert empty_store.frames()["imported"] is layer
+    empty_store.import_events(imports.read_events(ACLED_CSV), ACLED_CSV, by="t")
+    assert empty_store.imported_token() != token
+    assert len(empty_store.frames()["imported"]) == len(layer) + 5
 
 
 # --- backup and restore -------------------------------------------------------------------------

@@ -364,7 +364,8 @@ var AtlasLive = (function () {
   function windowLabel(days) { return days === null ? "all" : String(days); }
 
   var PANES = [["atlasBase", 210], ["atlasCircles", 300], ["atlasBands", 320], ["atlasZones", 400],
-    ["atlasRoutes", 410], ["atlasLabels", 430], ["atlasPoints", 450], ["atlasEvents", 500], ["atlasPosts", 520]];
+    ["atlasRoutes", 410], ["atlasLabels", 430], ["atlasPoints", 450], ["atlasEvents", 500], ["atlasPosts", 520],
+    ["atlasPreview", 540]];
   var INERT = {atlasBase: 1, atlasCircles: 1, atlasBands: 1, atlasLabels: 1, atlasPoints: 1};
 
   // ---------------------------------------------------------------------------------------------
@@ -508,11 +509,12 @@ var AtlasLive = (function () {
           [box, swatch, document.createTextNode(style.label)]));
       });
     });
-    var cues = ["dashed outline and soft band: boundary known only approximately",
+    var cues = (this.preview && this.preview.length ? ["black ring, “new”: " + config.previewLabel] : []).concat([
+      "dashed outline and soft band: boundary known only approximately",
       "● occurred · ◌ planned (dashed ring)",
       "◯ dashed ring and circle: located only to a region, the circle its uncertainty",
       "a number: several events at one place (click for all)",
-      "fainter: older within the window"];
+      "fainter: older within the window"]);
     cues.forEach(function (text) { body.appendChild(el("div", {className: "atlas-cue", text: text})); });
   };
 
@@ -534,7 +536,7 @@ var AtlasLive = (function () {
   // (Re)build the layers of every dataset whose version changed, then show the current view.
   AtlasMap.prototype.datasetsChanged = function () {
     var self = this, changed = false;
-    ["basemap", "zones", "events", "imported"].forEach(function (name) {
+    ["basemap", "zones", "events", "imported", "preview"].forEach(function (name) {
       var held = name in self.config.datasets ? datasets[name] : null;
       var version = held ? held.version : null;
       if (self.built[name] === version) return;
@@ -655,6 +657,44 @@ var AtlasLive = (function () {
     this.points = new PointsLayer(value, this.config.styles, this.config.eventKinds, {
       oldest: this.config.fade.oldest, ring: this.config.styles.imported.colour, circleZoom: this.config.circleZoom});
     this.points.addTo(this.map);
+  };
+
+  // The events of an article being added (not saved): above everything, ringed in black, whatever
+  // the day, window and layers; the map is fitted to them when they arrive. Events at one place are
+  // one marker whose popup lists them all, as for the stored events.
+  AtlasMap.prototype.build_preview = function (value) {
+    if (this.previewGroup) this.map.removeLayer(this.previewGroup);
+    this.previewGroup = L.layerGroup().addTo(this.map);
+    this.preview = value ? value.events.features : [];
+    var styles = this.config.styles, group = this.previewGroup, label = this.config.previewLabel;
+    var places = {}, order = [];
+    this.preview.forEach(function (f) {
+      var c = f.geometry.coordinates, key = c[0].toFixed(5) + "," + c[1].toFixed(5);
+      if (!places[key]) { places[key] = []; order.push(key); }
+      places[key].push(f);
+    });
+    var bounds = order.map(function (key) {
+      var here = places[key], p = here[0].properties, c = here[0].geometry.coordinates, latlng = [c[1], c[0]];
+      here.forEach(function (f) {
+        if (f.properties.radius_m) {
+          L.circle(latlng, {pane: "atlasCircles", interactive: false, radius: f.properties.radius_m, color: "#111",
+            weight: 1.5, dashArray: "6 4", fillColor: styles[f.properties.kind].colour, fillOpacity: 0.05}).addTo(group);
+        }
+      });
+      var marker = L.circleMarker(latlng, {pane: "atlasPreview", bubblingMouseEvents: false, radius: 10,
+        color: "#111", weight: 4, fillColor: styles[p.kind].colour, fillOpacity: 0.95});
+      L.marker(latlng, {pane: "atlasPreview", interactive: false, keyboard: false, icon: L.divIcon({
+        className: "atlas-new", html: "new", iconSize: [34, 16], iconAnchor: [17, 30]})}).addTo(group);
+      var head = "<b>" + label + (here.length > 1 ? ": " + here.length + " events here" : "") + "</b>";
+      marker.bindTooltip(head + "<br>" + here.map(function (f) { return f.properties.tip; }).join("<br>"));
+      marker.bindPopup("<div class='atlas-many'>" + head + here.map(function (f) {
+        return "<hr>" + f.properties.pop;
+      }).join("") + "</div>", {maxWidth: 380, maxHeight: 360});
+      marker.eventIds = here.map(function (f) { return f.properties.id; });
+      marker.addTo(group);
+      return latlng;
+    });
+    if (bounds.length) this.map.fitBounds(bounds, {padding: [60, 60], maxZoom: 9, animate: false});
   };
 
   // The view the page shows: day, window, visible layers.
@@ -855,7 +895,8 @@ var AtlasLive = (function () {
 
   // A new config from the server: new dataset versions, or a view the server asks for.
   AtlasMap.prototype.update = function (component, config) {
-    var moved = JSON.stringify(config.start) !== JSON.stringify(this.config.start);
+    var moved = JSON.stringify(config.start) !== JSON.stringify(this.config.start) ||
+      config.startId !== this.config.startId;
     this.bind(component);
     this.config = config;
     if (moved) {
@@ -871,7 +912,8 @@ var AtlasLive = (function () {
 
   // Tests and benchmarks read the page through these (never through Streamlit's page).
   AtlasMap.prototype.counts = function () {
-    var self = this, counts = {zones: 0, bands: 0, events: 0, markers: 0, points: 0, reference: 0, labels: 0};
+    var self = this, counts = {zones: 0, bands: 0, events: 0, markers: 0, points: 0, reference: 0, labels: 0,
+      preview: this.preview ? this.preview.length : 0};
     (this.zoneItems || []).forEach(function (it) { if (self.zoneGroup.hasLayer(it.layer)) counts.zones++; });
     (this.bandItems || []).forEach(function (it) { if (self.bandGroup.hasLayer(it.layer)) counts.bands++; });
     counts.events = this.drawn ? this.drawn.events : 0;

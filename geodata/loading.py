@@ -1,0 +1,159 @@
+"""What the app loads: where its options point, and its layers read from the event store.
+
+The app's options (:func:`app_inputs`, from ``streamlit run app.py -- ...``) name the zone folder,
+the event store (``--store PATH|URL``, else ``$ATLAS_STORE``, else the user's file; see
+:mod:`geodata.store_open`) and, as with ``python -m geodata export``, folders and files that take
+the place of the store's layers for this run: ``--seeds DIR`` reads the article events from a folder
+(``export --seeds``), ``--events FILE`` the imported events from ACLED/UCDP files (``export
+--imported``). Those files are read beside the store, never written into it: viewing a map must not
+change a store other people use (``python -m geodata import`` puts a file in the store on purpose),
+and a download then equals ``export`` with the same options.
+
+:func:`load` gathers one version of everything the page shows; the app caches it under the store's
+token (:meth:`geodata.store.Store.token`), so a change in the store shows on the next run and
+nothing is read again while nothing changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata import basemap, events, imports, settings, zones
+from geodata._errors import DataError
+from geodata.articles import Article
+from geodata.store import Store
+from geodata.store_open import ENV_VAR, default_store_path
+
+__all__ = ["ARTICLE_COLUMNS", "Inputs", "Loaded", "app_inputs", "load"]
+
+#: Columns of :attr:`Loaded.articles` (those of :meth:`geodata.store.Store.articles` the app shows).
+ARTICLE_COLUMNS: tuple[str, ...] = (
+    "name", "title", "outlet", "url", "published", "events", "added_at", "added_by", "extraction_error",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where the app's data come from, with fingerprints (name, size, time) of the files it reads,
+    so caches notice edited files.
+
+    Attributes
+    ----------
+    store
+        The event store as given (a path or URL; ``$ATLAS_STORE`` or the default file when not).
+    seeds
+        An article folder whose events replace the store's (``None``: the store's).
+    imported
+        ACLED/UCDP files whose events replace the store's imported ones (empty: the store's).
+    """
+
+    zones: Path
+    store: str
+    seeds: Path | None
+    imported: tuple[Path, ...]
+    tiles: bool
+    key: tuple[tuple[str, int, int], ...]
+
+    @property
+    def uses_store(self) -> bool:
+        """Whether any layer comes from the store."""
+        return self.seeds is None or not self.imported
+
+    @property
+    def events_from_store(self) -> bool:
+        """Whether the article events are the store's (so articles added to it show)."""
+        return self.seeds is None
+
+
+def app_inputs(argv: Sequence[str]) -> Inputs:
+    """The app's options (what follows ``--`` in ``streamlit run app.py -- ...``)."""
+    parser = argparse.ArgumentParser(prog="streamlit run app.py --")
+    parser.add_argument("--zones", type=Path, default=settings.ZONES_DIR, help="zone folder")
+    parser.add_argument("--store", help="the event store: a .gpkg file or postgresql://user@host/db")
+    parser.add_argument("--seeds", type=Path, help="read the article events from this folder, not the store")
+    parser.add_argument(
+        "--events", type=Path, action="append", default=[], help="ACLED/UCDP CSV, instead of the store's"
+    )
+    parser.add_argument("--tiles", action="store_true", help="OpenStreetMap tiles (needs the internet)")
+    args = parser.parse_known_args(list(argv))[0]
+    store = args.store or os.environ.get(ENV_VAR) or str(default_store_path())
+    files = [*args.zones.glob("*"), *(args.seeds.glob("*") if args.seeds else ()), *args.events]
+    key = tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(files) if p.is_file())
+    return Inputs(args.zones, store, args.seeds, tuple(args.events), args.tiles, key)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything the page shows, as loaded (shared by all sessions, never changed).
+
+    Attributes
+    ----------
+    frames
+        ``zones``, ``events`` and, when there are any, ``imported``.
+    articles
+        The articles behind ``events`` (``ARTICLE_COLUMNS``, oldest first); ``extraction_error``
+        is set for those the pipeline failed on (stored with their error; ``reextract`` retries).
+    """
+
+    frames: dict[str, gpd.GeoDataFrame]
+    basemap: basemap.Basemap | None
+    problems: tuple[str, ...]
+    articles: pd.DataFrame
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """Article name -> title."""
+        return dict(zip(self.articles["name"], self.articles["title"], strict=True))
+
+    @property
+    def sources(self) -> dict[str, tuple[str, str]]:
+        """Article name -> outlet and URL (links to the other articles of an event)."""
+        outlets, urls = self.articles["outlet"].fillna(""), self.articles["url"].fillna("")
+        return {n: (o, u) for n, o, u in zip(self.articles["name"], outlets, urls, strict=True)}
+
+
+def load(source: Inputs, store: Store | None) -> Loaded:
+    """Zones from their folder, events from ``store`` (or the folders and files of ``source``),
+    and the offline base map; every problem met, as text, none fatal.
+
+    ``store`` is ``None`` when it could not be opened (the app says why): the events that would
+    come from it are then empty.
+    """
+    zone_set = zones.load_zones(source.zones)
+    problems = list(map(str, zone_set.problems))
+    stored = store.frames() if store is not None and source.uses_store else {}
+    if source.seeds is not None:
+        run = events.extract_events(source.seeds)
+        frames = {"events": events.events_frame(run.events)}
+        problems += map(str, run.problems)
+        listed = _folder_articles(run.articles)
+    else:
+        frames = {"events": stored.get("events", events.events_frame(()))}
+        listed = store.articles() if store is not None else _folder_articles(())
+    if source.imported:
+        imported = imports.load_event_files(list(source.imported))
+        frames["imported"] = imported.events
+        problems += map(str, imported.problems)
+    elif "imported" in stored:
+        frames["imported"] = stored["imported"]
+    try:
+        base: basemap.Basemap | None = basemap.load_basemap(settings.BASEMAP_DIR)
+    except DataError as exc:  # the map is drawn without roads and place names; the problems are shown
+        base, problems = None, [*problems, *map(str, exc.problems)]
+    articles = listed.reindex(columns=list(ARTICLE_COLUMNS))
+    return Loaded({"zones": zone_set.zones, **frames}, base, tuple(problems), articles)
+
+
+def _folder_articles(read: Sequence[Article]) -> pd.DataFrame:
+    rows = [
+        {"name": a.file, "title": a.title, "outlet": a.outlet, "url": a.url, "published": a.published}
+        for a in read
+    ]
+    return pd.DataFrame(rows, columns=list(ARTICLE_COLUMNS))
