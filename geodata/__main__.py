@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         help="ACLED/UCDP CSV (repeatable; default: the store's imported events)",
     )
     out.add_argument("--out", type=Path, help="output file or folder (default: a name saying what it holds)")
+    _review_filter_options(out)
     _store_options(out)
     out.set_defaults(run=_export, store_version=None)
 
@@ -88,6 +89,19 @@ def _parser() -> argparse.ArgumentParser:
     load.set_defaults(run=_import_to_store)
     _store_commands(sub)
     return parser
+
+
+def _review_filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--reviewed-only",
+        action="store_true",
+        help="only the events a person accepted, corrected or added (imported events pass)",
+    )
+    parser.add_argument(
+        "--include-rejected",
+        action="store_true",
+        help="keep the events a person rejected (left out by default)",
+    )
 
 
 def _window(value: str) -> int | None:
@@ -144,6 +158,8 @@ def _export(args: argparse.Namespace) -> int:
         kinds=export.layer_names(args.kinds),
         zone_id=args.zone,
         bbox=args.bbox,
+        reviewed_only=args.reviewed_only,
+        include_rejected=args.include_rejected,
     )
     frames, problems, sources = _load_layers(args, view)
     _report(problems)

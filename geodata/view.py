@@ -44,11 +44,15 @@ class MapView:
         Length of the events window in days, ``None`` for all events up to ``day``.
     visible
         Layer keys shown (see ``LAYER_KEYS``).
+    reviewed_only
+        Show only the events a person has vouched for (``export.ExportView.reviewed_only``);
+        rejected events are never shown.
     """
 
     day: dt.date
     window_days: int | None = DEFAULT_WINDOW
     visible: frozenset[str] = field(default_factory=lambda: frozenset(LAYER_KEYS))
+    reviewed_only: bool = False
 
     def export_view(self, families: Sequence[str] = ("zones", "events")) -> export.ExportView:
         """The export of ``families`` that holds what this view shows (the kinds are named when some
@@ -57,7 +61,11 @@ class MapView:
         hidden = [kind for kind in kinds if kind not in self.visible]
         shown = tuple(kind for kind in kinds if kind in self.visible) if hidden else ()
         return export.ExportView(
-            layers=tuple(families), day=self.day, window_days=self.window_days, kinds=shown
+            layers=tuple(families),
+            day=self.day,
+            window_days=self.window_days,
+            kinds=shown,
+            reviewed_only=self.reviewed_only,
         )
 
 

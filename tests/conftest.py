@@ -44,6 +44,7 @@ def event(event_id: str, kind: str, start: str, end: str, **changes: Any) -> dic
         "published": end,
         "quote": "A sentence written for the tests.",
         "confidence": 0.8,
+        "review": "machine",
     }
     return row | changes
 
