@@ -144,7 +144,8 @@ def load_merge_index(conn: Connection) -> MergeIndex:
     for row in conn.execute(sa.select(events).order_by(events.c.id)).mappings():
         found = links.get(row["id"], [])
         event = event_from_row(row, [s for s, _ in found])
-        index.put(row["id"], event, [r for _, r in found], frozen=row["review"] != "machine")
+        reviewed, rejected = row["review"] != "machine", row["review"] == "rejected"
+        index.put(row["id"], event, [r for _, r in found], frozen=reviewed, closed=rejected)
     return index
 
 
