@@ -2,7 +2,8 @@
 
 The query and every alias meet after :func:`geodata.gazetteer.normalise` (so "Maarrat al-Numan",
 "Ma'arrat an-Nu'man" and "maarat" find the same town); an exact alias comes first, then aliases
-that start with the query, then those with a word starting with it, then those containing it;
+that start with the query, then those with a word starting with it, then those containing it
+(queries of three letters or more);
 within each, governorates and countries before towns, then larger towns first. A place id
 (``gn:163345``, ``SY07``) finds that place. Written here rather than with a fuzzy-matching library:
 the gazetteer's normalisation already folds the spellings the press uses, and a scan of its
@@ -63,7 +64,7 @@ def search_places(query: str, gazetteer: Gazetteer, *, limit: int = 10) -> list[
             grade = 1
         elif all(any(token.startswith(word) for token in key.split()) for word in words):
             grade = 2
-        elif wanted in key:
+        elif len(wanted) >= 3 and wanted in key:
             grade = 3
         else:
             continue

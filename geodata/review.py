@@ -169,10 +169,9 @@ def _act(
         )  # fmt: skip
         frame = _Action(txn, action_id, action, note or None)
         body(frame)
+        events_touched = sorted(frame.versions)
         txn.conn.execute(
-            sa.update(review_actions)
-            .where(review_actions.c.id == action_id)
-            .values(events=sorted(frame.versions))
+            sa.update(review_actions).where(review_actions.c.id == action_id).values(events=events_touched)
         )
         revision = txn.revision
     store._state = None  # the writer's merge index holds the events as they were
@@ -562,7 +561,9 @@ def undo(store: Store, editor: Editor, action_id: int, *, note: str = "") -> Act
         if found is None:
             raise StoreError(f"there is no review action {action_id}")
         done = conn.execute(
-            sa.select(review_actions.c.id).where(review_actions.c.undoes == action_id)
+            sa.select(review_actions.c.id).where(
+                review_actions.c.undoes == action_id, review_actions.c.id != action.id
+            )
         ).first()
         if done is not None:
             raise StoreError(
@@ -604,6 +605,10 @@ def undo(store: Store, editor: Editor, action_id: int, *, note: str = "") -> Act
         for event_id in states:
             action.record(event_id, olds[event_id], snapshot(conn, event_id))
 
+    with store._transaction() as conn:  # the action row refers to it: say so before writing
+        known = conn.execute(sa.select(review_actions.c.id).where(review_actions.c.id == action_id)).first()
+    if known is None:
+        raise StoreError(f"there is no review action {action_id}")
     return _act(store, editor, "undo", note, body, undoes=action_id)
 
 
