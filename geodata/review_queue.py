@@ -214,9 +214,7 @@ def review_queue(
             kinds[link.event_id].append(link.kind)
             names[link.event_id].append(link.name)
         counted = sa.select(disagreements.c.event_id, sa.func.count()).where(disagreements.c.status == "open")
-        open_items: dict[int, int] = {
-            event_id: count for event_id, count in conn.execute(counted.group_by(disagreements.c.event_id))
-        }
+        open_items: dict[int, int] = dict(conn.execute(counted.group_by(disagreements.c.event_id)).all())
     found = []
     for row in rows:
         items = open_items.get(row["id"], 0)

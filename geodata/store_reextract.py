@@ -27,6 +27,7 @@ Everything happens in one transaction: an interrupted ``reextract`` changes noth
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -108,11 +109,13 @@ def reextract(txn: Txn, merge: MergeIndex, finder: pipeline.PlaceFinder) -> Reex
     ids = {row["name"]: row["id"] for row in rows}
     matched = _match(canon, merge)
     frozen_keys = {r.key for event_id in merge.frozen for r in merge.reports[event_id]}
+    leftovers = _leftovers(canon, matched, merge, frozen_keys)
+    taken = set(matched.values()) | {holder for _, holder in leftovers.values() if holder is not None}
     touched: Counter[tuple[str, str]] = Counter()
     session = MergeSession(merge, first_new_id=FIRST_NEW_ID)
     stored = list(merge.events)
     for event_id in stored:
-        gone = event_id not in matched.values() and event_id not in merge.frozen
+        gone = event_id not in taken and event_id not in merge.frozen
         if gone and not any(r.article in failed for r in merge.reports[event_id]):
             _count(touched, "removed", merge.reports[event_id])
             session.delete(event_id)
@@ -125,19 +128,19 @@ def reextract(txn: Txn, merge: MergeIndex, finder: pipeline.PlaceFinder) -> Reex
             kept += 1
             _count(touched, "kept", reports)
             proposals[target] = event
-            if target in merge.closed:  # rejected: its own sentences stay with it, others are new claims
-                mine = {_sentence(r.key) for r in merge.reports[target]}
-                session.link(target, [r for r in own if _sentence(r.key) in mine])
-                own = [r for r in own if _sentence(r.key) not in mine]
-                if own:
-                    inserted += 1
-                    session.insert(event, own)
-                    _count(touched, "added", own)
-            else:
-                session.link(target, own)
-        elif not own:
+            if target not in merge.closed:
+                session.link(target, own)  # the person's event gains the machine's new reports
+                continue
+            mine = {_sentence(r.key) for r in merge.reports[target]}
+            session.link(target, [r for r in own if _sentence(r.key) in mine])
+            if i not in leftovers:
+                continue
+            own, target = leftovers[i]  # reports elsewhere: a claim of their own, a machine event
+        if not own:
             continue  # every report belongs to an event a person reviewed
-        elif target is None:
+        if len(own) != len(reports):  # the event as its own reports tell it (first report first)
+            event = dataclasses.replace(event, sources=tuple(r.source for r in own))
+        if target is None:
             inserted += 1
             session.insert(event, own)
             _count(touched, "added", own)
@@ -176,6 +179,34 @@ def reextract(txn: Txn, merge: MergeIndex, finder: pipeline.PlaceFinder) -> Reex
 def _sentence(key: str) -> str:
     """A report key's article and sentence part (``<article>:<sentence>``)."""
     return key.rsplit(":", 2)[0]
+
+
+def _leftovers(
+    canon: list[tuple[Event, list[Report]]],
+    matched: Mapping[int, int],
+    merge: MergeIndex,
+    frozen_keys: set[str],
+) -> dict[int, tuple[list[Report], int | None]]:
+    """For new events matched to a rejected event: their reports from other sentences (a claim of
+    their own), and the machine event that holds them now (``None``: none does, it is new)."""
+    owner = {r.key: event_id for event_id, reports in merge.reports.items() for r in reports}
+    taken = set(matched.values())
+    found: dict[int, tuple[list[Report], int | None]] = {}
+    for i, target in sorted(matched.items()):
+        if target not in merge.closed:
+            continue
+        mine = {_sentence(r.key) for r in merge.reports[target]}
+        rest = [r for r in canon[i][1] if r.key not in frozen_keys and _sentence(r.key) not in mine]
+        if not rest:
+            continue
+        holders = [owner.get(r.key) for r in rest]
+        holder = next(
+            (h for h in holders if h is not None and h not in taken and h not in merge.frozen), None
+        )
+        if holder is not None:
+            taken.add(holder)
+        found[i] = (rest, holder)
+    return found
 
 
 def _disagreements(

@@ -34,7 +34,7 @@ def test_names_aliases_spellings_and_ids_find_the_place(
 def test_an_exact_name_comes_first_and_the_area_before_the_town(gazetteer: Gazetteer) -> None:
     found = search_places("Idlib", gazetteer)
     assert [m.place_id for m in found[:2]] == ["SY07", "gn:169389"]  # the governorate, then the city
-    assert found[0].matched == "Idlib" and found[0].name == "Idleb"
+    assert (found[0].matched, found[0].name) == ("Idlib", "Idleb")
     assert found[1].lon == pytest.approx(36.63, abs=0.05)
 
 

@@ -81,7 +81,9 @@ def test_accept_edit_and_reject_are_recorded_and_undone(store: Store, ana: Edito
     assert entry.changed["place"] == ("Moscow", "Saraqib")
     assert entry.changed["review"] == ("machine", "edited")
     assert entry.changed["date_start"][1] == "2019-04-09"
-    assert entry.before is not None and entry.before["reports"] == entry.after["reports"]  # type: ignore[index]
+    assert entry.before is not None
+    assert entry.after is not None
+    assert entry.before["reports"] == entry.after["reports"]
     [action] = [a for a in table_rows(store, "review_actions") if a["id"] == rejected.action_id]
     assert (action["action"], action["by"], action["note"], action["events"]) == (
         "reject", "ana", "an opinion, not an event", [statement.id],
@@ -176,7 +178,7 @@ def test_merge_two_events_into_one_and_undo_it(store: Store, ana: Editor) -> Non
         assert {k: v for k, v in after[event_id].items() if k not in ("version", "updated_at")} == {
             k: v for k, v in before[event_id].items() if k not in ("version", "updated_at")
         }
-    assert after[other.id]["version"] == 2 and after[keep.id]["version"] == 3
+    assert (after[other.id]["version"], after[keep.id]["version"]) == (2, 3)
     assert without_ids(table_rows(store, "event_sources")) == without_ids(links_before)
 
 
