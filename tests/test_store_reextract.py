@@ -50,7 +50,8 @@ def decide(store: Store, ana: Editor) -> dict[str, int]:
     found = items(store)
     edited, rejected = found[EDITED], found[REJECTED]
     review.edit(
-        store, ana, edited.id, {"place_id": "gn:164816", "date_start": "2019-04-10", "date_end": "2019-04-10"},
+        store, ana, edited.id,
+        {"place_id": "gn:164816", "date_start": "2019-04-10", "date_end": "2019-04-10"},
         version=edited.version, note="Saraqib, the day after",
     )  # fmt: skip
     review.reject(store, ana, rejected.id, reason="a comment, not an event", version=rejected.version)
@@ -71,8 +72,8 @@ def decide(store: Store, ana: Editor) -> dict[str, int]:
         {"kind": "deployment", "date_start": "2019-04-20", "place_id": "SY07"}, note="missed",
     )  # fmt: skip
     [added_id] = added.versions
-    return {"edited": edited.id, "rejected": rejected.id, "merged": keep.id, "gone": other.id, "split": whole.id,
-            "part": part, "added": added_id}  # fmt: skip
+    return {"edited": edited.id, "rejected": rejected.id, "merged": keep.id, "gone": other.id,
+            "split": whole.id, "part": part, "added": added_id}  # fmt: skip
 
 
 def exported(store: Store, **review_filter: bool) -> dict[str, dict[str, Any]]:
