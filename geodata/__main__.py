@@ -1,4 +1,5 @@
-"""The command line: ``python -m geodata validate | export | events | import | add | reextract | store``.
+"""The command line: ``python -m geodata validate | export | events | import | add | reextract | store``,
+and ``editors | review | evaluate`` (:mod:`geodata.cli_review`).
 
 Each subcommand calls the same library functions the app uses, prints its result or a report, and
 exits 0 on success, 1 when the data has errors, 2 on a usage error (or a store that cannot be used).
@@ -18,7 +19,7 @@ import geopandas as gpd
 from rich.console import Console
 from rich.progress import track
 
-from geodata import articles, events, export, formats, gazetteer, imports, intake, settings, zones
+from geodata import articles, cli_review, events, export, formats, gazetteer, imports, intake, settings, zones
 from geodata import store as event_store
 from geodata._errors import AtlasError, DataError, Problem, UsageError
 from geodata.temporal import parse_day
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     _store_options(load)
     load.set_defaults(run=_import_to_store)
     _store_commands(sub)
+    cli_review.add_commands(sub)
     return parser
 
 
