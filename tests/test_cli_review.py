@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import sys
 import time
@@ -106,8 +107,9 @@ def test_review_from_the_command_line(
     capsys.readouterr()
     assert main(["review", "history", str(first), "--store", store]) == 0
     history = capsys.readouterr().out
-    assert "ana edit (action 1, undone by 3): from the ministry's map" in history
-    assert "ana undo (action 3)" in history
+    undone_by = re.search(r"ana edit \(action 1, undone by (\d+)\): from the ministry's map", history)
+    assert undone_by is not None
+    assert f"ana undo (action {undone_by.group(1)})" in history
     assert main(["review", "places", "Khan Sheikhoun"]) == 0
     assert "gn:168325\tKhan Shaykhun (as Khan-Sheikhoun)" in capsys.readouterr().out
 
