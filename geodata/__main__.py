@@ -383,15 +383,16 @@ def _reextract(args: argparse.Namespace) -> int:
     for item in report.articles:
         if item.error:
             print(f"{item.name}: extraction failed: {item.error}", file=sys.stderr)
-        elif item.added or item.changed or item.removed or item.kept or item.retried:
+        elif item.added or item.changed or item.removed or item.kept or item.disagreements or item.retried:
             retried = " (failed before, read now)" if item.retried else ""
             print(
                 f"{item.name}: {item.added} added, {item.changed} changed, {item.removed} removed, "
-                f"{item.kept} reviewed kept as they are{retried}"
+                f"{item.kept} reviewed kept as they are, {item.disagreements} disagreements listed{retried}"
             )
     print(
         f"reextract: {len(report.articles)} articles, {report.added} events added, {report.changed} changed, "
-        f"{report.removed} removed, {report.kept} reviewed events kept, "
+        f"{report.removed} removed, {report.kept} reviewed events kept, {report.disagreements} disagreements "
+        "listed for review, "
         f"{len(report.failed)} articles failed; "
         f"store {where}"
     )
