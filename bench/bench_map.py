@@ -18,7 +18,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from geodata import events, layers, settings, view, zones
+from geodata import events, foliummap, layers, settings, view, zones
 
 
 def best_of(function: Callable[[], object], runs: int = 5) -> float:
@@ -42,7 +42,7 @@ def main() -> None:
 
     def step() -> None:
         for day in days:
-            fmap = layers.build_map(
+            fmap = foliummap.build_map(
                 zone_frame, event_frame, view.MapView(day), reference=reference, bands=bands
             )
             fmap.get_root().render()

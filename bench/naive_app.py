@@ -11,6 +11,7 @@ Run: ``streamlit run bench/naive_app.py -- --events FILE`` (query parameters ``d
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 from streamlit_folium import st_folium
 
-from geodata import imports, layers, view
+from geodata import imports, layers, settings, view
 
 
 class DayMarker(MacroElement):
@@ -52,6 +53,20 @@ day = st.slider("As of", min_value=dt.date(2017, 1, 1), max_value=dt.date(2024, 
 current = view.MapView(day, window)
 rows = layers.events_on_map(layers.events_in_window(events, current))
 fmap = folium.Map(location=[35.0, 38.8], zoom_start=7, tiles=None, prefer_canvas=True)
+# The shipped Leaflet, inlined (the page may load nothing from outside; folium's other libraries are unused).
+leaflet = settings.LEAFLET_DIR
+fmap.default_js = [
+    (
+        "leaflet",
+        "data:text/javascript;base64," + base64.b64encode((leaflet / "leaflet.js").read_bytes()).decode(),
+    )
+]
+fmap.default_css = [
+    (
+        "leaflet_css",
+        "data:text/css;base64," + base64.b64encode((leaflet / "leaflet.css").read_bytes()).decode(),
+    )
+]
 folium.GeoJson(
     rows[["event_id", "kind", "date_start", "date_end", "place", "quote", "geometry"]],
     marker=folium.CircleMarker(radius=4, fill=True),

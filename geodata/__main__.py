@@ -2,15 +2,21 @@
 and ``editors | review | evaluate`` (:mod:`geodata.cli_review`).
 
 Each subcommand calls the same library functions the app uses, prints its result or a report, and
-exits 0 on success, 1 when the data has errors, 2 on a usage error (or a store that cannot be used).
+exits 0 on success, 1 when the data has errors (or rows were skipped), 2 on a usage error, a file
+that cannot be written or a store that cannot be used: ``error: ...`` in words, never a traceback.
 ``add``, ``reextract``, ``import``, ``store`` and ``export`` work on the event store (``--store``,
 default ``$ATLAS_STORE`` or the user's data folder; see ``geodata.store_open``).
+
+``--out`` names a file, or a folder when it ends with ``/`` or is an existing folder: the folder is
+created if needed and the file gets its usual name inside it. Every file is written atomically.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -19,9 +25,21 @@ import geopandas as gpd
 from rich.console import Console
 from rich.progress import track
 
-from geodata import articles, cli_review, events, export, formats, gazetteer, imports, intake, settings, zones
+from geodata import (
+    _atomic,
+    articles,
+    cli_review,
+    events,
+    export,
+    formats,
+    gazetteer,
+    imports,
+    intake,
+    settings,
+    zones,
+)
 from geodata import store as event_store
-from geodata._errors import AtlasError, DataError, Problem, UsageError
+from geodata._errors import AtlasError, DataError, OutputError, Problem, UsageError
 from geodata.temporal import parse_day
 
 #: Above this many articles, a progress bar is shown on a terminal.
@@ -56,7 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help=f"comma-separated, from {','.join(export.LAYERS)} (default: {','.join(export.DEFAULT_LAYERS)})",
     )
-    out.add_argument("--date", type=parse_day, help="as-of date YYYY-MM-DD (default: everything)")
+    out.add_argument("--date", type=_day, help="as-of date YYYY-MM-DD (default: everything)")
     out.add_argument("--window", type=_window, default=30, help="events window in days, or 'all'")
     out.add_argument("--kinds", action="append", default=[], help="comma-separated zone and/or event kinds")
     out.add_argument("--zone", metavar="ZONE_ID", help="only this zone, and the events inside it")
@@ -72,20 +90,24 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="ACLED/UCDP CSV (repeatable; default: the store's imported events)",
     )
-    out.add_argument("--out", type=Path, help="output file or folder (default: a name saying what it holds)")
+    out.add_argument(
+        "--out", help="output file, or folder ending in / (default: a name saying what it holds)"
+    )
     _review_filter_options(out)
     _store_options(out)
     out.set_defaults(run=_export, store_version=None)
 
     ev = sub.add_parser("events", help="read events out of the articles, as RFC 7946 GeoJSON")
     ev.add_argument("--seeds", type=Path, default=settings.SEEDS_DIR, help="article folder")
-    ev.add_argument("--out", type=Path, help="output file (default: standard output)")
+    ev.add_argument("--out", help="output file, or folder ending in / (default: standard output)")
     ev.set_defaults(run=_events)
 
     load = sub.add_parser("import", help="read ACLED or UCDP GED CSV exports into the store")
     load.add_argument("files", type=Path, nargs="+", metavar="FILE", help="the CSV file(s)")
     load.add_argument("--format", choices=imports.DATASETS, help="their layout (default: from the header)")
-    load.add_argument("--out", type=Path, help="also write the imported events of one file as GeoJSON")
+    load.add_argument(
+        "--out", help="also write one file's imported events as GeoJSON (a file, or a folder ending in /)"
+    )
     _store_options(load)
     load.set_defaults(run=_import_to_store)
     _store_commands(sub)
@@ -109,10 +131,40 @@ def _review_filter_options(parser: argparse.ArgumentParser) -> None:
 def _window(value: str) -> int | None:
     if value == "all":
         return None
-    days = int(value)
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
     if days < 1:
-        raise argparse.ArgumentTypeError("the window is at least 1 day")
+        raise argparse.ArgumentTypeError(
+            f"the window is a number of days (1 or more) or 'all', not {value!r}"
+        )
     return days
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _output(out: str | None, name: str) -> Path:
+    """The file to write: ``out``, or ``name`` inside it when it names a folder (created if needed).
+
+    A path ending in ``/`` is a folder even when it does not exist yet (``--out exports/``); a file
+    path whose folder does not exist is an error, not a folder made on a guess.
+    """
+    if out is None:
+        return Path(name)
+    path = Path(out)
+    if not out.endswith(("/", os.sep)) and not path.is_dir():
+        return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder {path}: {exc.strerror or exc}") from exc
+    return path / name
 
 
 def _report(problems: Sequence[Problem]) -> None:
@@ -166,8 +218,7 @@ def _export(args: argparse.Namespace) -> int:
     frames, problems, sources = _load_layers(args, view)
     _report(problems)
     selected = formats.layers_for(export.select(frames, view), args.format)
-    name = export.export_name(view, suffix=formats.SUFFIXES[args.format])
-    out = args.out / name if args.out is not None and args.out.is_dir() else args.out or Path(name)
+    out = _output(args.out, export.export_name(view, suffix=formats.SUFFIXES[args.format]))
     info = export.describe(view, selected, fmt=args.format, name=out.name, sources=sources)
     if args.store_version:
         info = dataclasses.replace(
@@ -229,8 +280,9 @@ def _events(args: argparse.Namespace) -> int:
     run = _extract(args.seeds)
     _report(run.problems)
     text = export.dumps(export.feature_collection({"events": events.events_frame(run.events)}))
-    if args.out:
-        args.out.write_text(text, encoding="utf-8")
+    out = _output(args.out, "events.geojson") if args.out else None
+    if out is not None:
+        _atomic.write_text(out, text)
     else:
         sys.stdout.write(text)
     errors = sum(p.severity == "error" for p in run.problems)
@@ -238,7 +290,7 @@ def _events(args: argparse.Namespace) -> int:
     print(
         f"events: {len(run.articles)} articles read, {len(run.events)} events, "
         f"{run.unlocated} unlocated, {errors} errors, {warnings} warnings"
-        + (f"; wrote {args.out}" if args.out else ""),
+        + (f"; wrote {out}" if out else ""),
         file=sys.stderr,
     )
     return 1 if errors else 0
@@ -416,8 +468,10 @@ def _import_to_store(args: argparse.Namespace) -> int:
             result = store.import_events(run, path, by=_by(args))
             wrote = ""
             if args.out is not None:
-                export.write_geojson(export.feature_collection({"imported": run.events}), args.out)
-                wrote = f"; wrote {args.out}"
+                dataset = run.events["dataset"].iloc[0] if len(run.events) else args.format or "events"
+                out = _output(args.out, f"imported_{dataset}_{path.stem}.geojson")
+                export.write_geojson(export.feature_collection({"imported": run.events}), out)
+                wrote = f"; wrote {out}"
             print(
                 f"{path.name}: {run.rows_read} rows read, {len(run.events)} loaded, {run.skipped} skipped; "
                 f"stored in {store.where} ({result.replaced} replacing stored ones){wrote}"

@@ -66,3 +66,7 @@ class ConflictError(StoreError):
         self.mine = mine
         self.theirs = theirs
         super().__init__(message)
+
+
+class OutputError(AtlasError):
+    """A file could not be written (no such folder, disk full, ...); a file already there is unchanged."""

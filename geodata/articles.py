@@ -16,6 +16,7 @@ not, so one bad file never hides the others.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import logging
@@ -123,39 +124,74 @@ def read_manifest(path: Path) -> tuple[dict[str, ManifestRow], list[Problem]]:
     except (OSError, UnicodeDecodeError) as exc:
         return rows, [Problem(path.name, f"cannot read the manifest: {exc}")]
     reader = csv.DictReader(text.splitlines())
-    if tuple(reader.fieldnames or ()) != MANIFEST_COLUMNS:
-        header = ",".join(reader.fieldnames or ())
+    header = [name.strip() for name in reader.fieldnames or ()]
+    missing = [name for name in MANIFEST_COLUMNS if name not in header]
+    if missing:
         want = ",".join(MANIFEST_COLUMNS)
-        return rows, [Problem(path.name, f"header is {header!r}, expected {want!r}", "line 1")]
+        return rows, [
+            Problem(
+                path.name,
+                f"header is {','.join(header)!r}, expected {want!r} (no {', '.join(missing)})",
+                "line 1",
+            )
+        ]
+    reader.fieldnames = header
+    unused = [name for name in header if name not in MANIFEST_COLUMNS]
+    if unused:
+        problems.append(
+            Problem(path.name, f"column(s) {', '.join(unused)} are not read", "line 1", severity="warning")
+        )
+    first_line: dict[str, int] = {}
     for line, raw in enumerate(reader, start=2):
-        row, problem = _manifest_row(raw, f"line {line}", path.name)
-        if problem is not None:
-            problems.append(problem)
+        row, row_problems = _manifest_row(raw, len(header), f"line {line}", path.name)
+        problems.extend(row_problems)
         if row is None:
             continue
         if row.file in rows:
-            problems.append(Problem(path.name, f"{row.file} is listed twice", f"line {line}"))
+            problems.append(
+                Problem(
+                    path.name,
+                    f"{row.file} is listed twice; the first row (line {first_line[row.file]}) is kept",
+                    f"line {line}",
+                )
+            )
+            continue
         rows[row.file] = row
+        first_line[row.file] = line
     return rows, problems
 
 
 def _manifest_row(
-    raw: Mapping[str, str | None], where: str, name: str
-) -> tuple[ManifestRow | None, Problem | None]:
-    file = (raw.get("file") or "").strip()
+    raw: Mapping[str | None, str | list[str] | None], width: int, where: str, name: str
+) -> tuple[ManifestRow | None, list[Problem]]:
+    extra = raw.get(None)  # DictReader puts the values beyond the header here
+    if isinstance(extra, list):
+        count = width + len(extra)
+        message = (
+            f"has {count} values where the header has {width} (a comma inside a value needs quotes); "
+            "row ignored"
+        )
+        return None, [Problem(name, message, where)]
+    file = _cell(raw, "file")
     if not file:
-        return None, Problem(name, "empty file name", where)
-    published_text = (raw.get("published") or "").strip()
+        return None, [Problem(name, "empty file name", where)]
+    problems = []
+    if any(raw.get(column) is None for column in MANIFEST_COLUMNS):
+        message = f"has fewer values than the header's {width}; the missing ones are taken as empty"
+        problems.append(Problem(name, message, where, severity="warning"))
+    published_text = _cell(raw, "published")
     published: dt.date | None = None
-    problem: Problem | None = None
     if published_text:
         try:
             published = dt.date.fromisoformat(published_text)
         except ValueError:
-            problem = Problem(name, f"published {published_text!r} is not an ISO date", where)
-    outlet, url = (raw.get("outlet") or "").strip(), (raw.get("url") or "").strip()
-    row = ManifestRow(file, published, outlet, url)
-    return row, problem
+            problems.append(Problem(name, f"published {published_text!r} is not an ISO date", where))
+    return ManifestRow(file, published, _cell(raw, "outlet"), _cell(raw, "url")), problems
+
+
+def _cell(raw: Mapping[str | None, str | list[str] | None], column: str) -> str:
+    value = raw.get(column)
+    return value.strip() if isinstance(value, str) else ""
 
 
 # --- reading one file -------------------------------------------------------------------------
@@ -239,8 +275,11 @@ def _decode(path: Path) -> tuple[str | None, list[Problem]]:
     problems: list[Problem] = []
     if not data.strip():
         return None, [Problem(name, "empty file")]
+    wide = _wide_encoding(data)
+    if wide is not None:
+        return _decode_wide(name, data, wide, truncated=size > MAX_ARTICLE_BYTES)
     if b"\x00" in data[:8192]:
-        return None, [Problem(name, "binary file (contains NUL bytes), not a text article")]
+        return None, [Problem(name, _nul_message(data))]
     if size > MAX_ARTICLE_BYTES:
         mb = size / 1e6
         problems.append(
@@ -270,6 +309,58 @@ def _decode(path: Path) -> tuple[str | None, list[Problem]]:
             )
         )
     return text, problems
+
+
+# Byte order marks of the wide encodings Windows tools and some browsers save text in. UTF-32's are
+# tested first: UTF-32-LE's mark begins with UTF-16-LE's.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    return next((encoding for bom, encoding in _BOMS if data.startswith(bom)), None)
+
+
+def _decode_wide(
+    name: str, data: bytes, encoding: str, *, truncated: bool
+) -> tuple[str | None, list[Problem]]:
+    """Text saved as UTF-16 or UTF-32 with a byte order mark (Notepad's "Unicode"): read as such."""
+    unit = 4 if encoding == "UTF-32" else 2
+    if truncated:
+        data = data[: len(data) - len(data) % unit]
+    try:
+        text = data.decode(encoding.lower(), errors="ignore" if truncated else "strict")
+    except UnicodeDecodeError as exc:
+        return None, [
+            Problem(name, f"starts like {encoding} text (byte order mark) but byte {exc.start} is not")
+        ]
+    problems = []
+    if truncated:
+        text = text[: text.rfind("\n") + 1] or text
+        problems.append(
+            Problem(
+                name,
+                f"too large for an article; read the first {MAX_ARTICLE_BYTES // 1_000_000} MB only",
+                severity="warning",
+            )
+        )
+    return text, problems
+
+
+def _nul_message(data: bytes) -> str:
+    # Text in UTF-16 without a byte order mark has a NUL in every other byte: name it, not "binary".
+    sample = data[:8192]
+    for offset in (0, 1):
+        zeros, chars = sample[offset::2], sample[1 - offset :: 2]
+        printable = sum(32 <= c < 127 or c in (9, 10, 13) for c in chars)  # mostly ASCII text
+        if len(chars) >= 8 and zeros.count(0) > 0.9 * len(zeros) and printable > 0.9 * len(chars):
+            order = "big-endian" if offset == 0 else "little-endian"
+            return f"looks like UTF-16 ({order}) text without a byte order mark; save it as UTF-8"
+    return "binary file (contains NUL bytes), not a text article"
 
 
 # --- sorting lines into parts -----------------------------------------------------------------
@@ -661,10 +752,19 @@ def read_articles(folder: Path) -> tuple[tuple[Article, ...], tuple[Problem, ...
     problems: list[Problem] = []
     manifest: dict[str, ManifestRow] = {}
     manifest_path = folder / MANIFEST_NAME
-    if manifest_path.exists():
+    refused = _refused(manifest_path, folder) if manifest_path.exists() else None
+    if refused is not None:
+        problems.append(refused)
+    elif manifest_path.exists():
         manifest, manifest_problems = read_manifest(manifest_path)
         problems.extend(manifest_problems)
-    files = sorted(folder.glob("*.txt"))
+    files = []
+    for path in sorted(folder.glob("*.txt")):
+        refused = _refused(path, folder)
+        if refused is None:
+            files.append(path)
+        else:
+            problems.append(refused)
     if not files:
         problems.append(Problem(str(folder), "no .txt articles in this folder", severity="warning"))
     names = {path.name for path in files}
@@ -679,6 +779,22 @@ def read_articles(folder: Path) -> tuple[tuple[Article, ...], tuple[Problem, ...
     for problem in problems:
         logger.debug("%s: %s", problem.severity, problem)  # callers report problems themselves
     return tuple(articles), tuple(problems)
+
+
+def _refused(path: Path, folder: Path) -> Problem | None:
+    """Why ``path`` in ``folder`` is not read, if it is not: a link that leads out of the folder (an
+    article folder must not become a way to read ``/etc/passwd``), or not a regular file (a named
+    pipe would block the run forever)."""
+    if path.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(folder.resolve()):
+            return Problem(
+                path.name,
+                f"is a link to {target}, outside {folder}; links that leave the folder are not read",
+            )
+    if not path.is_file():
+        return Problem(path.name, "is not a regular file (a folder, pipe or device); not read")
+    return None
 
 
 def validate_seeds(folder: Path) -> tuple[tuple[Article, ...], tuple[Problem, ...]]:

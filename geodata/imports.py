@@ -157,12 +157,15 @@ class ImportRun:
         Data rows read from the files (header excluded).
     files
         Names of the files read.
+    row_numbers
+        The row each event came from, numbered as in a spreadsheet (header = row 1), one per event.
     """
 
     events: gpd.GeoDataFrame
     problems: tuple[Problem, ...]
     rows_read: int
     files: tuple[str, ...]
+    row_numbers: tuple[int, ...] = ()
 
     @property
     def skipped(self) -> int:
@@ -214,7 +217,7 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     """
     if fmt is not None and fmt not in DATASETS:
         raise UsageError(f"unknown import format '{fmt}'; choose from {', '.join(DATASETS)}")
-    table = _read_csv(path)
+    table, unreadable = _read_csv(path)
     layout = detect_layout(table.columns, path.name)
     if fmt is not None and layout != fmt:
         missing = [c for c in REQUIRED_COLUMNS[fmt] if c not in table.columns]
@@ -229,15 +232,24 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     # Only the columns the layout maps are read on, so only those are stripped (half the work).
     used: pd.DataFrame = table[list(REQUIRED_COLUMNS[layout])].apply(lambda col: col.str.strip())
     events, problems = reader(used, path.name)
+    problems = sorted([*unreadable, *problems], key=_row_order)
+    rows = len(table) + len(unreadable)
     if problems:
-        log.warning("%s: %d of %d rows skipped", path.name, len(table) - len(events), len(table))
-    return ImportRun(events, tuple(problems), len(table), (path.name,))
+        log.debug("%s: %d of %d rows skipped", path.name, rows - len(events), rows)
+    # The events keep their row's position as index until here: it gives their row numbers.
+    numbers = tuple(int(i) + 2 for i in events.index)
+    return ImportRun(events.reset_index(drop=True), tuple(problems), rows, (path.name,), numbers)
+
+
+def _row_order(problem: Problem) -> int:
+    return int((problem.feature or "row 0").split()[-1])
 
 
 def load_event_files(paths: Sequence[Path]) -> ImportRun:
     """Read several exports (layout detected per file) into one run; a bad file never hides the rest."""
     frames: list[gpd.GeoDataFrame] = []
     problems: list[Problem] = []
+    origins: list[tuple[str, int]] = []
     rows = 0
     for path in paths:
         try:
@@ -247,10 +259,37 @@ def load_event_files(paths: Sequence[Path]) -> ImportRun:
             continue
         frames.append(run.events)
         problems.extend(run.problems)
+        origins.extend((path.name, row) for row in run.row_numbers)
         rows += run.rows_read
     events = pd.concat([empty_frame(), *frames], ignore_index=True) if frames else empty_frame()
     events = gpd.GeoDataFrame(events, geometry="geometry", crs=settings.WGS84)
-    return ImportRun(events, tuple(problems), rows, tuple(p.name for p in paths))
+    keep, repeated = _first_of_each_event(events["event_id"], origins)
+    problems.extend(repeated)
+    events = events[keep].reset_index(drop=True)
+    numbers = tuple(row for (_, row), kept in zip(origins, keep, strict=True) if kept)
+    return ImportRun(events, tuple(problems), rows, tuple(p.name for p in paths), numbers)
+
+
+def _first_of_each_event(
+    ids: pd.Series, origins: Sequence[tuple[str, int]]
+) -> tuple[np.ndarray, list[Problem]]:
+    """Which events to keep (the first with each id, across files) and a problem for each repeat."""
+    repeat = ids.duplicated(keep="first").to_numpy()
+    if not repeat.any():
+        return ~repeat, []
+    first = {event_id: i for i, event_id in reversed(list(enumerate(ids)))}
+    problems = []
+    for i in map(int, np.flatnonzero(repeat)):
+        file, row = origins[i]
+        first_file, first_row = origins[first[ids.iloc[i]]]
+        problems.append(
+            Problem(
+                file,
+                f"event {ids.iloc[i]} is already loaded from {first_file} row {first_row}; left out",
+                f"row {row}",
+            )
+        )
+    return ~repeat, problems
 
 
 def empty_frame() -> gpd.GeoDataFrame:
@@ -264,9 +303,9 @@ def empty_frame() -> gpd.GeoDataFrame:
 
 def _read_fast(path: Path) -> pd.DataFrame | None:
     """The file as text columns through Arrow's multithreaded CSV reader (0.1 s for 100,000 ACLED
-    rows, against 0.5 s for pandas' parser), or ``None`` when it cannot say the same as pandas'
-    parser would: unreadable, ragged or not UTF-8 (pandas' parser then gives the error the user
-    sees), or repeated column names (which pandas renames)."""
+    rows, against 0.5 s for Python's ``csv``), or ``None`` when it cannot say what :func:`_read_slow`
+    would: unreadable, not UTF-8, a row with too few or too many fields (Arrow cannot say which row),
+    or repeated column names."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
@@ -290,23 +329,72 @@ def _read_fast(path: Path) -> pd.DataFrame | None:
     return frame
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_slow(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """The file read record by record with Python's ``csv``, so that a row with too few or too many
+    fields is reported with its number and left out, and every other row is kept (pandas' parser
+    refuses the whole file for one long row and fills a short one with blanks, silently)."""
+    header: list[str] | None = None
+    records: list[list[str]] = []
+    index: list[int] = []
+    problems: list[Problem] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        number = -1  # data records, counted as the fast reader counts them (blank lines skipped)
+        try:
+            for fields in csv.reader(handle, strict=True):
+                if not fields:
+                    continue
+                if header is None:
+                    header = fields
+                    continue
+                number += 1
+                if len(fields) == len(header):
+                    records.append(fields)
+                    index.append(number)
+                    continue
+                fix = (
+                    "a value is missing"
+                    if len(fields) < len(header)
+                    else "a comma inside a value needs quotes"
+                )
+                problems.append(
+                    Problem(
+                        path.name,
+                        f"has {len(fields)} fields where the header has {len(header)} ({fix}); row left out",
+                        f"row {number + 2}",
+                    )
+                )
+        except csv.Error as exc:
+            raise DataError(
+                [Problem(path.name, f"cannot be read as CSV: {exc}", f"row {number + 3}")]
+            ) from exc
+    if header is None:
+        raise DataError([Problem(path.name, "is empty: no header row")])
+    table = pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"), dtype=object)
+    if len(records) == 0:
+        table = table.astype(object)
+    return table.loc[:, ~table.columns.duplicated()], problems
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
+    """Every data row as text (we parse and report each value ourselves), indexed by its position
+    among the data rows, and the rows that could not be read."""
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give one ACLED or UCDP GED CSV file")
     fast = _read_fast(path) if path.is_file() else None
+    problems: list[Problem] = []
     try:
-        # Everything as text: we parse and report each value ourselves, with its row.
-        table = (
-            fast
-            if fast is not None
-            else pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        )
+        if fast is not None:
+            table = fast
+        else:
+            table, problems = _read_slow(path)
     except FileNotFoundError as exc:
         raise DataError([Problem(path.name, "file not found")]) from exc
     except UnicodeDecodeError as exc:
         raise DataError([Problem(path.name, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DataError([Problem(path.name, f"cannot be read as CSV: {exc}")]) from exc
+    except OSError as exc:
+        raise DataError([Problem(path.name, f"cannot be read: {exc.strerror or exc}")]) from exc
     table.columns = [str(c).strip().lower() for c in table.columns]
-    return table
+    return table, problems
 
 
 class _RowProblems:
@@ -374,6 +462,37 @@ def _required_text(values: pd.Series, column: str, checks: _RowProblems) -> None
     checks.add(values == "", f"missing {column}")
 
 
+def _deaths(values: pd.Series, column: str, checks: _RowProblems) -> None:
+    # A count of deaths: a whole number (spreadsheets may add ".0"), or empty when unknown.
+    bad = (values != "") & ~values.str.fullmatch(r"\d+(?:\.0+)?").fillna(False).astype(bool)
+    checks.add(
+        bad,
+        lambda rows: (
+            f"{column} " + values[rows].map(repr) + " is not a number of deaths (a whole number, or empty)"
+        ),
+    )
+
+
+def _unique_ids(ids: pd.Series, column: str, checks: _RowProblems) -> None:
+    """An id names one event: the first row with it is kept, each later one is reported and left out."""
+    candidates = ids[~checks.bad & (ids != "")]
+    repeat = candidates.duplicated(keep="first")
+    if not repeat.any():
+        return
+    first = candidates.index.to_series().groupby(candidates.to_numpy()).transform("first")
+    first_row = (first + 2).reindex(ids.index)
+    checks.add(
+        repeat.reindex(ids.index, fill_value=False),
+        lambda rows: (
+            f"{column} "
+            + ids[rows].map(repr)
+            + " is also on row "
+            + first_row[rows].astype("int64").astype(str)
+            + "; only the first is kept"
+        ),
+    )
+
+
 def _acled_dates(values: pd.Series) -> pd.Series:
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in _ACLED_DATE_FORMATS:
@@ -400,6 +519,8 @@ def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Probl
     time_code = _codes(table["time_precision"], ACLED_TIME_PRECISION, "time_precision", checks)
     geo_code = _codes(table["geo_precision"], ACLED_GEO_PRECISION, "geo_precision", checks)
     lon, lat = _coordinates(table, checks)
+    _deaths(table["fatalities"], "fatalities", checks)
+    _unique_ids(table["event_id_cnty"], "event_id_cnty", checks)
     good = ~checks.bad
     t, day, time_code, geo_code = table[good], day[good], time_code[good], geo_code[good]
     precision = time_code.map(ACLED_TIME_PRECISION)
@@ -446,6 +567,8 @@ def _ucdp(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Proble
     date_code = _codes(table["date_prec"], UCDP_DATE_PRECISION, "date_prec", checks)
     where_code = _codes(table["where_prec"], UCDP_WHERE_PRECISION, "where_prec", checks)
     lon, lat = _coordinates(table, checks)
+    _deaths(table["best"], "best", checks)
+    _unique_ids(table["id"], "id", checks)
     good = ~checks.bad
     t, where_code = table[good], where_code[good]
     violence = t["type_of_violence"].map(UCDP_VIOLENCE_TYPES)
@@ -498,4 +621,5 @@ def _frame(columns: dict[str, Any], lon: pd.Series, lat: pd.Series) -> gpd.GeoDa
         if name not in ("uncertainty_km", "confidence", "fatalities"):
             data[name] = data[name].astype(object).where(data[name].notna(), None)
     geometry = gpd.points_from_xy(lon, lat, crs=settings.WGS84)
-    return gpd.GeoDataFrame(data.reset_index(drop=True), geometry=geometry, crs=settings.WGS84)
+    # The index is the rows' position in the file: read_events turns it into row numbers.
+    return gpd.GeoDataFrame(data, geometry=geometry, crs=settings.WGS84)

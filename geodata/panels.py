@@ -1,15 +1,24 @@
-"""The tables beside the map: zones in force with their area and events, events not on the map,
-the events table and the weekly counts behind the timeline chart.
+"""The tables and words beside the map: the summary line, zones in force with their area and
+events, events not on the map, the events table and the weekly counts behind the timeline chart.
 
 These are plain pandas frames computed from the same filtered layers the map draws, so every number
-in a panel can be checked against the map. Areas are measured in an equal-area projection
-(``EQUAL_AREA_CRS``); events are matched to zones in ``settings.METRIC_CRS`` with their uncertainty
-radius, so an event that may or may not lie in a zone is counted apart from one that surely does.
+in a panel can be checked against the map; the tables shown to people have headings in words and
+article titles instead of file names (:func:`events_table`, :func:`zones_table`). Areas are measured
+in an equal-area projection (``EQUAL_AREA_CRS``); events are matched to zones in
+``settings.METRIC_CRS`` with their uncertainty radius, so an event that may or may not lie in a zone
+is counted apart from one that surely does.
+
+Text that did not come from our own code (file names, zone ids, link parameters, CSV cells) goes
+into Markdown through :func:`markdown_text`, so it shows as the characters it is and never becomes a
+link, an image or formatting.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -20,26 +29,46 @@ import shapely
 
 from geodata import settings
 from geodata.export import EVENT_LAYERS
-from geodata.layers import events_on_map
+from geodata.layers import EVENT_STYLES, also_reported, events_on_map, missing
+from geodata.view import MapView
+
+if TYPE_CHECKING:
+    import altair as alt
 
 #: Equal-area CRS for zone areas (WGS 84 / NSIDC EASE-Grid 2.0 Global).
 EQUAL_AREA_CRS: str = "EPSG:6933"
-#: Columns of the events table, in display order (``layer`` when imported events are mixed in).
-TABLE_COLUMNS: tuple[str, ...] = (
-    "layer",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "kind",
-    "status",
-    "place",
-    "geo_precision",
-    "quote",
-    "outlet",
-    "url",
-    "also_reported_in",
-    "event_id",
-)
+#: Headings of the events table, by property, in display order.
+EVENT_HEADINGS: dict[str, str] = {
+    "date_start": "From",
+    "date_end": "To",
+    "kind": "What",
+    "status": "Status",
+    "place": "Where",
+    "geo_precision": "Located to",
+    "quote": "Sentence",
+    "article": "Article",
+    "outlet": "Outlet",
+    "url": "Link",
+    "also_reported_in": "Also reported in",
+    "layer": "From where",
+    "event_id": "Event id",
+}
+#: The columns of the events table on a small screen (no sideways scrolling on a phone).
+COMPACT_COLUMNS: tuple[str, ...] = ("date_start", "kind", "place")
+#: Headings of the zones table, by column of :func:`zone_panel`, in display order.
+ZONE_HEADINGS: dict[str, str] = {
+    "name": "Zone",
+    "kind": "Kind",
+    "agreement": "Agreement",
+    "valid_from": "In force from",
+    "valid_to": "Until",
+    "area_km2": "Area (km²)",
+    "events_inside": "Events inside",
+    "events_uncertain": "Events perhaps inside",
+    "zone_id": "Zone id",
+}
+#: How the event families are named in the tables.
+FAMILY_NAMES: dict[str, str] = {"events": "our articles", "imported": "imported file"}
 
 
 def zone_panel(
@@ -136,7 +165,12 @@ def off_map(events: gpd.GeoDataFrame) -> pd.DataFrame:
     columns = ["layer", "date_start", "kind", "status", "place", "outlet", "url", "event_id"]
     table = pd.DataFrame(rest[[c for c in columns if c in rest.columns]])
     table.insert(0, "why not on the map", reason)
-    return table.sort_values("date_start", kind="stable").reset_index(drop=True)
+    table = table.sort_values("date_start", kind="stable").reset_index(drop=True)
+    table["kind"] = table["kind"].map(_words)
+    if "layer" in table:
+        table["layer"] = table["layer"].map(lambda family: FAMILY_NAMES.get(family, family))
+    headings = {"why not on the map": "Why not on the map", **EVENT_HEADINGS}
+    return table.rename(columns=headings)
 
 
 def shown_events(shown: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
@@ -147,10 +181,83 @@ def shown_events(shown: Mapping[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=settings.WGS84)
 
 
-def events_table(events: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The events as a plain table (the ``TABLE_COLUMNS`` it has), newest first."""
-    table = pd.DataFrame(events[[c for c in TABLE_COLUMNS if c in events.columns]])
-    return table.sort_values(["date_start", "event_id"], ascending=[False, True]).reset_index(drop=True)
+def events_table(
+    events: gpd.GeoDataFrame, *, titles: Mapping[str, str] | None = None, compact: bool = False
+) -> pd.DataFrame:
+    """The events as people read them, newest first: headings in words (``EVENT_HEADINGS``), kinds
+    without underscores, article titles (``titles``: file name -> title) instead of file names, and
+    the family (``layer``, when our events and imported ones are mixed) in words. ``compact`` keeps
+    only date, kind and place (``COMPACT_COLUMNS``), for small screens."""
+    ordered = events.sort_values(["date_start", "event_id"], ascending=[False, True])
+    wanted = COMPACT_COLUMNS if compact else tuple(EVENT_HEADINGS)
+    table = pd.DataFrame(ordered[[c for c in wanted if c in ordered.columns]]).reset_index(drop=True)
+    known = titles or {}
+    if "kind" in table:
+        table["kind"] = table["kind"].map(_words)
+    if "layer" in table:
+        table["layer"] = table["layer"].map(lambda family: FAMILY_NAMES.get(family, family))
+    if "article" in table:
+        table["article"] = table["article"].map(lambda file: _title(file, known))
+    if "also_reported_in" in table:
+        table["also_reported_in"] = table["also_reported_in"].map(lambda files: _titles(files, known))
+    return table.rename(columns=EVENT_HEADINGS)
+
+
+def zones_table(panel: pd.DataFrame) -> pd.DataFrame:
+    """:func:`zone_panel` as people read it: headings in words, kinds without underscores."""
+    table = panel[[c for c in ZONE_HEADINGS if c in panel.columns]].copy()
+    table["kind"] = table["kind"].map(_words)
+    return table.rename(columns=ZONE_HEADINGS)
+
+
+def _words(value: object) -> object:
+    return value.replace("_", " ") if isinstance(value, str) else value
+
+
+def _title(file: object, titles: Mapping[str, str]) -> object:
+    if missing(file):
+        return None
+    return titles.get(str(file)) or str(file)
+
+
+def _titles(files: object, titles: Mapping[str, str]) -> object:
+    names = [str(_title(file, titles)) for file in also_reported(files)]
+    return "; ".join(names) if names else None
+
+
+def summary(shown: Mapping[str, gpd.GeoDataFrame], view: MapView) -> str:
+    """One line saying what the map shows: the day, the zones in force (observation posts apart),
+    the events of the window and the imported ones, in words ("1 event", "12 observation posts")."""
+    zones = shown.get("zones")
+    posts = 0 if zones is None else int((zones["kind"] == "observation_post").sum())
+    areas = 0 if zones is None else len(zones) - posts
+    line = f"{view.day.day} {view.day:%B %Y}: {_count(areas, 'zone')} in force"
+    if posts:
+        line += f" and {_count(posts, 'observation post')}"
+    events = shown.get("events")
+    line += f"; {_count(0 if events is None else len(events), 'event')}"
+    if "imported" in shown:
+        line += f" and {_count(len(shown['imported']), 'imported event')}"
+    if view.window_days is None:
+        return line + " up to that day."
+    return line + f" in the {view.window_days} days up to that day."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def markdown_text(text: object) -> str:
+    """``text`` as Markdown that shows exactly its characters: one inline code span.
+
+    Escaping punctuation is not enough: Streamlit's renderer (GFM) turns any ``https://...`` or
+    ``www....`` left in plain text into a link, escapes or not; inside a code span nothing is a link,
+    an image, emphasis or math. The fence is one backtick longer than any run of backticks in the
+    text, so the text cannot close it; line breaks become spaces.
+    """
+    body = " ".join(str(text).splitlines())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", body)), default=0) + 1)
+    return f"{fence} {body} {fence}"
 
 
 def newest(events: gpd.GeoDataFrame, count: int) -> gpd.GeoDataFrame:
@@ -171,3 +278,26 @@ def weekly_counts(events: pd.DataFrame) -> pd.DataFrame:
     week = start - pd.to_timedelta(start.dt.day_of_week, unit="D")
     counts = pd.DataFrame({"week": week, "kind": events["kind"]}).value_counts().rename("events")
     return counts.reset_index().sort_values(["week", "kind"]).reset_index(drop=True)
+
+
+def timeline_chart(counts: pd.DataFrame, day: dt.date) -> alt.LayerChart:
+    """Events per week by kind (:func:`weekly_counts`) as stacked bars in the kinds' colours, the
+    legend under the chart (every kind visible), and the day shown as a red rule."""
+    # Imported when drawn: altair takes ~0.2 s to import, which the first map does not wait for.
+    import altair as alt
+
+    kinds = [kind for kind in EVENT_STYLES if kind in set(counts["kind"])]
+    colours = alt.Scale(domain=kinds, range=[EVENT_STYLES[kind].colour for kind in kinds])
+    legend = alt.Legend(orient="bottom", columns=4, title=None, labelLimit=200)
+    bars = (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title="week"),
+            y=alt.Y("events:Q", title="events"),
+            color=alt.Color("kind:N", scale=colours, legend=legend),
+        )
+    )
+    marker = alt.Chart(pd.DataFrame({"day": [pd.Timestamp(day)]})).mark_rule(color="red").encode(x="day:T")
+    chart: alt.LayerChart = (bars + marker).properties(height=150)
+    return chart

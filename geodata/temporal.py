@@ -8,9 +8,13 @@ An event with interval [``date_start``, ``date_end``] is in the window of ``days
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 
 import pandas as pd
+
+_ISO_PARTS = re.compile(r"(-?\d{1,4})-(\d{1,2})-(\d{1,2})")
 
 
 def parse_day(value: str | dt.date) -> dt.date:
@@ -19,13 +23,33 @@ def parse_day(value: str | dt.date) -> dt.date:
     Raises
     ------
     ValueError
-        If the string is not an ISO date.
+        If the string is not an ISO date; the message says what is wrong in plain words
+        ("'2019-13-08' is not a date: month 13 does not exist").
     """
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(value.strip())
+    text = value.strip()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date: {_why_not_a_day(text)}") from None
+
+
+def _why_not_a_day(text: str) -> str:
+    parts = _ISO_PARTS.fullmatch(text)
+    if parts is None:
+        return "write it as YYYY-MM-DD, e.g. 2019-03-08"
+    year, month, day = (int(part) for part in parts.groups())
+    if not 1 <= year <= dt.MAXYEAR:
+        return f"year {year} is outside 1 to {dt.MAXYEAR}"
+    if not 1 <= month <= 12:
+        return f"month {month} does not exist"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days, not {day}"
+    return "write it as YYYY-MM-DD with four-digit year and two-digit month and day, e.g. 2019-03-08"
 
 
 def in_force(valid_from: dt.date, valid_to: dt.date | None, day: dt.date) -> bool:

@@ -3,6 +3,7 @@
 A :class:`MapView` is the whole state of the map. It travels in the page address as query parameters
 (``date=2019-03-08&window=30&layers=de_escalation_zone,patrol,reference``) so a link reproduces the
 view, and it decides what the map draws and what the download holds, so the two cannot differ.
+Where the map is looked at from, a :class:`Camera`, travels beside it (``zoom=8&lat=35.8&lon=36.7``).
 Layer keys are the zone kinds, the event kinds, ``imported`` (events imported from ACLED or UCDP files,
 shown when their kind is visible too) and ``reference`` (the offline outline and governorates).
 """
@@ -30,6 +31,8 @@ SHOWN_FAMILIES: tuple[str, ...] = ("zones", "events", IMPORTED)
 #: Events windows offered, in days; ``None`` is "all events up to the day".
 WINDOWS: tuple[int | None, ...] = (7, 30, 90, 365, None)
 DEFAULT_WINDOW: int | None = 30
+#: Zoom levels a link may ask for (Syria whole is about 6.5; streets about 14).
+ZOOMS: tuple[float, float] = (3.0, 18.0)
 
 
 @dataclass(frozen=True)
@@ -55,18 +58,63 @@ class MapView:
     reviewed_only: bool = False
 
     def export_view(self, families: Sequence[str] = ("zones", "events")) -> export.ExportView:
-        """The export of ``families`` that holds what this view shows (the kinds are named when some
-        are hidden, so the file name says so)."""
+        """The export of ``families`` that holds what this view shows.
+
+        The kinds are named when some are hidden, so the file name lists the hidden ones
+        (:func:`geodata.export.export_name`); a family whose kinds are all hidden is left out (a
+        family with no kind named would not be filtered), unless that leaves no family at all.
+        """
         kinds = (*ZONE_KINDS, *EVENT_KINDS)
         hidden = [kind for kind in kinds if kind not in self.visible]
         shown = tuple(kind for kind in kinds if kind in self.visible) if hidden else ()
+        vocabularies = {"zones": ZONE_KINDS, "events": EVENT_KINDS, IMPORTED: EVENT_KINDS}
+        kept = tuple(f for f in families if self.visible.intersection(vocabularies.get(f, self.visible)))
         return export.ExportView(
-            layers=tuple(families),
+            layers=kept or tuple(families),
             day=self.day,
             window_days=self.window_days,
             kinds=shown,
             reviewed_only=self.reviewed_only,
         )
+
+
+@dataclass(frozen=True)
+class Camera:
+    """Where the map is looked at from: zoom level (fractional levels allowed) and centre (degrees,
+    WGS84)."""
+
+    zoom: float
+    lat: float
+    lon: float
+
+
+def camera_from_params(params: Mapping[str, str]) -> tuple[Camera | None, list[str]]:
+    """Read ``zoom``, ``lat`` and ``lon`` from URL query parameters (all three, or none).
+
+    Returns
+    -------
+    tuple
+        The camera (``None`` when the link has none or an unusable one) and what was ignored.
+    """
+    names = ("zoom", "lat", "lon")
+    given = [name for name in names if name in params]
+    if not given:
+        return None, []
+    try:
+        zoom, lat, lon = float(params["zoom"]), float(params["lat"]), float(params["lon"])
+    except (KeyError, ValueError):
+        shown = ", ".join(f"{name}={params[name]!r}" for name in given)
+        return None, [f"zoom and centre ignored ({shown}): the link needs zoom, lat and lon as numbers"]
+    if not (ZOOMS[0] <= zoom <= ZOOMS[1] and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None, [f"zoom {zoom:g} at {lat:g}, {lon:g} is off the map; showing the whole of Syria"]
+    return Camera(round(zoom, 2), round(lat, 5), round(lon, 5)), []
+
+
+def camera_params(camera: Camera | None) -> dict[str, str]:
+    """The query parameters of ``camera`` (none for ``None``)."""
+    if camera is None:
+        return {}
+    return {"zoom": f"{camera.zoom:g}", "lat": f"{camera.lat:.5f}", "lon": f"{camera.lon:.5f}"}
 
 
 def window_label(days: int | None) -> str:
@@ -75,11 +123,12 @@ def window_label(days: int | None) -> str:
 
 
 def parse_window(value: str) -> int | None:
-    """Parse a window label back (``ValueError`` if it is not one of ``WINDOWS``)."""
-    days = None if value == "all" else int(value)
-    if days not in WINDOWS:
-        raise ValueError(f"window must be one of {', '.join(window_label(w) for w in WINDOWS)}")
-    return days
+    """Parse a window label back (``ValueError``, in words, if it is not one of ``WINDOWS``)."""
+    labels = {window_label(days): days for days in WINDOWS}
+    if value not in labels:
+        choices = ", ".join(labels)
+        raise ValueError(f"the events window is one of {choices} (days), not {value!r}")
+    return labels[value]
 
 
 def from_params(
@@ -100,8 +149,8 @@ def from_params(
     if "date" in params:
         try:
             day = parse_day(params["date"])
-        except ValueError:
-            notes.append(f"date={params['date']!r} is not a date (YYYY-MM-DD); showing {day}")
+        except ValueError as exc:
+            notes.append(f"{exc}; showing {day}")
     if not first <= day <= last:
         clamped = min(max(day, first), last)
         notes.append(f"date {day} is outside the data ({first} to {last}); showing {clamped}")
@@ -120,6 +169,16 @@ def from_params(
             notes.append(f"unknown layer(s) in the link ignored: {', '.join(unknown)}")
         visible = frozenset(key for key in keys if key in LAYER_KEYS)
     return MapView(day, window, visible), notes
+
+
+def read_link(
+    params: Mapping[str, str], *, first: dt.date, last: dt.date, default_day: dt.date | None = None
+) -> tuple[MapView, Camera | None, list[str]]:
+    """:func:`from_params` and :func:`camera_from_params` together: the view and camera of a link
+    (or of the live map's report, which uses the same parameters), and what in it was ignored."""
+    current, notes = from_params(params, first=first, last=last, default_day=default_day)
+    camera, more = camera_from_params(params)
+    return current, camera, notes + more
 
 
 def to_params(view: MapView) -> dict[str, str]:
@@ -153,7 +212,9 @@ def shown(frames: Mapping[str, gpd.GeoDataFrame], view: MapView) -> dict[str, gp
         for family, frame in frames.items()
         if family in SHOWN_FAMILIES and (family != IMPORTED or IMPORTED in view.visible)
     }
-    return export.select(kept, view.export_view(tuple(kept)))
+    selected = export.select(kept, view.export_view(tuple(kept)))
+    # A family whose kinds are all hidden is not exported; on screen it shows nothing.
+    return {family: selected.get(family, frame.iloc[:0]) for family, frame in kept.items()}
 
 
 def download(
@@ -174,8 +235,9 @@ def download(
         wanted = export.ExportView(tuple(frames), None)
         selected = export.select(frames, wanted)
     else:
-        selected = shown(frames, view)
-        wanted = view.export_view(tuple(selected))
+        on_screen = shown(frames, view)
+        wanted = view.export_view(tuple(on_screen))
+        selected = {family: on_screen[family] for family in wanted.layers}
     selected = formats.layers_for(selected, fmt)
     name = download_name(frames, view, fmt)
     info = export.describe(wanted, selected, fmt=fmt, name=name, sources=sources)

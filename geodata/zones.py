@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -125,7 +124,7 @@ def load_zones(
     rows, dup_problems = _drop_duplicate_ids(rows)
     problems.extend(dup_problems)
     for problem in problems:
-        log.warning("%s", problem)
+        log.debug("%s", problem)  # callers report the problems (the CLI prints each once)
     return ZoneSet(_frame(rows), tuple(problems), tuple(p.name for p in paths))
 
 
@@ -270,10 +269,26 @@ def _geometry(
         return None, [*messages, "geometry is empty"]
     if not geom.is_valid:
         messages.append(f"invalid geometry: {shapely.is_valid_reason(geom)}")
+    if boundary is not None and _looks_swapped(geom, boundary):
+        # Swapping the axes also mirrors every ring, so "clockwise" would only be a symptom of it.
+        lon, lat = geom.representative_point().coords[0]
+        return geom, [
+            *messages,
+            f"lies outside Syria, at lon {lon:.3f}, lat {lat:.3f}: latitude and longitude look swapped "
+            "(GeoJSON order is [longitude, latitude]; with the two exchanged it lies inside Syria)",
+        ]
     messages.extend(_coordinate_problems(raw, geom))
     if boundary is not None and not messages and not boundary.contains(geom):
         messages.append(_outside_message(geom, boundary))
     return geom, messages
+
+
+def _looks_swapped(geom: BaseGeometry, boundary: BaseGeometry) -> bool:
+    """Outside the outline, and inside it once each coordinate's longitude and latitude are exchanged."""
+    if boundary.intersects(geom):
+        return False
+    swapped = shapely.transform(geom, lambda xy: xy[:, ::-1])
+    return bool(boundary.contains(shapely.make_valid(swapped)))
 
 
 def _coordinate_problems(raw: Mapping[str, Any], geom: BaseGeometry) -> list[str]:
@@ -315,20 +330,25 @@ def _as_json_value(value: object) -> object:
 
 
 def _drop_duplicate_ids(rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Problem]]:
-    counts = Counter(row["zone_id"] for row in rows)
-    dups = {zone_id for zone_id, n in counts.items() if n > 1}
-    problems = [
-        Problem(
-            row["file"],
-            "zone_id is not unique (also in "
-            + ", ".join(sorted({r["file"] for r in rows if r["zone_id"] == row["zone_id"]}))
-            + ")",
-            row["zone_id"],
+    """Keep the first feature with each ``zone_id`` (files by name, features in order); each later
+    one is reported and left out, naming where the first is."""
+    first: dict[str, dict[str, Any]] = {}
+    kept, problems = [], []
+    for row in rows:
+        original = first.setdefault(row["zone_id"], row)
+        if original is row:
+            kept.append(row)
+            continue
+        where = "earlier in this file" if original["file"] == row["file"] else f"in {original['file']}"
+        problems.append(
+            Problem(
+                row["file"],
+                f"zone_id is already used {where}; the first is kept and this one left out "
+                "(give each zone its own zone_id)",
+                row["zone_id"],
+            )
         )
-        for row in rows
-        if row["zone_id"] in dups
-    ]
-    return [row for row in rows if row["zone_id"] not in dups], problems
+    return kept, problems
 
 
 def _frame(rows: Iterable[dict[str, Any]]) -> gpd.GeoDataFrame:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -231,3 +233,108 @@ def test_missing_or_empty_folder_is_reported(tmp_path: Path) -> None:
     assert "no such folder" in problems[0].message
     articles, problems = read_articles(tmp_path)
     assert "no .txt articles" in problems[0].message
+
+
+# --- links, odd files, wide encodings and manifest rows ---------------------------------------------
+
+
+def test_a_link_out_of_the_folder_is_refused_and_named(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text(f"Not an article\n{BODY}", encoding="utf-8")
+    write(folder, "a_good.txt", f"Title\n{BODY}")
+    (folder / "b_link.txt").symlink_to(secret)
+    (folder / "c_inside.txt").symlink_to(folder / "a_good.txt")  # a link within the folder is fine
+    articles, problems = read_articles(folder)
+    assert [a.file for a in articles] == ["a_good.txt", "c_inside.txt"]
+    [refused] = [p for p in problems if p.severity == "error"]
+    assert refused.file == "b_link.txt"
+    assert (
+        refused.message
+        == f"is a link to {secret}, outside {folder}; links that leave the folder are not read"
+    )
+
+
+def test_a_linked_manifest_from_outside_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    outside = write(tmp_path, "elsewhere.csv", "file,published,outlet,url\n")
+    (folder / "manifest.csv").symlink_to(outside)
+    _, problems = read_articles(folder)
+    assert any(p.file == "manifest.csv" and "outside" in p.message for p in problems)
+
+
+def test_a_named_pipe_is_refused_without_waiting_on_it(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.txt")
+    write(tmp_path, "good.txt", f"Title\n{BODY}")
+    articles, problems = read_articles(tmp_path)  # would block forever if the pipe were opened
+    assert [a.file for a in articles] == ["good.txt"]
+    assert any(p.file == "pipe.txt" and "not a regular file" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_byte_order_mark_are_read(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "unicode.txt"
+    text = f"Idlib title\n{BODY}"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path.write_bytes(data)
+    article, problems = read_article(path)
+    assert article is not None, problems
+    assert article.title == "Idlib title"
+    assert article.body[0] == BODY.strip()
+    assert all("publication date" in p.message for p in problems)  # only the usual missing date
+
+
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "nobom.txt"
+    path.write_bytes(f"Title\n{BODY}".encode("utf-16-le"))
+    article, problems = read_article(path)
+    assert article is None
+    assert (
+        problems[0].message
+        == "looks like UTF-16 (little-endian) text without a byte order mark; save it as UTF-8"
+    )
+
+
+def test_a_duplicate_manifest_row_keeps_the_first(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "manifest.csv",
+        "file,published,outlet,url\na.txt,2019-02-20,First,u\na.txt,2019-03-01,Second,v\n",
+    )
+    rows, problems = read_manifest(tmp_path / "manifest.csv")
+    assert rows["a.txt"].outlet == "First"
+    assert [str(p) for p in problems] == [
+        "manifest.csv: line 3: a.txt is listed twice; the first row (line 2) is kept"
+    ]
+
+
+def test_a_row_with_an_extra_value_is_reported_alone(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "manifest.csv",
+        "file,published,outlet,url\na.txt,2019-02-20,Reuters, London,https://x.example/a\nb.txt,2019-02-21,AP,u\n",
+    )
+    rows, problems = read_manifest(tmp_path / "manifest.csv")
+    assert set(rows) == {"b.txt"}
+    assert [str(p) for p in problems] == [
+        "manifest.csv: line 2: has 5 values where the header has 4 (a comma inside a value needs quotes); "
+        "row ignored"
+    ]
+
+
+def test_an_extra_column_in_the_header_is_only_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "manifest.csv", "file,published,outlet,url,notes\na.txt,2019-02-20,X,u,checked\n")
+    rows, problems = read_manifest(tmp_path / "manifest.csv")
+    assert rows["a.txt"].published == dt.date(2019, 2, 20)
+    assert [(p.severity, p.message) for p in problems] == [("warning", "column(s) notes are not read")]
+
+
+def test_a_short_manifest_row_is_kept_with_a_warning(tmp_path: Path) -> None:
+    write(tmp_path, "manifest.csv", "file,published,outlet,url\na.txt,2019-02-20\n")
+    rows, problems = read_manifest(tmp_path / "manifest.csv")
+    assert (rows["a.txt"].published, rows["a.txt"].outlet) == (dt.date(2019, 2, 20), "")
+    assert [p.severity for p in problems] == ["warning"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +14,8 @@ import pytest
 from geodata import formats
 from geodata.__main__ import main
 from tests.conftest import ACLED_CSV, UCDP_CSV, ZONES_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -139,3 +143,159 @@ def test_import_of_another_layout_names_missing_columns(
     assert "neither an ACLED nor a UCDP GED CSV export" in err
     assert "missing column(s)" in err
     assert not (tmp_path / "x.geojson").exists()
+
+
+# --- where files go, and what goes wrong --------------------------------------------------------------
+
+
+def test_out_ending_in_a_slash_is_a_folder_made_for_the_export(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "exports" / "2019"
+    args = ["--zones", str(ZONES_DIR), "--layers", "zones", "--date", "2019-03-20", "--out", f"{folder}/"]
+    code = main(["export", *args])
+    assert code == 0
+    written = folder / "atlas_zones_2019-03-20.geojson"
+    assert written.is_file()
+    assert formats.sidecar_path(written).is_file()
+    assert f"wrote {written}" in capsys.readouterr().out
+
+
+def test_out_in_a_missing_folder_is_an_error_in_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "nope" / "x.geojson"
+    assert main(["export", "--zones", str(ZONES_DIR), "--layers", "zones", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: cannot write {target}: the folder {target.parent} does not exist\n"
+    assert not target.parent.exists()
+
+
+def test_a_full_disk_is_an_error_in_words(capsys: pytest.CaptureFixture[str]) -> None:
+    # /dev/full fails every write with ENOSPC, as a full disk does.
+    assert main(["export", "--zones", str(ZONES_DIR), "--layers", "zones", "--out", "/dev/full"]) == 2
+    assert capsys.readouterr().err == "error: cannot write /dev/full: the disk is full\n"
+
+
+def test_a_size_limit_midway_keeps_the_old_file_and_says_so(tmp_path: Path) -> None:
+    # The file system stops the export midway (RLIMIT_FSIZE in a child process): no traceback, exit 2.
+    target = tmp_path / "zones.geojson"
+    target.write_text('{"type":"FeatureCollection","features":[]}\n', encoding="utf-8")
+    script = (
+        "import resource, sys\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (500, 500))\n"
+        "from geodata.__main__ import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    child = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "export",
+            "--zones",
+            str(ZONES_DIR),
+            "--layers",
+            "zones",
+            "--out",
+            str(target),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert child.returncode == 2
+    assert child.stderr == (
+        f"error: cannot write {target}: the file is larger than this system allows "
+        "(the file already there is unchanged)\n"
+    )
+    assert target.read_text(encoding="utf-8") == '{"type":"FeatureCollection","features":[]}\n'
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--date", "0001-01-01"],
+            "a 30-day events window ending 0001-01-01 would begin before 1 January of year 1",
+        ),
+        (["--date", "2019-03-08", "--window", "800000"], "a 800000-day events window ending 2019-03-08"),
+    ],
+)
+def test_dates_and_windows_before_the_calendar_are_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["export", "--zones", str(ZONES_DIR), "--out", str(tmp_path), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: " + message)
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "2019-13-08"], "argument --date: '2019-13-08' is not a date: month 13 does not exist"),
+        (["--date", "2019-02-30"], "'2019-02-30' is not a date: February 2019 has 28 days, not 30"),
+        (
+            ["--window", "abc"],
+            "argument --window: the window is a number of days (1 or more) or 'all', not 'abc'",
+        ),
+    ],
+)
+def test_bad_dates_and_windows_are_said_in_words(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["export", *args])
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert "invalid" not in err
+
+
+def test_import_of_a_folder_is_an_error_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["import", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path} is a folder; give one ACLED or UCDP GED CSV file\n"
+
+
+def test_import_of_a_short_row_exits_1_and_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = ACLED_CSV.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "short.csv"
+    path.write_text("\n".join([lines[0], lines[1], lines[2].rsplit(",", 2)[0]]) + "\n", encoding="utf-8")
+    assert main(["import", str(path), "--out", f"{tmp_path}/out/"]) == 1
+    captured = capsys.readouterr()
+    assert "skipped row 3: has 29 fields where the header has 31" in captured.err
+    assert "short.csv: 2 rows read, 1 loaded, 1 skipped" in captured.out
+    assert (tmp_path / "out" / "imported_acled_short.geojson").is_file()
+
+
+def test_validate_prints_each_zone_problem_once(tmp_path: Path) -> None:
+    # A real process: under pytest, log records go to pytest's handlers, not to the terminal.
+    broken = json.loads((ZONES_DIR / "synthetic_zones.geojson").read_text(encoding="utf-8"))
+    broken["features"][0]["properties"]["accuracy_km"] = -1
+    (tmp_path / "broken.geojson").write_text(json.dumps(broken), encoding="utf-8")
+    child = _cli("validate", "--zones", str(tmp_path))
+    assert child.returncode == 1
+    assert child.stderr.count("accuracy_km") == 1
+
+
+def test_validate_is_quiet_on_a_clean_checkout() -> None:
+    child = _cli("validate")
+    assert child.returncode == 0
+    assert child.stderr == ""
+    assert [line.endswith("0 errors, 0 warnings") for line in child.stdout.splitlines()] == [True] * 3
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "geodata", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

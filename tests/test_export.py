@@ -14,6 +14,7 @@ from shapely.geometry import GeometryCollection, Point, Polygon, shape
 
 from geodata import export, settings
 from geodata._errors import UsageError
+from geodata.schema import EVENT_KINDS
 from tests.conftest import DATA
 
 DAY = dt.date(2019, 3, 20)
@@ -31,6 +32,11 @@ def ids(frame: gpd.GeoDataFrame, column: str) -> set[str]:
         ({"layers": ()}, "no layer"),
         ({"kinds": ("riot",)}, "unknown kind(s) riot"),
         ({"window_days": 0}, "at least one day"),
+        ({"day": dt.date(1, 1, 1)}, "a 30-day events window ending 0001-01-01 would begin before 1 January"),
+        (
+            {"day": dt.date(2019, 3, 8), "window_days": 800_000},
+            "a 800000-day events window ending 2019-03-08",
+        ),
         ({"bbox": (37.0, 35.0, 36.0, 36.0)}, "west < east"),
         ({"bbox": (35.0, 36.0, 37.0, 95.0)}, "latitude -90..90"),
     ],
@@ -251,6 +257,23 @@ def test_name_says_date_window_and_filters() -> None:
         == "atlas_zones-events_2019-03-20_7d_kinds-patrol_zone-test-idlib-area_bbox-36,35,37.5,36.5.gpkg"
     )
     assert export.export_name(export.ExportView(layers=("zones",))) == "atlas_zones_all-dates.geojson"
+
+
+@pytest.mark.parametrize(
+    ("kinds", "part"),
+    [
+        (("patrol",), "_kinds-patrol"),  # one kept, seven hidden: name the kept one
+        (tuple(k for k in EVENT_KINDS if k != "attack"), "_without-attack"),  # one hidden: name it
+        (EVENT_KINDS, ""),  # nothing hidden
+        (
+            ("de_escalation_zone", *(k for k in EVENT_KINDS if k != "other")),
+            "_kinds-de_escalation_zone_without-other",
+        ),
+    ],
+)
+def test_name_says_the_shorter_of_kept_and_hidden_kinds(kinds: tuple[str, ...], part: str) -> None:
+    view = export.ExportView(layers=("zones", "events"), kinds=kinds)
+    assert export.export_name(view) == f"atlas_zones-events_all-dates{part}.geojson"
 
 
 def test_info_records_view_counts_and_version(

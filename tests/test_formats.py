@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
+import re
 import shutil
+import signal
 import sqlite3
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import geopandas as gpd
+import openpyxl
 import pyogrio
 import pytest
 import shapely
@@ -117,6 +123,7 @@ def test_gpkg_has_one_layer_per_family_and_geometry_type(
         "imported_points": "Point",
         "reference_polygons": "MultiPolygon",
         formats.METADATA_TABLE: None,
+        "layer_styles": None,
     }
     counts = {layer: pyogrio.read_info(path, layer=layer)["features"] for layer in layers}
     assert counts["events_points"] + counts["events_unlocated"] == len(selected["events"])
@@ -291,3 +298,223 @@ def test_round_trip_keeps_polygons_counter_clockwise(
         part = read.geoms[0] if read.geom_type == "MultiPolygon" else read
         assert part.exterior.is_ccw
         assert part.equals_exact(shapely.orient_polygons(original), tolerance=1e-6)
+
+
+# --- GeoPackage version -------------------------------------------------------------------------------
+
+
+def test_gpkg_is_version_1_2(sample_frames: dict[str, gpd.GeoDataFrame], tmp_path: Path) -> None:
+    # GDAL 3.6 (QGIS 3.22, Debian 12) warns that a 1.4 file "may only be partially supported".
+    path, _ = write(sample_frames, tmp_path, "gpkg")
+    with sqlite3.connect(path) as db:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        user_version = db.execute("PRAGMA user_version").fetchone()[0]
+    assert application_id.to_bytes(4, "big") == b"GPKG"
+    assert user_version == 10200
+
+
+# --- formula-safe CSV ---------------------------------------------------------------------------------
+
+HOSTILE = (
+    '=HYPERLINK("http://evil.example","x")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+    "   =1+1",
+    "＝1+1",
+)
+
+
+@pytest.mark.parametrize("cell", HOSTILE)
+def test_formula_cells_are_made_text(cell: str) -> None:
+    assert formats.formula_safe(gpd.pd.Series([cell])).iloc[0] == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["-5", "+3", "-12.5", " -0.25 ", "1e5", "Saraqib", "a = b", "", "x@y.org"])
+def test_plain_numbers_and_text_are_left_alone(cell: str) -> None:
+    assert formats.formula_safe(gpd.pd.Series([cell])).iloc[0] == cell
+
+
+def test_formula_safe_leaves_missing_values_and_numbers() -> None:
+    values = gpd.pd.Series([None, -3.5, "=1", gpd.pd.NA], dtype=object)
+    assert formats.formula_safe(values).tolist() == [None, -3.5, "'=1", gpd.pd.NA]
+
+
+def _hostile_events() -> gpd.GeoDataFrame:
+    rows = [
+        (
+            event(f"ev-{i}", "attack", "2019-03-08", "2019-03-09", quote=cell, place=cell),
+            Point(-0.5 + i, 35.25),
+        )
+        for i, cell in enumerate(HOSTILE)
+    ]
+    rows.append((event("-7", "patrol", "2019-03-08", "2019-03-08", quote="-7"), Point(36.5, -1.75)))
+    return events_frame(rows)
+
+
+def test_csv_export_neutralises_formulas_and_keeps_numbers(tmp_path: Path) -> None:
+    selected = {"events": _hostile_events()}
+    info = export.describe(export.ExportView(layers=("events",)), selected, fmt="csv", name="x.csv")
+    path = tmp_path / "x.csv"
+    formats.write(selected, path, fmt="csv", info=info)
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row, cell in zip(rows, HOSTILE, strict=False):
+        assert row["quote"] == row["place"] == "'" + cell
+    assert [row["lon"] for row in rows[:3]] == ["-0.5", "0.5", "1.5"]  # negative coordinates stay numbers
+    assert (rows[-1]["event_id"], rows[-1]["quote"], rows[-1]["lat"]) == ("-7", "-7", "-1.75")
+
+
+@pytest.fixture(scope="module")
+def soffice() -> str:
+    """LibreOffice's ``soffice`` (Debian ``libreoffice-calc-nogui``, installed by .ci/run)."""
+    found = shutil.which("soffice")
+    if found is None:
+        reason = "soffice missing: apt-get install libreoffice-calc-nogui"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+def test_csv_opens_in_libreoffice_with_dates_and_no_formula(soffice: str, tmp_path: Path) -> None:
+    selected = {"events": _hostile_events()}
+    info = export.describe(export.ExportView(layers=("events",)), selected, fmt="csv", name="x.csv")
+    path = tmp_path / "events.csv"
+    formats.write(selected, path, fmt="csv", info=info)
+    # Comma-separated UTF-8 with a header: what the import dialog offers for this file. Its own profile
+    # folder, so runs in parallel never share (and lock) one.
+    profile = (tmp_path / "lo-profile").as_uri()
+    result = subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation={profile}",
+            "--infilter=CSV:44,34,76,1",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    converted = tmp_path / "events.xlsx"
+    assert converted.is_file(), result.stdout + result.stderr
+    sheet = openpyxl.load_workbook(converted).active
+    header = [cell.value for cell in sheet[1]]
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)]
+    assert len(rows) == len(HOSTILE) + 1
+    for row, cell in zip(rows, HOSTILE, strict=False):
+        assert row["quote"].data_type == "s"  # text, never a formula ("f")
+        # Shown as written, with the apostrophe (Calc keeps it visible; it turns a lone CR into LF).
+        assert row["quote"].value == "'" + cell.replace("\r", "\n")
+    assert rows[0]["date_start"].value == dt.datetime(2019, 3, 8)  # a date, not text
+    assert rows[0]["date_end"].is_date
+    assert rows[0]["lon"].value == -0.5
+    assert rows[0]["lon"].data_type == "n"
+    assert rows[-1]["lat"].value == -1.75
+    assert rows[-1]["quote"].value == -7  # a plain number in a text column is still that number
+
+
+# --- atomic exports -----------------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+# A child process that exports many events to the file named by argv[1] as argv[2].
+_BIG_EXPORT = """
+import sys
+from pathlib import Path
+import numpy as np, shapely
+import geopandas as gpd
+from geodata import export, formats
+from geodata.schema import EVENT_PROPERTIES
+from tests.conftest import event
+count = int(sys.argv[3])
+row = event("x", "attack", "2019-03-08", "2019-03-09")
+data = {name: [row[name]] * count for name in EVENT_PROPERTIES}
+data["event_id"] = [f"ev-{i}" for i in range(count)]
+rng = np.random.default_rng(1)
+points = shapely.points(rng.uniform(36, 41, count), rng.uniform(33, 37, count))
+frame = gpd.GeoDataFrame(data, geometry=points, crs="EPSG:4326")
+selected = {"events": frame}
+info = export.describe(export.ExportView(layers=("events",)), selected, fmt=sys.argv[2], name="x")
+formats.write(selected, Path(sys.argv[1]), fmt=sys.argv[2], info=info)
+"""
+
+
+def _temporaries(target: Path) -> list[Path]:
+    return [p for p in target.parent.iterdir() if p.name.startswith(f".{target.stem}.") and ".tmp" in p.name]
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "csv"])
+def test_an_export_killed_midway_leaves_the_old_file(
+    sample_frames: dict[str, gpd.GeoDataFrame], tmp_path: Path, fmt: str
+) -> None:
+    target, _ = write(sample_frames, tmp_path, fmt)
+    old = target.read_bytes()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _BIG_EXPORT, str(target), fmt, "60000"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    caught = 0
+    deadline = time.monotonic() + 120
+    # Kill it with SIGKILL as soon as some of the new export is on disk: in its temporary file, or
+    # (as an export written in place would do) in the target itself.
+    while child.poll() is None and time.monotonic() < deadline:
+        sizes = [p.stat().st_size for p in _temporaries(target) if p.exists()]
+        if any(size > 0 for size in sizes) or target.stat().st_size != len(old):
+            child.send_signal(signal.SIGKILL)
+            caught = max([*sizes, target.stat().st_size])
+            break
+        time.sleep(0.002)
+    child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL, "the export finished before it could be killed midway"
+    assert caught > 0
+    assert target.read_bytes() == old  # the old file, whole
+    if fmt == "gpkg":
+        assert len(pyogrio.read_dataframe(target, layer="events_points")) > 0
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
+def test_a_failed_export_keeps_the_old_file(
+    sample_frames: dict[str, gpd.GeoDataFrame], tmp_path: Path, fmt: str
+) -> None:
+    # The file system refuses to grow a file past 200 kB (RLIMIT_FSIZE, as a full disk would): the
+    # export fails with a message and the good file already there stays as it was.
+    target, _ = write(sample_frames, tmp_path, fmt)
+    old = target.read_bytes()
+    limit = 200_000
+    script = f"import resource; resource.setrlimit(resource.RLIMIT_FSIZE, ({limit}, {limit}))\n" + _BIG_EXPORT
+    script += "\n"
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(target), fmt, "20000"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert child.returncode == 1
+    assert f"OutputError: cannot write {target}" in child.stderr
+    assert target.read_bytes() == old
+    assert _temporaries(target) == []
+
+
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(" \t\r\n=+-@＝1.e5aZ'\""), max_size=8), min_size=1, max_size=20)
+)
+def test_formula_safe_output_never_starts_a_formula(cells: list[str]) -> None:
+    safe = formats.formula_safe(gpd.pd.Series(cells, dtype=object)).tolist()
+    for cell, out in zip(cells, safe, strict=True):
+        assert out in (cell, "'" + cell)  # nothing else about the text changes
+        first = out.lstrip(" \t\n\r\f\v")[:1]
+        starts_formula = out[:1] in ("\t", "\r") or first in ("=", "+", "-", "@", "＝")
+        plain_number = re.fullmatch(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*", out) is not None
+        assert not starts_formula or plain_number, repr(out)

@@ -179,11 +179,11 @@ def test_quoted_notes_keep_their_newlines_commas_and_quotes(tmp_path: Path) -> N
 def test_unreadable_files_are_named_with_the_reason(tmp_path: Path) -> None:
     latin = tmp_path / "latin.csv"
     latin.write_bytes(ACLED_CSV.read_bytes().replace(b"Idlib", b"Idl\xefb"))
-    ragged = tmp_path / "ragged.csv"
-    ragged.write_text(ACLED_CSV.read_text(encoding="utf-8") + "1,2,3" + "," * 40 + "\n", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
     for path, reason in (
         (latin, "not UTF-8"),
-        (ragged, "cannot be read as CSV"),
+        (empty, "is empty"),
         (tmp_path / "gone.csv", "not found"),
     ):
         with pytest.raises(DataError, match=reason) as caught:
@@ -202,3 +202,84 @@ def test_imported_events_export_with_single_typed_properties() -> None:
     features = export.feature_collection({"imported": events})["features"]
     export.check_properties(features)
     assert {type(f["properties"]["fatalities"]) for f in features} == {int}
+
+
+# --- rows that do not fit ----------------------------------------------------------------------------
+
+
+def _acled_lines() -> tuple[str, list[str]]:
+    """The header and the three good single-line rows (SYR1001-SYR1003) of the small ACLED file."""
+    lines = ACLED_CSV.read_text(encoding="utf-8").splitlines()
+    return lines[0], [line for line in lines[1:] if line.startswith(("SYR1001", "SYR1002", "SYR1003"))]
+
+
+def _write(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_row_with_too_few_fields_is_reported_and_the_rest_load(tmp_path: Path) -> None:
+    header, rows = _acled_lines()
+    short = rows[1].rsplit(",", 3)[0]  # the last three fields lost (notes kept, fatalities gone)
+    run = imports.read_events(_write(tmp_path / "short.csv", header, [rows[0], short, rows[2]]))
+    assert [p.feature for p in run.problems] == ["row 3"]
+    assert "has 28 fields where the header has 31 (a value is missing)" in run.problems[0].message
+    assert list(run.events["event_id"]) == ["acled:SYR1001", "acled:SYR1003"]
+    assert run.row_numbers == (2, 4)
+    assert (run.rows_read, run.skipped) == (3, 1)
+
+
+def test_a_row_with_too_many_fields_is_reported_and_the_rest_load(tmp_path: Path) -> None:
+    header, rows = _acled_lines()
+    long = rows[2] + ",extra"
+    run = imports.read_events(_write(tmp_path / "long.csv", header, [*rows[:2], long]))
+    assert [str(p) for p in run.problems] == [
+        "long.csv: row 4: has 32 fields where the header has 31 (a comma inside a value needs quotes); "
+        "row left out"
+    ]
+    assert list(run.events["event_id"]) == ["acled:SYR1001", "acled:SYR1002"]
+
+
+def test_a_repeated_event_id_keeps_the_first_row(tmp_path: Path) -> None:
+    header, rows = _acled_lines()
+    again = rows[0].replace("15 March 2019", "16 March 2019")
+    run = imports.read_events(_write(tmp_path / "twice.csv", header, [*rows, again]))
+    assert [str(p) for p in run.problems] == [
+        "twice.csv: row 5: event_id_cnty 'SYR1001' is also on row 2; only the first is kept"
+    ]
+    first = by_id(run).loc["acled:SYR1001"]
+    assert first["date_start"] == "2019-03-15"
+
+
+def test_a_repeated_ucdp_id_is_reported_too(tmp_path: Path) -> None:
+    lines = UCDP_CSV.read_text(encoding="utf-8").splitlines()
+    run = imports.read_events(_write(tmp_path / "ged.csv", lines[0], [lines[1], lines[1]]))
+    assert [p.feature for p in run.problems] == ["row 3"]
+    assert "id '300001' is also on row 2" in run.problems[0].message
+
+
+def test_fatalities_that_are_not_a_number_are_reported(tmp_path: Path) -> None:
+    path = rewrite(ACLED_CSV, tmp_path / "lots.csv", fatalities=["lots", "-2", "3.0"])
+    run = imports.read_events(path)
+    messages = {p.feature: p.message for p in run.problems}
+    assert messages["row 2"] == "fatalities 'lots' is not a number of deaths (a whole number, or empty)"
+    assert messages["row 3"] == "fatalities '-2' is not a number of deaths (a whole number, or empty)"
+    assert by_id(run).loc["acled:SYR1003", "fatalities"] == 3
+    assert "acled:SYR1001" not in set(run.events["event_id"])
+
+
+def test_an_event_in_two_files_is_loaded_once(tmp_path: Path) -> None:
+    header, rows = _acled_lines()
+    first = _write(tmp_path / "a.csv", header, rows[:2])
+    second = _write(tmp_path / "b.csv", header, rows[1:])
+    run = imports.load_event_files([first, second])
+    assert list(run.events["event_id"]) == ["acled:SYR1001", "acled:SYR1002", "acled:SYR1003"]
+    assert [str(p) for p in run.problems] == [
+        "b.csv: row 2: event acled:SYR1002 is already loaded from a.csv row 3; left out"
+    ]
+    assert run.row_numbers == (2, 3, 3)
+
+
+def test_a_folder_is_refused_in_words(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="is a folder; give one ACLED or UCDP GED CSV file"):
+        imports.read_events(tmp_path)

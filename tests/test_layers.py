@@ -1,127 +1,16 @@
-"""The pure map builder: feature groups, what is drawn on a day, tooltips, popups and escaping."""
+"""Styles, tooltips, popups, fading and escaping: how the map's layers look and read."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
-import re
-from pathlib import Path
-from typing import Any
 
-import folium
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geodata import imports, layers, settings, view
-from geodata._errors import UsageError
+from geodata import layers, view
 from tests import builders
-
-ALL = frozenset(view.LAYER_KEYS)
-
-
-def drawn(fmap: folium.Map) -> dict[str, list[dict[str, Any]]]:
-    """Features of every GeoJson layer, by the name of the feature group holding it."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for child in fmap._children.values():
-        if isinstance(child, folium.FeatureGroup):
-            features = groups.setdefault(child.layer_name, [])
-            for layer in child._children.values():
-                if isinstance(layer, folium.GeoJson):
-                    features.extend(layer.data["features"])
-    return groups
-
-
-def ids(fmap: folium.Map, family: str) -> set[str]:
-    return {
-        f["properties"]["id"]
-        for features in drawn(fmap).values()
-        for f in features
-        if f["properties"]["layer"] == family
-    }
-
-
-def make(day: str, window: int | None = 30, visible: frozenset[str] = ALL, **kwargs: Any) -> folium.Map:
-    current = view.MapView(dt.date.fromisoformat(day), window, visible)
-    return layers.build_map(builders.sample_zones(), builders.sample_events(), current, **kwargs)
-
-
-def test_one_named_group_per_kind_with_something_to_draw() -> None:
-    fmap = make("2019-03-20", 90)
-    assert set(drawn(fmap)) == {
-        "De-escalation zones",
-        "Demilitarized zone",
-        "Observation posts",
-        "Patrol routes",
-        "Patrols",
-        "Attacks",
-    }
-
-
-def test_zones_are_drawn_only_while_in_force() -> None:
-    assert ids(make("2018-10-14"), "zones") == {"dez-1", "op-1"}
-    assert ids(make("2019-03-08"), "zones") == {"dez-1", "dmz-1", "op-1", "route-1"}
-    assert ids(make("2020-01-01"), "zones") == {"dmz-1", "route-1"}
-
-
-def test_events_follow_the_window() -> None:
-    assert ids(make("2019-03-20", 7), "events") == {"e2"}
-    assert ids(make("2019-03-31", 30), "events") == {"e1", "e2"}
-    assert ids(make("2019-03-31", None), "events") == {"e1", "e2", "e3"}
-
-
-def test_talks_abroad_and_unlocated_events_are_not_drawn() -> None:
-    fmap = make("2019-12-31", None)
-    assert "e4" not in ids(fmap, "events")  # Sochi
-    assert "e5" not in ids(fmap, "events")  # no location
-
-
-def test_hidden_kinds_and_reference_are_not_drawn() -> None:
-    fmap = make("2019-03-20", 90, visible=ALL - {"patrol", "demilitarized_zone", view.REFERENCE})
-    groups = drawn(fmap)
-    assert "Patrols" not in groups
-    assert "Demilitarized zone" not in groups
-    assert layers.REFERENCE_STYLE.label not in groups
-    with_reference = drawn(make("2019-03-20", reference=layers.load_reference()))
-    assert len(with_reference[layers.REFERENCE_STYLE.label]) == 15  # 14 governorates + outline
-
-
-def test_lon_lat_order_reaches_the_map() -> None:
-    feature = next(f for f in drawn(make("2019-03-20"))["Patrols"] if f["id"] == "e1")
-    assert feature["geometry"]["coordinates"] == pytest.approx([36.8, 35.86])
-
-
-def test_zone_tooltip_names_everything_a_reader_needs() -> None:
-    zone = next(f for f in drawn(make("2019-03-20"))["Demilitarized zone"] if f["id"] == "dmz-1")
-    tip = zone["properties"]["tip"]
-    for text in ("Zone dmz-1", "Sochi memorandum", "2018-10-15 – no end recorded", "± 5 km", "example.org"):
-        assert text in tip
-
-
-def test_approximate_zone_is_dashed_with_a_band_and_precise_is_not() -> None:
-    fmap = make("2019-03-20")
-    bands = ids(fmap, "bands")
-    assert "band-dmz-1" in bands
-    assert "band-dez-1" not in bands
-    assert layers._zone_style("#000", {"properties": {"kind": "x", "approximate": True}})["dashArray"]
-    assert "dashArray" not in layers._zone_style("#000", {"properties": {"kind": "x", "approximate": False}})
-
-
-def test_region_event_is_a_circle_of_its_uncertainty_and_town_event_a_point() -> None:
-    features = {f["id"]: f for fs in drawn(make("2019-03-20", None)).values() for f in fs}
-    assert features["e3"]["properties"]["radius_m"] == 40_000
-    assert features["e1"]["properties"]["radius_m"] is None
-    region = layers._event_style(features["e3"])
-    assert region["radius"] == 40_000
-
-
-def test_planned_event_is_hollow_and_dashed() -> None:
-    features = {f["id"]: f for fs in drawn(make("2019-03-25")).values() for f in fs}
-    planned = layers._event_style(features["e2"])
-    occurred = layers._event_style(features["e1"])
-    assert planned["dashArray"]
-    assert planned["fillOpacity"] < occurred["fillOpacity"]
-    assert "dashArray" not in occurred
 
 
 def test_older_events_are_fainter() -> None:
@@ -151,12 +40,6 @@ def test_article_text_is_shown_as_text_never_as_markup() -> None:
     assert "${" not in popup
 
 
-def test_rendered_map_carries_no_raw_markup_from_articles() -> None:
-    page = make("2019-03-20", None).get_root().render()
-    assert "<img src=x" not in page
-    assert "onerror=alert(1)>" not in page
-
-
 def test_only_http_links_become_links() -> None:
     assert layers.link("javascript:alert(1)", "x") == "x"
     assert layers.link('https://a.example/"onmouseover="x', "t").count('"') == 6  # quotes escaped
@@ -167,52 +50,6 @@ def test_escape_is_inert_in_html_and_js_templates_and_loses_nothing(text: str) -
     escaped = layers.escape(text)
     assert not set(escaped) & set("<>\"'`$\\")
     assert html.unescape(escaped) == text
-
-
-def test_legend_lists_visible_kinds_present_in_the_data() -> None:
-    legend = layers.legend_html(view.MapView(dt.date(2019, 3, 8)), kinds={"patrol", "de_escalation_zone"})
-    assert "Patrols" in legend
-    assert "De-escalation zones" in legend
-    assert "Attacks" not in legend
-    assert "UN OCHA" in legend
-
-
-def test_tiles_can_be_left_out() -> None:
-    with_tiles = make("2019-03-20").get_root().render()
-    without = make("2019-03-20", tiles=False).get_root().render()
-    assert "tile.openstreetmap.org" in with_tiles
-    assert "tile.openstreetmap.org" not in without
-
-
-def test_imported_events_are_their_own_group_following_their_toggle_and_kinds() -> None:
-    imported = imports.load_event_files([settings.ROOT / "tests/data/acled_small.csv"]).events
-    current = view.MapView(dt.date(2019, 3, 31), 30)
-    fmap = layers.build_map(builders.sample_zones(), builders.sample_events(), current, imported=imported)
-    group = drawn(fmap)[layers.IMPORTED_STYLE.label]
-    assert {f["properties"]["layer"] for f in group} == {"imported"}
-    assert {f["id"] for f in group} == {"acled:SYR1001", "acled:SYR1002", "acled:SYR1003", "acled:SYR1004"}
-    no_attacks = view.MapView(current.day, 30, ALL - {"attack"})
-    group = drawn(
-        layers.build_map(builders.sample_zones(), builders.sample_events(), no_attacks, imported=imported)
-    )
-    assert "acled:SYR1001" not in {f["id"] for f in group[layers.IMPORTED_STYLE.label]}
-    hidden = view.MapView(current.day, 30, ALL - {"imported"})
-    fmap = layers.build_map(builders.sample_zones(), builders.sample_events(), hidden, imported=imported)
-    assert layers.IMPORTED_STYLE.label not in drawn(fmap)
-
-
-def test_offline_map_inlines_leaflet_and_links_nothing(tmp_path: Path) -> None:
-    for name, body in (("leaflet.js", "/* leaflet */"), ("leaflet.css", "/* css */")):
-        (tmp_path / "leaflet@1.9.3" / "dist").mkdir(parents=True, exist_ok=True)
-        (tmp_path / "leaflet@1.9.3" / "dist" / name).write_text(body)
-    page = layers.offline(make("2019-03-20", tiles=False), tmp_path).get_root().render()
-    assert "data:application/javascript;base64," in page
-    assert not re.findall(r"https://[^\s\"']+\.(?:js|css)", page)
-
-
-def test_offline_without_the_mirror_names_what_is_missing(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match=r"leaflet@1\.9\.3/dist/leaflet\.js.*cdn_mirror\.py"):
-        layers.offline(make("2019-03-20", tiles=False), tmp_path)
 
 
 def test_zone_tooltip_names_outlets_and_popup_links_every_source() -> None:
@@ -229,46 +66,10 @@ def test_zone_tooltip_names_outlets_and_popup_links_every_source() -> None:
     assert '<a href="https://pax.example/b"' in popup
 
 
-def test_the_live_map_draws_every_date_whatever_the_view() -> None:
-    zones, events = builders.sample_zones(), builders.sample_events()
-    nothing_visible = view.MapView(dt.date(2017, 1, 1), 7, frozenset())
-    fmap = layers.build_base_map(zones, events, nothing_visible, tiles=False)
-    assert ids(fmap, "zones") == set(zones["zone_id"])
-    assert ids(fmap, "events") == set(layers.events_on_map(events)["event_id"])
-    features = [f for group in drawn(fmap).values() for f in group]
-    for feature in features:
-        properties = feature["properties"]
-        if properties["layer"] == "zones":
-            assert properties["valid_from"]
-            assert "valid_to" in properties
-        if properties["layer"] == "events":
-            assert properties["date_start"]
-            assert properties["date_end"]
-            assert properties["opacity"] == 1.0  # faded in the browser
-    page = fmap.get_root().render()
-    assert '"dayIso": "2017-01-01"' in page  # the state it starts in when the page has none
-    legend = layers.legend_html(view.MapView(dt.date(2019, 3, 8)), kinds={"patrol", "imported"})
-    assert "data-key='patrol'" in legend  # legend rows the browser hides with their kind
-    assert "data-key='imported'" in legend
-
-
-def test_events_at_a_point_are_those_of_the_view_there() -> None:
-    imported = builders.events_frame(
-        [
-            builders.event("a", lonlat=(36.5, 35.5), date_start="2019-03-01", date_end="2019-03-01"),
-            builders.event(
-                "b", lonlat=(36.5, 35.5), date_start="2019-03-05", date_end="2019-03-05", kind="attack"
-            ),
-            builders.event("c", lonlat=(36.5, 35.5), date_start="2018-01-01", date_end="2018-01-01"),
-            builders.event("d", lonlat=(36.6, 35.5), date_start="2019-03-05", date_end="2019-03-05"),
-        ]
+def test_opacity_counts_from_the_start_when_an_event_has_no_end() -> None:
+    current = view.MapView(dt.date(2019, 3, 31), 30)
+    assert layers.event_opacity(None, current, date_start="2019-03-31") == 1
+    assert layers.event_opacity(None, current, date_start="2018-01-01") == pytest.approx(
+        layers.OLDEST_OPACITY
     )
-    points = layers.encode_points(imported)
-    current = view.MapView(dt.date(2019, 3, 8), 30)
-    assert set(layers.events_at(imported, points, (36.5, 35.5), current)["event_id"]) == {"a", "b"}
-    no_attacks = view.MapView(dt.date(2019, 3, 8), 30, ALL - {"attack"})
-    assert set(layers.events_at(imported, points, (36.5, 35.5), no_attacks)["event_id"]) == {"a"}
-    assert layers.events_at(imported, points, (35.5, 36.5), current).empty  # lat/lon swapped: nothing
-    assert layers.events_at(
-        imported, points, (36.5, 35.5), view.MapView(current.day, 30, ALL - {"imported"})
-    ).empty
+    assert layers.event_opacity(None, current) == 1

@@ -1,12 +1,17 @@
-"""The panels beside the map: zone areas and event counts, events not on the map, weekly counts."""
+"""The panels beside the map: zone areas and event counts, events not on the map, weekly counts, the
+summary line, readable tables, and untrusted text kept out of Markdown."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+
 import pandas as pd
 import pytest
+from markdown_it import MarkdownIt
 from pyproj import Geod
 
-from geodata import imports, panels, settings
+from geodata import imports, layers, panels, settings, view
 from tests import builders
 
 
@@ -47,8 +52,8 @@ def test_no_events_gives_zero_counts() -> None:
 
 def test_events_off_the_map_are_listed_with_the_reason() -> None:
     table = panels.off_map(builders.sample_events())
-    assert list(table["event_id"]) == ["e5", "e4"]
-    assert list(table["why not on the map"]) == ["not located", "outside Syria"]
+    assert list(table["Event id"]) == ["e5", "e4"]
+    assert list(table["Why not on the map"]) == ["not located", "outside Syria"]
 
 
 def test_weekly_counts_start_on_monday_and_add_up() -> None:
@@ -59,10 +64,72 @@ def test_weekly_counts_start_on_monday_and_add_up() -> None:
     assert counts.loc[counts["kind"] == "patrol", "events"].tolist() == [1, 1]
 
 
-def test_events_table_is_newest_first_with_its_columns() -> None:
+def test_events_table_is_newest_first_in_words() -> None:
     table = panels.events_table(builders.sample_events())
-    assert tuple(table.columns) == panels.TABLE_COLUMNS[1:]  # no layer column: one family only
-    assert table["date_start"].is_monotonic_decreasing
+    headings = [heading for key, heading in panels.EVENT_HEADINGS.items() if key != "layer"]
+    assert list(table.columns) == headings  # no family column: one family only
+    assert table["From"].is_monotonic_decreasing
+    assert not any("_" in column for column in table.columns)
+
+
+def test_events_table_names_articles_by_their_titles() -> None:
+    events = builders.sample_events()
+    titles = {"001_test.txt": "Joint patrols begin", "002_other.txt": "Another report"}
+    table = panels.events_table(events, titles=titles).set_index("Event id")
+    assert table.loc["e1", "Article"] == "Joint patrols begin"
+    assert "Another report" in table.loc["e3", "Also reported in"]
+    assert "002_other.txt" not in table.loc["e3", "Also reported in"]
+    unknown = panels.events_table(events.assign(article="999_missing.txt")).set_index("Event id")
+    assert unknown.loc["e1", "Article"] == "999_missing.txt"  # no title known: the file, not nothing
+
+
+def test_the_compact_table_has_three_short_columns() -> None:
+    table = panels.events_table(builders.sample_events(), compact=True)
+    assert list(table.columns) == ["From", "What", "Where"]
+
+
+def test_zones_table_is_in_words() -> None:
+    table = panels.zones_table(panels.zone_panel(builders.sample_zones(), builders.sample_events()))
+    assert list(table.columns)[:3] == ["Zone", "Kind", "Agreement"]
+    assert "demilitarized zone" in set(table["Kind"])
+
+
+def test_summary_counts_posts_apart_and_says_one_event() -> None:
+    day = dt.date(2019, 3, 8)
+    zones = builders.sample_zones()
+    events = builders.sample_events()
+    line = panels.summary({"zones": zones, "events": events.iloc[:1]}, view.MapView(day, 30))
+    assert line == (
+        "8 March 2019: 3 zones in force and 1 observation post; 1 event in the 30 days up to that day."
+    )
+    everything = panels.summary(
+        {"zones": zones.iloc[:1], "events": events, "imported": events.iloc[:2]}, view.MapView(day, None)
+    )
+    assert everything == "8 March 2019: 1 zone in force; 5 events and 2 imported events up to that day."
+    assert "(all days)" not in everything
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[Session expired](https://evil.example/login)",
+        "![x](https://evil.example/t.png)",
+        "<img src=https://evil.example/t.png>",
+        "see https://evil.example/login or www.evil.example or a@evil.example",
+        "*bold* _it_ # heading `code` ``more`` $x^2$ :red[colour] | a | b |",
+        "[ref]: https://evil.example\n[ref]",
+    ],
+)
+def test_markdown_text_renders_as_exactly_its_characters(text: str) -> None:
+    """A Markdown renderer with GFM autolinks (like Streamlit's) shows the text as one code span:
+    the same characters, and no link, image or markup."""
+    rendered = MarkdownIt("gfm-like").render(panels.markdown_text(text))
+    assert rendered.startswith("<p><code>")
+    assert rendered.endswith("</code></p>\n")
+    for tag in ("<a ", "<img", "<em>", "<strong>", "<h1>"):
+        assert tag not in rendered
+    inner = rendered.removeprefix("<p><code>").removesuffix("</code></p>\n")
+    assert html.unescape(inner) == text.replace("\n", " ")
 
 
 def test_shown_events_mix_ours_and_imported_with_their_layer() -> None:
@@ -71,7 +138,8 @@ def test_shown_events_mix_ours_and_imported_with_their_layer() -> None:
         {"zones": builders.sample_zones(), "events": builders.sample_events(), "imported": imported}
     )
     assert mixed["layer"].value_counts().to_dict() == {"events": 5, "imported": 5}
-    assert panels.events_table(mixed).columns[0] == "layer"
+    table = panels.events_table(mixed)
+    assert set(table["From where"]) == {"our articles", "imported file"}
     assert panels.zone_panel(builders.sample_zones(), mixed)["events_inside"].notna().any()
 
 
@@ -88,7 +156,7 @@ def test_newest_keeps_the_newest_events_and_their_ties() -> None:
     assert set(panels.newest(events, 1)["event_id"]) == {"b"}
     assert len(panels.newest(events, 10)) == 4
     table = panels.events_table(panels.newest(events, 2)).head(2)
-    assert list(table["event_id"]) == ["b", "c"]
+    assert list(table["Event id"]) == ["b", "c"]
 
 
 def test_zone_panel_counts_the_same_with_a_precomputed_membership() -> None:
@@ -98,3 +166,16 @@ def test_zone_panel_counts_the_same_with_a_precomputed_membership() -> None:
         pd.testing.assert_frame_equal(
             panels.zone_panel(zones, subset, membership=membership), panels.zone_panel(zones, subset)
         )
+
+
+def test_the_timeline_legend_lists_every_kind_under_the_chart() -> None:
+    """The legend sits under the bars in rows, so none of the kinds is cut off at the chart's edge."""
+    events = builders.events_frame(
+        [builders.event(f"e{i}", kind=kind, date_start="2019-03-0" + str(i % 9 + 1)) for i, kind in enumerate(
+            ["patrol", "agreement", "talks", "attack", "displacement", "statement", "deployment", "other"]
+        )]
+    )  # fmt: skip
+    spec = panels.timeline_chart(panels.weekly_counts(events), dt.date(2019, 3, 8)).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]
+    assert colour["legend"]["orient"] == "bottom"
+    assert colour["scale"]["domain"] == list(layers.EVENT_STYLES)

@@ -17,8 +17,25 @@ days = st.dates(min_value=dt.date(2015, 1, 1), max_value=dt.date(2026, 12, 31))
 def test_parse_day_accepts_iso_and_rejects_other_formats() -> None:
     assert temporal.parse_day("2019-03-08") == dt.date(2019, 3, 8)
     assert temporal.parse_day(dt.datetime(2019, 3, 8, 12, 0)) == dt.date(2019, 3, 8)
-    with pytest.raises(ValueError, match="Invalid isoformat"):
+    with pytest.raises(ValueError, match="write it as YYYY-MM-DD"):
         temporal.parse_day("8 March 2019")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("2019-13-08", "'2019-13-08' is not a date: month 13 does not exist"),
+        ("2019-00-08", "month 0 does not exist"),
+        ("2019-02-29", "February 2019 has 28 days, not 29"),
+        ("2019-04-31", "April 2019 has 30 days, not 31"),
+        ("0000-01-01", "year 0 is outside 1 to 9999"),
+        ("2019/03/08", "'2019/03/08' is not a date: write it as YYYY-MM-DD, e.g. 2019-03-08"),
+    ],
+)
+def test_parse_day_says_what_is_wrong_in_words(text: str, why: str) -> None:
+    with pytest.raises(ValueError, match=why) as caught:
+        temporal.parse_day(text)
+    assert "isoformat" not in str(caught.value)
 
 
 def test_both_ends_are_inclusive_and_open_end_means_in_force() -> None:

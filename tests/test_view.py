@@ -111,8 +111,54 @@ def test_download_is_the_shown_layers_in_the_chosen_format() -> None:
     frames = {"zones": builders.sample_zones(), "events": builders.sample_events()}
     current = view.MapView(dt.date(2019, 3, 31), None, frozenset(view.LAYER_KEYS) - {"attack"})
     name, payload = view.download(frames, current)
-    assert name.startswith("atlas_zones-events_2019-03-31_all-before_kinds-")
+    assert name == "atlas_zones-events_2019-03-31_all-before_without-attack.geojson"
     assert payload.decode() == export.dumps(export.feature_collection(view.shown(frames, current)))
     name, payload = view.download(frames, None, "csv")
     assert name == "atlas_zones-events_all-dates.csv"
     assert payload.decode().count("\n") == 1 + len(builders.sample_events())  # header + every event
+
+
+def test_download_name_lists_the_hidden_kinds_and_stays_short() -> None:
+    frames = {"zones": builders.sample_zones(), "events": builders.sample_events()}
+    hide_two = view.MapView(
+        dt.date(2019, 3, 31), 30, frozenset(view.LAYER_KEYS) - {"patrol", "observation_post"}
+    )
+    assert view.download_name(frames, hide_two) == (
+        "atlas_zones-events_2019-03-31_30d_without-observation_post+patrol.geojson"
+    )
+    only_patrols = view.MapView(dt.date(2019, 3, 31), 30, frozenset({"patrol", *view.ZONE_KINDS}))
+    assert (
+        view.download_name(frames, only_patrols) == "atlas_zones-events_2019-03-31_30d_kinds-patrol.geojson"
+    )
+    worst = max(
+        (view.MapView(dt.date(2019, 3, 31), 30, frozenset(keys)) for keys in _visible_sets()),
+        key=lambda v: len(view.download_name(frames, v)),
+    )
+    assert len(view.download_name(frames, worst)) <= 160
+
+
+def _visible_sets() -> list[set[str]]:
+    # Every way of hiding a run of kinds, from either end of the list: enough to find the longest name.
+    kinds = [*view.ZONE_KINDS, *view.EVENT_KINDS]
+    return [set(kinds[:i]) | set(kinds[j:]) for i in range(len(kinds)) for j in range(i, len(kinds) + 1)]
+
+
+def test_a_family_with_every_kind_hidden_is_left_out_of_the_download() -> None:
+    frames = {"zones": builders.sample_zones(), "events": builders.sample_events()}
+    no_events = view.MapView(dt.date(2019, 3, 31), 30, frozenset(view.ZONE_KINDS))
+    assert view.download_name(frames, no_events) == "atlas_zones_2019-03-31.geojson"
+    assert view.shown(frames, no_events)["events"].empty  # still there for the screen, empty
+    name, _ = view.download(frames, no_events)
+    assert {
+        f["properties"]["layer"] for f in export.feature_collection(view.shown(frames, no_events))["features"]
+    } == {"zones"}
+    assert name == "atlas_zones_2019-03-31.geojson"
+
+
+def test_a_bad_window_in_the_link_is_said_in_words() -> None:
+    _, notes = view.from_params({"window": "abc", "date": "2019-13-08"}, first=FIRST, last=LAST)
+    assert notes[0] == f"'2019-13-08' is not a date: month 13 does not exist; showing {LAST}"
+    assert (
+        notes[1] == "window='abc' ignored: the events window is one of 7, 30, 90, 365, all (days), not 'abc'"
+    )
+    assert not any("invalid literal" in note for note in notes)

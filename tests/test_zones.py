@@ -181,13 +181,31 @@ def test_not_a_feature_collection(folder: Path) -> None:
     assert "not a GeoJSON FeatureCollection" in messages(zones.load_zones(folder), "geom.geojson")
 
 
-def test_duplicate_ids_across_files_name_both_files(folder: Path) -> None:
-    write(folder, "again.geojson", [feature("good-zone")])
+def test_a_duplicate_id_keeps_the_first_and_names_the_duplicate(folder: Path) -> None:
+    # Files load by name: again.geojson comes before good.geojson, so its feature is the first.
+    write(folder, "again.geojson", [feature("good-zone", name="First")])
     zone_set = zones.load_zones(folder)
-    report = "\n".join(map(str, zone_set.problems))
-    assert "again.geojson: good-zone: zone_id is not unique (also in again.geojson, good.geojson)" in report
-    assert "good.geojson: good-zone: zone_id is not unique" in report
-    assert zone_set.zones.empty
+    assert [str(p) for p in zone_set.problems] == [
+        "good.geojson: good-zone: zone_id is already used in again.geojson; the first is kept and this one "
+        "left out (give each zone its own zone_id)"
+    ]
+    assert list(zone_set.zones["name"]) == ["First"]
+
+
+def test_a_duplicate_id_in_one_file_keeps_the_first(folder: Path) -> None:
+    write(folder, "twice.geojson", [feature("twice", name="One"), feature("twice", name="Two")])
+    zone_set = zones.load_zones(folder)
+    assert "twice.geojson: twice: zone_id is already used earlier in this file" in str(zone_set.problems[0])
+    assert list(zone_set.zones.set_index("zone_id").loc[["twice"], "name"]) == ["One"]
+
+
+def test_swapped_coordinates_are_named_not_only_the_ring_order(folder: Path) -> None:
+    # A counter-clockwise ring written as [lat, lon] becomes clockwise: the cause is the swap.
+    swapped = feature("swapped", geometry={"type": "Polygon", "coordinates": [[[y, x] for x, y in SQUARE]]})
+    write(folder, "swapped.geojson", [swapped])
+    report = messages(zones.load_zones(folder), "swapped.geojson")
+    assert "latitude and longitude look swapped" in report
+    assert "clockwise" not in report
 
 
 def test_every_problem_of_a_file_is_reported_at_once(folder: Path) -> None:

@@ -49,7 +49,7 @@ if __package__ in (None, ""):
     # Run as ``python zones/build_zones.py``: the project root is not on sys.path then.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geodata import settings
+from geodata import _atomic, settings
 from geodata.schema import ZONE_PROPERTIES
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,7 @@ def build(
         collection["features"].append(feature)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, collection in collections.items():
-        (out_dir / name).write_text(_dumps(collection), encoding="utf-8")
+        _atomic.write_text(out_dir / name, _dumps(collection))  # a failed build never leaves half a file
         log.info("wrote %s (%d features)", name, len(collection["features"]))
     return collections
 

@@ -1,9 +1,11 @@
-"""Run the app and a hermetic headless Chromium for the browser tests and the README screenshot.
+"""Run the app and a hermetic headless Chromium for the browser tests, the benchmarks and the README
+screenshot.
 
 The app runs as a real ``streamlit run`` on a free port. The browser is Debian's ``chromium`` driven
-by Playwright; every request that leaves localhost is answered here: CDN files from the npm mirror
-(:mod:`tests.browser.cdn_mirror`), map tiles with a blank tile (the reference layer keeps the map
-readable), anything else aborted and recorded, so a test can fail on it.
+by Playwright; every request that leaves this machine is refused **and recorded** (:class:`Traffic`),
+nothing is answered from a mirror, so a test fails if the page asks the outside world for anything.
+The live map is read through ``window.atlas`` (``geodata/static/livemap.js``), never through
+Streamlit's page.
 """
 
 from __future__ import annotations
@@ -20,14 +22,11 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
-from playwright.sync_api import Browser, BrowserContext, Frame, Page, Playwright, Route
-from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route
 
-from tests.browser import cdn_mirror
-
-ROOT = cdn_mirror.ROOT
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -37,45 +36,17 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-# A 1x1 transparent PNG: what every tile request gets.
-BLANK_TILE = bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-)
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
-
-#: Counts the features Leaflet has drawn, by family (``zones``, ``events``, ``bands``, ``reference``).
-FIND_MAP_JS = "(window.map || Object.values(window).find(v => v instanceof L.Map))"
-COUNT_JS = (
-    """() => {
-    const counts = {};
-    if (typeof L === "undefined") return null;
-    const map = """
-    + FIND_MAP_JS
-    + """;
-    if (!map) return null;
-    map.eachLayer(layer => {
-        const family = layer.feature && layer.feature.properties && layer.feature.properties.layer;
-        if (family) counts[family] = (counts[family] || 0) + 1;
-    });
-    return counts;
-}"""
-)
+LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "file:", "data:", "blob:", "about:")
+#: The live map of the page (the first one), once it exists.
+MAP = "window.atlas && window.atlas.maps[0]"
 
 
 @dataclass
 class Traffic:
-    """What the page asked the outside world for."""
+    """What the page asked the outside world for (every such request is refused), and its errors."""
 
-    mirrored: list[str] = field(default_factory=list)
-    tiles: int = 0
     refused: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-    @property
-    def cdn_misses(self) -> list[str]:
-        """Refused requests to a CDN host: a file folium needs that the mirror lacks."""
-        return [url for url in self.refused if any(host in url for host in cdn_mirror.CDN_HOSTS)]
 
 
 def chromium_available() -> bool:
@@ -88,20 +59,15 @@ def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
-def hermetic_context(browser: Browser, traffic: Traffic, mirror: Path, **options: object) -> BrowserContext:
-    """A browser context whose requests never leave this machine (see the module docstring)."""
-    context = browser.new_context(accept_downloads=True, **options)  # type: ignore[arg-type]
+def hermetic_context(browser: Browser, traffic: Traffic, **options: Any) -> BrowserContext:
+    """A browser context whose requests never leave this machine: each one that would is refused
+    and recorded in ``traffic.refused``."""
+    context = browser.new_context(accept_downloads=True, **options)
 
     def answer(route: Route) -> None:
         url = route.request.url
-        if url.startswith(("http://localhost", "http://127.0.0.1", "file:", "data:", "blob:")):
+        if url.startswith(LOCAL):
             route.continue_()
-        elif "tile.openstreetmap.org" in url:
-            traffic.tiles += 1
-            route.fulfill(body=BLANK_TILE, content_type="image/png")
-        elif (hit := cdn_mirror.resolve(url, mirror)) is not None:
-            traffic.mirrored.append(url)
-            route.fulfill(body=hit[0], content_type=hit[1], headers={"Access-Control-Allow-Origin": "*"})
         else:
             traffic.refused.append(url)
             route.abort()
@@ -111,12 +77,13 @@ def hermetic_context(browser: Browser, traffic: Traffic, mirror: Path, **options
 
 
 def watch(page: Page, traffic: Traffic) -> None:
-    """Record uncaught page errors and any dialog (``alert`` from injected markup would be one)."""
+    """Record uncaught page errors, console errors and any dialog (``alert`` from injected markup)."""
     page.on("pageerror", lambda error: traffic.errors.append(f"page error: {error}"))
+    page.on("console", lambda m: traffic.errors.append(f"console: {m.text}") if m.type == "error" else None)
 
-    def dialog(d: object) -> None:
-        traffic.errors.append(f"dialog opened: {d.message}")  # type: ignore[attr-defined]
-        d.dismiss()  # type: ignore[attr-defined]
+    def dialog(d: Any) -> None:
+        traffic.errors.append(f"dialog opened: {d.message}")
+        d.dismiss()
 
     page.on("dialog", dialog)
 
@@ -130,7 +97,13 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(
-    app_args: Sequence[str] = (), *, timeout: float = 90, script: Path = ROOT / "app.py"
+    app_args: Sequence[str] = (),
+    *,
+    timeout: float = 90,
+    script: Path = ROOT / "app.py",
+    python: str = sys.executable,
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Run ``streamlit run <script> -- app_args`` on a free port; yield its address; stop it after.
 
@@ -139,13 +112,13 @@ def running_app(
     """
     port = free_port()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        python, "-m", "streamlit", "run", str(script),
         "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--server.fileWatcherType", "none",
         "--", *app_args,
     ]  # fmt: skip
     with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=cwd, stdout=output, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, process, timeout, output)
@@ -176,26 +149,28 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float, ou
     raise TimeoutError(f"streamlit did not answer on {url} within {timeout} s")
 
 
-def map_frame(page: Page, *, timeout: float = 60_000) -> Frame:
-    """The Leaflet map's frame, once the map has drawn at least one feature."""
-    page.locator(MAP_FRAME).wait_for(timeout=timeout)
-    handle = page.locator(MAP_FRAME).element_handle(timeout=timeout)
-    frame = handle.content_frame()
-    assert frame is not None
-    frame.wait_for_function(
-        COUNT_JS.replace("return counts;", "return Object.keys(counts).length > 0;"), timeout=timeout
-    )
-    return frame
+def wait_for_map(page: Page, *, zones: bool = True, points: bool = False, timeout: float = 90_000) -> None:
+    """Wait until the live map has its zones (drawn, unless ``zones`` is false: the view hides them)
+    and, with ``points``, has drawn imported points."""
+    condition = f"{MAP} && {MAP}.built.zones" + (f" && {MAP}.counts().zones > 0" if zones else "")
+    if points:
+        condition += f" && {MAP}.counts().points > 0"
+    page.wait_for_function(f"() => {condition}", timeout=timeout)
+
+
+def counts(page: Page) -> dict[str, int]:
+    """What the live map draws now, by family (``zones``, ``events``, ``points``, ``reference``...)."""
+    result: dict[str, int] = page.evaluate(f"() => {MAP}.counts()")
+    return result
 
 
 def wait_for_counts(page: Page, expected: dict[str, int], *, timeout: float = 30) -> dict[str, int]:
-    """Poll the map until its feature counts equal ``expected`` (families not listed are ignored)."""
+    """Poll the map until its counts equal ``expected`` (families not listed are ignored)."""
     deadline = time.monotonic() + timeout
-    counts: dict[str, int] = {}
+    now: dict[str, int] = {}
     while time.monotonic() < deadline:
-        with contextlib.suppress(PlaywrightError, AssertionError):  # the frame is replaced on reruns
-            counts = map_frame(page, timeout=5_000).evaluate(COUNT_JS) or {}
-            if all(counts.get(family, 0) == n for family, n in expected.items()):
-                return counts
-        time.sleep(0.3)
-    return counts
+        now = counts(page)
+        if all(now.get(family, 0) == n for family, n in expected.items()):
+            return now
+        time.sleep(0.2)
+    return now

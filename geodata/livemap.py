@@ -1,0 +1,568 @@
+"""The live map: what the app's map component receives, and the page script that draws it.
+
+The app mounts one Streamlit component (``st.components.v2``; its script is :func:`script`, its style
+sheet :func:`stylesheet`) in two roles:
+
+- once per **dataset** (:func:`basemap_dataset`, :func:`zones_dataset`, :func:`events_dataset`,
+  :func:`points_dataset`), each mount carrying one :class:`Dataset`. A dataset does not change
+  between runs, so Streamlit sends it to the page once and only a reference to it afterwards; it is
+  sent again only when its ``version`` (a hash of its content) changes.
+- once as the **map** (:func:`map_config`): the versions of the datasets to draw, the styles, the
+  date range, the stops of Prev/Next and the view to start from. It too is the same on every run.
+
+Everything the user changes lives in the page: the day (slider, date box, Prev/Next, Play), the
+events window, the visible layers, zoom and centre. The page redraws at once, from the data it
+already holds, and tells the server the view (debounced) as the component's state value ``view``:
+the URL's query parameters (:func:`geodata.view.to_params` plus ``zoom``, ``lat``, ``lon``), which
+the app reads with :func:`geodata.view.from_params` and :func:`geodata.view.camera_from_params` for
+its tables, counts, downloads and the address bar. A click on an imported point is sent back as the
+trigger value ``clicked`` (``{"lon": ..., "lat": ...}``, snapped to the point).
+
+The rules the page applies are the library's: the date window (:mod:`geodata.temporal`), "in force",
+and fading (:func:`geodata.layers.event_opacity`) are written once more in ``static/livemap.js``
+because the page must apply them without the server; ``tests/test_livemap.py`` runs that file in
+Node and checks it against the Python functions over random intervals, windows and days.
+
+Imported events (ACLED-sized, a million and more) travel as an Arrow table of 15 bytes per event,
+sorted by first day (:func:`encode_points`):
+
+============  ========  ===============================================================
+column        type      meaning
+============  ========  ===============================================================
+``lon``       int32     longitude in 1e-5 degrees (about 1 m)
+``lat``       int32     latitude in 1e-5 degrees
+``start``     uint16    first day, days since 1970-01-01 (``NO_START``: no start date)
+``end``       uint16    last day (0: no end date, so never in a bounded window)
+``kind``      uint8     index into ``EVENT_KINDS``
+``flags``     uint8     bit 0: planned
+``radius``    uint8     0: a point; else index into the ``radii`` table (uncertainty km)
+============  ========  ===============================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import shapely
+from shapely.geometry import mapping
+from shapely.geometry.base import BaseGeometry
+
+from geodata import layers, settings
+from geodata.basemap import Basemap
+from geodata.schema import EVENT_KINDS, ZONE_KINDS
+from geodata.temporal import parse_day
+from geodata.view import IMPORTED, LAYER_KEYS, REFERENCE, WINDOWS, Camera, MapView, read_link, window_label
+
+EPOCH: dt.date = dt.date(1970, 1, 1)
+#: ``start`` of an event without a start date: after every day, so never drawn.
+NO_START: int = 65535
+#: Columns of the points table: name, Arrow type.
+POINT_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
+    ("lon", pa.int32()),
+    ("lat", pa.int32()),
+    ("start", pa.uint16()),
+    ("end", pa.uint16()),
+    ("kind", pa.uint8()),
+    ("flags", pa.uint8()),
+    ("radius", pa.uint8()),
+)
+#: Coordinates of the points table are in units of 1e-5 degrees.
+COORD_SCALE: float = 1e5
+#: From this zoom on, region-located points also get their dashed uncertainty circle.
+CIRCLE_ZOOM: int = 9
+#: Share of the dated moments (zone starts and ends, article event dates) the slider's core
+#: period holds by default; the rest (and every imported event) is one click away ("All dates").
+CORE_SHARE: float = 0.9
+#: The page tells the server the view this long after the last change (milliseconds).
+REPORT_DELAY_MS: int = 250
+#: Play: one step every this many milliseconds, at most this many days per step.
+PLAY_INTERVAL_MS: int = 800
+PLAY_STEP_DAYS: int = 7
+#: The map's height in the page, in pixels.
+MAP_HEIGHT: int = 620
+_STATIC = settings.STATIC_DIR
+#: Where the live map starts when the link names no zoom and centre: Syria, whole.
+FRAME: tuple[float, float, float, float] = (35.5, 32.3, 42.4, 37.4)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One dataset as the map component receives it.
+
+    Attributes
+    ----------
+    name
+        ``basemap``, ``zones``, ``events`` or ``imported``.
+    version
+        A hash of the content: the page replaces its copy only when this changes.
+    data
+        What the component's mount sends (``role``, ``name``, ``version`` and the payload: a JSON
+        text under ``json``, and for the imported events an Arrow table under ``points``).
+    """
+
+    name: str
+    version: str
+    data: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class PointData:
+    """Events encoded for the canvas layer.
+
+    Attributes
+    ----------
+    table
+        The columns of ``POINT_COLUMNS``, one row per event, sorted by ``start``.
+    order
+        For each row of ``table``, its row position in the encoded frame.
+    radii
+        Uncertainty (km) of each ``radius`` code; code 0 is a point (0 km).
+    max_duration
+        Longest ``end - start`` in days (how far before a window the page looks).
+    """
+
+    table: pa.Table
+    order: np.ndarray
+    radii: tuple[float, ...]
+    max_duration: int
+
+    @property
+    def count(self) -> int:
+        """Number of points."""
+        return int(self.table.num_rows)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the map component needs from one version of the data (see :func:`prepare`)."""
+
+    datasets: tuple[Dataset, ...]
+    points: PointData | None
+    dates: DateRange
+    stops: tuple[dt.date, ...]
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The dates the slider offers: ``core`` by default, ``full`` after one click ("All dates")."""
+
+    core: tuple[dt.date, dt.date]
+    full: tuple[dt.date, dt.date]
+
+
+# --- the page's script ---
+
+
+@cache
+def script() -> str:
+    """The component's JavaScript: Leaflet, ``livemap.js``, and the module's default export."""
+    leaflet = (settings.LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
+    live = (_STATIC / "livemap.js").read_text(encoding="utf-8")
+    return (
+        f"{leaflet}\n{live}\nexport default function (component) {{ return AtlasLive.mount(component); }}\n"
+    )
+
+
+@cache
+def stylesheet() -> str:
+    """The component's CSS: Leaflet's, then ours (``livemap.css``)."""
+    leaflet = (settings.LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+    return leaflet + "\n" + (_STATIC / "livemap.css").read_text(encoding="utf-8")
+
+
+# --- datasets ---
+
+
+def day_number(day: dt.date) -> int:
+    """``day`` as days since ``EPOCH``."""
+    return (day - EPOCH).days
+
+
+def day_numbers(values: pd.Series, *, missing: int) -> np.ndarray:
+    """ISO date strings as days since ``EPOCH`` (``missing`` where null), clipped to uint16."""
+    days = (pd.to_datetime(values, format="%Y-%m-%d", errors="coerce") - pd.Timestamp(EPOCH)).dt.days
+    return days.fillna(missing).clip(0, NO_START).to_numpy(dtype="uint16")
+
+
+def _day_or_none(value: object) -> int | None:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
+        return None
+    text = str(value).strip()
+    return day_number(parse_day(text)) if text else None
+
+
+def _json_dataset(name: str, payload: Mapping[str, Any]) -> Dataset:
+    text = json.dumps(payload, separators=(",", ":"), sort_keys=True, allow_nan=False)
+    version = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return Dataset(name, version, {"role": "dataset", "name": name, "version": version, "json": text})
+
+
+def _geometry(geom: BaseGeometry, decimals: int = 5) -> dict[str, Any]:
+    rounded: BaseGeometry = shapely.transform(geom, lambda xy: np.round(xy, decimals))
+    mapped: dict[str, Any] = mapping(rounded)
+    return mapped
+
+
+def zones_dataset(zones: gpd.GeoDataFrame, bands: gpd.GeoSeries | None = None) -> Dataset:
+    """The zones of every date, largest first (so a smaller zone inside a larger one, such as the
+    demilitarized strip inside the Idlib zone, is drawn on top and takes the click), with their
+    tooltip and popup HTML (escaped by :mod:`geodata.layers`) and the uncertainty bands of the
+    approximate ones (drawn beneath, never clickable)."""
+    if bands is None:
+        bands = layers.accuracy_bands(zones)
+    area = zones.geometry.to_crs(settings.METRIC_CRS).area.to_numpy()
+    records = zones.drop(columns=zones.geometry.name).to_dict("records")
+    features, band_features = [], []
+    for position in np.argsort(-area, kind="stable"):
+        record, geom = records[position], zones.geometry.iloc[position]
+        span = {"from": _day_or_none(record["valid_from"]), "to": _day_or_none(record["valid_to"])}
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(geom),
+                "properties": {
+                    "id": record["zone_id"],
+                    "kind": record["kind"],
+                    "approximate": bool(record["accuracy_km"] >= layers.APPROXIMATE_KM),
+                    "tip": layers.zone_tooltip_html(record),
+                    "pop": layers.zone_tooltip_html(record, links=True),
+                    **span,
+                },
+            }
+        )
+        band = bands.iloc[position]
+        if band is not None and not band.is_empty:
+            band_features.append(
+                {
+                    "type": "Feature",
+                    "geometry": _geometry(band, 4),
+                    "properties": {"id": record["zone_id"], "kind": record["kind"], **span},
+                }
+            )
+    payload = {
+        "zones": {"type": "FeatureCollection", "features": features},
+        "bands": {"type": "FeatureCollection", "features": band_features},
+    }
+    return _json_dataset("zones", payload)
+
+
+def events_dataset(events: gpd.GeoDataFrame, sources: Mapping[str, tuple[str, str]] | None = None) -> Dataset:
+    """The article events that can be drawn (:func:`geodata.layers.events_on_map`) with their
+    tooltip and popup HTML; ``sources`` links the other articles of an event (outlet and URL by
+    file name). An event located only to a region carries its uncertainty radius in metres."""
+    drawn = layers.events_on_map(events)
+    records = drawn.drop(columns=drawn.geometry.name).to_dict("records")
+    features = []
+    for record, geom in zip(records, drawn.geometry, strict=True):
+        region = record["geo_precision"] in layers.REGION_PRECISIONS and not layers.missing(
+            record["uncertainty_km"]
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(geom),
+                "properties": {
+                    "id": record["event_id"],
+                    "kind": record["kind"],
+                    "planned": record["status"] == "planned",
+                    "start": _day_or_none(record["date_start"]),
+                    "end": _day_or_none(record["date_end"]),
+                    "radius_m": float(record["uncertainty_km"]) * 1000 if region else None,
+                    "tip": layers.event_tooltip_html(record),
+                    "pop": layers.event_popup_html(record, sources=sources or {}),
+                },
+            }
+        )
+    return _json_dataset("events", {"events": {"type": "FeatureCollection", "features": features}})
+
+
+def basemap_dataset(reference: gpd.GeoDataFrame, basemap: Basemap | None = None) -> Dataset:
+    """The offline base map: the country outline and governorates (``reference``: ``name``,
+    ``level``), and from ``basemap`` (:func:`geodata.basemap.load_basemap`) the M4 and M5, the
+    borders by neighbour and the place labels with the zoom each shows from, their anchor and the
+    label style the labelling rule assumed. Without ``basemap``, the governorates are still named
+    (a label inside each, from zoom 7)."""
+    areas = [
+        {"type": "Feature", "geometry": _geometry(geom, 3), "properties": {"name": name, "level": level}}
+        for name, level, geom in zip(reference["name"], reference["level"], reference.geometry, strict=True)
+    ]
+    payload: dict[str, Any] = {"areas": {"type": "FeatureCollection", "features": areas}}
+    attribution = layers.REFERENCE_ATTRIBUTION
+    if basemap is not None:
+        document = basemap.to_dict()
+        payload |= {key: document[key] for key in ("roads", "borders", "labels")}
+        payload["labelStyle"] = document["label_style"]
+        attribution = document["attribution"]  # names the same OCHA boundaries, and the rest
+    else:
+        governorates = reference[reference["level"] == "governorate"]
+        inside = governorates.geometry.representative_point()
+        payload["labels"] = {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(p.x, 4), round(p.y, 4)]},
+                    "properties": {"name": name, "kind": "governorate", "min_zoom": 7, "anchor": "centre"},
+                }
+                for name, p in zip(governorates["name"], inside, strict=True)
+            ],
+        }
+    payload["attribution"] = [layers.escape(attribution)]
+    return _json_dataset("basemap", payload)
+
+
+def encode_points(imported: gpd.GeoDataFrame) -> PointData:
+    """Encode the drawable imported events (:func:`geodata.layers.events_on_map`) for the canvas
+    layer; ``order`` indexes the rows of ``events_on_map(imported)``."""
+    events = layers.events_on_map(imported)
+    start = day_numbers(events["date_start"], missing=NO_START)
+    order = np.argsort(start, kind="stable")
+    frame = events.iloc[order]
+    codes = {kind: i for i, kind in enumerate(EVENT_KINDS)}
+    region = frame["geo_precision"].isin(list(layers.REGION_PRECISIONS)).to_numpy()
+    km = pd.to_numeric(frame["uncertainty_km"], errors="coerce").fillna(0).to_numpy()
+    km = np.where(region & (km > 0), km, 0.0)
+    radii, radius = np.unique(km, return_inverse=True)
+    if not len(radii) or radii[0] != 0:
+        radii, radius = np.concatenate([[0.0], radii]), radius + 1
+    if len(radii) > 256:
+        raise ValueError(f"at most 255 distinct uncertainty radii can be encoded, not {len(radii) - 1}")
+    columns = {
+        "lon": np.round(frame.geometry.x.to_numpy() * COORD_SCALE),
+        "lat": np.round(frame.geometry.y.to_numpy() * COORD_SCALE),
+        "start": start[order],
+        "end": day_numbers(frame["date_end"], missing=0),
+        "kind": frame["kind"].map(codes).fillna(codes["other"]).to_numpy(),
+        "flags": (frame["status"] == "planned").to_numpy(),
+        "radius": np.asarray(radius).ravel(),
+    }
+    table = pa.table(
+        {
+            name: pa.array(np.asarray(columns[name]).astype(kind.to_pandas_dtype()), type=kind)
+            for name, kind in POINT_COLUMNS
+        }
+    )
+    spans = columns["end"].astype(int) - columns["start"].astype(int)
+    valid = (columns["start"] != NO_START) & (columns["end"] != 0)
+    return PointData(
+        table=table,
+        order=order,
+        radii=tuple(float(r) for r in radii),
+        max_duration=int(max(spans[valid].max(initial=0), 0)),
+    )
+
+
+def points_dataset(points: PointData) -> Dataset:
+    """The imported events for the page: the Arrow table, the radius table and the longest span."""
+    digest = hashlib.blake2b(digest_size=8)
+    for column in points.table.columns:
+        for buffer in column.chunks[0].buffers() if column.num_chunks else ():
+            if buffer is not None:
+                digest.update(buffer)
+    digest.update(json.dumps([points.radii, points.max_duration]).encode())
+    version = digest.hexdigest()
+    meta = {"count": points.count, "radii": list(points.radii), "maxDuration": points.max_duration}
+    data = {"role": "dataset", "name": "imported", "version": version, "meta": meta, "points": points.table}
+    return Dataset("imported", version, data)
+
+
+def events_at(
+    imported: gpd.GeoDataFrame, points: PointData, lonlat: tuple[float, float], view: MapView
+) -> gpd.GeoDataFrame:
+    """The imported events ``view`` shows at exactly ``lonlat`` (to the encoding's 1e-5 degree): what
+    a click on a point of the canvas layer stands for. ``points`` is ``encode_points(imported)``."""
+    x, y = (round(value * COORD_SCALE) for value in lonlat)
+    lon = points.table.column("lon").to_numpy()
+    lat = points.table.column("lat").to_numpy()
+    hits = points.order[(lon == x) & (lat == y)]
+    rows = layers.events_on_map(imported).iloc[np.sort(hits)]
+    if IMPORTED not in view.visible:
+        return rows.iloc[:0]
+    rows = rows[rows["kind"].isin(list(view.visible))]
+    return layers.events_in_window(rows, view)
+
+
+# --- the map mount ---
+
+
+def prepare(
+    frames: Mapping[str, gpd.GeoDataFrame],
+    *,
+    reference: gpd.GeoDataFrame,
+    basemap: Basemap | None = None,
+    sources: Mapping[str, tuple[str, str]] | None = None,
+) -> Prepared:
+    """The datasets of ``frames`` (``zones``, ``events`` and, when files were imported,
+    ``imported``) and of the base map (``reference`` and ``basemap``), the imported events' points,
+    the slider's dates and the stops of Prev/Next: what the app computes once per version of its
+    data."""
+    zones, events, imported = frames["zones"], frames["events"], frames.get("imported")
+    points = encode_points(imported) if imported is not None else None
+    datasets = [basemap_dataset(reference, basemap), zones_dataset(zones), events_dataset(events, sources)]
+    if points is not None:
+        datasets.append(points_dataset(points))
+    own = [zones["valid_from"], zones["valid_to"], events["date_start"], events["date_end"]]
+    more = [] if imported is None else [imported["date_start"], imported["date_end"]]
+    return Prepared(tuple(datasets), points, date_range(own, more=more), tuple(stops(zones, events)))
+
+
+def date_range(dated: Iterable[pd.Series], *, more: Iterable[pd.Series] = ()) -> DateRange:
+    """The slider's core period and full range.
+
+    ``dated`` are the columns of the record's own moments (zone ``valid_from``/``valid_to``, article
+    event ``date_start``/``date_end``): the core period is the central ``CORE_SHARE`` of those
+    dates, widened to whole months. ``more`` (imported events' dates) only widens the full range,
+    which runs from the earliest to the latest date of all, so every event can be reached.
+    """
+    own = _days(dated)
+    every = np.concatenate([own, _days(more)])
+    if not len(every):
+        today = dt.date.today()
+        return DateRange((today, today), (today, today))
+    full = (_date(every.min()), _date(every.max()))
+    if not len(own):
+        return DateRange(full, full)
+    low, high = np.quantile(own, [(1 - CORE_SHARE) / 2, (1 + CORE_SHARE) / 2], method="nearest")
+    first, last = _date(low).replace(day=1), _date(high)
+    last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    return DateRange((max(first, full[0]), min(last, full[1])), full)
+
+
+def _days(columns: Iterable[pd.Series]) -> np.ndarray:
+    parts = [
+        (pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").dropna() - pd.Timestamp(EPOCH)).dt.days
+        for column in columns
+    ]
+    values = [part.to_numpy(dtype=np.int64) for part in parts if len(part)]
+    return np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
+
+
+def _date(days: float) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(days))
+
+
+def stops(zones: pd.DataFrame, events: pd.DataFrame) -> list[dt.date]:
+    """The days Prev/Next jump between: article event starts, and the days zones begin and end."""
+    ends = pd.to_datetime(zones["valid_to"], format="%Y-%m-%d", errors="coerce") + pd.Timedelta(days=1)
+    values = [*events["date_start"].dropna(), *zones["valid_from"].dropna(), *ends.dropna().dt.date]
+    return sorted({parse_day(value) if isinstance(value, str) else value for value in values})
+
+
+def map_config(
+    datasets: Sequence[Dataset],
+    *,
+    start: MapView,
+    camera: Camera | None,
+    dates: DateRange,
+    stop_days: Sequence[dt.date],
+    tiles: bool = False,
+) -> dict[str, Any]:
+    """What the map mount carries (the same on every run of a session).
+
+    Parameters
+    ----------
+    datasets
+        The datasets to draw (their names and versions; the data travel in their own mounts).
+    start
+        The view the page starts from (the link's, or the default).
+    camera
+        Zoom and centre to start from; ``None`` frames Syria.
+    dates
+        The slider's core period and full range.
+    stop_days
+        The days Prev/Next jump between (:func:`stops`).
+    tiles
+        Draw OpenStreetMap tiles beneath the base map (they need the internet; credited only once
+        a tile has loaded).
+    """
+    styles = {
+        **{
+            key: {"label": s.label, "colour": s.colour, "group": "zones"}
+            for key, s in layers.ZONE_STYLES.items()
+        },
+        **{
+            key: {"label": s.label, "colour": s.colour, "group": "events"}
+            for key, s in layers.EVENT_STYLES.items()
+        },
+        IMPORTED: {"label": layers.IMPORTED_STYLE.label, "colour": layers.IMPORTED_RING, "group": "events"},
+        REFERENCE: {
+            "label": "Base map: borders, governorates, roads, places",
+            "colour": "#6b6b6b",
+            "group": "base",
+        },
+    }
+    return {
+        "role": "map",
+        "datasets": {dataset.name: dataset.version for dataset in datasets},
+        "layers": list(LAYER_KEYS),
+        "zoneKinds": list(ZONE_KINDS),
+        "eventKinds": list(EVENT_KINDS),
+        "styles": styles,
+        "windows": [window_label(days) for days in WINDOWS],
+        "start": start_state(start, camera),
+        "range": {
+            "core": [day_number(dates.core[0]), day_number(dates.core[1])],
+            "full": [day_number(dates.full[0]), day_number(dates.full[1])],
+        },
+        "stops": [day_number(day) for day in stop_days],
+        "frame": list(FRAME),
+        "fade": {"oldest": layers.OLDEST_OPACITY, "allDays": layers.FADE_DAYS_ALL},
+        "circleZoom": CIRCLE_ZOOM,
+        "tiles": tiles,
+        "osmAttribution": layers.OSM_ATTRIBUTION,
+        "reportDelay": REPORT_DELAY_MS,
+        "play": {"interval": PLAY_INTERVAL_MS, "days": PLAY_STEP_DAYS},
+        "height": MAP_HEIGHT,
+        "importedLabel": "Imported event",
+    }
+
+
+def start_state(view: MapView, camera: Camera | None) -> dict[str, Any]:
+    """A view as the page holds it: day number, window in days (``None``: all before), visible
+    layer keys, and zoom and centre (``None`` when not set)."""
+    return {
+        "day": day_number(view.day),
+        "window": view.window_days,
+        "layers": [key for key in LAYER_KEYS if key in view.visible],
+        "zoom": None if camera is None else camera.zoom,
+        "lat": None if camera is None else camera.lat,
+        "lon": None if camera is None else camera.lon,
+    }
+
+
+# --- what the page sends back ---
+
+
+def read_view(
+    state: object, *, start: MapView, camera: Camera | None, dates: DateRange
+) -> tuple[MapView, Camera | None]:
+    """The view the page reports as its ``view`` state (the link's query parameters), read like a
+    link (:func:`geodata.view.read_link`, within the full date range); ``start`` and ``camera``
+    until the page has reported anything. The state comes from the browser: anything that is not
+    a usable parameter is ignored, as in a link."""
+    if not isinstance(state, Mapping) or not state:
+        return start, camera
+    params = {str(key): str(value) for key, value in state.items()}
+    current, seen, _ = read_link(params, first=dates.full[0], last=dates.full[1], default_day=start.day)
+    return current, seen
+
+
+def clicked_point(value: object) -> tuple[float, float] | None:
+    """The ``(lon, lat)`` of the imported point the page reports clicked (its ``clicked`` trigger),
+    or ``None`` when there is none or it is not a pair of finite numbers."""
+    if not isinstance(value, Mapping):
+        return None
+    lon, lat = value.get("lon"), value.get("lat")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v) for v in (lon, lat)):
+        return None
+    return float(lon), float(lat)  # type: ignore[arg-type]
