@@ -390,10 +390,9 @@ def _resolve(args: argparse.Namespace) -> int:
 
 
 def _places(args: argparse.Namespace) -> int:
-    from geodata.gazetteer import load_gazetteer
-    from geodata.place_search import search_places
+    from geodata.place_search import project_gazetteer, search_places
 
-    for m in search_places(args.text, load_gazetteer(), limit=args.limit):
+    for m in search_places(args.text, project_gazetteer(), limit=args.limit):
         alias = f" (as {m.matched})" if m.matched != m.name else ""
         print(
             f"{m.place_id}\t{_plain(m.name)}{_plain(alias)}\t{m.kind}, {m.country}\t{m.lon:.5f},{m.lat:.5f}"

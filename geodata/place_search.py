@@ -13,10 +13,11 @@ alias index is a few milliseconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from geodata.gazetteer import Gazetteer, Place, normalise
+from geodata.gazetteer import Gazetteer, Place, load_gazetteer, normalise
 
-__all__ = ["PlaceMatch", "search_places"]
+__all__ = ["PlaceMatch", "project_gazetteer", "search_places"]
 
 #: Kinds listed first among equally good matches (a person looking for "Idlib" means the area).
 _KIND_ORDER = ("country", "governorate", "region", "town", "site", "route", "venue")
@@ -36,6 +37,12 @@ class PlaceMatch:
     lon: float
     lat: float
     uncertainty_km: float
+
+
+@lru_cache(maxsize=1)
+def project_gazetteer() -> Gazetteer:
+    """The project's gazetteer, loaded once per process (the review functions' default)."""
+    return load_gazetteer()
 
 
 def _match(place: Place, key: str) -> PlaceMatch:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -29,7 +28,8 @@ from geodata import editors
 from geodata._errors import ConflictError, StoreError, UsageError
 from geodata.dates import DateInterval
 from geodata.events import Event, Source
-from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.gazetteer import Gazetteer
+from geodata.place_search import project_gazetteer
 from geodata.review_state import (
     PROPOSAL_FIELDS,
     check_version,
@@ -102,11 +102,6 @@ class TextSpan:
     paragraph: int
     start: int
     end: int
-
-
-@lru_cache(maxsize=1)
-def _default_gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 # --- the action frame -----------------------------------------------------------------------------
@@ -244,7 +239,7 @@ def edit(
 
     def body(action: _Action) -> None:
         row = check_version(action.txn.conn, event_id, version, changes)
-        values = validated(changes, row, gazetteer or _default_gazetteer())
+        values = validated(changes, row, gazetteer or project_gazetteer())
         if all(row[name] == value for name, value in values.items() if name in row):
             raise UsageError(f"nothing to change: event {event_id} already has these values")
         action.change(row, values | {"review": _review_after(row, "edited")})
@@ -500,7 +495,7 @@ def add_event(
             f"at most {MAX_SPAN} of them)"
         )
     blank: dict[str, Any] = dict.fromkeys(("date_start", "date_end", "date_precision"))
-    values = validated({"status": "occurred", **changes}, blank, gazetteer or _default_gazetteer())
+    values = validated({"status": "occurred", **changes}, blank, gazetteer or project_gazetteer())
     number = next((s.number for s in text.sentences[span.paragraph] if s.start <= span.start < s.end), -1)
 
     def body(action: _Action) -> None:
@@ -637,7 +632,7 @@ def resolve(
             taken = {k: machine[k] for k in item["fields"] if k in PROPOSAL_FIELDS and k not in _PLACE_FIELDS}
             if _PLACE_FIELDS & set(item["fields"]):
                 taken |= _place_of(machine)
-            values |= validated(taken, row, _default_gazetteer())
+            values |= validated(taken, row, project_gazetteer())
             values["review"] = _review_after(row, "edited")
         status = "taken" if take_machine else "kept"
         conn.execute(

@@ -23,6 +23,7 @@ from shapely.geometry import Point
 
 from geodata._errors import StoreError, UsageError
 from geodata.gazetteer import Gazetteer
+from geodata.place_search import project_gazetteer
 from geodata.sentences import parse_article as split_paragraphs
 from geodata.store_reextract import parse_stored
 from geodata.store_tables import articles, disagreements, event_sources, events, history, review_actions
@@ -337,9 +338,7 @@ class EventDetail:
 def event_detail(store: Store, event_id: int, *, gazetteer: Gazetteer | None = None) -> EventDetail:
     """The event, its reports (sentence highlighted in its paragraph, article, geocoder candidates),
     its history and its open disagreements."""
-    from geodata.review import _default_gazetteer
-
-    places = gazetteer or _default_gazetteer()
+    places = gazetteer or project_gazetteer()
     with store._transaction() as conn:
         row = conn.execute(sa.select(events).where(events.c.id == event_id)).mappings().first()
         if row is None:

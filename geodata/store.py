@@ -10,6 +10,10 @@ its schema). The app and the CLI use this small API::
     preview = store.preview(text, meta)       # the pipeline's events, nothing saved
     result = store.add_article(text, meta, by="ana", preview=preview)
 
+People's review of the events (accept, edit, reject, merge, split, add, undo) is in
+:mod:`geodata.review` (writes, which need a signed-in editor) and :mod:`geodata.review_queue`
+(reads).
+
 A new store is filled with the project's ``seeds/`` on first use, so the app and ``export`` show
 what they showed before the store existed. Each batch of added articles is one transaction: an
 interrupted ``add`` leaves whole batches, never half an article; running it again skips what is
