@@ -1,4 +1,5 @@
-"""The command line: ``python -m geodata validate | export | events | import | add | reextract | store``.
+"""The command line: ``python -m geodata validate | export | events | import | add | reextract | store``,
+and ``editors | review | evaluate`` (:mod:`geodata.cli_review`).
 
 Each subcommand calls the same library functions the app uses, prints its result or a report, and
 exits 0 on success, 1 when the data has errors (or rows were skipped), 2 on a usage error, a file
@@ -23,7 +24,19 @@ import geopandas as gpd
 from rich.console import Console
 from rich.progress import track
 
-from geodata import _atomic, articles, events, export, formats, gazetteer, imports, intake, settings, zones
+from geodata import (
+    _atomic,
+    articles,
+    cli_review,
+    events,
+    export,
+    formats,
+    gazetteer,
+    imports,
+    intake,
+    settings,
+    zones,
+)
 from geodata import store as event_store
 from geodata._errors import AtlasError, DataError, OutputError, Problem, UsageError
 from geodata.temporal import parse_day
@@ -79,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     out.add_argument(
         "--out", help="output file, or folder ending in / (default: a name saying what it holds)"
     )
+    _review_filter_options(out)
     _store_options(out)
     out.set_defaults(run=_export, store_version=None)
 
@@ -96,7 +110,21 @@ def _parser() -> argparse.ArgumentParser:
     _store_options(load)
     load.set_defaults(run=_import_to_store)
     _store_commands(sub)
+    cli_review.add_commands(sub)
     return parser
+
+
+def _review_filter_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--reviewed-only",
+        action="store_true",
+        help="only the events a person accepted, corrected or added (imported events pass)",
+    )
+    parser.add_argument(
+        "--include-rejected",
+        action="store_true",
+        help="keep the events a person rejected (left out by default)",
+    )
 
 
 def _window(value: str) -> int | None:
@@ -183,6 +211,8 @@ def _export(args: argparse.Namespace) -> int:
         kinds=export.layer_names(args.kinds),
         zone_id=args.zone,
         bbox=args.bbox,
+        reviewed_only=args.reviewed_only,
+        include_rejected=args.include_rejected,
     )
     frames, problems, sources = _load_layers(args, view)
     _report(problems)
@@ -402,15 +432,16 @@ def _reextract(args: argparse.Namespace) -> int:
     for item in report.articles:
         if item.error:
             print(f"{item.name}: extraction failed: {item.error}", file=sys.stderr)
-        elif item.added or item.changed or item.removed or item.kept or item.retried:
+        elif item.added or item.changed or item.removed or item.kept or item.disagreements or item.retried:
             retried = " (failed before, read now)" if item.retried else ""
             print(
                 f"{item.name}: {item.added} added, {item.changed} changed, {item.removed} removed, "
-                f"{item.kept} reviewed kept as they are{retried}"
+                f"{item.kept} reviewed kept as they are, {item.disagreements} disagreements listed{retried}"
             )
     print(
         f"reextract: {len(report.articles)} articles, {report.added} events added, {report.changed} changed, "
-        f"{report.removed} removed, {report.kept} reviewed events kept, "
+        f"{report.removed} removed, {report.kept} reviewed events kept, {report.disagreements} disagreements "
+        "listed for review, "
         f"{len(report.failed)} articles failed; "
         f"store {where}"
     )

@@ -158,6 +158,7 @@ def _properties(event: Event) -> dict[str, object]:
         "published": first.published.isoformat() if first.published else None,
         "quote": first.sentence,
         "confidence": event.confidence,
+        "review": "machine",
     }
 
 

@@ -38,7 +38,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geodata import _atomic, settings
 from geodata._errors import UsageError
-from geodata.schema import EVENT_KINDS, ZONE_KINDS
+from geodata.schema import EVENT_KINDS, REVIEW_STATES, REVIEWED_STATES, ZONE_KINDS
 from geodata.temporal import in_force_mask, in_window_mask
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,14 @@ class ExportView:
         Keep only this zone and the events inside it.
     bbox
         ``(west, south, east, north)`` in degrees: keep features that intersect it.
+    reviewed_only
+        Keep only the events a person has vouched for (``schema.REVIEWED_STATES``: accepted,
+        edited, added).
+    include_rejected
+        Keep the events a person rejected (left out by default).
+
+    The review filters apply to layers with a ``review`` column (the articles' events); imported
+    ACLED/UCDP events are other people's curated records and pass through.
     """
 
     layers: tuple[str, ...] = DEFAULT_LAYERS
@@ -86,6 +94,8 @@ class ExportView:
     kinds: tuple[str, ...] = ()
     zone_id: str | None = None
     bbox: BBox | None = None
+    reviewed_only: bool = False
+    include_rejected: bool = False
 
     def __post_init__(self) -> None:
         unknown = [layer for layer in self.layers if layer not in LAYERS]
@@ -166,6 +176,7 @@ def select(frames: Mapping[str, gpd.GeoDataFrame], view: ExportView) -> dict[str
             continue
         frame = _by_date(layer, frame, view)
         frame = _by_kind(layer, frame, view.kinds)
+        frame = by_review(frame, reviewed_only=view.reviewed_only, include_rejected=view.include_rejected)
         if view.zone_id and layer == "zones":
             frame = frame[frame["zone_id"] == view.zone_id]
         elif zone_area is not None and layer in EVENT_LAYERS:
@@ -188,6 +199,18 @@ def _by_kind(layer: str, frame: gpd.GeoDataFrame, kinds: Sequence[str]) -> gpd.G
     vocabulary = ZONE_KINDS if layer == "zones" else EVENT_KINDS if layer in EVENT_LAYERS else ()
     wanted = [kind for kind in kinds if kind in vocabulary]
     return frame[frame["kind"].isin(wanted)] if wanted else frame
+
+
+def by_review(frame: gpd.GeoDataFrame, *, reviewed_only: bool, include_rejected: bool) -> gpd.GeoDataFrame:
+    """The rows of an events frame the review filters keep: rejected events only when
+    ``include_rejected``, and with ``reviewed_only`` only ``schema.REVIEWED_STATES`` (plus the
+    rejected ones if asked). A frame without a ``review`` column is returned as it is."""
+    if "review" not in frame.columns:
+        return frame
+    keep = set(REVIEWED_STATES) if reviewed_only else set(REVIEW_STATES) - {"rejected"}
+    if include_rejected:
+        keep.add("rejected")
+    return frame[frame["review"].isin(sorted(keep))]
 
 
 def _zone_area(frames: Mapping[str, gpd.GeoDataFrame], zone_id: str) -> BaseGeometry:
@@ -296,7 +319,8 @@ def export_name(view: ExportView, *, suffix: str = "geojson") -> str:
     layers, as-of date, events window, then each filter that is set. The kinds filter is written the
     short way, for zone kinds and event kinds apart: ``kinds-a+b`` (only these) or ``without-c``
     (all but these), whichever names fewer kinds (the hidden ones on a tie). Hiding one kind in the
-    app gives ``without-patrol``, not the thirteen others.
+    app gives ``without-patrol``, not the thirteen others. The review filters add ``reviewed`` and
+    ``with-rejected``.
     """
     when = view.day.isoformat() if view.day else "all-dates"
     parts = [f"atlas_{'-'.join(view.layers)}", when]
@@ -309,6 +333,10 @@ def export_name(view: ExportView, *, suffix: str = "geojson") -> str:
         parts.append(f"zone-{view.zone_id}")
     if view.bbox is not None:
         parts.append("bbox-" + ",".join(f"{v:g}" for v in view.bbox))
+    if view.reviewed_only:
+        parts.append("reviewed")
+    if view.include_rejected:
+        parts.append("with-rejected")
     return "_".join(parts) + f".{suffix}"
 
 
@@ -374,12 +402,19 @@ class ExportInfo:
             "kinds": ",".join(view.kinds) or None,
             "zone_id": view.zone_id,
             "bbox": ",".join(f"{v:g}" for v in view.bbox) if view.bbox else None,
+            "review": review_label(view),
             "counts": ",".join(f"{layer}={n}" for layer, n in self.counts),
             "dataset_version": self.dataset_version,
             "content_sha256": self.content_sha256,
             "crs": "OGC:CRS84 (WGS84 longitude, latitude)",
             "temporal_fields": TEMPORAL_FIELDS,
         }
+
+
+def review_label(view: ExportView) -> str:
+    """Which events by review status an export holds, in words (its metadata's ``review``)."""
+    shown = "reviewed events only" if view.reviewed_only else "every event"
+    return f"{shown}, rejected ones included" if view.include_rejected else f"{shown}, rejected ones left out"
 
 
 def describe(

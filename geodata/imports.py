@@ -1,12 +1,12 @@
 """Read event data others publish (ACLED and UCDP GED CSV exports) into our event schema.
 
 Analysts bring their own events and want to see them against the zones. Each row of an ACLED or
-UCDP GED CSV becomes one event with the same properties as the events we read out of articles
-(``geodata.schema.EVENT_PROPERTIES``), plus ``dataset`` (``acled`` or ``ucdp``), ``source_id`` (the
-source's own id), ``original_type`` (the source's type, before mapping) and ``fatalities``. The
-``event_id`` is ``<dataset>:<source id>`` (``acled:SYR12345``, ``ucdp:123456``), ``status`` is
-always ``occurred``, ``url``, ``article``, ``also_reported_in``, ``place_id`` and ``published`` are
-empty (the datasets do not give them per event).
+UCDP GED CSV becomes one event with the record properties of the events we read out of articles
+(``geodata.schema.EVENT_RECORD_PROPERTIES``; no ``review``), plus ``dataset`` (``acled`` or
+``ucdp``), ``source_id`` (the source's own id), ``original_type`` (the source's type, before
+mapping) and ``fatalities``. The ``event_id`` is ``<dataset>:<source id>`` (``acled:SYR12345``,
+``ucdp:123456``), ``status`` is always ``occurred``, ``url``, ``article``, ``also_reported_in``,
+``place_id`` and ``published`` are empty (the datasets do not give them per event).
 
 Mappings (also in README.md, "Export and import"):
 
@@ -59,14 +59,15 @@ import pyarrow.csv as pacsv
 
 from geodata import settings
 from geodata._errors import DataError, Problem, UsageError
-from geodata.schema import EVENT_PROPERTIES
+from geodata.schema import EVENT_RECORD_PROPERTIES
 
 log = logging.getLogger(__name__)
 
 DATASETS: tuple[str, ...] = ("acled", "ucdp")
-#: Properties of an imported event: ours, then where it came from.
+#: Properties of an imported event: an event record's (no ``review``: other people curate these
+#: datasets), then where it came from.
 IMPORT_PROPERTIES: tuple[str, ...] = (
-    *EVENT_PROPERTIES,
+    *EVENT_RECORD_PROPERTIES,
     "dataset",
     "source_id",
     "original_type",

@@ -31,6 +31,7 @@ import pandas as pd
 import shapely
 
 from geodata import settings
+from geodata.export import by_review
 from geodata.temporal import in_window_mask, parse_day
 from geodata.view import IMPORTED, REFERENCE, MapView
 
@@ -116,7 +117,9 @@ def events_in_window(events: gpd.GeoDataFrame, view: MapView) -> gpd.GeoDataFram
 
 
 def events_on_map(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The events that can be drawn: located, and inside ``SYRIA_BOUNDS``."""
+    """The events that can be drawn: not rejected by a person (:func:`geodata.export.by_review`),
+    located, and inside ``SYRIA_BOUNDS``."""
+    events = by_review(events, reviewed_only=False, include_rejected=False)
     geoms = events.geometry
     located = geoms.notna() & ~geoms.is_empty
     west, south, east, north = SYRIA_BOUNDS

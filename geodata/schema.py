@@ -44,6 +44,13 @@ DatePrecision = Literal["day", "week", "month", "year", "range"]
 DATE_PRECISIONS: tuple[str, ...] = get_args(DatePrecision)
 GeoPrecision = Literal["point", "town", "district", "governorate", "country"]
 GEO_PRECISIONS: tuple[str, ...] = get_args(GeoPrecision)
+#: Where an event read out of the articles stands in review (issue 13): ``machine`` until a
+#: person acts on it; ``accepted`` as the machine made it, ``edited`` (corrected, merged or
+#: split), ``rejected`` (not an event), ``added`` (one the pipeline missed).
+ReviewState = Literal["machine", "accepted", "edited", "rejected", "added"]
+REVIEW_STATES: tuple[str, ...] = get_args(ReviewState)
+#: The states a person has vouched for: what "reviewed only" keeps.
+REVIEWED_STATES: tuple[str, ...] = ("accepted", "edited", "added")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -94,8 +101,9 @@ class ZoneProperties(BaseModel):
 #: Zone property names, in the order they are written.
 ZONE_PROPERTIES: tuple[str, ...] = tuple(ZoneProperties.model_fields)
 
-#: Event property names, in the order they are written (issue 3's output schema).
-EVENT_PROPERTIES: tuple[str, ...] = (
+#: The properties of every event record, whatever made it (issue 3's output schema); events imported
+#: from ACLED or UCDP have these too.
+EVENT_RECORD_PROPERTIES: tuple[str, ...] = (
     "event_id",
     "kind",
     "status",
@@ -115,3 +123,6 @@ EVENT_PROPERTIES: tuple[str, ...] = (
     "quote",
     "confidence",
 )
+#: Event property names of the articles' events, in the order they are written: the record's, then
+#: ``review`` (one of ``REVIEW_STATES``; ``machine`` for the pipeline's own output).
+EVENT_PROPERTIES: tuple[str, ...] = (*EVENT_RECORD_PROPERTIES, "review")

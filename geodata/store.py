@@ -11,6 +11,10 @@ its schema). The app and the CLI use this small API::
     preview = store.preview(text, meta)       # the pipeline's events, nothing saved
     result = store.add_article(text, meta, by="ana", preview=preview)
 
+People's review of the events (accept, edit, reject, merge, split, add, undo) is in
+:mod:`geodata.review` (writes, which need a signed-in editor) and :mod:`geodata.review_queue`
+(reads).
+
 A new store is filled with the project's ``seeds/`` on first use, so the app and ``export`` show
 what they showed before the store existed. Each batch of added articles is one transaction: an
 interrupted ``add`` leaves whole batches, never half an article; running it again skips what is
@@ -26,7 +30,7 @@ import logging
 import os
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -35,12 +39,11 @@ import geopandas as gpd
 import pandas as pd
 import platformdirs
 import sqlalchemy as sa
-from shapely.geometry import Point
 from sqlalchemy.engine import URL, Connection, Engine
 
 from geodata import events as pipeline
 from geodata import settings, store_backup
-from geodata._errors import ConflictError, StoreError
+from geodata._errors import StoreError
 from geodata.articles import Article
 from geodata.imports import ImportRun
 from geodata.intake import ArticleInput, ArticleMeta, read_folder
@@ -61,12 +64,11 @@ from geodata.store_open import (
     upgrade_schema,
 )
 from geodata.store_reextract import ReextractReport, reextract
-from geodata.store_tables import articles, events, history, now, store_info
+from geodata.store_tables import articles, history, now, store_info
 from geodata.store_write import (
     ArticleIndex,
     Txn,
     begin,
-    event_values,
     load_articles_index,
     load_merge_index,
 )
@@ -77,12 +79,6 @@ log = logging.getLogger(__name__)
 
 #: Articles per transaction when adding many.
 BATCH = 100
-#: Fields of an event a person may change with :meth:`Store.edit_event`.
-EDITABLE = (
-    "kind", "status", "date_start", "date_end", "date_precision", "place", "place_id", "geo_precision",
-    "uncertainty_km", "lon", "lat", "actors", "quote",
-)  # fmt: skip
-REVIEW_STATES = ("machine", "accepted", "edited", "rejected", "added")
 
 
 def default_cache_dir() -> Path:
@@ -414,59 +410,6 @@ class Store:
     def load(self, path: Path, *, by: str, replace: bool = False) -> store_backup.LoadResult:
         """Restore a dump into this store (which must be empty unless ``replace``)."""
         return store_backup.load(self, path, by=by, replace=replace)
-
-    # --- people's changes -------------------------------------------------------------------
-
-    def edit_event(
-        self,
-        event_id: int,
-        changes: Mapping[str, Any],
-        *,
-        version: int,
-        by: str,
-        note: str = "",
-        review: str = "edited",
-    ) -> dict[str, Any]:
-        """Change an event as a person, if nobody changed it since ``version`` (optimistic locking).
-
-        Raises
-        ------
-        ConflictError
-            The event's version is no longer ``version``: carries both the refused change and the
-            event as it is now.
-        StoreError
-            No such event, a field that cannot be edited, or an unknown review state.
-        """
-        unknown = sorted(set(changes) - set(EDITABLE))
-        if unknown or review not in REVIEW_STATES:
-            raise StoreError(
-                f"cannot edit {', '.join(unknown) or 'review=' + review}; editable: {', '.join(EDITABLE)}"
-            )
-        values = dict(changes)
-        if "lon" in values or "lat" in values:
-            lon, lat = values.get("lon"), values.get("lat")
-            values["geom"] = Point(lon, lat) if lon is not None and lat is not None else None
-        with self._write(by) as (txn, _state):
-            current = txn.conn.execute(sa.select(events).where(events.c.id == event_id)).mappings().first()
-            if current is None:
-                raise StoreError(f"the store {self.where} has no event {event_id}")
-            done = txn.conn.execute(
-                sa.update(events)
-                .where(events.c.id == event_id, events.c.version == version)
-                .values(**values, review=review, version=version + 1, updated_at=txn.now)
-            )
-            if done.rowcount != 1:
-                raise ConflictError(
-                    f"event {event_id} was changed by someone else (now version {current['version']}, "
-                    f"yours was based on {version}); nothing was saved",
-                    mine=dict(changes),
-                    theirs=event_values(current),
-                )
-            after = txn.conn.execute(sa.select(events).where(events.c.id == event_id)).mappings().one()
-            txn.record("edit", "event", event_id, key=current["key"], before=event_values(current),
-                       after=event_values(after), note=note or None)  # fmt: skip
-        self._state = None  # its merge index holds the machine's view of this event
-        return event_values(after)
 
 
 def _uuid() -> str:

@@ -203,18 +203,30 @@ class MergeIndex:
         self.events: dict[int, Event] = {}
         self.reports: dict[int, list[Report]] = {}
         self.frozen: set[int] = set()
+        #: Reviewed events that take no new reports (rejected ones: a new report is a new claim).
+        self.closed: set[int] = set()
         # Events of a kind touching a month, all of them and by place id; place "" holds those
         # that may match any place (unplaced, a whole country, talks and agreements).
         self._months: dict[tuple[str, int | None], set[int]] = defaultdict(set)
         self._buckets: dict[tuple[str, int | None, str], set[int]] = defaultdict(set)
         self._wide: dict[str, set[int]] = defaultdict(set)
 
-    def put(self, event_id: int, event: Event, reports: Sequence[Report], *, frozen: bool = False) -> None:
-        """Add or replace a stored event."""
+    def put(
+        self,
+        event_id: int,
+        event: Event,
+        reports: Sequence[Report],
+        *,
+        frozen: bool = False,
+        closed: bool = False,
+    ) -> None:
+        """Add or replace a stored event (``frozen``: a person reviewed it; ``closed``: rejected)."""
         self.drop(event_id)
         self.events[event_id], self.reports[event_id] = event, list(reports)
         if frozen:
             self.frozen.add(event_id)
+        if closed:
+            self.closed.add(event_id)
         months = _months(event.date)
         if months is None:
             self._wide[event.kind].add(event_id)
@@ -228,6 +240,7 @@ class MergeIndex:
         event = self.events.pop(event_id, None)
         self.reports.pop(event_id, None)
         self.frozen.discard(event_id)
+        self.closed.discard(event_id)
         if event is None:
             return
         self._wide[event.kind].discard(event_id)
@@ -259,7 +272,7 @@ class MergeIndex:
         date, planned = event.date, event.status == "planned"
         keep = [
             i
-            for i in found
+            for i in found - self.closed
             if (self.events[i].status == "planned") == planned
             and (self.events[i].date is None) == (date is None)
             and (date is None or _nested(date, self.events[i].date))
@@ -363,7 +376,9 @@ class MergeSession:
             return
         old = self.index.events[target]
         sources = old.sources + tuple(r.source for r in extra)
-        self.index.put(target, replace(old, sources=sources), self.index.reports[target] + extra, frozen=True)
+        closed = target in self.index.closed
+        reports = self.index.reports[target] + extra
+        self.index.put(target, replace(old, sources=sources), reports, frozen=True, closed=closed)
         self.linked[target].extend(extra)
 
 

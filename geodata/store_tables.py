@@ -21,8 +21,9 @@ Tables
 ``events``
     Every property of an exported event (``schema.EVENT_PROPERTIES``; ``actors`` as a JSON list),
     what the merging needs to go on (``place_country``, ``date_source``), the machine ``key`` (see
-    :mod:`geodata.store_merge`), the pipeline version, and for the review workflow ``review``
-    (``machine`` until a person acts) and ``version`` (optimistic locking).
+    :mod:`geodata.store_events`), the pipeline version, and for the review workflow ``review``
+    (``machine`` until a person acts), ``version`` (optimistic locking) and ``machine`` (the
+    machine's own proposal a person's decision was made on, ``None`` for an event a person added).
 ``event_sources``
     Event-article links: one row per report of an event (article, sentence, its hash, the machine
     kind and the ordinal that make the report's key), in the order of the event's sources, with
@@ -31,9 +32,17 @@ Tables
 ``imports``, ``imported``
     ACLED/UCDP import runs (file, dataset, checksum, counts, at/by) and their events
     (``imports.IMPORT_PROPERTIES``), unique by ``event_id``.
+``review_actions``
+    Each person's review action (accept, edit, reject, merge, split, add, undo, resolve): its
+    revision, who, when, the events it touched, the note, and the action an undo undoes.
 ``history``
     Who did what when, with the row before and after and a note; written in the same transaction
-    as the change it records.
+    as the change it records. A review action's rows carry its ``action_id``.
+``disagreements``
+    "The machine disagrees": what a later pipeline run proposes for an event a person reviewed
+    that differs from what the machine proposed when the person decided (the fields, the
+    machine's whole proposal, or none when it no longer finds the event), open until a person
+    keeps their version or takes the machine's (:mod:`geodata.store_reextract`).
 
 The schema's version is Alembic's (``alembic_version``, migrations in ``geodata/migrations``).
 """
@@ -302,6 +311,7 @@ events = sa.Table(
     sa.Column("version", sa.Integer, nullable=False, server_default="1"),
     sa.Column("place_source", sa.Text, nullable=False, server_default="text"),
     sa.Column("place_admin1", sa.Text),
+    sa.Column("machine", JsonValue),
     sa.Index("ix_events_kind_dates", "kind", "date_start", "date_end"),
 )
 sa.Index("ix_events_geom", events.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql")
@@ -376,6 +386,19 @@ imported = sa.Table(
 )
 sa.Index("ix_imported_geom", imported.c.geom, postgresql_using="gist").ddl_if(dialect="postgresql")
 
+review_actions = sa.Table(
+    "review_actions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("at", UtcDateTime, nullable=False),
+    sa.Column("by", sa.Text, nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("events", JsonValue, nullable=False),
+    sa.Column("note", sa.Text),
+    sa.Column("undoes", sa.Integer, sa.ForeignKey("review_actions.id")),
+)
+
 history = sa.Table(
     "history",
     metadata,
@@ -390,11 +413,30 @@ history = sa.Table(
     sa.Column("before", JsonValue),
     sa.Column("after", JsonValue),
     sa.Column("note", sa.Text),
+    sa.Column("action_id", sa.Integer, sa.ForeignKey("review_actions.id"), index=True),
     sa.Index("ix_history_entity", "entity", "entity_id"),
 )
 
+disagreements = sa.Table(
+    "disagreements",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "event_id", sa.Integer, sa.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("found_at", UtcDateTime, nullable=False),
+    sa.Column("pipeline_version", sa.Text, nullable=False),
+    sa.Column("fields", JsonValue, nullable=False),
+    sa.Column("machine", JsonValue),
+    sa.Column("status", sa.Text, nullable=False, server_default="open"),
+    sa.Column("resolved_by", sa.Integer, sa.ForeignKey("review_actions.id")),
+)
+
 #: Every table of a store, parents before children (the order dump and load copy them in).
-STORE_TABLES: tuple[sa.Table, ...] = (store_info, articles, events, event_sources, imports, imported, history)
+STORE_TABLES: tuple[sa.Table, ...] = (
+    store_info, articles, events, event_sources, imports, imported, review_actions, history, disagreements,
+)  # fmt: skip
 
 # --- GeoPackage registration (embedded store only) ---------------------------------------------
 

@@ -57,14 +57,16 @@ class Txn:
         before: Mapping[str, Any] | None = None,
         after: Mapping[str, Any] | None = None,
         note: str | None = None,
+        action_id: int | None = None,
     ) -> None:
-        """Note a change; written by :meth:`flush` in the same transaction."""
+        """Note a change; written by :meth:`flush` in the same transaction (``action_id``: the
+        person's review action it belongs to)."""
         self.history.append(
             {
                 "revision": self.revision, "at": self.now, "by": self.by, "action": action,
                 "entity": entity, "entity_id": entity_id, "key": key, "note": note,
                 "before": dict(before) if before is not None else None,
-                "after": dict(after) if after is not None else None,
+                "after": dict(after) if after is not None else None, "action_id": action_id,
             }
         )  # fmt: skip
 
@@ -142,7 +144,8 @@ def load_merge_index(conn: Connection) -> MergeIndex:
     for row in conn.execute(sa.select(events).order_by(events.c.id)).mappings():
         found = links.get(row["id"], [])
         event = event_from_row(row, [s for s, _ in found])
-        index.put(row["id"], event, [r for _, r in found], frozen=row["review"] != "machine")
+        reviewed, rejected = row["review"] != "machine", row["review"] == "rejected"
+        index.put(row["id"], event, [r for _, r in found], frozen=reviewed, closed=rejected)
     return index
 
 
@@ -172,6 +175,13 @@ def allocate_ids(conn: Connection, table: sa.Table, count: int) -> list[int]:
         series = sa.func.generate_series(1, count).table_valued("n")
         return sorted(conn.execute(sa.select(sa.func.nextval(sequence)).select_from(series)).scalars())
     top = conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one()
+    if table is events:
+        # SQLite would give a deleted last event's id to the next one; an id the history names
+        # stays that event's (an undo may bring it back), so new ids go above those too.
+        named = sa.select(sa.func.coalesce(sa.func.max(history.c.entity_id), 0)).where(
+            history.c.entity == "event"
+        )
+        top = max(top, conn.execute(named).scalar_one())
     return list(range(top + 1, top + 1 + count))
 
 

@@ -47,11 +47,15 @@ class MapView:
         Length of the events window in days, ``None`` for all events up to ``day``.
     visible
         Layer keys shown (see ``LAYER_KEYS``).
+    reviewed_only
+        Show only the events a person has vouched for (``export.ExportView.reviewed_only``);
+        rejected events are never shown.
     """
 
     day: dt.date
     window_days: int | None = DEFAULT_WINDOW
     visible: frozenset[str] = field(default_factory=lambda: frozenset(LAYER_KEYS))
+    reviewed_only: bool = False
 
     def export_view(self, families: Sequence[str] = ("zones", "events")) -> export.ExportView:
         """The export of ``families`` that holds what this view shows.
@@ -66,7 +70,11 @@ class MapView:
         vocabularies = {"zones": ZONE_KINDS, "events": EVENT_KINDS, IMPORTED: EVENT_KINDS}
         kept = tuple(f for f in families if self.visible.intersection(vocabularies.get(f, self.visible)))
         return export.ExportView(
-            layers=kept or tuple(families), day=self.day, window_days=self.window_days, kinds=shown
+            layers=kept or tuple(families),
+            day=self.day,
+            window_days=self.window_days,
+            kinds=shown,
+            reviewed_only=self.reviewed_only,
         )
 
 

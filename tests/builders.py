@@ -43,6 +43,7 @@ def event(event_id: str, **overrides: Any) -> dict[str, Any]:
         "published": "2019-03-08",
         "quote": "Joint patrols began near Saraqib.",
         "confidence": 0.8,
+        "review": "machine",
         "lonlat": (36.8, 35.86),
     }
     record.update(overrides)

@@ -44,6 +44,7 @@ def event(event_id: str, kind: str, start: str, end: str, **changes: Any) -> dic
         "published": end,
         "quote": "A sentence written for the tests.",
         "confidence": 0.8,
+        "review": "machine",
     }
     return row | changes
 
@@ -149,3 +150,36 @@ def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ca
     yield make
     for url in made if server is not None else ():
         drop_postgis_database(server, url)
+
+
+# --- editors ---------------------------------------------------------------------------------------
+
+EDITOR_PASSWORD = "a long test password"
+
+
+@pytest.fixture
+def accounts_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An editors file of this test (``$ATLAS_EDITORS_FILE``) with the accounts ``ana`` and ``ben``."""
+    from geodata import editors
+
+    path = tmp_path / "config" / "editors.json"
+    monkeypatch.setenv(editors.ENV_VAR, str(path))
+    for name in ("ana", "ben"):
+        editors.add_editor(name, EDITOR_PASSWORD)
+    return path
+
+
+@pytest.fixture
+def ana(accounts_file: Path) -> Any:
+    """The editor ``ana``, signed in."""
+    from geodata import editors
+
+    return editors.sign_in("ana", EDITOR_PASSWORD)
+
+
+@pytest.fixture
+def ben(accounts_file: Path) -> Any:
+    """The editor ``ben``, signed in."""
+    from geodata import editors
+
+    return editors.sign_in("ben", EDITOR_PASSWORD)

@@ -126,6 +126,29 @@ def test_bbox_keeps_features_that_meet_it(sample_frames: dict[str, gpd.GeoDataFr
     assert ids(selected["reference"], "name") == {"Syria", "Idleb"}
 
 
+def test_rejected_events_are_left_out_unless_asked_and_reviewed_only_keeps_the_vouched_for(
+    sample_frames: dict[str, gpd.GeoDataFrame],
+) -> None:
+    frames = dict(sample_frames)
+    states = ["accepted", "rejected", "machine", "added"]
+    frames["events"] = frames["events"].assign(review=states)
+    by_id = dict(zip(frames["events"]["event_id"], states, strict=True))
+
+    def kept(**review: bool) -> set[str]:
+        chosen = export.select(frames, export.ExportView(("events", "imported"), **review))
+        assert len(chosen["imported"]) == len(frames["imported"])  # other people's records pass
+        return {by_id[i] for i in chosen["events"]["event_id"]}
+
+    assert kept() == {"accepted", "machine", "added"}
+    assert kept(include_rejected=True) == set(states)
+    assert kept(reviewed_only=True) == {"accepted", "added"}
+    assert kept(reviewed_only=True, include_rejected=True) == {"accepted", "added", "rejected"}
+    view = export.ExportView(("events",), reviewed_only=True, include_rejected=True)
+    assert export.export_name(view).endswith("_reviewed_with-rejected.geojson")
+    info = export.describe(view, {}, fmt="geojson", name="x.geojson")
+    assert info.as_dict()["review"] == "reviewed events only, rejected ones included"
+
+
 def test_layer_not_loaded_is_left_out(sample_events: gpd.GeoDataFrame) -> None:
     selected = export.select({"events": sample_events}, export.ExportView(layers=export.LAYERS))
     assert list(selected) == ["events"]

@@ -9,7 +9,7 @@ import pytest
 
 from geodata import export, imports
 from geodata._errors import DataError, UsageError
-from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_PROPERTIES, GEO_PRECISIONS
+from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_RECORD_PROPERTIES, GEO_PRECISIONS
 from tests.conftest import ACLED_CSV, UCDP_CSV
 
 
@@ -55,7 +55,7 @@ def test_imported_events_have_our_schema_plus_provenance() -> None:
     for path in (ACLED_CSV, UCDP_CSV):
         events = imports.read_events(path).events
         assert tuple(events.columns) == (*imports.IMPORT_PROPERTIES, "geometry")
-        assert tuple(events.columns[: len(EVENT_PROPERTIES)]) == EVENT_PROPERTIES
+        assert tuple(events.columns[: len(EVENT_RECORD_PROPERTIES)]) == EVENT_RECORD_PROPERTIES
         assert set(events["kind"]) <= set(EVENT_KINDS)
         assert set(events["date_precision"]) <= set(DATE_PRECISIONS)
         assert set(events["geo_precision"]) <= set(GEO_PRECISIONS)

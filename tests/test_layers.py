@@ -73,3 +73,11 @@ def test_opacity_counts_from_the_start_when_an_event_has_no_end() -> None:
         layers.OLDEST_OPACITY
     )
     assert layers.event_opacity(None, current) == 1
+
+
+def test_a_rejected_event_is_never_drawn() -> None:
+    events = builders.sample_events()
+    drawn = set(layers.events_on_map(events)["event_id"])
+    rejected = sorted(drawn)[0]
+    events.loc[events["event_id"] == rejected, "review"] = "rejected"
+    assert set(layers.events_on_map(events)["event_id"]) == drawn - {rejected}

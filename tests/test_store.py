@@ -32,8 +32,9 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from geodata import events, imports, settings, store_open
+from geodata import events, imports, review, settings, store_open
 from geodata._errors import ConflictError, StoreError
+from geodata.editors import Editor
 from geodata.intake import ArticleInput, ArticleMeta, read_folder
 from geodata.store import Store, open_store
 from geodata.store_tables import STORE_TABLES
@@ -230,7 +231,7 @@ def test_an_article_that_fails_is_stored_with_its_error_and_retried(
 
 
 def test_reextract_changes_only_machine_events_and_keeps_peoples_decisions(
-    seeded_store: Store, monkeypatch: pytest.MonkeyPatch
+    seeded_store: Store, monkeypatch: pytest.MonkeyPatch, ana: Editor
 ) -> None:
     assert seeded_store.reextract(by="t").added == 0  # nothing new: nothing changes
     table = seeded_store.frames()["events"]
@@ -241,8 +242,8 @@ def test_reextract_changes_only_machine_events_and_keeps_peoples_decisions(
     ids = dict(zip(stored["event_id"], stored["id"], strict=True))
     talks = table[table["kind"] == "talks"]["event_id"].tolist()
     edited_id, rejected_id = ids[talks[0]], ids[talks[1]]
-    seeded_store.edit_event(edited_id, {"place": "Ankara"}, version=1, by="ana", note="venue was Ankara")
-    seeded_store.edit_event(rejected_id, {}, version=1, by="ana", review="rejected", note="not an event")
+    review.edit(seeded_store, ana, edited_id, {"place": "Ankara"}, version=1, note="venue was Ankara")
+    review.reject(seeded_store, ana, rejected_id, reason="not an event", version=1)
     before = rows(seeded_store)
 
     real = events.extract_from_articles
@@ -277,26 +278,26 @@ def test_reextract_changes_only_machine_events_and_keeps_peoples_decisions(
 
 
 def test_two_editors_saving_one_event_get_a_conflict_and_lose_nothing(
-    new_store_url: Callable[[], str],
+    new_store_url: Callable[[], str], ana: Editor, ben: Editor
 ) -> None:
     url = new_store_url()
     with open_store(url, seeds=None) as first:
         first.add_article(PATROL_A, META_A, by="ana")
-    with open_store(url) as ana, open_store(url) as ben:
-        saved = ana.edit_event(1, {"place": "Sarmin"}, version=1, by="ana", note="closer reading")
-        assert saved["version"] == 2
+    with open_store(url) as ana_store, open_store(url) as ben_store:  # two sessions, one event
+        saved = review.edit(ana_store, ana, 1, {"place": "Sarmin"}, version=1, note="closer reading")
+        assert saved.versions == {1: 2}
         with pytest.raises(ConflictError) as caught:
-            ben.edit_event(1, {"status": "planned"}, version=1, by="ben")
+            review.edit(ben_store, ben, 1, {"status": "planned"}, version=1)
         assert caught.value.mine == {"status": "planned"}
         assert caught.value.theirs["place"] == "Sarmin"
         assert "changed by someone else" in str(caught.value)
-        edits = ana.history(entity="event", entity_id=1)
+        edits = ana_store.history(entity="event", entity_id=1)
         edits = edits[edits["action"] == "edit"]
         assert len(edits) == 1
         [edit] = edits.to_dict("records")
         assert (edit["by"], edit["note"]) == ("ana", "closer reading")
         assert (edit["before"]["place"], edit["after"]["place"]) == ("Saraqib", "Sarmin")
-        assert ben.edit_event(1, {"status": "planned"}, version=2, by="ben")["version"] == 3
+        assert review.edit(ben_store, ben, 1, {"status": "planned"}, version=2).versions == {1: 3}
 
 
 def test_every_write_and_its_history_share_a_revision(empty_store: Store) -> None:
@@ -368,13 +369,12 @@ def test_the_imported_layer_is_kept_in_memory_until_an_import_changes_it(empty_s
 
 
 def test_dump_and_load_give_back_every_row(
-    seeded_store: Store, new_store_url: Callable[[], str], tmp_path: Path
+    seeded_store: Store, new_store_url: Callable[[], str], tmp_path: Path, ana: Editor
 ) -> None:
     seeded_store.add_article(PATROL_A, META_A, by="ana")
     seeded_store.import_events(imports.read_events(ACLED_CSV), ACLED_CSV, by="t")
-    seeded_store.edit_event(
-        1, {"actors": ["Russia", "Turkey, and allies"]}, version=1, by="ana", review="edited"
-    )
+    review.edit(seeded_store, ana, 1, {"actors": ["Russia", "Turkey, and allies"]}, version=1)
+    review.reject(seeded_store, ana, 2, reason="not an event", version=1)
     dump = tmp_path / "backup.gpkg"
     counts = seeded_store.dump(dump)
     assert counts["articles"] == 6
@@ -430,6 +430,29 @@ def test_an_older_store_is_upgraded_and_keeps_its_rows(new_store_url: Callable[[
         stored = rows(upgraded)["events"]
         assert {(r["review"], r["version"]) for r in stored} == {("machine", 1)}
         assert upgraded.history(entity="store")["action"].tolist() == ["upgrade"]
+
+
+@pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
+def test_a_store_of_the_previous_schema_gains_review_actions_and_keeps_its_reviews(
+    new_store_url: Callable[[], str], ana: Editor
+) -> None:
+    url = new_store_url()
+    with open_store(url) as store:
+        review.reject(store, ana, 1, reason="not an event", version=1)
+        alembic(store, "downgrade", "0003_report_details")  # the store as issue 12 left it
+        with store._transaction() as conn:
+            tables = set(sa.inspect(conn).get_table_names())
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("events")}
+        assert not {"review_actions", "disagreements"} & tables
+        assert "machine" not in columns
+    with open_store(url, upgrade=True) as upgraded:
+        [event] = [r for r in rows(upgraded)["events"] if r["id"] == 1]
+        assert (event["review"], event["version"], event["machine"]) == ("rejected", 2, None)
+        assert rows(upgraded)["review_actions"] == []
+        assert "review" in upgraded.frames()["events"].columns
+        assert review.accept(upgraded, ana, 1, version=2).versions == {1: 3}  # the new tables work
+        if upgraded.backend == "sqlite":
+            assert {name for name, _ in pyogrio.list_layers(url)} >= {"review_actions", "disagreements"}
 
 
 def make_backend(url: str) -> str:

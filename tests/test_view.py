@@ -94,6 +94,19 @@ def test_shown_is_the_cli_export_of_the_visible_kinds() -> None:
     assert export.dumps(export.feature_collection(shown)) == export.dumps(export.feature_collection(cli))
 
 
+def test_the_map_never_shows_rejected_events_and_can_show_reviewed_ones_only() -> None:
+    events = builders.sample_events()
+    events = events.assign(
+        review=(["accepted", "rejected", "machine", "edited"] * len(events))[: len(events)]
+    )
+    frames = {"zones": builders.sample_zones(), "events": events}
+    every = view.shown(frames, view.MapView(dt.date(2019, 3, 31), None))
+    assert set(every["events"]["review"]) == set(events["review"]) - {"rejected"}
+    reviewed = view.shown(frames, view.MapView(dt.date(2019, 3, 31), None, reviewed_only=True))
+    assert set(reviewed["events"]["review"]) == {"accepted", "edited"} & set(events["review"])
+    assert len(reviewed["events"]) == (events["review"].isin(["accepted", "edited"])).sum()
+
+
 def test_download_is_the_shown_layers_in_the_chosen_format() -> None:
     frames = {"zones": builders.sample_zones(), "events": builders.sample_events()}
     current = view.MapView(dt.date(2019, 3, 31), None, frozenset(view.LAYER_KEYS) - {"attack"})
