@@ -2,7 +2,7 @@
 
 Nothing here runs the pipeline: the scorer is checked with events made by hand, and the data
 files are checked for consistency (quotes and toponyms present in the articles, manifests
-complete, the frozen test half unchanged since its sha256 sums were recorded).
+complete, the frozen halves ``test/`` and ``test2/`` unchanged since their sha256 sums were recorded).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from geodata.events import Event, Source
 from tests._news_gold import (
     DEV_DIR,
     NEWS_DIR,
+    TEST2_DIR,
     TEST_DIR,
     NewsGold,
     distance_km,
@@ -33,9 +34,8 @@ from tests._news_gold import (
 KINDS = {"patrol", "agreement", "talks", "attack", "displacement", "statement", "deployment", "other"}
 STATUSES = {"occurred", "planned", "ongoing"}
 PRECISIONS = {"day", "week", "month", "year", "range"}
-HALVES = [
-    pytest.param(folder, id=folder.name) for folder in (DEV_DIR, TEST_DIR) if (folder / "gold.json").is_file()
-]
+ALL_HALVES = (DEV_DIR, TEST_DIR, TEST2_DIR)
+HALVES = [pytest.param(folder, id=folder.name) for folder in ALL_HALVES if (folder / "gold.json").is_file()]
 TEST_WRITTEN = (TEST_DIR / "gold.json").is_file()
 
 
@@ -305,31 +305,56 @@ def test_events_built_from_the_gold_itself_score_perfectly(folder: Path) -> None
     assert score_news(displaced, gold).main_recall < 0.2
 
 
-def _recorded_test_hashes() -> dict[str, str]:
+def _recorded_hashes(half: str) -> dict[str, str]:
+    """The sha256 sums the README records for the files of ``half`` (``test`` or ``test2``)."""
     readme = (NEWS_DIR / "README.md").read_text(encoding="utf-8")
-    return dict(re.findall(r"^\| `test/([^`]+)` \| `([0-9a-f]{64})` \|", readme, flags=re.MULTILINE))
+    row = r"^\| `" + re.escape(half) + r"/([^`]+)` \| `([0-9a-f]{64})` \|"
+    return dict(re.findall(row, readme, flags=re.MULTILINE))
+
+
+def _present_hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()
+    }
 
 
 @pytest.mark.skipif(not TEST_WRITTEN, reason="the test half is not written yet")
 def test_the_frozen_test_half_is_unchanged() -> None:
-    recorded = _recorded_test_hashes()
-    present = {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(TEST_DIR.iterdir()) if p.is_file()
-    }
+    recorded = _recorded_hashes("test")
+    assert recorded, "no sha256 sums recorded for test/ in tests/data/news/README.md"
+    present = _present_hashes(TEST_DIR)
     assert present == recorded, "tests/data/news/test/ changed: the frozen half must not be edited"
 
 
+def test_the_frozen_held_out_half_test2_is_unchanged() -> None:
+    """``test2/`` is the half nobody tunes on: every file, and only those, as recorded in the README."""
+    recorded = _recorded_hashes("test2")
+    assert len(recorded) >= 12 + 3, "the README must record the sha256 of every test2/ file"
+    present = _present_hashes(TEST2_DIR)
+    assert present == recorded, "tests/data/news/test2/ changed: the frozen held-out half must not be edited"
+
+
 def test_the_halves_share_no_article() -> None:
-    dev = {p.name for p in DEV_DIR.glob("*.txt")}
-    test = {p.name for p in TEST_DIR.glob("*.txt")} if TEST_WRITTEN else set()
-    assert dev
-    assert not dev & test
+    names = [p.name for folder in ALL_HALVES for p in folder.glob("*.txt")]
+    assert {p.name for p in DEV_DIR.glob("*.txt")}
+    assert len(names) == len(set(names))
     urls = []
-    for folder in (DEV_DIR, TEST_DIR):
+    for folder in ALL_HALVES:
         if (folder / "manifest.csv").is_file():
             with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
                 urls += [row["url"] for row in csv.DictReader(handle)]
     assert len(urls) == len(set(urls))
+
+
+def test_the_held_out_half_reuses_no_seed_page() -> None:
+    """``test2/`` pages are new: none is one of the five seed articles (``seeds/manifest.csv``)."""
+    seeds = Path(__file__).parent.parent / "seeds" / "manifest.csv"
+    with seeds.open(encoding="utf-8", newline="") as handle:
+        seed_urls = {row["url"].rstrip("/") for row in csv.DictReader(handle)}
+    with (TEST2_DIR / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        test2_urls = {row["url"].rstrip("/") for row in csv.DictReader(handle)}
+    assert seed_urls
+    assert not seed_urls & test2_urls
 
 
 def test_gold_json_is_valid_json_with_an_about() -> None:
