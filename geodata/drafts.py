@@ -21,6 +21,7 @@ from geodata.articles import Article
 from geodata.cues import Cue, Cues
 from geodata.dates import DateInterval, DateMention
 from geodata.event_dates import choose_date, dates_of, gap, interval_of, is_report_date, statement_dates
+from geodata.lexicon import trigger_patterns
 from geodata.roles import MentionLike, choose_place, held_somewhere, vague
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
@@ -128,24 +129,34 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
                 settled = True
         content.extend(_shared_venue(taken))
     drafts.extend(content)
-    if statement is not None and (own_dates or not drafts) and _speaks_for_itself(view, statement, drafts):
+    press = statement is not None and trigger_patterns()[statement.pattern].press
+    if (
+        statement is not None
+        and (own_dates or not drafts or press)
+        and _speaks_for_itself(view, statement, drafts, press=press)
+    ):
         draft = _draft(view, statement, own_dates, span)
         if _viable(draft):
             drafts.append(draft)
     return drafts
 
 
-def _speaks_for_itself(view: SentenceView, statement: Trigger, drafts: Sequence[Draft]) -> bool:
+def _speaks_for_itself(
+    view: SentenceView, statement: Trigger, drafts: Sequence[Draft], *, press: bool = False
+) -> bool:
     """Whether a statement is an event of its own: not when it announces talks or an agreement
-    that took place ("Erdogan and Putin announced that they had agreed ..."), nor when an unnamed
-    source relays what happened ("a local military source told Sputnik that ..."), nor a passive
-    with no speaker ("it was announced on Friday")."""
-    if any(d.kind in _HELD and d.status != "planned" for d in drafts):
+    that took place ("Erdogan and Putin announced that they had agreed ..."), unless it was made
+    to the press (``press``: "..., the spokesman told reporters on Thursday", a briefing of its
+    own), nor when an unnamed source relays what happened ("a local military source told Sputnik
+    that ..."), nor a passive with no speaker ("it was announced on Friday")."""
+    if not press and any(d.kind in _HELD and d.status != "planned" for d in drafts):
         return False
     start = _speaker_start(view, statement)
     speaker = view.text[start : statement.start].strip().lower()
     if not speaker or speaker.startswith("it "):
         return False  # "it was announced on Friday": nobody in particular
+    if press and not view.cues.has("official", start, statement.start):
+        return False  # a witness telling a news agency what happened is a source, not news
     return not any(view.cues.within("anonymous_speaker", start, statement.start))
 
 
@@ -328,10 +339,11 @@ def _viable(draft: Draft, *, lead: bool = False) -> bool:
     """Keep an event only when the sentence itself dates it or places it below country level,
     or when the lead paragraph reports it with a verb ("thousands of civilians have been driven
     from their homes": what the article is about, dated and placed by it); a statement only when
-    it has its own date ("told Sputnik on Thursday")."""
+    it has its own date ("told Sputnik on Thursday") or was made to the press ("told reporters":
+    the report dates it)."""
     placed = draft.place is not None and not vague(draft.place)
     if draft.kind == "statement":
-        return draft.date_explicit
+        return draft.date_explicit or trigger_patterns()[draft.trigger.pattern].press
     return draft.date_explicit or placed or (lead and draft.trigger.strong)
 
 

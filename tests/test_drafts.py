@@ -60,3 +60,19 @@ def test_the_day_before_counts_from_the_last_dated_event() -> None:
         "Shells hit Saraqib early on Friday.", "The day before, shells hit Afrin.", published="2021-03-13"
     )
     assert {e.place: e.date.start for e in events} == {"Saraqib": D("2021-03-12"), "Afrin": D("2021-03-11")}
+
+
+def test_a_briefing_to_the_press_is_an_event_of_its_own() -> None:
+    # What was agreed at the talks is what the briefing is about; the briefing is news itself.
+    events = events_of(
+        "More must be known about what was agreed at the talks in Ankara, the ministry's spokesman"
+        " told reporters on Friday.",
+        published="2021-03-13",
+    )
+    statement = next(e for e in events if e.kind == "statement")
+    assert statement.date.start == D("2021-03-12")
+    # Undated, it is dated by the report; a witness telling an agency is a source, not news.
+    (undated,) = events_of("The foreign minister told AFP that the convoy would turn back.")
+    assert (undated.kind, undated.date_source) == ("statement", "publication")
+    witness = events_of("A farmer told Reuters that the convoy turned back.")
+    assert "statement" not in {e.kind for e in witness}
