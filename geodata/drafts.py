@@ -446,8 +446,15 @@ def _future(trigger: Trigger, cues: Cues, clause: tuple[int, int]) -> bool:
     for ..."), but not in a clause of its own ("ended with agreements on how the zone will work")
     nor "as planned"."""
     done = {cue.first + 1 for cue in cues["as_planned"]}
+    doc = cues.sentence.doc
     for cue in cues.within("future", *clause):
-        if cue.first in done or (cue.first < trigger.last and trigger.first < cue.last):
+        if cue.first in done:
+            continue
+        if cue.first < trigger.last and trigger.first < cue.last:
+            # A modal the trigger pattern itself holds ("will patrol") still says future; a cue
+            # that is the event word ("agreed to") does not.
+            if cue.first == trigger.first and doc[cue.first].lower_ in _MODALS:
+                return True
             continue
         before = cue.last <= trigger.first and trigger.first - cue.last < 12
         if before and not (
@@ -457,7 +464,29 @@ def _future(trigger: Trigger, cues: Cues, clause: tuple[int, int]) -> bool:
         after = cue.first >= trigger.last and cue.first - trigger.last < 3
         if after and not _relative_between(cues, trigger.last, cue.first):
             return True
+        if cue.first >= trigger.last and _predicate_of(cues, trigger, cue.first):
+            return True
     return False
+
+
+_MODALS = frozenset({"will", "shall", "'ll"})
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "be", "been"})
+_PREDICATE_REACH = 15  # tokens from a noun to its verb: "a phone call between X and Y was planned"
+
+
+def _predicate_of(cues: Cues, trigger: Trigger, token: int) -> bool:
+    """Whether doc token ``token`` belongs to the predicate of the trigger's noun phrase: the
+    first auxiliary after the trigger comes right before it ("a phone call between the two
+    presidents was planned for this evening", "the next round of talks is scheduled for ..."),
+    with no relative pronoun or clause break on the way."""
+    if token - trigger.last > _PREDICATE_REACH:
+        return False
+    doc = cues.sentence.doc
+    auxiliary = next((k for k in range(trigger.last, token) if doc[k].lower_ in _AUXILIARIES), None)
+    if auxiliary is None or auxiliary + 1 != token:
+        return False
+    broken = cues.break_between(trigger.last, auxiliary)
+    return not (broken or _relative_between(cues, trigger.last, auxiliary))
 
 
 def _relative_between(cues: Cues, first: int, last: int) -> bool:

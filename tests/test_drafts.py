@@ -76,3 +76,18 @@ def test_a_briefing_to_the_press_is_an_event_of_its_own() -> None:
     assert (undated.kind, undated.date_source) == ("statement", "publication")
     witness = events_of("A farmer told Reuters that the convoy turned back.")
     assert "statement" not in {e.kind for e in witness}
+
+
+def test_future_cues_in_the_trigger_after_its_noun_phrase_and_ahead_of() -> None:
+    # "will" held by the trigger pattern itself ("will patrol") still says future.
+    (patrol,) = events_of("Turkish and Russian troops will patrol jointly near Saraqib.")
+    assert patrol.status == "planned"
+    # The predicate of the event noun, however long its phrase: "was planned for".
+    (call,) = events_of("A phone call between the two presidents was planned for Monday evening.")
+    assert (call.kind, call.status) == ("talks", "planned")
+    # "ahead of the meeting": the meeting is still to come.
+    events = events_of("The envoy spoke to reporters in Ankara ahead of the committee's first meeting.")
+    assert {(e.kind, e.status) for e in events} == {("statement", "occurred"), ("talks", "planned")}
+    # A past verb after a relative pronoun is not the noun's predicate.
+    (talks,) = events_of("Talks in Ankara, which were planned long ago, took place on Friday.")
+    assert talks.status == "occurred"
