@@ -91,7 +91,15 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
     according = text.startswith("According to")
     if leading is not None:
         background = [t for t in raw if t.end <= leading and t.kind in ("talks", "agreement")]
-        if background or according:
+        # "After the reports of attacks on troops in Idlib, the president held an emergency
+        # meeting": the leading clause sets the scene, the main clause's event is the news.
+        # Not "Since Saturday night shells have landed in Kilis, ...": a clause of its own.
+        scene = (
+            text.split(" ", 1)[0].lower() in _SCENE_OPENINGS
+            and any(t.end <= leading for t in raw)
+            and any(t.start >= leading and t.kind != "statement" for t in raw)
+        )
+        if background or according or scene:
             main_from = leading
         if background and not according:
             draft = _draft(view, background[0], dates, (0, main_from))
@@ -139,6 +147,9 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
         if _viable(draft):
             drafts.append(draft)
     return drafts
+
+
+_SCENE_OPENINGS = frozenset({"after", "following", "amid", "despite"})
 
 
 def _speaks_for_itself(

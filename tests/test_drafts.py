@@ -91,3 +91,15 @@ def test_future_cues_in_the_trigger_after_its_noun_phrase_and_ahead_of() -> None
     # A past verb after a relative pronoun is not the noun's predicate.
     (talks,) = events_of("Talks in Ankara, which were planned long ago, took place on Friday.")
     assert talks.status == "occurred"
+
+
+def test_a_leading_after_phrase_sets_the_scene_for_the_news() -> None:
+    events = events_of(
+        "After reports of shelling near Saraqib, the president held an emergency meeting"
+        " in Ankara on Friday.",
+        published="2021-03-13",
+    )
+    assert [(e.kind, e.place) for e in events] == [("talks", "Ankara")]
+    # "Since ..." opening a clause of its own is not a scene-setting phrase.
+    events = events_of("Since Friday shells have landed in Afrin, and forces shelled Saraqib.")
+    assert ("attack", "Afrin") in {(e.kind, e.place) for e in events}
