@@ -57,6 +57,7 @@ _SCOPE = 6
 _SCOPE_AFTER = 4
 # How far a condition reaches: its whole clause ("whether militants in the zone carried out ...").
 _CLAUSE = 25
+_SUBORDINATORS = frozenset({"as", "while", "when", "because", "after", "since"})
 _DENIAL_STOPS = frozenset({";", "but", "while", "whereas"})
 
 
@@ -163,10 +164,11 @@ def _relative_between(cues: Cues, first: int, last: int) -> bool:
 def _generic(trigger: Trigger, cues: Cues) -> bool:
     """A present-tense verb after a pronoun ("they strike only armed factions"): a habit or a
     claim, not an event."""
-    if trigger.last - trigger.first != 1 or not any(
-        cue.last == trigger.first for cue in cues["pronoun_subject"]
-    ):
+    pronoun = next((cue for cue in cues["pronoun_subject"] if cue.last == trigger.first), None)
+    if trigger.last - trigger.first != 1 or pronoun is None:
         return False
+    if pronoun.first > 0 and cues.sentence.doc[pronoun.first - 1].lower_ in _SUBORDINATORS:
+        return False  # "as they flee the offensive": what they are doing, not a habit
     word = cues.sentence.doc[trigger.first].lower_
     return word == lemma(word)
 

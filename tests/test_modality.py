@@ -73,6 +73,13 @@ def test_wishes_states_and_habits_are_not_events() -> None:
     assert moods("Damascus and Moscow say they strike only armed factions.") == [("strike", "generic")]
 
 
+def test_a_pronoun_after_as_or_while_tells_what_is_happening_not_a_habit() -> None:
+    assert moods("Villagers crowd the roads as they flee the fighting.") == [
+        ("flee", "asserted"),
+        ("fighting", "asserted"),
+    ]
+
+
 def test_the_sentence_dates_are_asked_for_only_when_a_bare_would_needs_them() -> None:
     asked: list[str] = []
 

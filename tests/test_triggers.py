@@ -16,6 +16,7 @@ from _analyse import trigger_words
             [("attack", "shelled"), ("deployment", "withdrawn")],
         ),
         ("Thousands have been driven from their homes.", [("displacement", "driven from their homes")]),
+        ("Families are camped in olive groves.", [("displacement", "camped")]),
         (
             "An explosive device went off near the army convoy.",
             [("attack", "device went off"), ("deployment", "convoy")],
