@@ -17,6 +17,12 @@ from _analyse import trigger_words
         ),
         ("Thousands have been driven from their homes.", [("displacement", "driven from their homes")]),
         ("Families are camped in olive groves.", [("displacement", "camped")]),
+        ("The two ministers adopted a joint memorandum.", [("agreement", "adopted a joint memorandum")]),
+        ("The army launched Operation Dawn at night.", [("attack", "launched Operation")]),
+        ("Youths pelted the vehicles.", [("other", "pelted")]),
+        ("Villagers threw stones at the vehicles.", [("other", "threw stones")]),
+        ("The garrison hit back at the gunmen.", [("attack", "hit back")]),
+        ("Ankara has been moving more tanks to the front.", [("deployment", "moving more tanks")]),
         (
             "An explosive device went off near the army convoy.",
             [("attack", "device went off"), ("deployment", "convoy")],
