@@ -138,8 +138,16 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
         content.extend(_shared_venue(taken))
     drafts.extend(content)
     press = statement is not None and trigger_patterns()[statement.pattern].press
+    # "After the leaders' press conference, ...": the scene, not the news.
+    scene_setting = (
+        statement is not None
+        and leading is not None
+        and statement.end <= leading
+        and text.split(" ", 1)[0].lower() in _SCENE_OPENINGS
+    )
     if (
         statement is not None
+        and not scene_setting
         and (own_dates or not drafts or press)
         and _speaks_for_itself(view, statement, drafts, press=press)
     ):
@@ -166,7 +174,10 @@ def _speaks_for_itself(
     speaker = view.text[start : statement.start].strip().lower()
     if not speaker or speaker.startswith("it "):
         return False  # "it was announced on Friday": nobody in particular
-    if press and not view.cues.has("official", start, statement.start):
+    said_before = (
+        statement.start if view.text[statement.start : statement.end].startswith("t") else len(view.text)
+    )
+    if press and not view.cues.has("official", start, said_before):
         return False  # a witness telling a news agency what happened is a source, not news
     return not any(view.cues.within("anonymous_speaker", start, statement.start))
 

@@ -103,3 +103,15 @@ def test_a_leading_after_phrase_sets_the_scene_for_the_news() -> None:
     # "Since ..." opening a clause of its own is not a scene-setting phrase.
     events = events_of("Since Friday shells have landed in Afrin, and forces shelled Saraqib.")
     assert ("attack", "Afrin") in {(e.kind, e.place) for e in events}
+
+
+def test_a_news_conference_is_a_statement_where_it_was_held() -> None:
+    events = events_of(
+        "At a news conference in Ankara on Friday, the defence minister said the post was safe."
+    )
+    assert [(e.kind, e.place) for e in events] == [("statement", "Ankara")]
+    # Named in an "After ..." phrase, it sets the scene for the news.
+    assert (
+        events_of("After the leaders' news conference, the ministers met in Ankara on Friday.")[0].kind
+        == "talks"
+    )

@@ -17,6 +17,8 @@ from _analyse import trigger_words
         ),
         ("Thousands have been driven from their homes.", [("displacement", "driven from their homes")]),
         ("Families are camped in olive groves.", [("displacement", "camped")]),
+        # Speaking to the press is a statement, not talks.
+        ("Delegates spoke at a news conference.", [("statement", "news conference")]),
         ("The two ministers adopted a joint memorandum.", [("agreement", "adopted a joint memorandum")]),
         ("The army launched Operation Dawn at night.", [("attack", "launched Operation")]),
         ("Youths pelted the vehicles.", [("other", "pelted")]),
@@ -38,7 +40,7 @@ def test_every_form_of_a_verb_is_matched_by_its_lemma(sentence: str, expected: l
     [
         "Turkey has twelve observation posts in the area.",
         "Attack helicopters flew over the besieged Aleppo.",
-        "Delegates spoke at a news conference and would take part.",
+        "Delegates said they would take part.",
         "The rebels met the deadline.",
         "They discussed the existing agreements.",
     ],
