@@ -112,7 +112,7 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
     main = [t for t in raw if t.start >= main_from]
     triggers = _with_cues(main, view, main_from, dated=dated)
     statement, own_dates = statement_dates(triggers, dates, view.cues)
-    reports = [d for d in dates if d in own_dates or is_report_date(d, view.cues)]
+    reports = [d for d in dates if d in own_dates or is_report_date(d, view.cues, raw)]
     usable = [d for d in dates if d not in reports]
     reported_from = _reported_content_start(view, statement, span)
     content: list[Draft] = []

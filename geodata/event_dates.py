@@ -36,17 +36,22 @@ def gap(trigger: Trigger, start: int, end: int) -> int:
     return max(start - trigger.end, trigger.start - end, 0)
 
 
-def is_report_date(date: DateMention, cues: Cues) -> bool:
+def is_report_date(date: DateMention, cues: Cues, triggers: Sequence[Trigger] = ()) -> bool:
     """Whether the date dates a report: it follows a reporting verb in the same clause, before
-    what was reported ("told X on April 28", "told party heads in Ankara on Thursday that ...")."""
+    what was reported ("told X on April 28", "told party heads in Ankara on Thursday that ...").
+    Not when an event word of ``triggers`` comes between ("said the withdrawal began early on
+    Monday": Monday dates the withdrawal)."""
     text = cues.sentence.text
     if is_deadline(date, cues):
         return False
     for cue in cues["report"]:
         if cue.end <= date.start and date.start - cue.end <= 100:
             between = text[cue.end : date.start]
-            if not any(mark in between for mark in (",", ";", " that ")):
-                return True
+            if any(mark in between for mark in (",", ";", " that ")):
+                continue
+            if any(t.kind != "statement" and cue.end <= t.start and t.end <= date.start for t in triggers):
+                continue
+            return True
     return False
 
 
@@ -86,7 +91,7 @@ def choose_date(trigger: Trigger, dates: Sequence[DateMention], cues: Cues) -> D
         if not dates:
             return None
     if trigger.kind != "statement":
-        own = [d for d in dates if not is_report_date(d, cues)]
+        own = [d for d in dates if not is_report_date(d, cues, (trigger,))]
         dates = own or dates
     return min(dates, key=lambda d: min(abs(d.start - trigger.end), abs(trigger.start - d.end)))
 
@@ -109,7 +114,7 @@ def statement_dates(
     statement = next((t for t in statements if t.strong), statements[0] if statements else None)
     if statement is None:
         return None, []
-    own = [d for d in dates if is_report_date(d, cues)]
+    own = [d for d in dates if is_report_date(d, cues, triggers)]
     content_after = any(t.kind != "statement" and t.start > statement.end for t in triggers)
     if content_after:
         own += [d for d in dates if d.end <= statement.start and d not in own]
