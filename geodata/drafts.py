@@ -335,7 +335,20 @@ def _refers_back(trigger: Trigger, view: SentenceView, start: int) -> bool:
         )
         and len(opening.split()) <= 2
     )
-    return opens and _followed_by(view.cues, "linking", trigger)
+    return opens and (_followed_by(view.cues, "linking", trigger) or _came_after(view.cues, trigger))
+
+
+_SEQUENCE_VERBS = frozenset({"came", "come", "comes", "followed", "follows", "follow"})
+
+
+def _came_after(cues: Cues, trigger: Trigger) -> bool:
+    """ "The attacks on Turkish troops in Idlib came after rebels retook ...": the noun's own verb,
+    past its phrase, places it after another event, so it refers to one already reported."""
+    doc = cues.sentence.doc
+    for cue in cues["linking"]:
+        if trigger.last <= cue.first < trigger.last + 8 and doc[cue.first].lower_ in _SEQUENCE_VERBS:
+            return not cues.break_between(trigger.last, cue.first)
+    return False
 
 
 def _completed(draft: Draft, previous: Draft | None, referent: MentionLike | None) -> Draft:

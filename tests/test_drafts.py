@@ -115,3 +115,11 @@ def test_a_news_conference_is_a_statement_where_it_was_held() -> None:
         events_of("After the leaders' news conference, the ministers met in Ankara on Friday.")[0].kind
         == "talks"
     )
+
+
+def test_a_noun_that_came_after_another_event_refers_back() -> None:
+    (event,) = events_of("The strikes on the convoy near Afrin came after rebels seized Saraqib on Friday.")
+    assert (event.kind, event.place) == ("other", "Saraqib")
+    # A noun with a verb of its own is the news.
+    events = events_of("The strikes on the convoy near Afrin killed four soldiers on Friday.")
+    assert [(e.kind, e.place) for e in events] == [("attack", "Afrin")]
