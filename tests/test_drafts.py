@@ -118,8 +118,8 @@ def test_a_news_conference_is_a_statement_where_it_was_held() -> None:
 
 
 def test_a_noun_that_came_after_another_event_refers_back() -> None:
-    (event,) = events_of("The strikes on the convoy near Afrin came after rebels seized Saraqib on Friday.")
+    (event,) = events_of("The strikes on the villages near Afrin came after rebels seized Saraqib on Friday.")
     assert (event.kind, event.place) == ("other", "Saraqib")
     # A noun with a verb of its own is the news.
-    events = events_of("The strikes on the convoy near Afrin killed four soldiers on Friday.")
+    events = events_of("The strikes on the villages near Afrin killed four people on Friday.")
     assert [(e.kind, e.place) for e in events] == [("attack", "Afrin")]
