@@ -118,6 +118,10 @@ def statement_dates(
     content_after = any(t.kind != "statement" and t.start > statement.end for t in triggers)
     if content_after:
         own += [d for d in dates if d.end <= statement.start and d not in own]
+    elif not any(t.kind != "statement" and t.start < statement.start for t in triggers):
+        # "On Monday the UN voiced hope that ...": with no other event word in the sentence
+        # before it, a date before the statement is the statement's.
+        own += [d for d in dates if d.end <= statement.start and d not in own]
     return statement, sorted(own, key=lambda d: d.start)
 
 

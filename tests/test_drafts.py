@@ -123,3 +123,17 @@ def test_a_noun_that_came_after_another_event_refers_back() -> None:
     # A noun with a verb of its own is the news.
     events = events_of("The strikes on the villages near Afrin killed four people on Friday.")
     assert [(e.kind, e.place) for e in events] == [("attack", "Afrin")]
+
+
+def test_what_a_speaker_adds_is_a_clause_of_its_own() -> None:
+    events = events_of(
+        "Shells hit Afrin on Monday, the governor said, adding that troops pulled back from Saraqib."
+    )
+    assert {(e.kind, e.place) for e in events} == {("attack", "Afrin"), ("deployment", "Saraqib")}
+
+
+def test_a_statement_opening_with_its_date() -> None:
+    (event,) = events_of(
+        "On Friday the UN envoy voiced concern that the talks might fail.", published="2021-03-13"
+    )
+    assert (event.kind, event.date.start) == ("statement", D("2021-03-12"))

@@ -23,6 +23,7 @@ from _analyse import trigger_words
         ("The army launched Operation Dawn at night.", [("attack", "launched Operation")]),
         ("Youths pelted the vehicles.", [("other", "pelted")]),
         ("Villagers threw stones at the vehicles.", [("other", "threw stones")]),
+        ("The envoy expressed deep concern.", [("statement", "expressed deep concern")]),
         ("The garrison hit back at the gunmen.", [("attack", "hit back")]),
         ("Ankara has been moving more tanks to the front.", [("deployment", "moving more tanks")]),
         (
