@@ -27,7 +27,9 @@ def _same_status(a: str, b: str) -> bool:
 
 def _dates_match(a: Event, b: Event, a_articles: set[str]) -> bool:
     if a.date is None or b.date is None:
-        return a.date is b.date
+        # Undated (a page with no date): one event only within one article; across articles
+        # nothing says two undated reports are of the same happening.
+        return a.date is b.date and not a_articles.isdisjoint(b.articles)
     # Across articles one date must hold the other; within one, overlapping ones are one event
     # ("by the report of April 28" and "held on April 25 and 26").
     same_article = not a_articles.isdisjoint(b.articles)

@@ -55,3 +55,8 @@ def test_patrols_with_different_numbers_stay_apart() -> None:
     assert len(merge_events([tenth, again])) == 1
     unnumbered = patrol("A joint patrol was held.", "patrol", day)
     assert len(merge_events([ninth, unnumbered])) == 1
+
+
+def test_undated_reports_in_two_articles_stay_apart() -> None:
+    assert len(merge_events([_event("a.txt", None, place=""), _event("b.txt", None, place="")])) == 2  # type: ignore[arg-type]
+    assert len(merge_events([_event("a.txt", None, place=""), _event("a.txt", None, place="")])) == 1  # type: ignore[arg-type]
