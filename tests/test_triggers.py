@@ -24,6 +24,9 @@ from _analyse import trigger_words
         ("Youths pelted the vehicles.", [("other", "pelted")]),
         ("Villagers threw stones at the vehicles.", [("other", "threw stones")]),
         ("The envoy expressed deep concern.", [("statement", "expressed deep concern")]),
+        ("Army units are advancing towards the dam.", [("deployment", "advancing towards")]),
+        # Movement is a deployment only when forces move.
+        ("The crowd moved toward the square.", []),
         ("The garrison hit back at the gunmen.", [("attack", "hit back")]),
         ("Ankara has been moving more tanks to the front.", [("deployment", "moving more tanks")]),
         (
