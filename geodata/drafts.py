@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -136,6 +137,7 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
                     taken.append(draft)
                 settled = True
         content.extend(_shared_venue(taken))
+        content.extend(_listed_sites(view, taken, clause))
     drafts.extend(content)
     press = statement is not None and trigger_patterns()[statement.pattern].press
     # "After the leaders' press conference, ...": the scene, not the news.
@@ -155,6 +157,38 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
         if _viable(draft):
             drafts.append(draft)
     return drafts
+
+
+# "... killed in and around Tel Abyad, two Syriac Christians in Qamishli, and one more civilian in
+# Ras al-Ain": a count and the place it happened in, the event word left out. Our own pattern
+# (no library parses this ellipsis): a list separator, a count, a few words, then "in"/"at".
+_COUNT_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|several|\\d+"
+_LISTED_SITE = re.compile(
+    r"(?:,|\band|\bas well as)\s+(?:and\s+)?(?:"
+    + _COUNT_WORDS
+    + r")\b[^,;.]{0,40}?\b(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SITE_KINDS = frozenset({"attack", "displacement"})
+
+
+def _listed_sites(view: SentenceView, taken: Sequence[Draft], clause: tuple[int, int]) -> list[Draft]:
+    """The same kind of event at each further place a list names with its own count ("..., two
+    civilians in Qamishli and one in Ras al-Ain"): one event per place, as an analyst records."""
+    first = next((d for d in taken if d.kind in _SITE_KINDS and d.place is not None), None)
+    if first is None or first.place is None:
+        return []
+    extra: list[Draft] = []
+    seen = {first.place.place.place_id}
+    for mention in view.mentions:
+        if not (max(clause[0], first.place.end) <= mention.start < clause[1]):
+            continue
+        if mention.place.place_id in seen or vague(mention) or mention.geo_precision not in ("town", "point"):
+            continue
+        if _LISTED_SITE.search(view.text, max(0, mention.start - 70), mention.start):
+            extra.append(replace(first, place=mention, place_explicit=True, at_venue=False))
+            seen.add(mention.place.place_id)
+    return extra
 
 
 _SCENE_OPENINGS = frozenset({"after", "following", "amid", "despite"})

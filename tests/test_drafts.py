@@ -137,3 +137,13 @@ def test_a_statement_opening_with_its_date() -> None:
         "On Friday the UN envoy voiced concern that the talks might fail.", published="2021-03-13"
     )
     assert (event.kind, event.date.start) == ("statement", D("2021-03-12"))
+
+
+def test_each_site_a_list_names_with_its_own_count_is_an_event() -> None:
+    events = events_of(
+        "Shelling killed four people in Saraqib on Monday, two children in Afrin and one man in Manbij."
+    )
+    assert sorted(e.place for e in events if e.kind == "attack") == ["Afrin", "Manbij", "Saraqib"]
+    # An apposition is no list.
+    (event,) = events_of("Shelling hit Saraqib, a town near Afrin, on Monday.")
+    assert event.place == "Saraqib"
