@@ -643,11 +643,15 @@ def _role(
         return "actor"
     if after in NAMING_WORDS or (after == "road" and tokens.word(last + 2) == "map"):
         return "name"
+    hosts = tokens.word(last + 2) in _HOST_WORDS  # "Ankara will host the talks": the venue
     if place.feature_code == "PPLC" and (
-        after in ACTOR_VERBS or (after == "'s" and last + 2 not in match_starts)
+        (after in ACTOR_VERBS and not hosts) or (after == "'s" and last + 2 not in match_starts)
     ):
         return "actor"  # "Moscow said", "Ankara's demand"
     return "location"
+
+
+_HOST_WORDS = frozenset({"host", "hosted", "hosting"})
 
 
 def _is_modifier(tokens: Tokens, first: int, last: int) -> bool:

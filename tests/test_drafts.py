@@ -147,3 +147,13 @@ def test_each_site_a_list_names_with_its_own_count_is_an_event() -> None:
     # An apposition is no list.
     (event,) = events_of("Shelling hit Saraqib, a town near Afrin, on Monday.")
     assert event.place == "Saraqib"
+
+
+def test_the_place_that_hosts_talks_is_their_venue() -> None:
+    events = events_of(
+        "Ministers met in Moscow on Friday.",
+        "In May the Turkish city of Ankara hosted a conference on the zone.",
+        published="2021-06-13",
+    )
+    conference = next(e for e in events if e.date.start == D("2021-05-01"))
+    assert (conference.kind, conference.place) == ("talks", "Ankara")

@@ -570,3 +570,10 @@ def test_a_capital_named_by_its_countrys_adjective(
     assert found == expected
     (article,) = find_places_in_article([sentence], gazetteer)
     assert article == find_places(sentence, gazetteer)
+
+
+def test_a_capital_that_will_host_is_a_place_not_an_actor(gazetteer: Gazetteer) -> None:
+    (ankara,) = find_places("Ankara will host the next round.", gazetteer)
+    assert ankara.role == "location"
+    (moscow,) = find_places("Moscow will send more troops.", gazetteer)
+    assert moscow.role == "actor"
