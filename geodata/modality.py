@@ -94,6 +94,8 @@ def mood(trigger: Trigger, cues: Cues, *, dated_future: bool | Callable[[], bool
         return "stative"
     if _generic(trigger, cues):
         return "generic"
+    if _longstanding(trigger, cues):
+        return "background"  # "forces have long besieged Idlib": a state of long standing
     if _refers_back(trigger, cues):
         return "reference"
     if _background(trigger, cues):
@@ -171,6 +173,18 @@ def _generic(trigger: Trigger, cues: Cues) -> bool:
         return False  # "as they flee the offensive": what they are doing, not a habit
     word = cues.sentence.doc[trigger.first].lower_
     return word == lemma(word)
+
+
+def _longstanding(trigger: Trigger, cues: Cues) -> bool:
+    """ "have long besieged", "has long backed": a perfect with "long" tells a lasting state."""
+    doc = cues.sentence.doc
+    k = trigger.first
+    return (
+        k >= 2
+        and doc[k - 1].lower_ == "long"
+        and doc[k - 2].lower_ in ("has", "have", "had")
+        and k - 2 >= cues.sentence.first
+    )
 
 
 def _semicolon_between(cues: Cues, first: int, last: int) -> bool:

@@ -157,3 +157,8 @@ def test_the_place_that_hosts_talks_is_their_venue() -> None:
     )
     conference = next(e for e in events if e.date.start == D("2021-05-01"))
     assert (conference.kind, conference.place) == ("talks", "Ankara")
+
+
+def test_an_event_noun_being_considered_is_a_plan() -> None:
+    (talks,) = events_of("A summit of the three leaders in Ankara was being considered, the minister said.")
+    assert (talks.kind, talks.status) == ("talks", "planned")

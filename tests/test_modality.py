@@ -73,6 +73,11 @@ def test_wishes_states_and_habits_are_not_events() -> None:
     assert moods("Damascus and Moscow say they strike only armed factions.") == [("strike", "generic")]
 
 
+def test_a_perfect_with_long_tells_a_lasting_state() -> None:
+    assert moods("Government troops have long besieged the enclave.") == [("besieged", "background")]
+    assert moods("Government troops have besieged the enclave.") == [("besieged", "asserted")]
+
+
 def test_a_pronoun_after_as_or_while_tells_what_is_happening_not_a_habit() -> None:
     assert moods("Villagers crowd the roads as they flee the fighting.") == [
         ("flee", "asserted"),

@@ -45,6 +45,7 @@ def test_every_form_of_a_verb_is_matched_by_its_lemma(sentence: str, expected: l
         "Turkey has twelve observation posts in the area.",
         "Attack helicopters flew over the besieged Aleppo.",
         "Delegates said they would take part.",
+        "The parties set up a joint working committee.",
         "The rebels met the deadline.",
         "They discussed the existing agreements.",
     ],
