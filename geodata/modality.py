@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from geodata.cues import Cues
+from geodata.cues import Cue, Cues
 from geodata.lexicon import lemma, trigger_patterns
 from geodata.triggers import Trigger
 
@@ -57,6 +57,9 @@ _SCOPE = 6
 _SCOPE_AFTER = 4
 # How far a condition reaches: its whole clause ("whether militants in the zone carried out ...").
 _CLAUSE = 25
+_VERB_LIKE = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "said", "says", "that", "and", "but"}
+)
 _SUBORDINATORS = frozenset({"as", "while", "when", "because", "after", "since"})
 _DENIAL_STOPS = frozenset({";", "but", "while", "whereas"})
 
@@ -141,7 +144,7 @@ def _would(trigger: Trigger, cues: Cues) -> Mood | None:
     else a hypothesis. "would" after it ("an offensive would set off a catastrophe"): a plan only
     when it says the event takes place ("the talks would be held")."""
     doc = cues.sentence.doc
-    after = cues.after("would", trigger.last, tokens=3)
+    after = cues.after("would", trigger.last, tokens=3) or _predicate_would(trigger, cues)
     if after is not None and not _relative_between(cues, trigger.last, after.first):
         starts = any(after.last <= cue.first <= after.last + 1 for cue in cues["plan_start"])
         return "planned" if starts else "hypothetical"
@@ -150,6 +153,19 @@ def _would(trigger: Trigger, cues: Cues) -> Mood | None:
         return None
     reported = any(cue.last <= before.first for name in ("report", "future") for cue in cues[name])
     return "planned" if reported else "hypothetical"
+
+
+def _predicate_would(trigger: Trigger, cues: Cues) -> Cue | None:
+    """ "Pulling out of the exposed position would take several days": "would" as the verb of the
+    phrase the trigger opens, past its complements, with no break, relative pronoun or other
+    verb-like cue on the way."""
+    found = cues.after("would", trigger.last, tokens=_SCOPE_AFTER + 4)
+    if found is None or cues.break_between(trigger.last, found.first):
+        return None
+    doc = cues.sentence.doc
+    if any(doc[k].lower_ in _VERB_LIKE for k in range(trigger.last, found.first)):
+        return None
+    return found
 
 
 def _hedged_after(trigger: Trigger, cues: Cues) -> bool:
