@@ -133,7 +133,7 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
             if draft.date is None and reports and draft.status != "planned":
                 draft = _by_report(draft, reports[-1])
             if _viable(draft, lead=view.sentence.paragraph == 0):
-                if previous is None or not _repeats(draft, previous):
+                if previous is None or not _repeats(draft, previous, view):
                     taken.append(draft)
                 settled = True
         content.extend(_shared_venue(taken))
@@ -191,6 +191,7 @@ def _listed_sites(view: SentenceView, taken: Sequence[Draft], clause: tuple[int,
     return extra
 
 
+_RETALIATION = frozenset({"back", "retaliated", "retaliate", "retaliates", "retaliating"})
 _SCENE_OPENINGS = frozenset({"after", "following", "amid", "despite"})
 
 
@@ -396,8 +397,13 @@ def _completed(draft: Draft, previous: Draft | None, referent: MentionLike | Non
     return draft
 
 
-def _repeats(draft: Draft, previous: Draft) -> bool:
-    """Whether a later clause only goes on about the event of the clause before."""
+def _repeats(draft: Draft, previous: Draft, view: SentenceView) -> bool:
+    """Whether a later clause only goes on about the event of the clause before (never a
+    retaliation: "..., adding that Turkish forces had hit back" is the other side's attack)."""
+    doc = view.sentence.doc
+    words = {doc[k].lower_ for k in range(draft.trigger.first, draft.trigger.last)}
+    if draft.kind == "attack" and not words.isdisjoint(_RETALIATION):
+        return False
     same_place = draft.place is None or (
         previous.place is not None and draft.place.place.place_id == previous.place.place.place_id
     )

@@ -79,6 +79,16 @@ def _mergeable(a: Event, b: Event, a_articles: set[str]) -> bool:
         and _dates_match(a, b, a_articles)
         and (_places_match(a, b) or _loose_match(a, b, a_articles))
         and not _numbered_apart(a, b)
+        and _retaliation(a) == _retaliation(b)
+    )
+
+
+def _retaliation(event: Event) -> bool:
+    """Whether the event is a strike back ("forces hit back", "retaliated"): the other side's
+    attack, never one with the attack it answers."""
+    return event.kind == "attack" and any(
+        source.trigger.lower().endswith(" back") or source.trigger.lower().startswith("retaliat")
+        for source in event.sources
     )
 
 

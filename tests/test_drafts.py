@@ -162,3 +162,10 @@ def test_the_place_that_hosts_talks_is_their_venue() -> None:
 def test_an_event_noun_being_considered_is_a_plan() -> None:
     (talks,) = events_of("A summit of the three leaders in Ankara was being considered, the minister said.")
     assert (talks.kind, talks.status) == ("talks", "planned")
+
+
+def test_a_strike_back_is_an_attack_of_its_own() -> None:
+    events = events_of(
+        "Shells hit a post near Saraqib on Monday, the ministry said, adding that the army had hit back."
+    )
+    assert [e.kind for e in events] == ["attack", "attack"]
