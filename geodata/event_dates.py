@@ -93,7 +93,26 @@ def choose_date(trigger: Trigger, dates: Sequence[DateMention], cues: Cues) -> D
     if trigger.kind != "statement":
         own = [d for d in dates if not is_report_date(d, cues, (trigger,))]
         dates = own or dates
+    dates = [d for d in dates if not _in_other_relative_clause(d, trigger, cues)]
+    if not dates:
+        return None
     return min(dates, key=lambda d: min(abs(d.start - trigger.end), abs(trigger.start - d.end)))
+
+
+def _in_other_relative_clause(date: DateMention, trigger: Trigger, cues: Cues) -> bool:
+    """Whether the date sits in a relative clause set off by commas that the trigger is not in
+    ("Talks to settle the war, which broke out in 2011, have been held ...": 2011 dates the
+    war's outbreak, not the talks)."""
+    text = cues.sentence.text
+    for cue in cues["relative_clause"]:
+        if cue.start >= date.start or text[max(0, cue.start - 2) : cue.start].strip() != ",":
+            continue
+        if "," in text[cue.end : date.start]:
+            continue
+        close = text.find(",", date.end)
+        end = close if close >= 0 else len(text)
+        return not (cue.start <= trigger.start < end)
+    return False
 
 
 def interval_of(trigger: Trigger, date: DateMention) -> DateInterval:

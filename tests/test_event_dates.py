@@ -59,6 +59,17 @@ def test_a_date_after_the_reported_event_word_dates_the_event_not_the_report() -
     assert is_report_date(dates[0], cues, triggers)
 
 
+def test_a_date_in_a_relative_clause_the_trigger_is_not_in_dates_nothing() -> None:
+    _, cues, triggers, dates = _dated(
+        "The negotiations over the dam, which opened in 1973, ended without a deal."
+    )
+    talks = next(t for t in triggers if t.kind == "talks")
+    assert choose_date(talks, dates, cues) is None
+    _, cues, triggers, dates = _dated("The army, which launched the offensive in May, took the town.")
+    offensive = next(t for t in triggers if t.kind == "attack")
+    assert choose_date(offensive, dates, cues) is not None
+
+
 def test_undated_events_get_a_window_around_publication() -> None:
     assert (undated("occurred", D("2021-03-14")).start, undated("planned", D("2021-03-14")).end) == (
         D("2021-03-08"),
