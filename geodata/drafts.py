@@ -616,4 +616,6 @@ def _status(
         return "ongoing" if trigger.kind not in ("agreement", "talks") else "occurred"
     if (cues.has("ongoing", *clause) or _progressive(cues, clause)) and trigger.kind != "agreement":
         return "ongoing"
+    if trigger.kind == "displacement" and cues.before("be_present", trigger.first, tokens=2) is not None:
+        return "ongoing"  # "thousands are camped near the border", "are displaced": still away
     return "occurred"

@@ -169,3 +169,10 @@ def test_a_strike_back_is_an_attack_of_its_own() -> None:
         "Shells hit a post near Saraqib on Monday, the ministry said, adding that the army had hit back."
     )
     assert [e.kind for e in events] == ["attack", "attack"]
+
+
+def test_people_who_are_camped_somewhere_are_still_displaced() -> None:
+    (camped,) = events_of("Thousands of families are camped near Saraqib.")
+    assert (camped.kind, camped.status) == ("displacement", "ongoing")
+    (fled,) = events_of("Thousands of families fled Saraqib on Friday.")
+    assert fled.status == "occurred"
