@@ -85,7 +85,11 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
         # the paragraph or the article is about. (When the sentence refers back to "the town" and
         # no town was named before, it stays unlocated: the article's main place may be a
         # governorate it does not mean.)
-        place = context.last_place(p, i) or context.main_place() or place
+        found = context.last_place(p, i) or context.main_place()
+        # "forces will patrol in Syrian territory along the Turkish border": a context place
+        # outside the country the sentence names (Sochi, where the deal was signed) is not it.
+        if found is not None and (place is None or _inside(found, place)):
+            place = found
     in_sentence = place is not None and any(place is m for m in view.mentions)
     place_source = "text" if in_sentence else "context"
     if draft.held and place is not None and place is draft.fallback and place is not sentence_place:
@@ -137,6 +141,18 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
         place_admin1=getattr(place.place, "admin1", "") if place else "",
         date_source=date_source,
     )
+
+
+def _inside(found: MentionLike, vague_place: MentionLike) -> bool:
+    """Whether ``found`` may stand for the country-wide ``vague_place`` (a country, a country's
+    part, or a border, which lies in two countries: ``border:SY-TR``)."""
+    countries = {vague_place.place.country}
+    place_id = vague_place.place.place_id
+    if place_id.startswith("border:"):
+        countries.update(place_id.removeprefix("border:").split("-"))
+    # A country merely named ("the deal between Turkey and Russia") says less than the article:
+    # only a place in Syria, or on its borders, keeps a field event from going abroad.
+    return found.place.country in countries or "SY" not in countries
 
 
 def _held_place(draft: Draft, context: ArticleContext, p: int, i: int) -> tuple[MentionLike | None, bool]:

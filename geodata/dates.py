@@ -241,7 +241,7 @@ _SINCE_INSIDE = re.compile(r"(?i)since\s")
 _FUTURE = re.compile(
     r"\b(?=[wsgpedaiutn])(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled"
     r"|expected to|set to|due to|is to|are to|to be held|upcoming|ahead|next week|next month"
-    r"|tomorrow)\b"
+    r"|would be held|would (?:take place|meet|start|begin|resume|go ahead)|tomorrow)\b"
 )
 
 

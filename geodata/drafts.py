@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +22,7 @@ from geodata.articles import Article
 from geodata.cues import Cue, Cues
 from geodata.dates import DateInterval, DateMention
 from geodata.event_dates import choose_date, dates_of, gap, interval_of, is_report_date, statement_dates
+from geodata.lexicon import trigger_patterns
 from geodata.roles import MentionLike, choose_place, held_somewhere, vague
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
@@ -90,7 +92,15 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
     according = text.startswith("According to")
     if leading is not None:
         background = [t for t in raw if t.end <= leading and t.kind in ("talks", "agreement")]
-        if background or according:
+        # "After the reports of attacks on troops in Idlib, the president held an emergency
+        # meeting": the leading clause sets the scene, the main clause's event is the news.
+        # Not "Since Saturday night shells have landed in Kilis, ...": a clause of its own.
+        scene = (
+            text.split(" ", 1)[0].lower() in _SCENE_OPENINGS
+            and any(t.end <= leading for t in raw)
+            and any(t.start >= leading and t.kind != "statement" for t in raw)
+        )
+        if background or according or scene:
             main_from = leading
         if background and not according:
             draft = _draft(view, background[0], dates, (0, main_from))
@@ -103,7 +113,7 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
     main = [t for t in raw if t.start >= main_from]
     triggers = _with_cues(main, view, main_from, dated=dated)
     statement, own_dates = statement_dates(triggers, dates, view.cues)
-    reports = [d for d in dates if d in own_dates or is_report_date(d, view.cues)]
+    reports = [d for d in dates if d in own_dates or is_report_date(d, view.cues, raw)]
     usable = [d for d in dates if d not in reports]
     reported_from = _reported_content_start(view, statement, span)
     content: list[Draft] = []
@@ -123,29 +133,87 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
             if draft.date is None and reports and draft.status != "planned":
                 draft = _by_report(draft, reports[-1])
             if _viable(draft, lead=view.sentence.paragraph == 0):
-                if previous is None or not _repeats(draft, previous):
+                if previous is None or not _repeats(draft, previous, view):
                     taken.append(draft)
                 settled = True
         content.extend(_shared_venue(taken))
+        content.extend(_listed_sites(view, taken, clause))
     drafts.extend(content)
-    if statement is not None and (own_dates or not drafts) and _speaks_for_itself(view, statement, drafts):
+    press = statement is not None and trigger_patterns()[statement.pattern].press
+    # "After the leaders' press conference, ...": the scene, not the news.
+    scene_setting = (
+        statement is not None
+        and leading is not None
+        and statement.end <= leading
+        and text.split(" ", 1)[0].lower() in _SCENE_OPENINGS
+    )
+    if (
+        statement is not None
+        and not scene_setting
+        and (own_dates or not drafts or press)
+        and _speaks_for_itself(view, statement, drafts, press=press)
+    ):
         draft = _draft(view, statement, own_dates, span)
         if _viable(draft):
             drafts.append(draft)
     return drafts
 
 
-def _speaks_for_itself(view: SentenceView, statement: Trigger, drafts: Sequence[Draft]) -> bool:
+# "... killed in and around Tel Abyad, two Syriac Christians in Qamishli, and one more civilian in
+# Ras al-Ain": a count and the place it happened in, the event word left out. Our own pattern
+# (no library parses this ellipsis): a list separator, a count, a few words, then "in"/"at".
+_COUNT_WORDS = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens|several|\\d+"
+_LISTED_SITE = re.compile(
+    r"(?:,|\band|\bas well as)\s+(?:and\s+)?(?:"
+    + _COUNT_WORDS
+    + r")\b[^,;.]{0,40}?\b(?:in|at)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SITE_KINDS = frozenset({"attack", "displacement"})
+
+
+def _listed_sites(view: SentenceView, taken: Sequence[Draft], clause: tuple[int, int]) -> list[Draft]:
+    """The same kind of event at each further place a list names with its own count ("..., two
+    civilians in Qamishli and one in Ras al-Ain"): one event per place, as an analyst records."""
+    first = next((d for d in taken if d.kind in _SITE_KINDS and d.place is not None), None)
+    if first is None or first.place is None:
+        return []
+    extra: list[Draft] = []
+    seen = {first.place.place.place_id}
+    for mention in view.mentions:
+        if not (max(clause[0], first.place.end) <= mention.start < clause[1]):
+            continue
+        if mention.place.place_id in seen or vague(mention) or mention.geo_precision not in ("town", "point"):
+            continue
+        if _LISTED_SITE.search(view.text, max(0, mention.start - 70), mention.start):
+            extra.append(replace(first, place=mention, place_explicit=True, at_venue=False))
+            seen.add(mention.place.place_id)
+    return extra
+
+
+_RETALIATION = frozenset({"back", "retaliated", "retaliate", "retaliates", "retaliating"})
+_SCENE_OPENINGS = frozenset({"after", "following", "amid", "despite"})
+
+
+def _speaks_for_itself(
+    view: SentenceView, statement: Trigger, drafts: Sequence[Draft], *, press: bool = False
+) -> bool:
     """Whether a statement is an event of its own: not when it announces talks or an agreement
-    that took place ("Erdogan and Putin announced that they had agreed ..."), nor when an unnamed
-    source relays what happened ("a local military source told Sputnik that ..."), nor a passive
-    with no speaker ("it was announced on Friday")."""
-    if any(d.kind in _HELD and d.status != "planned" for d in drafts):
+    that took place ("Erdogan and Putin announced that they had agreed ..."), unless it was made
+    to the press (``press``: "..., the spokesman told reporters on Thursday", a briefing of its
+    own), nor when an unnamed source relays what happened ("a local military source told Sputnik
+    that ..."), nor a passive with no speaker ("it was announced on Friday")."""
+    if not press and any(d.kind in _HELD and d.status != "planned" for d in drafts):
         return False
     start = _speaker_start(view, statement)
     speaker = view.text[start : statement.start].strip().lower()
     if not speaker or speaker.startswith("it "):
         return False  # "it was announced on Friday": nobody in particular
+    said_before = (
+        statement.start if view.text[statement.start : statement.end].startswith("t") else len(view.text)
+    )
+    if press and not view.cues.has("official", start, said_before):
+        return False  # a witness telling a news agency what happened is a source, not news
     return not any(view.cues.within("anonymous_speaker", start, statement.start))
 
 
@@ -302,7 +370,20 @@ def _refers_back(trigger: Trigger, view: SentenceView, start: int) -> bool:
         )
         and len(opening.split()) <= 2
     )
-    return opens and _followed_by(view.cues, "linking", trigger)
+    return opens and (_followed_by(view.cues, "linking", trigger) or _came_after(view.cues, trigger))
+
+
+_SEQUENCE_VERBS = frozenset({"came", "come", "comes", "followed", "follows", "follow"})
+
+
+def _came_after(cues: Cues, trigger: Trigger) -> bool:
+    """ "The attacks on Turkish troops in Idlib came after rebels retook ...": the noun's own verb,
+    past its phrase, places it after another event, so it refers to one already reported."""
+    doc = cues.sentence.doc
+    for cue in cues["linking"]:
+        if trigger.last <= cue.first < trigger.last + 8 and doc[cue.first].lower_ in _SEQUENCE_VERBS:
+            return not cues.break_between(trigger.last, cue.first)
+    return False
 
 
 def _completed(draft: Draft, previous: Draft | None, referent: MentionLike | None) -> Draft:
@@ -316,8 +397,13 @@ def _completed(draft: Draft, previous: Draft | None, referent: MentionLike | Non
     return draft
 
 
-def _repeats(draft: Draft, previous: Draft) -> bool:
-    """Whether a later clause only goes on about the event of the clause before."""
+def _repeats(draft: Draft, previous: Draft, view: SentenceView) -> bool:
+    """Whether a later clause only goes on about the event of the clause before (never a
+    retaliation: "..., adding that Turkish forces had hit back" is the other side's attack)."""
+    doc = view.sentence.doc
+    words = {doc[k].lower_ for k in range(draft.trigger.first, draft.trigger.last)}
+    if draft.kind == "attack" and not words.isdisjoint(_RETALIATION):
+        return False
     same_place = draft.place is None or (
         previous.place is not None and draft.place.place.place_id == previous.place.place.place_id
     )
@@ -328,10 +414,11 @@ def _viable(draft: Draft, *, lead: bool = False) -> bool:
     """Keep an event only when the sentence itself dates it or places it below country level,
     or when the lead paragraph reports it with a verb ("thousands of civilians have been driven
     from their homes": what the article is about, dated and placed by it); a statement only when
-    it has its own date ("told Sputnik on Thursday")."""
+    it has its own date ("told Sputnik on Thursday") or was made to the press ("told reporters":
+    the report dates it)."""
     placed = draft.place is not None and not vague(draft.place)
     if draft.kind == "statement":
-        return draft.date_explicit
+        return draft.date_explicit or trigger_patterns()[draft.trigger.pattern].press
     return draft.date_explicit or placed or (lead and draft.trigger.strong)
 
 
@@ -434,8 +521,15 @@ def _future(trigger: Trigger, cues: Cues, clause: tuple[int, int]) -> bool:
     for ..."), but not in a clause of its own ("ended with agreements on how the zone will work")
     nor "as planned"."""
     done = {cue.first + 1 for cue in cues["as_planned"]}
+    doc = cues.sentence.doc
     for cue in cues.within("future", *clause):
-        if cue.first in done or (cue.first < trigger.last and trigger.first < cue.last):
+        if cue.first in done:
+            continue
+        if cue.first < trigger.last and trigger.first < cue.last:
+            # A modal the trigger pattern itself holds ("will patrol") still says future; a cue
+            # that is the event word ("agreed to") does not.
+            if cue.first == trigger.first and doc[cue.first].lower_ in _MODALS:
+                return True
             continue
         before = cue.last <= trigger.first and trigger.first - cue.last < 12
         if before and not (
@@ -445,7 +539,29 @@ def _future(trigger: Trigger, cues: Cues, clause: tuple[int, int]) -> bool:
         after = cue.first >= trigger.last and cue.first - trigger.last < 3
         if after and not _relative_between(cues, trigger.last, cue.first):
             return True
+        if cue.first >= trigger.last and _predicate_of(cues, trigger, cue.first):
+            return True
     return False
+
+
+_MODALS = frozenset({"will", "shall", "'ll"})
+_AUXILIARIES = frozenset({"is", "are", "was", "were", "has", "have", "had", "will", "would", "be", "been"})
+_PREDICATE_REACH = 15  # tokens from a noun to its verb: "a phone call between X and Y was planned"
+
+
+def _predicate_of(cues: Cues, trigger: Trigger, token: int) -> bool:
+    """Whether doc token ``token`` belongs to the predicate of the trigger's noun phrase: the
+    first auxiliary after the trigger comes right before it ("a phone call between the two
+    presidents was planned for this evening", "the next round of talks is scheduled for ..."),
+    with no relative pronoun or clause break on the way."""
+    if token - trigger.last > _PREDICATE_REACH:
+        return False
+    doc = cues.sentence.doc
+    auxiliary = next((k for k in range(trigger.last, token) if doc[k].lower_ in _AUXILIARIES), None)
+    if auxiliary is None or auxiliary + 1 != token:
+        return False
+    broken = cues.break_between(trigger.last, auxiliary)
+    return not (broken or _relative_between(cues, trigger.last, auxiliary))
 
 
 def _relative_between(cues: Cues, first: int, last: int) -> bool:
@@ -500,4 +616,6 @@ def _status(
         return "ongoing" if trigger.kind not in ("agreement", "talks") else "occurred"
     if (cues.has("ongoing", *clause) or _progressive(cues, clause)) and trigger.kind != "agreement":
         return "ongoing"
+    if trigger.kind == "displacement" and cues.before("be_present", trigger.first, tokens=2) is not None:
+        return "ongoing"  # "thousands are camped near the border", "are displaced": still away
     return "occurred"

@@ -36,17 +36,22 @@ def gap(trigger: Trigger, start: int, end: int) -> int:
     return max(start - trigger.end, trigger.start - end, 0)
 
 
-def is_report_date(date: DateMention, cues: Cues) -> bool:
+def is_report_date(date: DateMention, cues: Cues, triggers: Sequence[Trigger] = ()) -> bool:
     """Whether the date dates a report: it follows a reporting verb in the same clause, before
-    what was reported ("told X on April 28", "told party heads in Ankara on Thursday that ...")."""
+    what was reported ("told X on April 28", "told party heads in Ankara on Thursday that ...").
+    Not when an event word of ``triggers`` comes between ("said the withdrawal began early on
+    Monday": Monday dates the withdrawal)."""
     text = cues.sentence.text
     if is_deadline(date, cues):
         return False
     for cue in cues["report"]:
         if cue.end <= date.start and date.start - cue.end <= 100:
             between = text[cue.end : date.start]
-            if not any(mark in between for mark in (",", ";", " that ")):
-                return True
+            if any(mark in between for mark in (",", ";", " that ")):
+                continue
+            if any(t.kind != "statement" and cue.end <= t.start and t.end <= date.start for t in triggers):
+                continue
+            return True
     return False
 
 
@@ -86,9 +91,28 @@ def choose_date(trigger: Trigger, dates: Sequence[DateMention], cues: Cues) -> D
         if not dates:
             return None
     if trigger.kind != "statement":
-        own = [d for d in dates if not is_report_date(d, cues)]
+        own = [d for d in dates if not is_report_date(d, cues, (trigger,))]
         dates = own or dates
+    dates = [d for d in dates if not _in_other_relative_clause(d, trigger, cues)]
+    if not dates:
+        return None
     return min(dates, key=lambda d: min(abs(d.start - trigger.end), abs(trigger.start - d.end)))
+
+
+def _in_other_relative_clause(date: DateMention, trigger: Trigger, cues: Cues) -> bool:
+    """Whether the date sits in a relative clause set off by commas that the trigger is not in
+    ("Talks to settle the war, which broke out in 2011, have been held ...": 2011 dates the
+    war's outbreak, not the talks)."""
+    text = cues.sentence.text
+    for cue in cues["relative_clause"]:
+        if cue.start >= date.start or text[max(0, cue.start - 2) : cue.start].strip() != ",":
+            continue
+        if "," in text[cue.end : date.start]:
+            continue
+        close = text.find(",", date.end)
+        end = close if close >= 0 else len(text)
+        return not (cue.start <= trigger.start < end)
+    return False
 
 
 def interval_of(trigger: Trigger, date: DateMention) -> DateInterval:
@@ -109,9 +133,13 @@ def statement_dates(
     statement = next((t for t in statements if t.strong), statements[0] if statements else None)
     if statement is None:
         return None, []
-    own = [d for d in dates if is_report_date(d, cues)]
+    own = [d for d in dates if is_report_date(d, cues, triggers)]
     content_after = any(t.kind != "statement" and t.start > statement.end for t in triggers)
     if content_after:
+        own += [d for d in dates if d.end <= statement.start and d not in own]
+    elif not any(t.kind != "statement" and t.start < statement.start for t in triggers):
+        # "On Monday the UN voiced hope that ...": with no other event word in the sentence
+        # before it, a date before the statement is the statement's.
         own += [d for d in dates if d.end <= statement.start and d not in own]
     return statement, sorted(own, key=lambda d: d.start)
 

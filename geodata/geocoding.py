@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -642,11 +643,15 @@ def _role(
         return "actor"
     if after in NAMING_WORDS or (after == "road" and tokens.word(last + 2) == "map"):
         return "name"
+    hosts = tokens.word(last + 2) in _HOST_WORDS  # "Ankara will host the talks": the venue
     if place.feature_code == "PPLC" and (
-        after in ACTOR_VERBS or (after == "'s" and last + 2 not in match_starts)
+        (after in ACTOR_VERBS and not hosts) or (after == "'s" and last + 2 not in match_starts)
     ):
         return "actor"  # "Moscow said", "Ankara's demand"
     return "location"
+
+
+_HOST_WORDS = frozenset({"host", "hosted", "hosting"})
 
 
 def _is_modifier(tokens: Tokens, first: int, last: int) -> bool:
@@ -746,7 +751,41 @@ def find_places(
         In text order; ``sentence[m.start:m.end] == m.text``. Countries qualifying a following
         place ("Russia's Sochi") and demonyms ("Turkish forces") give no mention.
     """
-    return _resolve(_analyse(sentence, gazetteer), gazetteer, context)
+    return _with_capitals(sentence, _resolve(_analyse(sentence, gazetteer), gazetteer, context), gazetteer)
+
+
+# "the Lebanese capital", "the Kazakh capital": a capital named by its country's adjective, when
+# no name follows ("the Kazakh capital Nur-Sultan" names it). A regular expression, not the
+# matcher: the phrase is two fixed words around one from DEMONYM_COUNTRIES.
+_CAPITAL_PHRASE = re.compile(r"\b[Tt]he (?P<demonym>[A-Z][a-z]+) capital\b")
+_CAPITALS: weakref.WeakKeyDictionary[Gazetteer, dict[str, Place]] = weakref.WeakKeyDictionary()
+
+
+def _capital_of(country: str, gazetteer: Gazetteer) -> Place | None:
+    capitals = _CAPITALS.get(gazetteer)
+    if capitals is None:
+        capitals = {p.country: p for p in gazetteer if p.feature_code == "PPLC"}
+        _CAPITALS[gazetteer] = capitals
+    return capitals.get(country)
+
+
+def _with_capitals(sentence: str, mentions: tuple[Mention, ...], gazetteer: Gazetteer) -> tuple[Mention, ...]:
+    """``mentions`` with the capitals the sentence names by description ("at a news conference in
+    the Lebanese capital": Beirut)."""
+    if " capital" not in sentence:
+        return mentions
+    added = []
+    for match in _CAPITAL_PHRASE.finditer(sentence):
+        country = DEMONYM_COUNTRIES.get(match["demonym"].lower())
+        place = _capital_of(country, gazetteer) if country else None
+        start, end = match.start("demonym"), match.end()
+        # Not when the name follows: "the Kazakh capital Nur-Sultan", "the Syrian capital, Damascus".
+        if place is None or any(
+            m.start < end + 3 and start < m.end and m.place.country == country for m in mentions
+        ):
+            continue
+        added.append(Mention(sentence[start:end], start, end, place, "town", place.uncertainty_km))
+    return tuple(sorted((*mentions, *added), key=lambda m: m.start)) if added else mentions
 
 
 def article_context(sentences: Iterable[str], gazetteer: Gazetteer) -> PlaceContext:
@@ -787,4 +826,7 @@ def find_places_in_article(sentences: Sequence[str], gazetteer: Gazetteer) -> tu
     """
     analysed = [_analyse(s, gazetteer) for s in sentences]
     context = _evidence(analysed)
-    return tuple(_resolve(a, gazetteer, context) for a in analysed)
+    return tuple(
+        _with_capitals(s, _resolve(a, gazetteer, context), gazetteer)
+        for s, a in zip(sentences, analysed, strict=True)
+    )

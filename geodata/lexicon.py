@@ -113,6 +113,9 @@ class TriggerPattern:
     unless
         A cue the sentence must not have ("medical": the wounded evacuated to hospital are not
         people displaced).
+    press
+        Whether it is a statement made to the press ("told reporters", "told Reuters"): an event
+        of its own, whatever else the sentence reports.
     """
 
     kind: str
@@ -121,6 +124,7 @@ class TriggerPattern:
     stative: bool = False
     remote: bool = False
     unless: str = ""
+    press: bool = False
 
 
 @cache
@@ -134,6 +138,7 @@ def trigger_patterns() -> tuple[TriggerPattern, ...]:
             bool(r.get("stative", False)),
             bool(r.get("remote", False)),
             r.get("unless", ""),
+            bool(r.get("press", False)),
         )
         for r in read_jsonl("triggers.jsonl")
     )

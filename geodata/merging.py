@@ -10,8 +10,10 @@ compared only with the events filed under its own kind and months, so a run stay
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 
 from geodata.event_records import Event, Source
 from geodata.roles import PRECISION_RANK as _PRECISION_RANK
@@ -25,7 +27,9 @@ def _same_status(a: str, b: str) -> bool:
 
 def _dates_match(a: Event, b: Event, a_articles: set[str]) -> bool:
     if a.date is None or b.date is None:
-        return a.date is b.date
+        # Undated (a page with no date): one event only within one article; across articles
+        # nothing says two undated reports are of the same happening.
+        return a.date is b.date and not a_articles.isdisjoint(b.articles)
     # Across articles one date must hold the other; within one, overlapping ones are one event
     # ("by the report of April 28" and "held on April 25 and 26").
     same_article = not a_articles.isdisjoint(b.articles)
@@ -74,7 +78,69 @@ def _mergeable(a: Event, b: Event, a_articles: set[str]) -> bool:
         and _same_status(a.status, b.status)
         and _dates_match(a, b, a_articles)
         and (_places_match(a, b) or _loose_match(a, b, a_articles))
+        and not _numbered_apart(a, b)
+        and _retaliation(a) == _retaliation(b)
     )
+
+
+def _retaliation(event: Event) -> bool:
+    """Whether the event is a strike back ("forces hit back", "retaliated"): the other side's
+    attack, never one with the attack it answers."""
+    return event.kind == "attack" and any(
+        source.trigger.lower().endswith(" back") or source.trigger.lower().startswith("retaliat")
+        for source in event.sources
+    )
+
+
+_ORDINAL_WORDS = (
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+)
+_ORDINAL = re.compile(r"(?i)\b(?:(\d+)(?:st|nd|rd|th)|(" + "|".join(_ORDINAL_WORDS) + r"))\b")
+_ORDINAL_REACH = 40  # characters before the event word: "the 11th TUR-RF Combined Land Patrol"
+
+
+@lru_cache(maxsize=4096)
+def _ordinal(sentence: str, trigger: str) -> int | None:
+    """The number an event word carries in its sentence ("the tenth joint patrol": 10)."""
+    at = sentence.find(trigger)
+    if at < 0:
+        return None
+    found = list(_ORDINAL.finditer(sentence, max(0, at - _ORDINAL_REACH), at))
+    if not found or len(sentence[found[-1].end() : at].split()) > 3:
+        return None
+    digits, word = found[-1].groups()
+    return int(digits) if digits else _ORDINAL_WORDS.index(word.lower()) + 1
+
+
+def _numbered_apart(a: Event, b: Event) -> bool:
+    """Whether the two carry different numbers: the tenth and the eleventh patrol, the 12th and
+    the 13th round of talks, are two events however close their dates."""
+    if a.kind not in ("patrol", "talks"):
+        return False
+    numbers_a = {n for s in a.sources if (n := _ordinal(s.sentence, s.trigger)) is not None}
+    if not numbers_a:
+        return False
+    numbers_b = {n for s in b.sources if (n := _ordinal(s.sentence, s.trigger)) is not None}
+    return bool(numbers_b) and numbers_a.isdisjoint(numbers_b)
 
 
 def _combine(a: Event, b: Event, *, new_article: bool) -> Event:

@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Literal
 
-from geodata.cues import Cues
+from geodata.cues import Cue, Cues
 from geodata.lexicon import lemma, trigger_patterns
 from geodata.triggers import Trigger
 
@@ -57,6 +57,10 @@ _SCOPE = 6
 _SCOPE_AFTER = 4
 # How far a condition reaches: its whole clause ("whether militants in the zone carried out ...").
 _CLAUSE = 25
+_VERB_LIKE = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "said", "says", "that", "and", "but"}
+)
+_SUBORDINATORS = frozenset({"as", "while", "when", "because", "after", "since"})
 _DENIAL_STOPS = frozenset({";", "but", "while", "whereas"})
 
 
@@ -93,6 +97,8 @@ def mood(trigger: Trigger, cues: Cues, *, dated_future: bool | Callable[[], bool
         return "stative"
     if _generic(trigger, cues):
         return "generic"
+    if _longstanding(trigger, cues):
+        return "background"  # "forces have long besieged Idlib": a state of long standing
     if _refers_back(trigger, cues):
         return "reference"
     if _background(trigger, cues):
@@ -138,7 +144,7 @@ def _would(trigger: Trigger, cues: Cues) -> Mood | None:
     else a hypothesis. "would" after it ("an offensive would set off a catastrophe"): a plan only
     when it says the event takes place ("the talks would be held")."""
     doc = cues.sentence.doc
-    after = cues.after("would", trigger.last, tokens=3)
+    after = cues.after("would", trigger.last, tokens=3) or _predicate_would(trigger, cues)
     if after is not None and not _relative_between(cues, trigger.last, after.first):
         starts = any(after.last <= cue.first <= after.last + 1 for cue in cues["plan_start"])
         return "planned" if starts else "hypothetical"
@@ -147,6 +153,19 @@ def _would(trigger: Trigger, cues: Cues) -> Mood | None:
         return None
     reported = any(cue.last <= before.first for name in ("report", "future") for cue in cues[name])
     return "planned" if reported else "hypothetical"
+
+
+def _predicate_would(trigger: Trigger, cues: Cues) -> Cue | None:
+    """ "Pulling out of the exposed position would take several days": "would" as the verb of the
+    phrase the trigger opens, past its complements, with no break, relative pronoun or other
+    verb-like cue on the way."""
+    found = cues.after("would", trigger.last, tokens=_SCOPE_AFTER + 4)
+    if found is None or cues.break_between(trigger.last, found.first):
+        return None
+    doc = cues.sentence.doc
+    if any(doc[k].lower_ in _VERB_LIKE for k in range(trigger.last, found.first)):
+        return None
+    return found
 
 
 def _hedged_after(trigger: Trigger, cues: Cues) -> bool:
@@ -163,12 +182,25 @@ def _relative_between(cues: Cues, first: int, last: int) -> bool:
 def _generic(trigger: Trigger, cues: Cues) -> bool:
     """A present-tense verb after a pronoun ("they strike only armed factions"): a habit or a
     claim, not an event."""
-    if trigger.last - trigger.first != 1 or not any(
-        cue.last == trigger.first for cue in cues["pronoun_subject"]
-    ):
+    pronoun = next((cue for cue in cues["pronoun_subject"] if cue.last == trigger.first), None)
+    if trigger.last - trigger.first != 1 or pronoun is None:
         return False
+    if pronoun.first > 0 and cues.sentence.doc[pronoun.first - 1].lower_ in _SUBORDINATORS:
+        return False  # "as they flee the offensive": what they are doing, not a habit
     word = cues.sentence.doc[trigger.first].lower_
     return word == lemma(word)
+
+
+def _longstanding(trigger: Trigger, cues: Cues) -> bool:
+    """ "have long besieged", "has long backed": a perfect with "long" tells a lasting state."""
+    doc = cues.sentence.doc
+    k = trigger.first
+    return (
+        k >= 2
+        and doc[k - 1].lower_ == "long"
+        and doc[k - 2].lower_ in ("has", "have", "had")
+        and k - 2 >= cues.sentence.first
+    )
 
 
 def _semicolon_between(cues: Cues, first: int, last: int) -> bool:

@@ -346,6 +346,9 @@ def _token_distance(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> 
 
 def _is_venue(mention: MentionLike, tokens: _Tokens) -> bool:
     k = tokens.back_over_modifiers(tokens.at(mention.start))
+    after = tokens.at(mention.end - 1) + 1
+    if tokens.covered("host", after) or tokens.covered("host", after + 1):
+        return True  # "the Russian city of Sochi hosted a congress", "Ankara will host the talks"
     if not tokens.covered("venue", k):
         return False
     # "a ceasefire in Idlib", "discussed the situation in Idlib": the subject, not the venue.

@@ -61,3 +61,18 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> Non
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_field_event_in_syria_does_not_take_a_venue_abroad_from_context() -> None:
+    events, _ = extract_from_articles(
+        [
+            article(
+                "a.txt",
+                "Leaders met in Sochi on Monday. The deal was signed in Sochi.",
+                "Under the deal, troops will patrol jointly in northern Syria from Friday.",
+            )
+        ],
+        fake_find_places,
+    )
+    patrol = next(e for e in events if e.kind == "patrol")
+    assert patrol.place == "Syria"

@@ -115,6 +115,10 @@ def test_future_cues() -> None:
     assert is_future("Patrols will begin today.")
     assert is_future("The two countries are planning to conduct patrols.")
     assert not is_future("Patrols began on Friday.")
+    # Reported plans: "said the talks would be held", "would meet".
+    assert is_future("He said the talks would be held in Ankara.")
+    assert is_future("Officials said the ministers would meet on Friday.")
+    assert not is_future("An offensive would be a catastrophe.")
 
 
 days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))

@@ -60,3 +60,119 @@ def test_the_day_before_counts_from_the_last_dated_event() -> None:
         "Shells hit Saraqib early on Friday.", "The day before, shells hit Afrin.", published="2021-03-13"
     )
     assert {e.place: e.date.start for e in events} == {"Saraqib": D("2021-03-12"), "Afrin": D("2021-03-11")}
+
+
+def test_a_briefing_to_the_press_is_an_event_of_its_own() -> None:
+    # What was agreed at the talks is what the briefing is about; the briefing is news itself.
+    events = events_of(
+        "More must be known about what was agreed at the talks in Ankara, the ministry's spokesman"
+        " told reporters on Friday.",
+        published="2021-03-13",
+    )
+    statement = next(e for e in events if e.kind == "statement")
+    assert statement.date.start == D("2021-03-12")
+    # Undated, it is dated by the report; a witness telling an agency is a source, not news.
+    (undated,) = events_of("The foreign minister told AFP that the convoy would turn back.")
+    assert (undated.kind, undated.date_source) == ("statement", "publication")
+    witness = events_of("A farmer told Reuters that the convoy turned back.")
+    assert "statement" not in {e.kind for e in witness}
+
+
+def test_future_cues_in_the_trigger_after_its_noun_phrase_and_ahead_of() -> None:
+    # "will" held by the trigger pattern itself ("will patrol") still says future.
+    (patrol,) = events_of("Turkish and Russian troops will patrol jointly near Saraqib.")
+    assert patrol.status == "planned"
+    # The predicate of the event noun, however long its phrase: "was planned for".
+    (call,) = events_of("A phone call between the two presidents was planned for Monday evening.")
+    assert (call.kind, call.status) == ("talks", "planned")
+    # "ahead of the meeting": the meeting is still to come.
+    events = events_of("The envoy spoke to reporters in Ankara ahead of the committee's first meeting.")
+    assert {(e.kind, e.status) for e in events} == {("statement", "occurred"), ("talks", "planned")}
+    # A past verb after a relative pronoun is not the noun's predicate.
+    (talks,) = events_of("Talks in Ankara, which were planned long ago, took place on Friday.")
+    assert talks.status == "occurred"
+
+
+def test_a_leading_after_phrase_sets_the_scene_for_the_news() -> None:
+    events = events_of(
+        "After reports of shelling near Saraqib, the president held an emergency meeting"
+        " in Ankara on Friday.",
+        published="2021-03-13",
+    )
+    assert [(e.kind, e.place) for e in events] == [("talks", "Ankara")]
+    # "Since ..." opening a clause of its own is not a scene-setting phrase.
+    events = events_of("Since Friday shells have landed in Afrin, and forces shelled Saraqib.")
+    assert ("attack", "Afrin") in {(e.kind, e.place) for e in events}
+
+
+def test_a_news_conference_is_a_statement_where_it_was_held() -> None:
+    events = events_of(
+        "At a news conference in Ankara on Friday, the defence minister said the post was safe."
+    )
+    assert [(e.kind, e.place) for e in events] == [("statement", "Ankara")]
+    # Named in an "After ..." phrase, it sets the scene for the news.
+    assert (
+        events_of("After the leaders' news conference, the ministers met in Ankara on Friday.")[0].kind
+        == "talks"
+    )
+
+
+def test_a_noun_that_came_after_another_event_refers_back() -> None:
+    (event,) = events_of("The strikes on the villages near Afrin came after rebels seized Saraqib on Friday.")
+    assert (event.kind, event.place) == ("other", "Saraqib")
+    # A noun with a verb of its own is the news.
+    events = events_of("The strikes on the villages near Afrin killed four people on Friday.")
+    assert [(e.kind, e.place) for e in events] == [("attack", "Afrin")]
+
+
+def test_what_a_speaker_adds_is_a_clause_of_its_own() -> None:
+    events = events_of(
+        "Shells hit Afrin on Monday, the governor said, adding that troops pulled back from Saraqib."
+    )
+    assert {(e.kind, e.place) for e in events} == {("attack", "Afrin"), ("deployment", "Saraqib")}
+
+
+def test_a_statement_opening_with_its_date() -> None:
+    (event,) = events_of(
+        "On Friday the UN envoy voiced concern that the talks might fail.", published="2021-03-13"
+    )
+    assert (event.kind, event.date.start) == ("statement", D("2021-03-12"))
+
+
+def test_each_site_a_list_names_with_its_own_count_is_an_event() -> None:
+    events = events_of(
+        "Shelling killed four people in Saraqib on Monday, two children in Afrin and one man in Manbij."
+    )
+    assert sorted(e.place for e in events if e.kind == "attack") == ["Afrin", "Manbij", "Saraqib"]
+    # An apposition is no list.
+    (event,) = events_of("Shelling hit Saraqib, a town near Afrin, on Monday.")
+    assert event.place == "Saraqib"
+
+
+def test_the_place_that_hosts_talks_is_their_venue() -> None:
+    events = events_of(
+        "Ministers met in Moscow on Friday.",
+        "In May the Turkish city of Ankara hosted a conference on the zone.",
+        published="2021-06-13",
+    )
+    conference = next(e for e in events if e.date.start == D("2021-05-01"))
+    assert (conference.kind, conference.place) == ("talks", "Ankara")
+
+
+def test_an_event_noun_being_considered_is_a_plan() -> None:
+    (talks,) = events_of("A summit of the three leaders in Ankara was being considered, the minister said.")
+    assert (talks.kind, talks.status) == ("talks", "planned")
+
+
+def test_a_strike_back_is_an_attack_of_its_own() -> None:
+    events = events_of(
+        "Shells hit a post near Saraqib on Monday, the ministry said, adding that the army had hit back."
+    )
+    assert [e.kind for e in events] == ["attack", "attack"]
+
+
+def test_people_who_are_camped_somewhere_are_still_displaced() -> None:
+    (camped,) = events_of("Thousands of families are camped near Saraqib.")
+    assert (camped.kind, camped.status) == ("displacement", "ongoing")
+    (fled,) = events_of("Thousands of families fled Saraqib on Friday.")
+    assert fled.status == "occurred"

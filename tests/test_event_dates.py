@@ -7,7 +7,7 @@ import datetime as dt
 from _analyse import analyse
 
 from geodata.dates import find_dates
-from geodata.event_dates import choose_date, dates_of, is_deadline, statement_dates, undated
+from geodata.event_dates import choose_date, dates_of, is_deadline, is_report_date, statement_dates, undated
 
 D = dt.date.fromisoformat
 
@@ -46,6 +46,28 @@ def test_the_report_date_belongs_to_the_statement() -> None:
     statement, own = statement_dates(triggers, dates, cues)
     assert statement is not None
     assert [d.text for d in own] == ["Thursday"]
+
+
+def test_a_date_after_the_reported_event_word_dates_the_event_not_the_report() -> None:
+    _, cues, triggers, dates = _dated("Officials said the pullout started late on Sunday.", "2019-08-22")
+    (pullout,) = triggers
+    (sunday,) = dates
+    assert not is_report_date(sunday, cues, triggers)
+    assert choose_date(pullout, dates, cues) == sunday
+    # Right after the reporting verb, it is the report's.
+    _, cues, triggers, dates = _dated("Officials said on Sunday that the pullout started.", "2019-08-22")
+    assert is_report_date(dates[0], cues, triggers)
+
+
+def test_a_date_in_a_relative_clause_the_trigger_is_not_in_dates_nothing() -> None:
+    _, cues, triggers, dates = _dated(
+        "The negotiations over the dam, which opened in 1973, ended without a deal."
+    )
+    talks = next(t for t in triggers if t.kind == "talks")
+    assert choose_date(talks, dates, cues) is None
+    _, cues, triggers, dates = _dated("The army, which launched the offensive in May, took the town.")
+    offensive = next(t for t in triggers if t.kind == "attack")
+    assert choose_date(offensive, dates, cues) is not None
 
 
 def test_undated_events_get_a_window_around_publication() -> None:

@@ -551,3 +551,29 @@ def test_seat_names_listed_with_governorates_are_governorates(gazetteer: Gazette
     assert [m.place.place_id for m in listed] == ["SY07", "SY02", "SY06", "SY04"]
     road = find_places("Traffic resumed between Aleppo and Damascus.", gazetteer)
     assert [m.place.place_id for m in road] == ["gn:170063", "gn:170654"]  # Damascus is a city
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Envoys met in the Jordanian capital, Iraq's delegation said.", [("Jordanian capital", "Amman")]),
+        ("The Russian capital hosted the talks on Monday.", [("Russian capital", "Moscow")]),
+        # The capital's name follows: that mention is enough.
+        ("Talks in the Turkish capital Ankara ended.", [("Ankara", "Ankara")]),
+        ("The Syrian capital, Damascus, was quiet.", [("Damascus", "Damascus")]),
+    ],
+)
+def test_a_capital_named_by_its_countrys_adjective(
+    gazetteer: Gazetteer, sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    found = [(m.text, m.place.name) for m in find_places(sentence, gazetteer) if m.place.kind != "country"]
+    assert found == expected
+    (article,) = find_places_in_article([sentence], gazetteer)
+    assert article == find_places(sentence, gazetteer)
+
+
+def test_a_capital_that_will_host_is_a_place_not_an_actor(gazetteer: Gazetteer) -> None:
+    (ankara,) = find_places("Ankara will host the next round.", gazetteer)
+    assert ankara.role == "location"
+    (moscow,) = find_places("Moscow will send more troops.", gazetteer)
+    assert moscow.role == "actor"

@@ -36,3 +36,27 @@ def test_overlapping_dates_are_one_event_within_an_article_only() -> None:
     held = DateInterval(D("2019-04-25"), D("2019-04-26"), "range")
     assert len(merge_events([_event("a", by_report), _event("a", held)])) == 1
     assert len(merge_events([_event("a", by_report), _event("b", held)])) == 2
+
+
+def test_patrols_with_different_numbers_stay_apart() -> None:
+    week = DateInterval(D("2020-06-08"), D("2020-06-12"), "range")
+    day = DateInterval(D("2020-06-10"), D("2020-06-10"), "day")
+
+    def patrol(sentence: str, trigger: str, date: DateInterval) -> Event:
+        source = Source("a.txt", sentence, trigger=trigger)
+        return Event(
+            kind="patrol", status="occurred", date=date, place="M4", place_id="M4", sources=(source,)
+        )
+
+    ninth = patrol("The ninth joint patrol was held along the road.", "patrol", week)
+    tenth = patrol("On Wednesday the 10th joint Russian-Turkish patrol took place.", "patrol", day)
+    again = patrol("The tenth patrol ended early.", "patrol", day)
+    assert len(merge_events([ninth, tenth])) == 2
+    assert len(merge_events([tenth, again])) == 1
+    unnumbered = patrol("A joint patrol was held.", "patrol", day)
+    assert len(merge_events([ninth, unnumbered])) == 1
+
+
+def test_undated_reports_in_two_articles_stay_apart() -> None:
+    assert len(merge_events([_event("a.txt", None, place=""), _event("b.txt", None, place="")])) == 2  # type: ignore[arg-type]
+    assert len(merge_events([_event("a.txt", None, place=""), _event("a.txt", None, place="")])) == 1  # type: ignore[arg-type]

@@ -73,6 +73,25 @@ def test_wishes_states_and_habits_are_not_events() -> None:
     assert moods("Damascus and Moscow say they strike only armed factions.") == [("strike", "generic")]
 
 
+def test_would_as_the_verb_of_the_phrase_the_trigger_opens() -> None:
+    assert moods("The withdrawal from the exposed post would take weeks.") == [("withdrawal", "hypothetical")]
+    assert moods("The talks between the two leaders would be held in Ankara.") == [("talks", "planned")]
+    # "would" of another clause does not reach back.
+    assert moods("The withdrawal began, and the talks would follow.")[0] == ("withdrawal", "asserted")
+
+
+def test_a_perfect_with_long_tells_a_lasting_state() -> None:
+    assert moods("Government troops have long besieged the enclave.") == [("besieged", "background")]
+    assert moods("Government troops have besieged the enclave.") == [("besieged", "asserted")]
+
+
+def test_a_pronoun_after_as_or_while_tells_what_is_happening_not_a_habit() -> None:
+    assert moods("Villagers crowd the roads as they flee the fighting.") == [
+        ("flee", "asserted"),
+        ("fighting", "asserted"),
+    ]
+
+
 def test_the_sentence_dates_are_asked_for_only_when_a_bare_would_needs_them() -> None:
     asked: list[str] = []
 

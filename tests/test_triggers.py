@@ -16,6 +16,19 @@ from _analyse import trigger_words
             [("attack", "shelled"), ("deployment", "withdrawn")],
         ),
         ("Thousands have been driven from their homes.", [("displacement", "driven from their homes")]),
+        ("Families are camped in olive groves.", [("displacement", "camped")]),
+        # Speaking to the press is a statement, not talks.
+        ("Delegates spoke at a news conference.", [("statement", "news conference")]),
+        ("The two ministers adopted a joint memorandum.", [("agreement", "adopted a joint memorandum")]),
+        ("The army launched Operation Dawn at night.", [("attack", "launched Operation")]),
+        ("Youths pelted the vehicles.", [("other", "pelted")]),
+        ("Villagers threw stones at the vehicles.", [("other", "threw stones")]),
+        ("The envoy expressed deep concern.", [("statement", "expressed deep concern")]),
+        ("Army units are advancing towards the dam.", [("deployment", "advancing towards")]),
+        # Movement is a deployment only when forces move.
+        ("The crowd moved toward the square.", []),
+        ("The garrison hit back at the gunmen.", [("attack", "hit back")]),
+        ("Ankara has been moving more tanks to the front.", [("deployment", "moving more tanks")]),
         (
             "An explosive device went off near the army convoy.",
             [("attack", "device went off"), ("deployment", "convoy")],
@@ -31,7 +44,8 @@ def test_every_form_of_a_verb_is_matched_by_its_lemma(sentence: str, expected: l
     [
         "Turkey has twelve observation posts in the area.",
         "Attack helicopters flew over the besieged Aleppo.",
-        "Delegates spoke at a news conference and would take part.",
+        "Delegates said they would take part.",
+        "The parties set up a joint working committee.",
         "The rebels met the deadline.",
         "They discussed the existing agreements.",
     ],
