@@ -132,7 +132,7 @@ def place_fields(prefix: str, key: str) -> dict[str, Any]:
         chosen = st.selectbox(
             "Place found",
             matches,
-            key=f"{key}match",
+            key=f"{key}match-{query.strip()}",
             format_func=lambda m: (
                 f"{m.name} ({m.kind}, {m.admin1 or m.country}; {m.place_id}; matched “{m.matched}”)"
             ),

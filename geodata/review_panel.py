@@ -85,7 +85,7 @@ def queue_table(items: Sequence[QueueItem]) -> pd.DataFrame:
             "Confidence": round(item.confidence, 2),
             "Review": item.review,
             "Articles": ", ".join(item.articles),
-            "Why": "; ".join(item.reasons),
+            "Why": "; ".join(item.reasons) or "nothing flagged; not reviewed yet",
         }
         for item in items
     ]
