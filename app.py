@@ -14,6 +14,7 @@ This file only does widgets, caching and layout; the data come in through one ca
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geodata import adding, editors, formats, layers, livemap, loading, panels, store, view
+from geodata import adding, editors, export, formats, layers, livemap, loading, panels, store, view
 from geodata._errors import AtlasError
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
@@ -33,6 +34,7 @@ HOW_TO_READ = (
     "events of the days before it (fainter: older; a dashed ring: placed only within a region; a number: "
     "several events at one place). Move the slider or press Play; click a zone or an event for its sources."
 )
+REVIEWED = "Only the events a person accepted, corrected or added (rejected events are never shown)."
 ADD_HINT = " Analysts add articles in the sidebar (» at the top left)."
 ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=livemap.stylesheet())
 Source = loading.Inputs
@@ -132,6 +134,15 @@ def prepared(source: Source, token: str | None, version: str | None) -> livemap.
                            sources=data.sources, points=points)  # fmt: skip
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def reviewed_events(source: Source, token: str | None) -> livemap.Dataset:
+    """The events dataset with only the events a person vouched for (``export.by_review``, the rule
+    ``view.shown`` applies to the tables and downloads): what the page gets with "Reviewed events only"."""
+    data = load(source, token)
+    kept = export.by_review(data.frames["events"], reviewed_only=True, include_rejected=False)
+    return livemap.events_dataset(kept, data.sources)
+
+
 @st.cache_resource(show_spinner="Matching events to zones…", max_entries=4)
 def membership(source: Source, token: str | None, version: str | None) -> Any:
     frames = load(source, token).frames
@@ -228,8 +239,14 @@ def map_page() -> None:
     st.title("De-escalation Atlas")
     st.markdown(HOW_TO_READ + (ADD_HINT if editing else ""))
     header = st.container()
+    reviewed = st.toggle(
+        "Reviewed events only", value=start.reviewed_only, key="reviewed_only", help=REVIEWED
+    )
     preview = st.session_state.get("preview")
-    datasets = [*ready.datasets, *([livemap.preview_dataset(preview.frame)] if preview is not None else [])]
+    datasets = [
+        reviewed_events(source, token) if reviewed and d.name == "events" else d for d in ready.datasets
+    ]
+    datasets += [livemap.preview_dataset(preview.frame)] if preview is not None else []
     with st.container(horizontal=True, gap=None):
         for dataset in datasets:  # each reaches the page once; later runs send only a reference
             ATLAS_MAP(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
@@ -241,6 +258,7 @@ def map_page() -> None:
     current, camera = livemap.read_view(
         result.get("view"), start=start, camera=start_camera, dates=ready.dates
     )
+    current = dataclasses.replace(current, reviewed_only=reviewed)  # the page draws what it is sent
     st.query_params.from_dict({**view.to_params(current), **view.camera_params(camera)})
     st.session_state.last_view = (current, camera)
     shown, narrow = view.shown(loaded.frames, current), bool(result.get("narrow"))

@@ -33,7 +33,7 @@ from streamlit.testing.v1 import AppTest
 import geodata.events
 from bench import make_acled
 from geodata import __main__ as cli
-from geodata import editors, export, imports, livemap, settings, view
+from geodata import editors, export, imports, livemap, review, review_queue, settings, view
 from geodata.intake import ArticleMeta
 from geodata.store import Store, open_store
 from tests import builders
@@ -680,3 +680,41 @@ def test_crafted_session_state_and_links_write_nothing(
     with open_store(app_store) as opened:
         assert opened.token() == before
         assert len(opened.articles()) == 5
+
+
+# --- reviewed events only ----------------------------------------------------------------------------
+
+
+def drawn_events(at: AppTest) -> set[str]:
+    (mount,) = [m for m in at.get("bidi_component") if m.key == "atlas-events"]
+    return {
+        f["properties"]["id"] for f in json.loads(json.loads(mount.proto.json)["json"])["events"]["features"]
+    }
+
+
+def test_reviewed_events_only_is_a_toggle_the_link_keeps(
+    app_store: Path, ana: editors.Editor, downloads: dict[str, bytes]
+) -> None:
+    """The toggle sends the page only the events a person vouched for (``export.by_review``, the
+    rule of the tables and downloads), the link keeps it (``reviewed=1``), and a rejected event is
+    never sent."""
+    with open_store(app_store) as opened:
+        accepted, rejected = [item for item in review_queue.review_queue(opened) if item.date_end][:2]
+        review.accept(opened, ana, accepted.id, version=accepted.version)
+        review.reject(opened, ana, rejected.id, reason="not an event", version=rejected.version)
+    day = max(accepted.date_end, rejected.date_end).isoformat()  # type: ignore[type-var]
+    at = start({"date": day, "window": "all", "reviewed": "1"})
+    assert not at.exception
+    assert at.toggle(key="reviewed_only").value
+    assert drawn_events(at) == {accepted.event_id}
+    assert at.query_params["reviewed"] == "1"
+    assert event_ids(downloads[f"atlas_zones-events_{day}_all-before_reviewed.geojson"]) == {
+        accepted.event_id
+    }
+    at.toggle(key="reviewed_only").set_value(False)
+    at.run()
+    assert accepted.event_id in drawn_events(at)
+    assert rejected.event_id not in drawn_events(at)
+    assert len(drawn_events(at)) > 1
+    assert "reviewed" not in at.query_params
+    assert rejected.event_id not in event_ids(downloads[f"atlas_zones-events_{day}_all-before.geojson"])
