@@ -117,20 +117,14 @@ def filters(articles: Any, zone_ids: list[str]) -> review_queue.QueueFilter:
     return review_queue.QueueFilter(article, tuple(kinds), zone, start, end, reviewed)  # type: ignore[arg-type]
 
 
-def place_fields(prefix: str, key: str) -> dict[str, Any]:
+def place_fields(key: str, *, of: str = "") -> dict[str, Any]:
     """The place part of a form: keep it, a gazetteer place (searched by name or alias) or a point."""
-    how = st.radio(
-        "Place",
-        ["keep", "from the gazetteer", "a point"],
-        horizontal=True,
-        key=f"{key}how",
-        format_func=lambda h: {"keep": prefix}.get(h, h),
-    )
+    how = st.radio(f"Place{of}", ["keep", "from the gazetteer", "a point"], horizontal=True, key=f"{key}how")
     if how == "from the gazetteer":
-        query = st.text_input("Search the gazetteer (names and aliases)", key=f"{key}query")
+        query = st.text_input(f"Search the gazetteer (names and aliases){of}", key=f"{key}query")
         matches = search_places(query, project_gazetteer()) if query.strip() else []
         chosen = st.selectbox(
-            "Place found",
+            f"Place found{of}",
             matches,
             key=f"{key}match-{query.strip()}",
             format_func=lambda m: (
@@ -141,16 +135,22 @@ def place_fields(prefix: str, key: str) -> dict[str, Any]:
     if how == "a point":
         left, right, precision, radius = st.columns(4)
         return {
-            "lon": left.number_input("Longitude", -180.0, 180.0, value=None, format="%.5f", key=f"{key}lon"),
-            "lat": right.number_input("Latitude", -90.0, 90.0, value=None, format="%.5f", key=f"{key}lat"),
-            "geo_precision": precision.selectbox("Precision", GEO_PRECISIONS, key=f"{key}geo"),
-            "uncertainty_km": radius.number_input("Uncertainty (km)", 0.0, 2000.0, value=1.0, key=f"{key}km"),
-            "place": st.text_input("Name of the place (optional)", key=f"{key}name") or None,
+            "lon": left.number_input(
+                f"Longitude{of}", -180.0, 180.0, value=None, format="%.5f", key=f"{key}lon"
+            ),
+            "lat": right.number_input(
+                f"Latitude{of}", -90.0, 90.0, value=None, format="%.5f", key=f"{key}lat"
+            ),
+            "geo_precision": precision.selectbox(f"Precision{of}", GEO_PRECISIONS, key=f"{key}geo"),
+            "uncertainty_km": radius.number_input(
+                f"Uncertainty (km){of}", 0.0, 2000.0, value=1.0, key=f"{key}km"
+            ),
+            "place": st.text_input(f"Name of the place (optional){of}", key=f"{key}name") or None,
         }
     return {}
 
 
-def event_fields(event: dict[str, Any], key: str) -> dict[str, Any]:
+def event_fields(event: dict[str, Any], key: str, *, of: str = "") -> dict[str, Any]:
     """Kind, status, dates and their precision, as a form shows them (starting from ``event``)."""
     kind, status, start, end, precision = st.columns(5)
     index = (
@@ -160,29 +160,30 @@ def event_fields(event: dict[str, Any], key: str) -> dict[str, Any]:
     )
     return {
         "kind": kind.selectbox(
-            "Kind", EVENT_KINDS, index=EVENT_KINDS.index(event.get("kind") or "other"), key=f"{key}kind"
+            f"Kind{of}", EVENT_KINDS, index=EVENT_KINDS.index(event.get("kind") or "other"), key=f"{key}kind"
         ),
         "status": status.selectbox(
-            "Status",
+            f"Status{of}",
             EVENT_STATUSES,
             index=EVENT_STATUSES.index(event.get("status") or "occurred"),
             key=f"{key}status",
         ),
         "date_start": start.date_input(
-            "First day", value=event.get("date_start"), key=f"{key}start", min_value=dt.date(1990, 1, 1)
+            f"First day{of}", value=event.get("date_start"), key=f"{key}start", min_value=dt.date(1990, 1, 1)
         ),
         "date_end": end.date_input(
-            "Last day", value=event.get("date_end"), key=f"{key}end", min_value=dt.date(1990, 1, 1)
+            f"Last day{of}", value=event.get("date_end"), key=f"{key}end", min_value=dt.date(1990, 1, 1)
         ),
         "date_precision": precision.selectbox(
-            "Date precision", DATE_PRECISIONS, index=index, key=f"{key}prec"
+            f"Date precision{of}", DATE_PRECISIONS, index=index, key=f"{key}prec"
         ),
     }
 
 
 def edit_tab(found: store.Store, editor: editors.Editor, event: dict[str, Any], seen: int, key: str) -> None:
     form = event_fields(event, key)
-    form |= place_fields(f"keep: {event.get('place') or 'unlocated'}", key)
+    st.text(f"Place now: {event.get('place') or 'unlocated'} ({event.get('geo_precision') or '-'})")
+    form |= place_fields(key)
     actors = st.text_input(
         "Actors (comma-separated)", ", ".join(event.get("actors") or []), key=f"{key}actors"
     )
@@ -263,7 +264,9 @@ def actions(found: store.Store, editor: editors.Editor, info: review_queue.Event
 
 def history(found: store.Store, editor: editors.Editor, info: review_queue.EventDetail, seen: int) -> None:
     event_id = int(info.event["id"])
-    st.dataframe(review_panel.history_table(info.history), hide_index=True)
+    st.html(
+        review_panel.html_table(review_panel.history_table(info.history), caption="History, oldest first")
+    )
     undoable = {
         e.action_id: e.action for e in info.history if e.action_id is not None and e.undone_by is None
     }
@@ -349,16 +352,22 @@ def add_section(found: store.Store, editor: editors.Editor, articles: Any, defau
         titles = dict(zip(articles["id"], articles["title"], strict=True))
         index = ids.index(default) if default in ids else 0
         article_id = st.selectbox(
-            "Article", ids, index=index, key="add-article", format_func=lambda i: f"{i}: {titles[i]}"
+            "Article of the new event",
+            ids,
+            index=index,
+            key="add-article",
+            format_func=lambda i: f"{i}: {titles[i]}",
         )
         if article_id is None:
             return
         options = review_panel.sentence_options(review_queue.article_text(found, int(article_id)))
         labels = dict(enumerate(label for label, _ in options))
-        chosen = st.selectbox("Sentence", list(labels), format_func=labels.__getitem__, key="add-sentence")
+        chosen = st.selectbox(
+            "Sentence that reports it", list(labels), format_func=labels.__getitem__, key="add-sentence"
+        )
         key = f"add-{st.session_state.gen.get(0, 0)}-"
-        form = event_fields({"kind": "other", "status": "occurred"}, key)
-        form |= place_fields("unlocated", key)
+        form = event_fields({"kind": "other", "status": "occurred"}, key, of=" of the new event")
+        form |= place_fields(key, of=" of the new event")
         note = st.text_input("Note", key=f"{key}note")
         if st.button("Add the event", key=f"{key}add", disabled=chosen is None):
             span = options[int(chosen)][1]

@@ -32,6 +32,7 @@ __all__ = [
     "edit_changes",
     "event_label",
     "history_table",
+    "html_table",
     "place_map_html",
     "queue_table",
     "reports_table",
@@ -189,6 +190,19 @@ def history_table(entries: Sequence[HistoryEntry]) -> pd.DataFrame:
         for e in entries
     ]
     return pd.DataFrame(rows, columns=["When", "By", "Action", "Action id", "Changed", "Note", "Undone by"])
+
+
+def html_table(frame: pd.DataFrame, *, caption: str = "") -> str:
+    """``frame`` as an HTML table whose every header and cell is escaped text (for a table that
+    must be readable as text in the page, such as an event's history, where Markdown tables would
+    render what people typed)."""
+    head = "".join(f"<th>{html.escape(str(name))}</th>" for name in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(text_value(value))}</td>" for value in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    title = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="atlas-table">{title}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
 def disagreements_table(item: Disagreement) -> pd.DataFrame:

@@ -198,3 +198,18 @@ def test_the_small_map_is_offline_and_its_labels_are_text() -> None:
     assert "L.circle(" in page  # the uncertainty circle
     unlocated = review_panel.place_map_html(EVENT | {"lon": None, "lat": None}, [])
     assert "L.circleMarker(" not in unlocated
+
+
+def test_an_html_table_holds_every_cell_as_text() -> None:
+    frame = review_panel.history_table(
+        [
+            HistoryEntry(
+                1, dt.datetime(2026, 1, 2, tzinfo=dt.UTC), "ana", "reject", HOSTILE, 3, None, {}, None, None
+            )
+        ]
+    )
+    markup = review_panel.html_table(frame, caption="<b>History</b>")
+    tags = parsed(markup)
+    assert set(tags.tags) == {"table", "caption", "thead", "tbody", "tr", "th", "td"}
+    assert HOSTILE in tags.text
+    assert "<b>History</b>" in tags.text
