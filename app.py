@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+import signin
 from geodata import adding, editors, export, formats, layers, livemap, loading, panels, store, view
 from geodata._errors import AtlasError
 
@@ -38,58 +39,6 @@ REVIEWED = "Only the events a person accepted, corrected or added (rejected even
 ADD_HINT = " Analysts add articles in the sidebar (» at the top left)."
 ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=livemap.stylesheet())
 Source = loading.Inputs
-
-
-NO_ACCOUNTS = (
-    "Editing needs an editor account. The operator creates one with: python -m geodata editors add NAME"
-)
-
-
-def signed_in() -> editors.Editor | None:
-    """The editor signed in in this session: only what ``editors.sign_in`` made passes ``require``
-    (a value put into the session state, a widget key or the URL never does)."""
-    editor = st.session_state.get("editor")
-    try:
-        editors.require(editor)
-    except AtlasError:
-        return None
-    assert isinstance(editor, editors.Editor)
-    return editor
-
-
-def can_edit() -> bool:
-    """Who may add articles and review events: a signed-in editor."""
-    return signed_in() is not None
-
-
-def sign_in_panel() -> None:
-    """The sidebar's sign-in (or who is signed in, and sign-out). Every message here is plain text."""
-    bar, editor = st.sidebar, signed_in()
-    if editor is not None:
-        bar.text(f"Signed in as editor {editor.name}")
-        if bar.button("Sign out"):
-            st.session_state.pop("editor", None)
-            st.rerun()
-        return
-    with bar.expander("Editors: sign in"):
-        try:
-            accounts = editors.list_editors()
-        except AtlasError as exc:
-            st.text(f"Editing is off: {exc}")
-            return
-        if not accounts:
-            st.text(NO_ACCOUNTS)
-            return
-        with st.form("sign_in", clear_on_submit=True):
-            name = st.text_input("Editor name")
-            password = st.text_input("Password", type="password")
-            if st.form_submit_button("Sign in"):
-                try:
-                    st.session_state.editor = editors.sign_in(name, password)  # waits after a failure
-                except editors.SignInError:
-                    st.error("Unknown editor name or wrong password.")
-                else:
-                    st.rerun()
 
 
 @st.cache_resource(show_spinner="Opening the event store (a new one is filled with the seed articles)…")
@@ -212,7 +161,7 @@ def add_panel(found: store.Store, last: tuple[view.MapView, view.Camera | None])
 
 def save(found: store.Store, preview: store.Preview, last: tuple[view.MapView, view.Camera | None]) -> None:
     """Store the previewed article, move the map to its events if the view shows none, empty the form."""
-    editor = signed_in()
+    editor = signin.signed_in()
     if editor is None:  # signed out (or the account removed) since the form was drawn
         st.session_state.update(saved=None, preview=None)
         st.rerun()
@@ -233,7 +182,7 @@ def map_page() -> None:
     events_store, token, version, store_error = opened(source)
     loaded, ready = load(source, token), prepared(source, token, version)
     start, start_camera, link_notes = start_view(ready.dates)
-    editing = events_store is not None and source.events_from_store and can_edit()
+    editing = events_store is not None and source.events_from_store and signin.can_edit()
     if editing:
         add_panel(events_store, st.session_state.get("last_view", (start, start_camera)))
     st.title("De-escalation Atlas")
@@ -311,8 +260,8 @@ def map_page() -> None:
 
 
 st.set_page_config(page_title="De-escalation Atlas", layout="wide", initial_sidebar_state="collapsed")
-sign_in_panel()
+signin.sign_in_panel()
 pages = [st.Page(map_page, title="Map", default=True)]
-if can_edit():  # viewers are offered the map only: the review page is no page of theirs
+if signin.can_edit():  # viewers are offered the map only: the review page is no page of theirs
     pages.append(st.Page("review_page.py", title="Review", url_path="review"))
 st.navigation(pages, position="top").run()

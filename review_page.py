@@ -20,6 +20,7 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
+import signin
 from geodata import editors, layers, loading, panels, review, review_panel, review_queue, store, zones
 from geodata._errors import AtlasError, ConflictError
 from geodata.place_search import project_gazetteer, search_places
@@ -58,15 +59,6 @@ def place_map(where: str, token: str, event_id: int) -> str:
     found = detail(where, token, event_id)
     candidates = [c for r in found.reports for c in r.candidates]
     return review_panel.place_map_html(found.event, candidates, reference())
-
-
-def the_editor() -> editors.Editor | None:
-    editor = st.session_state.get("editor")
-    try:
-        editors.require(editor)
-    except AtlasError:
-        return None
-    return editor if isinstance(editor, editors.Editor) else None
 
 
 def write(event_id: int, action: Callable[[], review.ActionResult], done: str) -> None:
@@ -385,7 +377,7 @@ def add_section(found: store.Store, editor: editors.Editor, articles: Any, defau
 
 
 def review_page() -> None:
-    editor = the_editor()
+    editor = signin.signed_in()
     if editor is None:
         st.text("The review page is for editors: sign in from the sidebar.")
         return

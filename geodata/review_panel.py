@@ -272,7 +272,7 @@ def place_map_html(
     that loads nothing from the internet (:func:`geodata.foliummap.standalone_html`)."""
     lon, lat = event.get("lon"), event.get("lat")
     centre = [lat, lon] if lon is not None and lat is not None else [35.0, 38.8]
-    fmap = folium.Map(location=centre, zoom_start=9 if lon is not None else 6, tiles=None, control_scale=True)
+    fmap = folium.Map(location=centre, zoom_start=8 if lon is not None else 6, tiles=None, control_scale=True)
     if reference is not None:
         outline = {"color": REFERENCE_STYLE.colour, "weight": 1, "fill": False}
         folium.GeoJson(reference[["geometry"]].to_json(), style_function=lambda _f: outline).add_to(fmap)
