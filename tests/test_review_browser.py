@@ -27,7 +27,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from geodata import editors, livemap, review_queue, settings
+from geodata import livemap, review_queue, settings
 from geodata.store import open_store
 from tests.browser import harness
 
@@ -35,7 +35,6 @@ pytestmark = pytest.mark.browser
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 MAP = harness.MAP
-PASSWORD = "a long browser password"
 SARAQIB = ("gn:164816", 36.80591, 35.86447)
 NEW_DAY = dt.date(2019, 3, 7)
 
@@ -56,8 +55,8 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def atlas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A store filled with the seeds, and the editor ``ana`` in an editors file of this test."""
-    monkeypatch.setenv(editors.ENV_VAR, str(tmp_path / "config" / "editors.json"))
-    editors.add_editor("ana", PASSWORD)
+    for name, value in harness.editor_account(tmp_path).items():
+        monkeypatch.setenv(name, value)  # the app's server inherits it
     store_file = tmp_path / "atlas.gpkg"
     open_store(store_file).close()
     return store_file
@@ -68,18 +67,6 @@ def new_page(browser: Browser, traffic: harness.Traffic) -> Page:
     page = context.new_page()
     harness.watch(page, traffic)
     return page
-
-
-def sign_in(page: Page) -> None:
-    """Open the sidebar (the browser keeps it open once opened) and sign in as ana; the map page
-    has drawn."""
-    if page.get_by_role("button", name="Expand sidebar").is_visible():
-        page.get_by_role("button", name="Expand sidebar").click()
-    page.get_by_text("Editors: sign in").click()
-    page.get_by_label("Editor name").fill("ana")
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_text("Signed in as editor ana").wait_for(timeout=60_000)
 
 
 def go_to_review(page: Page) -> None:
@@ -135,7 +122,7 @@ def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Pa
     with harness.running_app(["--store", str(atlas)]) as url:
         page.goto(f"{url}/?date=2019-03-08&window=all")
         harness.wait_for_map(page)
-        sign_in(page)
+        harness.sign_in(page)
         go_to_review(page)
 
         open_event(page, corrected["id"])
@@ -206,7 +193,7 @@ def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Pa
         assert by_id[added["event_id"]]["properties"]["start"] == livemap.day_number(dt.date(2019, 3, 2))
 
         # The history on the review page, after signing in again (a new session).
-        sign_in(page)
+        harness.sign_in(page)
         go_to_review(page)
         for event_id, action, words in (
             (corrected["id"], "edit", "the ministry's statement names Saraqib"),
