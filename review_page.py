@@ -307,12 +307,7 @@ def show_event(found: store.Store, editor: editors.Editor, event_id: int) -> Non
     event = info.event
     seen = st.session_state.seen.setdefault(event_id, int(event["version"]))
     st.subheader(f"Event {event_id}")
-    dates = review_panel.text_value(event["date_start"]) or "undated"
-    st.text(
-        f"{event['kind']} ({event['status']}), {dates} to {review_panel.text_value(event['date_end'])}, "
-        f"{event['place'] or 'unlocated'} ({event['geo_precision'] or '-'}); review: {event['review']}; "
-        f"version {event['version']}, opened at version {seen}"
-    )
+    st.html(review_panel.html_table(review_panel.event_summary(event, seen=seen)))
     if seen != event["version"]:
         st.warning(f"This event has changed since you opened it (now version {event['version']}).")
     conflict(event_id, int(event["version"]))

@@ -31,6 +31,7 @@ __all__ = [
     "disagreements_table",
     "edit_changes",
     "event_label",
+    "event_summary",
     "history_table",
     "html_table",
     "place_map_html",
@@ -103,6 +104,23 @@ def queue_table(items: Sequence[QueueItem]) -> pd.DataFrame:
         "Why",
     ]
     return pd.DataFrame(rows, columns=columns)
+
+
+def event_summary(event: Mapping[str, Any], *, seen: int | None = None) -> pd.DataFrame:
+    """The event as it stands, in one row: what, when, where, how sure, and its review state."""
+    radius = event.get("uncertainty_km")
+    row = {
+        "What": f"{event.get('kind')} ({event.get('status')})",
+        "When": _dates(event.get("date_start"), event.get("date_end")),
+        "Date precision": f"{event.get('date_precision') or ''} ({event.get('date_source') or ''})",
+        "Where": event.get("place") or "unlocated",
+        "Place precision": f"{event.get('geo_precision') or ''}" + (f" ±{radius:g} km" if radius else ""),
+        "Actors": text_value(event.get("actors") or []),
+        "Confidence": f"{float(event.get('confidence') or 0):.2f}",
+        "Review": event.get("review"),
+        "Version": f"{event.get('version')}" + (f" (opened at {seen})" if seen is not None else ""),
+    }
+    return pd.DataFrame([row])
 
 
 def sentence_html(report: Report) -> str:
@@ -290,7 +308,8 @@ def place_map_html(
                 [lat, lon], radius=radius_km * 1000, color=colour, weight=1, dash_array="4 4"
             ).add_to(fmap)
         label = escape(f"{event.get('place') or ''} ({event.get('geo_precision') or ''}, ±{radius_km:g} km)")
+        tip = folium.Tooltip(label, sticky=False, permanent=True, direction="right")  # no tiles: say where
         folium.CircleMarker(
-            [lat, lon], radius=8, color=colour, fill=True, fill_opacity=0.9, tooltip=label
+            [lat, lon], radius=8, color=colour, fill=True, fill_opacity=0.9, tooltip=tip
         ).add_to(fmap)
     return standalone_html(fmap)

@@ -165,8 +165,10 @@ def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Pa
         page.get_by_text(" added (action ").wait_for(timeout=60_000)
         if os.environ.get("ATLAS_REVIEW_SCREENSHOT"):
             open_event(page, corrected["id"])
-            page.wait_for_timeout(1000)
-            page.screenshot(path=os.environ["ATLAS_REVIEW_SCREENSHOT"], full_page=True)
+            page.set_viewport_size({"width": 1400, "height": 2600})  # the page scrolls inside: show it all
+            page.wait_for_timeout(1500)
+            page.screenshot(path=os.environ["ATLAS_REVIEW_SCREENSHOT"])
+            page.set_viewport_size({"width": 1400, "height": 1000})
 
         after = stored_events(atlas)
         (added_id,) = [i for i, e in after.items() if e["review"] == "added"]

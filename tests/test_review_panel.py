@@ -196,6 +196,7 @@ def test_the_small_map_is_offline_and_its_labels_are_text() -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<script src=" not in page  # Leaflet is inlined: nothing loaded from outside
     assert "L.circle(" in page  # the uncertainty circle
+    assert '"permanent": true' in page  # the place is named on the map itself
     unlocated = review_panel.place_map_html(EVENT | {"lon": None, "lat": None}, [])
     assert "L.circleMarker(" not in unlocated
 
@@ -213,3 +214,14 @@ def test_an_html_table_holds_every_cell_as_text() -> None:
     assert set(tags.tags) == {"table", "caption", "thead", "tbody", "tr", "th", "td"}
     assert HOSTILE in tags.text
     assert "<b>History</b>" in tags.text
+
+
+def test_the_event_summary_is_one_row_in_words() -> None:
+    (row,) = review_panel.event_summary(
+        EVENT | {"review": "edited", "version": 3, "confidence": 0.8}, seen=2
+    ).to_dict("records")
+    assert row["What"] == "patrol (occurred)"
+    assert row["When"] == "2019-03-08"
+    assert row["Where"] == "Moscow"
+    assert row["Place precision"] == "town ±10 km"
+    assert row["Version"] == "3 (opened at 2)"
