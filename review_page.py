@@ -111,7 +111,9 @@ def filters(articles: Any, zone_ids: list[str]) -> review_queue.QueueFilter:
 
 def place_fields(key: str, *, of: str = "") -> dict[str, Any]:
     """The place part of a form: keep it, a gazetteer place (searched by name or alias) or a point."""
-    how = st.radio(f"Place{of}", ["keep", "from the gazetteer", "a point"], horizontal=True, key=f"{key}how")
+    kept = "none (unlocated)" if of else "keep it"
+    how = st.radio(f"Place{of}", ["keep", "from the gazetteer", "a point"], horizontal=True, key=f"{key}how",
+                   format_func=lambda h: kept if h == "keep" else h)  # fmt: skip
     if how == "from the gazetteer":
         query = st.text_input(f"Search the gazetteer (names and aliases){of}", key=f"{key}query")
         matches = search_places(query, project_gazetteer()) if query.strip() else []

@@ -81,6 +81,13 @@ def open_event(page: Page, event_id: int) -> None:
     page.get_by_role("heading", name=f"Event {event_id}", exact=True).wait_for(timeout=60_000)
 
 
+def tab(page: Page, name: str) -> None:
+    """Click a tab of the opened event (not the previous event's, disabled until the rerun ends)."""
+    found = page.get_by_role("tab", name=name, exact=True, disabled=False)
+    expect(found).to_have_count(1, timeout=60_000)
+    found.click()
+
+
 def fill_date(page: Page, label: str, day: dt.date) -> None:
     """Type a day into a date field (its year, month and day segments), then leave it."""
     field = page.get_by_role("group", name=label, exact=True)
@@ -126,7 +133,7 @@ def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Pa
         go_to_review(page)
 
         open_event(page, corrected["id"])
-        page.get_by_role("tab", name="Edit").click()
+        tab(page, "Edit")
         fill_date(page, "First day", NEW_DAY)
         fill_date(page, "Last day", NEW_DAY)
         page.get_by_text("from the gazetteer").first.click()
@@ -142,7 +149,7 @@ def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Pa
         saved(page, f"Event {corrected['id']} corrected")
 
         open_event(page, rejected["id"])
-        page.get_by_role("tab", name="Reject").click()
+        tab(page, "Reject")
         reason = page.get_by_label("Why is it not an event? (required)")
         reason.fill("an opinion, not an event")
         reason.press("Enter")
@@ -203,7 +210,7 @@ def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Pa
             (added_id, "add", ""),
         ):
             open_event(page, event_id)
-            page.get_by_role("tab", name="History").click()
+            tab(page, "History")
             history = page.get_by_role("table").filter(has_text="History, oldest first")
             expect(history).to_contain_text(f"ana{action}")
             expect(history).to_contain_text(words)
