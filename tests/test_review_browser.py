@@ -66,6 +66,7 @@ def new_page(browser: Browser, traffic: harness.Traffic) -> Page:
     context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     harness.watch(page, traffic)
+    page.on("response", lambda r: traffic.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     return page
 
 
