@@ -233,3 +233,35 @@ def test_the_page_run_alone_with_a_forged_editor_writes_nothing(
     assert not at.text_input
     with open_store(review_store) as opened:
         assert opened.token() == before
+
+
+def test_the_queue_filters_by_kind_zone_article_and_dates(review_store: Path) -> None:
+    at = review_page()
+    everything = at.dataframe[0].value
+    at.multiselect[0].set_value(["patrol"])
+    at.run()
+    patrols = at.dataframe[0].value
+    assert set(patrols["Kind"]) == {"patrol"}
+    assert len(patrols) == (everything["Kind"] == "patrol").sum()
+    at.date_input[0].set_value(dt.date(2019, 4, 1))
+    at.run()
+    later = at.dataframe[0].value
+    assert 0 < len(later) < len(patrols)
+    with open_store(review_store) as opened:
+        wanted = review_queue.QueueFilter(kinds=("patrol",), date_from=dt.date(2019, 4, 1))
+        assert list(later["Id"]) == [item.id for item in review_queue.review_queue(opened, wanted)]
+        first_article = int(opened.articles()["id"].iloc[0])
+        by_article = [
+            i.id
+            for i in review_queue.review_queue(opened, review_queue.QueueFilter(article_id=first_article))
+        ]
+    at.multiselect[0].set_value([])
+    at.date_input[0].set_value(None)
+    at.selectbox[0].set_value(first_article)
+    at.run()
+    assert list(at.dataframe[0].value["Id"]) == by_article
+    at.selectbox[0].set_value(None)
+    at.selectbox[1].set_value(at.selectbox[1].options[1])  # a zone
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) < len(everything)
