@@ -1,6 +1,7 @@
 """The review page (``review_page.py``) run headless with Streamlit's AppTest: an editor opens an
 event of the queue, corrects its date and its place (found by a gazetteer search), rejects another
-(a reason is required), adds one from a sentence and undoes an action; every write reaches the store
+(a reason is required), adds one from a sentence, undoes an action, merges two events and splits
+them again, and filters the queue; every write reaches the store
 with the editor's name and shows in the event's history; article text is escaped; and two sessions
 that opened the same event cannot overwrite each other: the second save is refused with both
 versions, and its form keeps the editor's values (on the embedded store and on PostGIS)."""
@@ -265,3 +266,30 @@ def test_the_queue_filters_by_kind_zone_article_and_dates(review_store: Path) ->
     at.run()
     assert not at.exception
     assert len(at.dataframe[0].value) < len(everything)
+
+
+def test_merge_two_events_then_split_them_again(review_store: Path) -> None:
+    keep, other = machine_events(review_store)[:2]
+    at = open_event(review_page(), keep)
+    at.number_input(key=f"{key(at, keep)}other").set_value(other)
+    at.run()
+    at.button(key=f"{key(at, keep)}merge").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value.startswith(f"Event {other} merged into event {keep}")
+    with open_store(review_store) as opened:
+        merged = review_queue.event_detail(opened, keep)
+        assert len(merged.reports) >= 2
+        assert other not in {i.id for i in review_queue.review_queue(opened)}
+    moving = merged.reports[-1].key
+    at.multiselect(key=f"{key(at, keep)}split").set_value([moving])
+    at.run()
+    at.button(key=f"{key(at, keep)}dosplit").click()
+    at.run()
+    assert not at.exception
+    with open_store(review_store) as opened:
+        assert [r.key for r in review_queue.event_detail(opened, keep).reports] == [
+            r.key for r in merged.reports[:-1]
+        ]
+        history = review_queue.event_history(opened, keep)
+    assert [(h.by, h.action) for h in history if h.action_id] == [("ana", "merge"), ("ana", "split")]
