@@ -6,12 +6,15 @@ Run with ``streamlit run app.py``; options go after ``--`` (``geodata.loading.ap
 store's article and imported events, as ``export --seeds/--imported``) and ``--tiles``. The map is one
 component of our own (``geodata.livemap``): the day, window, layers, zoom and centre live in the
 page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
-articles in the sidebar (``geodata.adding``). This file only does widgets, caching and layout; the
-data come in through one cached loader, :func:`load`, keyed by the store's token.
+articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and
+review the machine's events on the review page (``review_page.py``), which only editors are offered.
+This file only does widgets, caching and layout; the data come in through one cached loader,
+:func:`load`, keyed by the store's token.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sys
 from typing import Any
@@ -19,7 +22,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from geodata import adding, formats, layers, livemap, loading, panels, store, view
+import signin
+from geodata import adding, editors, export, formats, layers, livemap, loading, panels, store, view
 from geodata._errors import AtlasError
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
@@ -31,14 +35,10 @@ HOW_TO_READ = (
     "events of the days before it (fainter: older; a dashed ring: placed only within a region; a number: "
     "several events at one place). Move the slider or press Play; click a zone or an event for its sources."
 )
+REVIEWED = "Only the events a person accepted, corrected or added (rejected events are never shown)."
 ADD_HINT = " Analysts add articles in the sidebar (» at the top left)."
 ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=livemap.stylesheet())
 Source = loading.Inputs
-
-
-def can_edit() -> bool:
-    """Who may add articles: for now anyone running the app (the review issue puts it behind sign-in)."""
-    return True
 
 
 @st.cache_resource(show_spinner="Opening the event store (a new one is filled with the seed articles)…")
@@ -81,6 +81,15 @@ def prepared(source: Source, token: str | None, version: str | None) -> livemap.
     data, points = load(source, token), imported(source, version, token)[0]
     return livemap.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
                            sources=data.sources, points=points)  # fmt: skip
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def reviewed_events(source: Source, token: str | None) -> livemap.Dataset:
+    """The events dataset with only the events a person vouched for (``export.by_review``, the rule
+    ``view.shown`` applies to the tables and downloads): what the page gets with "Reviewed events only"."""
+    data = load(source, token)
+    kept = export.by_review(data.frames["events"], reviewed_only=True, include_rejected=False)
+    return livemap.events_dataset(kept, data.sources)
 
 
 @st.cache_resource(show_spinner="Matching events to zones…", max_entries=4)
@@ -152,7 +161,12 @@ def add_panel(found: store.Store, last: tuple[view.MapView, view.Camera | None])
 
 def save(found: store.Store, preview: store.Preview, last: tuple[view.MapView, view.Camera | None]) -> None:
     """Store the previewed article, move the map to its events if the view shows none, empty the form."""
-    result = found.add_article(preview.text, preview.meta, by=store.default_user(), preview=preview)
+    editor = signin.signed_in()
+    if editor is None:  # signed out (or the account removed) since the form was drawn
+        st.session_state.update(saved=None, preview=None)
+        st.rerun()
+    assert editor is not None
+    result = found.add_article(preview.text, preview.meta, by=editors.require(editor), preview=preview)
     moved = adding.view_after_saving(preview.frame, last[0])
     if moved is not None:  # a new start id: the page moves even to a view it was sent before
         st.session_state.update(start=(moved, last[1], []), start_id=st.session_state.get("start_id", 0) + 1)
@@ -162,70 +176,92 @@ def save(found: store.Store, preview: store.Preview, last: tuple[view.MapView, v
     st.rerun()
 
 
+def map_page() -> None:
+    """The map, its caption, chart, downloads and tables (and, for an editor, "Add an article")."""
+    source = loading.app_inputs(sys.argv[1:])
+    events_store, token, version, store_error = opened(source)
+    loaded, ready = load(source, token), prepared(source, token, version)
+    start, start_camera, link_notes = start_view(ready.dates)
+    editing = events_store is not None and source.events_from_store and signin.can_edit()
+    if editing:
+        add_panel(events_store, st.session_state.get("last_view", (start, start_camera)))
+    st.title("De-escalation Atlas")
+    st.markdown(HOW_TO_READ + (ADD_HINT if editing else ""))
+    header = st.container()
+    reviewed = st.toggle(
+        "Reviewed events only", value=start.reviewed_only, key="reviewed_only", help=REVIEWED
+    )
+    preview = st.session_state.get("preview")
+    datasets = [
+        reviewed_events(source, token) if reviewed and d.name == "events" else d for d in ready.datasets
+    ]
+    datasets += [livemap.preview_dataset(preview.frame)] if preview is not None else []
+    with st.container(horizontal=True, gap=None):
+        for dataset in datasets:  # each reaches the page once; later runs send only a reference
+            ATLAS_MAP(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
+    config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
+                                stop_days=ready.stops, tiles=source.tiles,
+                                start_id=st.session_state.get("start_id", 0))  # fmt: skip
+    changed = {f"on_{name}_change": lambda: None for name in ("view", "clicked", "narrow")}
+    result = ATLAS_MAP(key="map", data=config, **changed)
+    current, camera = livemap.read_view(
+        result.get("view"), start=start, camera=start_camera, dates=ready.dates
+    )
+    current = dataclasses.replace(current, reviewed_only=reviewed)  # the page draws what it is sent
+    st.query_params.from_dict({**view.to_params(current), **view.camera_params(camera)})
+    st.session_state.last_view = (current, camera)
+    shown, narrow = view.shown(loaded.frames, current), bool(result.get("narrow"))
+    with header:
+        if store_error:
+            st.error(panels.markdown_text(f"No events are shown: {store_error}"))
+        for message in [*link_notes, *loaded.problems]:
+            st.warning(panels.markdown_text(message))
+        failed = int(loaded.articles["extraction_error"].notna().sum())
+        if failed:
+            st.warning(f"{failed} stored article(s) could not be read by the pipeline: see the Articles tab.")
+        st.caption(
+            f"{panels.summary(shown, current)} Zones are hand-digitised and approximate: see their sources."
+        )
+    if preview is not None and preview.article is not None:
+        st.caption("Events read from the article being added (not saved yet):")
+        st.dataframe(adding.preview_table(preview), hide_index=True)
+    clicked = livemap.clicked_point(result.get("clicked"))
+    if clicked is not None and ready.points is not None:
+        here = livemap.events_at(loaded.frames["imported"], ready.points, clicked, current)
+        st.caption(f"{len(here):,} imported event(s) of the window at the point clicked")
+        st.dataframe(panels.events_table(here, compact=narrow), hide_index=True)
+    chart = panels.timeline_chart(panels.weekly_counts(loaded.frames["events"]), current.day)
+    st.altair_chart(chart, width="stretch", height=280)  # the bars, axes and legend below them
+    fmt = st.selectbox("Download format", formats.FORMATS, format_func=FORMAT_LABELS.__getitem__)
+    left, right, page = st.columns(3)
+    download_button(left, source, token, current, fmt, "Download what is shown")
+    download_button(right, source, token, None, fmt, "Download the whole dataset")
+    html_name = view.download_name(loaded.frames, current).removesuffix(".geojson") + ".html"
+    page.download_button("This view as a web page (HTML, works offline)",
+                         lambda: page_html(source, token, current), file_name=html_name, mime="text/html",
+                         on_click="ignore")  # fmt: skip
+    tabs = ["Events in the window", "Zones in force", "Not on the map", "Articles"]
+    in_window, in_force, missing, listed = st.tabs(tabs)
+    window_events = panels.shown_events(shown)
+    if len(window_events) > TABLE_ROWS:
+        in_window.caption(
+            f"The {TABLE_ROWS} newest of {len(window_events):,} events (the downloads have them all)."
+        )
+    table = panels.events_table(
+        panels.newest(window_events, TABLE_ROWS), titles=loaded.titles, compact=narrow
+    )
+    in_window.dataframe(table.head(TABLE_ROWS), hide_index=True)
+    zone_rows = panels.zone_panel(
+        shown["zones"], window_events, membership=membership(source, token, version)
+    )
+    in_force.dataframe(panels.zones_table(zone_rows), hide_index=True)
+    missing.dataframe(panels.off_map(window_events), hide_index=True)
+    listed.dataframe(panels.articles_table(loaded.articles), hide_index=True)
+
+
 st.set_page_config(page_title="De-escalation Atlas", layout="wide", initial_sidebar_state="collapsed")
-source = loading.app_inputs(sys.argv[1:])
-events_store, token, version, store_error = opened(source)
-loaded, ready = load(source, token), prepared(source, token, version)
-start, start_camera, link_notes = start_view(ready.dates)
-editing = events_store is not None and source.events_from_store and can_edit()
-if editing:
-    add_panel(events_store, st.session_state.get("last_view", (start, start_camera)))
-st.title("De-escalation Atlas")
-st.markdown(HOW_TO_READ + (ADD_HINT if editing else ""))
-header = st.container()
-preview = st.session_state.get("preview")
-datasets = [*ready.datasets, *([livemap.preview_dataset(preview.frame)] if preview is not None else [])]
-with st.container(horizontal=True, gap=None):
-    for dataset in datasets:  # each reaches the page once; later runs send only a reference
-        ATLAS_MAP(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
-config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
-                            stop_days=ready.stops, tiles=source.tiles,
-                            start_id=st.session_state.get("start_id", 0))  # fmt: skip
-changed = {f"on_{name}_change": lambda: None for name in ("view", "clicked", "narrow")}
-result = ATLAS_MAP(key="map", data=config, **changed)
-current, camera = livemap.read_view(result.get("view"), start=start, camera=start_camera, dates=ready.dates)
-st.query_params.from_dict({**view.to_params(current), **view.camera_params(camera)})
-st.session_state.last_view = (current, camera)
-shown, narrow = view.shown(loaded.frames, current), bool(result.get("narrow"))
-with header:
-    if store_error:
-        st.error(panels.markdown_text(f"No events are shown: {store_error}"))
-    for message in [*link_notes, *loaded.problems]:
-        st.warning(panels.markdown_text(message))
-    failed = int(loaded.articles["extraction_error"].notna().sum())
-    if failed:
-        st.warning(f"{failed} stored article(s) could not be read by the pipeline: see the Articles tab.")
-    st.caption(
-        f"{panels.summary(shown, current)} Zones are hand-digitised and approximate: see their sources."
-    )
-if preview is not None and preview.article is not None:
-    st.caption("Events read from the article being added (not saved yet):")
-    st.dataframe(adding.preview_table(preview), hide_index=True)
-clicked = livemap.clicked_point(result.get("clicked"))
-if clicked is not None and ready.points is not None:
-    here = livemap.events_at(loaded.frames["imported"], ready.points, clicked, current)
-    st.caption(f"{len(here):,} imported event(s) of the window at the point clicked")
-    st.dataframe(panels.events_table(here, compact=narrow), hide_index=True)
-chart = panels.timeline_chart(panels.weekly_counts(loaded.frames["events"]), current.day)
-st.altair_chart(chart, width="stretch", height=280)  # the bars, axes and legend below them
-fmt = st.selectbox("Download format", formats.FORMATS, format_func=FORMAT_LABELS.__getitem__)
-left, right, page = st.columns(3)
-download_button(left, source, token, current, fmt, "Download what is shown")
-download_button(right, source, token, None, fmt, "Download the whole dataset")
-html_name = view.download_name(loaded.frames, current).removesuffix(".geojson") + ".html"
-page.download_button("This view as a web page (HTML, works offline)",
-                     lambda: page_html(source, token, current), file_name=html_name, mime="text/html",
-                     on_click="ignore")  # fmt: skip
-tabs = ["Events in the window", "Zones in force", "Not on the map", "Articles"]
-in_window, in_force, missing, listed = st.tabs(tabs)
-window_events = panels.shown_events(shown)
-if len(window_events) > TABLE_ROWS:
-    in_window.caption(
-        f"The {TABLE_ROWS} newest of {len(window_events):,} events (the downloads have them all)."
-    )
-table = panels.events_table(panels.newest(window_events, TABLE_ROWS), titles=loaded.titles, compact=narrow)
-in_window.dataframe(table.head(TABLE_ROWS), hide_index=True)
-zone_rows = panels.zone_panel(shown["zones"], window_events, membership=membership(source, token, version))
-in_force.dataframe(panels.zones_table(zone_rows), hide_index=True)
-missing.dataframe(panels.off_map(window_events), hide_index=True)
-listed.dataframe(panels.articles_table(loaded.articles), hide_index=True)
+signin.sign_in_panel()
+pages = [st.Page(map_page, title="Map", default=True)]
+if signin.can_edit():  # viewers are offered the map only: the review page is no page of theirs
+    pages.append(st.Page("review_page.py", title="Review", url_path="review"))
+st.navigation(pages, position="top").run()

@@ -143,7 +143,7 @@ def measure_saves(
         page = new_page(browser)
         page.goto(f"{url}/?date=2019-03-08&window=30")
         harness.wait_for_map(page, points=False, timeout=600_000)
-        page.get_by_role("button", name="Expand sidebar").click()
+        harness.sign_in(page)  # adding articles needs an editor (the account is in ``env``)
         for number in range(saves):
             text = page.get_by_label("Paste its text")
             expect(text).to_have_count(1)  # the form of the last save has gone
@@ -202,6 +202,7 @@ def main() -> None:
         make_acled.make_rows(args.events, seed=1).to_csv(acled, index=False)
         warm_cache, files_app = tmp / "cache", baseline_script(tmp)
         base_env = os.environ | {"PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(warm_cache)}
+        base_env |= harness.editor_account(tmp)
         os.environ["XDG_CACHE_HOME"] = str(warm_cache)  # fill() leaves the snapshot where the apps look
         server = postgis_database(args.postgis) if args.postgis else contextlib.nullcontext(None)
         with server as pg:

@@ -1,8 +1,9 @@
 """What the user is looking at: the "as of" day, the events window and the visible layers.
 
 A :class:`MapView` is the whole state of the map. It travels in the page address as query parameters
-(``date=2019-03-08&window=30&layers=de_escalation_zone,patrol,reference``) so a link reproduces the
-view, and it decides what the map draws and what the download holds, so the two cannot differ.
+(``date=2019-03-08&window=30&layers=de_escalation_zone,patrol,reference``, and ``reviewed=1`` for
+reviewed events only) so a link reproduces the view, and it decides what the map draws and what the
+download holds, so the two cannot differ.
 Where the map is looked at from, a :class:`Camera`, travels beside it (``zoom=8&lat=35.8&lon=36.7``).
 Layer keys are the zone kinds, the event kinds, ``imported`` (events imported from ACLED or UCDP files,
 shown when their kind is visible too) and ``reference`` (the offline outline and governorates).
@@ -168,7 +169,10 @@ def from_params(
         if unknown:
             notes.append(f"unknown layer(s) in the link ignored: {', '.join(unknown)}")
         visible = frozenset(key for key in keys if key in LAYER_KEYS)
-    return MapView(day, window, visible), notes
+    reviewed = params.get("reviewed", "0")
+    if reviewed not in ("0", "1"):
+        notes.append(f"reviewed={reviewed!r} ignored: it is 1 (reviewed events only) or 0")
+    return MapView(day, window, visible, reviewed_only=reviewed == "1"), notes
 
 
 def read_link(
@@ -182,12 +186,14 @@ def read_link(
 
 
 def to_params(view: MapView) -> dict[str, str]:
-    """The query parameters that reproduce ``view`` (layers in ``LAYER_KEYS`` order)."""
-    return {
+    """The query parameters that reproduce ``view`` (layers in ``LAYER_KEYS`` order; ``reviewed=1``
+    only when the view shows reviewed events only)."""
+    params = {
         "date": view.day.isoformat(),
         "window": window_label(view.window_days),
         "layers": ",".join(key for key in LAYER_KEYS if key in view.visible),
     }
+    return params | ({"reviewed": "1"} if view.reviewed_only else {})
 
 
 def visible_rows(frame: gpd.GeoDataFrame, visible: Iterable[str]) -> gpd.GeoDataFrame:

@@ -33,11 +33,11 @@ from streamlit.testing.v1 import AppTest
 import geodata.events
 from bench import make_acled
 from geodata import __main__ as cli
-from geodata import export, imports, livemap, settings, view
+from geodata import editors, export, imports, livemap, review, review_queue, settings, view
 from geodata.intake import ArticleMeta
 from geodata.store import Store, open_store
 from tests import builders
-from tests.conftest import drop_postgis_database, new_postgis_database
+from tests.conftest import EDITOR_PASSWORD, drop_postgis_database, new_postgis_database
 from tests.test_intake import PAGE
 from tests.test_store import failing_on
 
@@ -47,6 +47,12 @@ EVIL_LINKS = {
     "date": "[Session expired](https://evil.example/login)",
     "layers": "![x](https://evil.example/t.png)",
 }
+
+
+@pytest.fixture(autouse=True)
+def no_accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's own editors file: by default there is none (``accounts_file`` makes one)."""
+    monkeypatch.setenv(editors.ENV_VAR, str(tmp_path / "no-config" / "editors.json"))
 
 
 @pytest.fixture
@@ -81,9 +87,22 @@ def synthetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     st.cache_data.clear()
 
 
-def start(params: dict[str, str] | None = None) -> AppTest:
+def start(params: dict[str, str] | None = None, *, editor: str | None = None) -> AppTest:
+    """The app as opened with ``params`` in its link; signed in through the sidebar as ``editor``."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params.update(params or {})
+    at.run()
+    return sign_in(at, editor) if editor else at
+
+
+def sign_in(at: AppTest, name: str, password: str = EDITOR_PASSWORD) -> AppTest:
+    """Fill the sidebar's sign-in form and submit it."""
+    labels = {"Editor name": name, "Password": password}
+    for box in at.sidebar.text_input:
+        if box.label in labels:
+            box.input(labels[box.label])
+    (submit,) = [b for b in at.sidebar.button if b.label == "Sign in"]
+    submit.click()
     return at.run()
 
 
@@ -391,8 +410,8 @@ def notes(at: AppTest) -> list[tuple[str, str]]:
     return [(kinds[type(e).__name__], e.value) for e in at.sidebar if type(e).__name__ in kinds]
 
 
-def test_the_app_shows_the_store_given_with_store(app_store: Path) -> None:
-    at = start({"date": "2019-03-08", "window": "all"})
+def test_the_app_shows_the_store_given_with_store(app_store: Path, accounts_file: Path) -> None:
+    at = start({"date": "2019-03-08", "window": "all"}, editor="ana")
     assert not at.exception
     with open_store(app_store) as opened:
         stored = opened.frames()["events"]
@@ -446,9 +465,9 @@ def test_an_added_article_does_not_prepare_the_imported_events_again(
 
 
 def test_preview_shows_the_events_then_save_stores_them_and_the_download_equals_the_export(
-    app_store: Path, downloads: dict[str, bytes], tmp_path: Path
+    app_store: Path, accounts_file: Path, downloads: dict[str, bytes], tmp_path: Path
 ) -> None:
-    at = start({"date": "2019-03-08", "window": "30"})
+    at = start({"date": "2019-03-08", "window": "30"}, editor="ana")
     assert button(at, "Save").disabled
     paste(at, ARTICLE, outlet="Wire", url="https://wire.example/patrol")
     assert button(at, "Save").disabled  # not previewed yet
@@ -494,9 +513,9 @@ def test_preview_shows_the_events_then_save_stores_them_and_the_download_equals_
     assert {f["properties"]["outlet"] for f in json.loads(out.read_text())["features"][-1:]} == {"Wire"}
 
 
-def test_a_stored_article_is_named_and_cannot_be_saved_twice(app_store: Path) -> None:
+def test_a_stored_article_is_named_and_cannot_be_saved_twice(app_store: Path, accounts_file: Path) -> None:
     seed = sorted(settings.SEEDS_DIR.glob("*.txt"))[0]
-    at = start({"date": "2019-03-08"})
+    at = start({"date": "2019-03-08"}, editor="ana")
     paste(at, seed.read_text(encoding="utf-8"))
     button(at, "Preview").click()
     at.run()
@@ -507,8 +526,10 @@ def test_a_stored_article_is_named_and_cannot_be_saved_twice(app_store: Path) ->
     assert button(at, "Save").disabled
 
 
-def test_an_uploaded_page_is_previewed_and_a_binary_file_is_named(app_store: Path) -> None:
-    at = start({"date": "2019-03-08"})
+def test_an_uploaded_page_is_previewed_and_a_binary_file_is_named(
+    app_store: Path, accounts_file: Path
+) -> None:
+    at = start({"date": "2019-03-08"}, editor="ana")
     at.sidebar.file_uploader[0].set_value(("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "text/plain"))
     at.run()
     assert [k for k, _ in notes(at)] == ["error"]
@@ -566,12 +587,14 @@ def test_a_store_that_cannot_be_used_is_an_error_in_plain_text(
     assert not at.sidebar.subheader  # no Add panel without a store
 
 
-def test_the_app_on_a_postgis_store(postgis_server: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_app_on_a_postgis_store(
+    postgis_server: Any, monkeypatch: pytest.MonkeyPatch, accounts_file: Path
+) -> None:
     url = new_postgis_database(postgis_server)
     try:
         monkeypatch.setattr(sys, "argv", ["app.py", "--store", url])
         st.cache_resource.clear()
-        at = start({"date": "2024-05-12", "window": "7"})
+        at = start({"date": "2024-05-12", "window": "7"}, editor="ana")
         assert not at.exception
         assert "; 0 events in the 7 days" in caption(at)
         paste(at, ARTICLE)
@@ -586,3 +609,112 @@ def test_the_app_on_a_postgis_store(postgis_server: Any, monkeypatch: pytest.Mon
     finally:
         st.cache_resource.clear()  # the app's engine lets go of the database before it is dropped
         drop_postgis_database(postgis_server, url)
+
+
+# --- who may edit ----------------------------------------------------------------------------------
+
+
+def sidebar_texts(at: AppTest) -> list[str]:
+    return [str(t.value) for t in at.sidebar.text]
+
+
+def no_edit_widgets(at: AppTest) -> None:
+    """Nothing a viewer could write with: no Add panel, no text area, upload or Save, no review page."""
+    assert "Add an article" not in [h.value for h in at.sidebar.subheader]
+    assert not at.sidebar.text_area
+    assert not at.sidebar.get("file_uploader")
+    assert not [b for b in at.sidebar.button if b.label in ("Preview", "Save")]
+    with pytest.raises(ValueError, match=r"review_page\.py"):
+        at.switch_page("review_page.py")  # not a page of this session
+
+
+def test_without_accounts_the_sidebar_says_how_the_operator_makes_one(app_store: Path) -> None:
+    at = start({"date": "2019-03-08"})
+    assert not at.exception
+    assert not at.sidebar.text_input  # no sign-in form: nobody could sign in
+    assert any("python -m geodata editors add NAME" in text for text in sidebar_texts(at))
+    no_edit_widgets(at)
+
+
+def test_a_viewer_sees_the_sign_in_and_nothing_to_edit_with(app_store: Path, accounts_file: Path) -> None:
+    at = start({"date": "2019-03-08"})
+    assert [b.label for b in at.sidebar.text_input] == ["Editor name", "Password"]
+    no_edit_widgets(at)
+
+
+def test_a_failed_sign_in_is_said_plainly_and_gives_nothing(app_store: Path, accounts_file: Path) -> None:
+    at = start({"date": "2019-03-08"}, editor="ana")
+    assert "Signed in as editor ana" in sidebar_texts(at)
+    next(b for b in at.sidebar.button if b.label == "Sign out").click()
+    at.run()
+    no_edit_widgets(at)
+    sign_in(at, "ana", "not the password")
+    assert [e.value for e in at.sidebar.error] == ["Unknown editor name or wrong password."]
+    sign_in(at, "[nobody](https://evil.example)", "x")
+    assert [e.value for e in at.sidebar.error] == ["Unknown editor name or wrong password."]
+    no_edit_widgets(at)
+
+
+def test_crafted_session_state_and_links_write_nothing(
+    app_store: Path, accounts_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forged editor (right name, wrong seal), any object with a name, the Add panel's widget keys and
+    a preview put into the session state, and a link asking for the review page: no edit widgets,
+    no review page, and the store's revision unchanged."""
+    with open_store(app_store) as opened:
+        before = opened.token()
+        prepared_preview = opened.preview(ARTICLE, ArticleMeta("crafted.txt", None, "Wire", ""))
+    now = dt.datetime.now(dt.UTC)
+    forged = editors.Editor("ana", now, now + dt.timedelta(hours=1), accounts_file, "0" * 64)
+    for fake in (forged, SimpleNamespace(name="ana"), "ana"):
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        at.query_params.update({"date": "2019-03-08", "page": "review", "edit": "1"})
+        at.session_state["editor"] = fake
+        at.session_state["add_form"] = 0
+        at.session_state["text0"] = ARTICLE
+        at.session_state["preview"] = prepared_preview
+        at.run()
+        assert not at.exception
+        no_edit_widgets(at)
+        assert not [t for t in sidebar_texts(at) if t.startswith("Signed in")]
+    with open_store(app_store) as opened:
+        assert opened.token() == before
+        assert len(opened.articles()) == 5
+
+
+# --- reviewed events only ----------------------------------------------------------------------------
+
+
+def drawn_events(at: AppTest) -> set[str]:
+    (mount,) = [m for m in at.get("bidi_component") if m.key == "atlas-events"]
+    return {
+        f["properties"]["id"] for f in json.loads(json.loads(mount.proto.json)["json"])["events"]["features"]
+    }
+
+
+def test_reviewed_events_only_is_a_toggle_the_link_keeps(
+    app_store: Path, ana: editors.Editor, downloads: dict[str, bytes]
+) -> None:
+    """The toggle sends the page only the events a person vouched for (``export.by_review``, the
+    rule of the tables and downloads), the link keeps it (``reviewed=1``), and a rejected event is
+    never sent."""
+    with open_store(app_store) as opened:
+        accepted, rejected = [item for item in review_queue.review_queue(opened) if item.date_end][:2]
+        review.accept(opened, ana, accepted.id, version=accepted.version)
+        review.reject(opened, ana, rejected.id, reason="not an event", version=rejected.version)
+    day = max(accepted.date_end, rejected.date_end).isoformat()  # type: ignore[type-var]
+    at = start({"date": day, "window": "all", "reviewed": "1"})
+    assert not at.exception
+    assert at.toggle(key="reviewed_only").value
+    assert drawn_events(at) == {accepted.event_id}
+    assert at.query_params["reviewed"] == "1"
+    assert event_ids(downloads[f"atlas_zones-events_{day}_all-before_reviewed.geojson"]) == {
+        accepted.event_id
+    }
+    at.toggle(key="reviewed_only").set_value(False)
+    at.run()
+    assert accepted.event_id in drawn_events(at)
+    assert rejected.event_id not in drawn_events(at)
+    assert len(drawn_events(at)) > 1
+    assert "reviewed" not in at.query_params
+    assert rejected.event_id not in event_ids(downloads[f"atlas_zones-events_{day}_all-before.geojson"])

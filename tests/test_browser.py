@@ -420,10 +420,11 @@ def test_an_article_added_in_the_app_is_on_the_map_and_in_the_download(
     context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     harness.watch(page, traffic)
-    with harness.running_app(["--store", str(store_file)]) as url:
+    env = os.environ | harness.editor_account(tmp_path)
+    with harness.running_app(["--store", str(store_file)], env=env) as url:
         page.goto(f"{url}/?date={START}&window=30")
         harness.wait_for_map(page)
-        page.get_by_role("button", name="Expand sidebar").click()
+        harness.sign_in(page)  # adding articles needs an editor
         page.get_by_label("Paste its text").fill(ADDED)
         page.get_by_label("Outlet").fill("Wire <b>bold</b>")
         page.get_by_label("Outlet").press("Enter")

@@ -17,6 +17,7 @@ views = st.builds(
     day=days,
     window_days=st.sampled_from(view.WINDOWS),
     visible=st.frozensets(st.sampled_from(view.LAYER_KEYS)),
+    reviewed_only=st.booleans(),
 )
 
 
@@ -25,6 +26,15 @@ def test_a_link_reproduces_the_view(shown: view.MapView) -> None:
     again, notes = view.from_params(view.to_params(shown), first=FIRST, last=LAST)
     assert again == shown
     assert notes == []
+
+
+def test_the_link_keeps_reviewed_only_and_names_a_bad_value() -> None:
+    assert view.to_params(view.MapView(dt.date(2019, 3, 8)))["window"] == "30"
+    assert "reviewed" not in view.to_params(view.MapView(dt.date(2019, 3, 8)))
+    assert view.to_params(view.MapView(dt.date(2019, 3, 8), reviewed_only=True))["reviewed"] == "1"
+    start, notes = view.from_params({"reviewed": "[yes](https://evil.example)"}, first=FIRST, last=LAST)
+    assert not start.reviewed_only
+    assert notes == ["reviewed='[yes](https://evil.example)' ignored: it is 1 (reviewed events only) or 0"]
 
 
 def test_no_parameters_gives_the_default_view() -> None:

@@ -174,3 +174,29 @@ def wait_for_counts(page: Page, expected: dict[str, int], *, timeout: float = 30
             return now
         time.sleep(0.2)
     return now
+
+
+#: The password of the editor accounts :func:`editor_account` makes (tests and benchmarks only).
+EDITOR_PASSWORD = "a long browser password"
+
+
+def editor_account(folder: Path, name: str = "ana") -> dict[str, str]:
+    """An editors file in ``folder`` with the account ``name``; the environment that points the
+    app at it (``$ATLAS_EDITORS_FILE``)."""
+    from geodata import editors
+
+    path = folder / "editors.json"
+    editors.add_editor(name, EDITOR_PASSWORD, path=path)
+    return {editors.ENV_VAR: str(path)}
+
+
+def sign_in(page: Page, name: str = "ana", password: str = EDITOR_PASSWORD) -> None:
+    """Open the sidebar if it is folded (the browser keeps it open once opened) and sign in; the
+    page has drawn already."""
+    if page.get_by_role("button", name="Expand sidebar").is_visible():
+        page.get_by_role("button", name="Expand sidebar").click()
+    page.get_by_text("Editors: sign in").click()
+    page.get_by_label("Editor name").fill(name)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text(f"Signed in as editor {name}").wait_for(timeout=60_000)

@@ -1,0 +1,264 @@
+"""Review in a real headless Chromium (every request to the outside world refused and recorded), on
+an embedded store in a temporary folder with an editors file made by ``editors.add_editor``:
+
+- an editor signs in, corrects one event's place (gazetteer search) and date, rejects another, and
+  adds one from a sentence; ``python -m geodata reextract`` runs; after a reload all four decisions
+  are kept on the map (the page's own data), in ``python -m geodata export`` and in each event's
+  history on the review page;
+- a viewer finds no editing control on the map page and no way to the review page, not even by
+  its address.
+
+Needs Debian's ``chromium`` (``.ci/run`` installs it). Outside CI a missing one skips these tests;
+in CI (``CI=true``) it fails them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from geodata import livemap, review_queue, settings
+from geodata.store import open_store
+from tests.browser import harness
+
+pytestmark = pytest.mark.browser
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+MAP = harness.MAP
+SARAQIB = ("gn:164816", 36.80591, 35.86447)
+NEW_DAY = dt.date(2019, 3, 7)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not harness.chromium_available():
+        reason = f"Debian chromium not found at {harness.CHROMIUM}; apt-get install chromium"
+        if IN_CI:
+            pytest.fail(f"{reason} (browser tests must run in CI)")
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = harness.launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def atlas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store filled with the seeds, and the editor ``ana`` in an editors file of this test."""
+    for name, value in harness.editor_account(tmp_path).items():
+        monkeypatch.setenv(name, value)  # the app's server inherits it
+    store_file = tmp_path / "atlas.gpkg"
+    open_store(store_file).close()
+    return store_file
+
+
+def new_page(browser: Browser, traffic: harness.Traffic) -> Page:
+    context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    harness.watch(page, traffic)
+    page.on("response", lambda r: traffic.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    return page
+
+
+def go_to_review(page: Page) -> None:
+    page.get_by_role("link", name="Review").click()
+    page.get_by_role("heading", name="Review", exact=True).wait_for(timeout=60_000)
+
+
+def open_event(page: Page, event_id: int) -> None:
+    box = page.get_by_label("or by its id")
+    box.fill(str(event_id))
+    box.press("Enter")
+    page.get_by_role("heading", name=f"Event {event_id}", exact=True).wait_for(timeout=60_000)
+
+
+def tab(page: Page, name: str) -> None:
+    """Click a tab of the opened event (not the previous event's, disabled until the rerun ends)."""
+    found = page.get_by_role("tab", name=name, exact=True, disabled=False)
+    expect(found).to_have_count(1, timeout=60_000)
+    found.click()
+
+
+def fill_date(page: Page, label: str, day: dt.date) -> None:
+    """Type a day into a date field (its year, month and day segments), then leave it."""
+    field = page.get_by_role("group", name=label, exact=True)
+    for part, value in (("year", f"{day.year}"), ("month", f"{day.month:02d}"), ("day", f"{day.day:02d}")):
+        segment = field.get_by_role("spinbutton", name=f"{part}, {label}", exact=True)
+        segment.click()
+        segment.press_sequentially(value)
+    page.keyboard.press("Tab")
+
+
+def choose(page: Page, label: str, text: str) -> None:
+    """Pick the first option of a select box that starts with ``text`` (typed to filter them)."""
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(text)
+    page.get_by_role("option").filter(has_text=text).first.wait_for()
+    box.press("Enter")  # the first option left is the focused one
+    expect(box).to_have_value(re.compile("^" + re.escape(text)))
+
+
+def saved(page: Page, text: str) -> None:
+    page.get_by_text(text).first.wait_for(timeout=60_000)
+
+
+def stored_events(store_file: Path) -> dict[int, dict[str, Any]]:
+    with open_store(store_file) as opened:
+        every = review_queue.review_queue(opened, review_queue.QueueFilter(include_reviewed=True))
+        return {item.id: dict(review_queue.event_detail(opened, item.id).event) for item in every}
+
+
+def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Path, tmp_path: Path) -> None:
+    before = stored_events(atlas)
+    dated = [
+        e for e in before.values() if e["date_start"] and e["place_id"] != SARAQIB[0] and e["lon"] is not None
+    ]
+    corrected, rejected = dated[0], dated[1]
+    traffic = harness.Traffic()
+    page = new_page(browser, traffic)
+    with harness.running_app(["--store", str(atlas)]) as url:
+        page.goto(f"{url}/?date=2019-03-08&window=all")
+        harness.wait_for_map(page)
+        harness.sign_in(page)
+        go_to_review(page)
+
+        open_event(page, corrected["id"])
+        tab(page, "Edit")
+        fill_date(page, "First day", NEW_DAY)
+        fill_date(page, "Last day", NEW_DAY)
+        page.get_by_text("from the gazetteer").first.click()
+        search = page.get_by_label("Search the gazetteer (names and aliases)", exact=True)
+        search.fill("Saraqib")
+        search.press("Enter")
+        found = page.get_by_role("combobox", name="Place found", exact=True)
+        expect(found).to_have_value(re.compile(r"^Saraqib \(town"), timeout=30_000)
+        note = page.get_by_label("Note (why; the source)")
+        note.fill("the ministry's statement names Saraqib")
+        note.press("Enter")
+        page.get_by_role("button", name="Save the correction").click()
+        saved(page, f"Event {corrected['id']} corrected")
+
+        open_event(page, rejected["id"])
+        tab(page, "Reject")
+        reason = page.get_by_label("Why is it not an event? (required)")
+        reason.fill("an opinion, not an event")
+        reason.press("Enter")
+        page.get_by_role("button", name="Reject the event").click()
+        saved(page, f"Event {rejected['id']} rejected")
+
+        choose(page, "Sentence that reports it", "¶1.0:")
+        choose(page, "Kind of the new event", "attack")
+        fill_date(page, "First day of the new event", dt.date(2019, 3, 2))
+        fill_date(page, "Last day of the new event", dt.date(2019, 3, 2))
+        page.get_by_role("radiogroup", name="Place of the new event").get_by_text(
+            "from the gazetteer"
+        ).click()
+        search = page.get_by_label("Search the gazetteer (names and aliases) of the new event", exact=True)
+        search.fill("Maarat al-Numan")
+        search.press("Enter")
+        found = page.get_by_role("combobox", name="Place found of the new event", exact=True)
+        expect(found).to_have_value(re.compile(r"^Maarat"), timeout=30_000)
+        page.get_by_role("button", name="Add the event").click()
+        page.get_by_text(" added (action ").wait_for(timeout=60_000)
+        if os.environ.get("ATLAS_REVIEW_SCREENSHOT"):
+            open_event(page, corrected["id"])
+            page.set_viewport_size({"width": 1400, "height": 2600})  # the page scrolls inside: show it all
+            page.wait_for_timeout(1500)
+            page.screenshot(path=os.environ["ATLAS_REVIEW_SCREENSHOT"])
+            page.set_viewport_size({"width": 1400, "height": 1000})
+
+        after = stored_events(atlas)
+        (added_id,) = [i for i, e in after.items() if e["review"] == "added"]
+        done = subprocess.run([sys.executable, "-m", "geodata", "reextract", "--store", str(atlas)],
+                              cwd=settings.ROOT, capture_output=True, text=True, timeout=600)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+
+        kept = stored_events(atlas)
+        fixed, added = kept[corrected["id"]], kept[added_id]
+        assert (fixed["review"], fixed["place_id"], fixed["date_start"]) == ("edited", SARAQIB[0], NEW_DAY)
+        assert kept[rejected["id"]]["review"] == "rejected"
+        assert (added["review"], added["kind"]) == ("added", "attack")
+
+        # The map: a new session (opened again) draws what the page's data hold.
+        page.goto(f"{url}/?date=2019-03-08&window=all")
+        harness.wait_for_map(page)
+        features = page.evaluate(f"() => {MAP}.value('events').events.features")
+        by_id = {f["properties"]["id"]: f for f in features}
+        assert rejected["event_id"] not in by_id
+        moved = by_id[fixed["event_id"]]
+        assert moved["geometry"]["coordinates"] == pytest.approx(list(SARAQIB[1:]), abs=1e-5)
+        assert moved["properties"]["start"] == livemap.day_number(NEW_DAY)
+        assert by_id[added["event_id"]]["properties"]["kind"] == "attack"
+        assert by_id[added["event_id"]]["properties"]["start"] == livemap.day_number(dt.date(2019, 3, 2))
+
+        # The history on the review page, after signing in again (a new session).
+        harness.sign_in(page)
+        go_to_review(page)
+        for event_id, action, words in (
+            (corrected["id"], "edit", "the ministry's statement names Saraqib"),
+            (rejected["id"], "reject", "an opinion, not an event"),
+            (added_id, "add", ""),
+        ):
+            open_event(page, event_id)
+            tab(page, "History")
+            history = page.get_by_role("table").filter(has_text="History, oldest first")
+            expect(history).to_contain_text(f"ana{action}")
+            expect(history).to_contain_text(words)
+        page.context.close()
+
+    out = tmp_path / "export.geojson"
+    exported = subprocess.run(
+        [sys.executable, "-m", "geodata", "export", "--store", str(atlas), "--layers", "events",
+         "--out", str(out)],
+        cwd=settings.ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    rows = {f["properties"]["event_id"]: f["properties"] for f in json.loads(out.read_text())["features"]}
+    assert rejected["event_id"] not in rows
+    assert (rows[fixed["event_id"]]["review"], rows[fixed["event_id"]]["date_start"]) == (
+        "edited",
+        "2019-03-07",
+    )
+    assert rows[fixed["event_id"]]["place"] == "Saraqib"
+    assert (rows[added["event_id"]]["review"], rows[added["event_id"]]["kind"]) == ("added", "attack")
+    assert traffic.refused == []
+    assert traffic.errors == []
+
+
+def test_a_viewer_finds_no_way_to_edit(browser: Browser, atlas: Path) -> None:
+    traffic = harness.Traffic()
+    page = new_page(browser, traffic)
+    with harness.running_app(["--store", str(atlas)]) as url:
+        page.goto(f"{url}/?date=2019-03-08")
+        harness.wait_for_map(page)
+        page.get_by_role("button", name="Expand sidebar").click()
+        page.get_by_text("Editors: sign in").wait_for()
+        for name in ("Preview", "Save", "Sign out"):
+            expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
+        expect(page.get_by_role("link", name="Review")).to_have_count(0)
+        expect(page.get_by_text("Add an article")).to_have_count(0)
+        expect(page.get_by_role("textbox", name="Paste its text")).to_have_count(0)
+        for address in ("/review", "/review?edit=1", "/?page=review"):
+            page.goto(f"{url}{address}")
+            harness.wait_for_map(page)  # the map page: there is no other for a viewer
+            expect(page.get_by_role("heading", name="Review", exact=True)).to_have_count(0)
+            for name in (
+                "Accept the event as it is",
+                "Save the correction",
+                "Reject the event",
+                "Add the event",
+            ):
+                expect(page.get_by_role("button", name=name)).to_have_count(0)
+        page.context.close()
+    assert traffic.refused == []
