@@ -65,20 +65,23 @@ def load(source: Source, token: str | None) -> loading.Loaded:
 
 
 @st.cache_resource(show_spinner="Preparing the imported events…", max_entries=2)
-def imported(source: Source, version: str | None, _token: str | None) -> tuple[Any, Any]:
-    """The imported events' points and zone pairs, kept while they do not change (``version``):
-    saving an article does not prepare 100,000 imported events again."""
+def imported_points(source: Source, version: str | None, _token: str | None) -> Any:
+    """The imported events' points, kept while they do not change (``version``): saving an article
+    does not prepare 100,000 imported events again."""
     frames = load(source, _token).frames
-    if "imported" not in frames:
-        return None, None
-    return livemap.encode_points(frames["imported"]), panels.zone_membership(
-        frames["zones"], frames["imported"]
-    )
+    return livemap.encode_points(frames["imported"]) if "imported" in frames else None
+
+
+@st.cache_resource(show_spinner="Matching imported events to zones…", max_entries=2)
+def imported_zones(source: Source, version: str | None, _token: str | None) -> Any:
+    """The imported events' zone pairs (for the Zones tab, worked out after the map is drawn)."""
+    frames = load(source, _token).frames
+    return panels.zone_membership(frames["zones"], frames["imported"]) if "imported" in frames else None
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
 def prepared(source: Source, token: str | None, version: str | None) -> livemap.Prepared:
-    data, points = load(source, token), imported(source, version, token)[0]
+    data, points = load(source, token), imported_points(source, version, token)
     return livemap.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
                            sources=data.sources, points=points)  # fmt: skip
 
@@ -96,7 +99,7 @@ def reviewed_events(source: Source, token: str | None) -> livemap.Dataset:
 def membership(source: Source, token: str | None, version: str | None) -> Any:
     frames = load(source, token).frames
     pairs = panels.zone_membership(frames["zones"], frames["events"])
-    return pd.concat([pairs, imported(source, version, token)[1]], ignore_index=True)
+    return pd.concat([pairs, imported_zones(source, version, token)], ignore_index=True)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -398,7 +398,8 @@ def review_page() -> None:
     wanted = filters(articles, zone_ids)
     items = queue(found.where, found.token(), str(source.zones), wanted)
     st.caption(f"{len(items)} event(s) to review")
-    st.dataframe(review_panel.queue_table(items), hide_index=True, height=260)
+    titles = dict(zip(articles["name"], articles["title"], strict=True))
+    st.dataframe(review_panel.queue_table(items, titles), hide_index=True, height=260)
     labels = {item.id: review_panel.event_label(item) for item in items}
     pick, by_id = st.columns([3, 1])
     pick.selectbox(

@@ -74,8 +74,10 @@ def event_label(item: QueueItem) -> str:
     return f"#{item.id} {item.kind} ({item.status}), {dates}, {item.place or 'unlocated'}"
 
 
-def queue_table(items: Sequence[QueueItem]) -> pd.DataFrame:
-    """The review queue as a table, most needed first, with why each event is there."""
+def queue_table(items: Sequence[QueueItem], titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The review queue as a table, most needed first, with why each event is there; ``titles``
+    (article name to title) names the articles by their titles."""
+    titles = titles or {}
     rows = [
         {
             "Id": item.id,
@@ -86,7 +88,7 @@ def queue_table(items: Sequence[QueueItem]) -> pd.DataFrame:
             "Precision": item.geo_precision or "",
             "Confidence": round(item.confidence, 2),
             "Review": item.review,
-            "Articles": ", ".join(item.articles),
+            "Articles": "; ".join(titles.get(name) or name for name in item.articles),
             "Why": "; ".join(item.reasons) or "nothing flagged; not reviewed yet",
         }
         for item in items

@@ -149,10 +149,17 @@ def test_the_queue_table_says_why_each_event_is_there() -> None:
     assert first["Why"] == "unlocated; low confidence (0.41)"
     assert first["Dates"] == "2019-03-01 to 2019-03-31"
     assert first["Place"] == "unlocated"
-    assert first["Articles"] == "a.txt, b.txt"
+    assert first["Articles"] == "a.txt; b.txt"
     assert table.iloc[1]["Dates"] == "undated"
     assert review_panel.event_label(item()) == "#3 talks (planned), 2019-03-01 to 2019-03-31, unlocated"
     assert list(review_panel.queue_table([]).columns) == list(table.columns)
+
+
+def test_the_queue_names_articles_by_their_titles_when_known() -> None:
+    table = review_panel.queue_table([item()], {"a.txt": "Patrols resume, <b>says</b> ministry", "b.txt": ""})
+    assert (
+        table.iloc[0]["Articles"] == "Patrols resume, <b>says</b> ministry; b.txt"
+    )  # shown as text by st.dataframe
 
 
 def test_history_lists_who_did_what_and_what_changed() -> None:
