@@ -25,7 +25,7 @@ import geopandas as gpd
 import pytest
 import shapely
 from geojson_pydantic import FeatureCollection
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from shapely.geometry import shape
 
 from bench import make_acled
@@ -165,7 +165,9 @@ def test_the_app_end_to_end(browser: Browser, data: tuple[gpd.GeoDataFrame, gpd.
 
         # The download is what is shown, byte for byte the export of the same view.
         with page.expect_download() as download:
-            page.get_by_role("button", name="Download what is shown (GeoJSON)").click()
+            shown_button = page.get_by_role("button", name="Download what is shown (GeoJSON)")
+            expect(shown_button).to_have_count(1)  # not the previous run's button, still on the page
+            shown_button.click()
         saved = download.value
         payload = Path(saved.path()).read_bytes()
         if os.environ.get("ATLAS_SCREENSHOT"):
@@ -452,7 +454,9 @@ def test_an_article_added_in_the_app_is_on_the_map_and_in_the_download(
         assert drawn == [event_id]
         page.get_by_text("12 May 2024: ").wait_for(timeout=30_000)  # the server has the new view
         with page.expect_download() as download:
-            page.get_by_role("button", name="Download what is shown (GeoJSON)").click()
+            shown_button = page.get_by_role("button", name="Download what is shown (GeoJSON)")
+            expect(shown_button).to_have_count(1)  # not the previous run's button, still on the page
+            shown_button.click()
         saved = download.value
         payload = Path(saved.path()).read_bytes()
         context.close()
