@@ -5,9 +5,11 @@ QGIS and GDAL open it as it is and Python's own ``sqlite3`` reads and writes it:
 extension is needed (``mod_spatialite`` is not on PyPI, and README command 1 installs only
 ``requirements.txt``). A team store is PostgreSQL + PostGIS. The two share every table below; only
 the geometry column's type adapts (:class:`PointGeometry`): a real ``geometry(Point,4326)`` with a
-GiST index on PostGIS, a GeoPackage geometry blob on SQLite. Every event and imported event also
-keeps ``lon``/``lat`` columns, which is what the app reads (a float column is far cheaper to load
-than 100,000 geometries to decode).
+GiST index on PostGIS, a GeoPackage geometry blob on SQLite. GeoAlchemy2 is not used: its
+GeoPackage support loads SpatiaLite into SQLite (the same missing ``mod_spatialite``), and a point
+column is all the store needs, so one small type decorator serves both backends. Every event and
+imported event also keeps ``lon``/``lat`` columns, which is what the app reads (a float column is
+far cheaper to load than 100,000 geometries to decode).
 
 Tables
 ------
