@@ -23,13 +23,12 @@ found so far, and the run goes on with the next article.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from geodata import settings
+from geodata._collector import paused
 from geodata._errors import Problem
 from geodata.article_context import ArticleContext, anaphor
 from geodata.articles import Article, read_articles
@@ -264,7 +263,7 @@ def extract_from_articles(
     """
     events: list[Event] = []
     problems: list[Problem] = []
-    with _cycle_collector_paused():
+    with paused():
         for article in articles:
             found, overrun = _within_budget(article, find_places, clock, budget)
             if overrun is not None:
@@ -290,25 +289,6 @@ def _within_budget(
     return events, None
 
 
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration of a run.
-
-    A run allocates a great many short-lived objects (matches, tuples, records) and few reference
-    cycles, so reference counting frees them; but the allocations keep triggering the cyclic
-    collector, whose full passes also walk everything the process holds, the gazetteer's indexes
-    included. Pausing it makes the run about a tenth faster (bench/README.md). It is switched
-    back on afterwards, even on error, and only if it was on.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def extract_events(
     folder: Path = settings.SEEDS_DIR,
     *,
@@ -327,7 +307,7 @@ def extract_events(
         Seconds one article may take (see :func:`extract_from_articles`).
     """
     finder = find_places or default_place_finder()
-    with _cycle_collector_paused():
+    with paused():
         articles, problems = read_articles(folder)
         events, event_problems = extract_from_articles(articles, finder, budget=budget)
     return EventRun(events, problems + event_problems, articles)

@@ -9,9 +9,7 @@ versions, and its form keeps the editor's values (on the embedded store and on P
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,26 +21,18 @@ from geodata import editors, review_queue, settings
 from geodata.intake import ArticleMeta
 from geodata.store import Store, open_store
 from tests.conftest import drop_postgis_database, new_postgis_database
-from tests.test_app import seeded_file, sign_in, start
+from tests.test_app import app_store, seeded_file, sign_in, start
 
-__all__ = ["seeded_file"]  # a fixture this module uses
+__all__ = ["app_store", "seeded_file"]  # fixtures this module uses
 
 PAGE = "review_page.py"
 
 
 @pytest.fixture
-def review_store(
-    seeded_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, accounts_file: Path
-) -> Iterator[Path]:
-    """A seeded store of this test's own, the app pointed at it, and the editors ana and ben."""
-    path = tmp_path / "atlas.gpkg"
-    shutil.copy(seeded_file, path)
-    monkeypatch.setattr(sys, "argv", ["app.py", "--store", str(path)])
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield path
-    st.cache_resource.clear()
-    st.cache_data.clear()
+def review_store(app_store: Path, accounts_file: Path) -> Path:
+    """A seeded store of this test's own, the app pointed at it (``test_app.app_store``), and the
+    editors ana and ben."""
+    return app_store
 
 
 def review_page(editor: str = "ana") -> AppTest:
