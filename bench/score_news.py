@@ -2,14 +2,16 @@
 
 Run from the project root::
 
-    PYTHONPATH=. python bench/score_news.py [--half dev|test|both|test2]
+    PYTHONPATH=. python bench/score_news.py [--half dev|test|both|test2|test3]
 
 The development half (``tests/data/news/dev``) was looked at while the extraction was tuned
 (issue 11): its figures are **development figures**. The first test half (``tests/data/news/test``)
 was scored once, on 2 December 2026, and has been tuned on since: its figures are development
-figures too (``both`` scores these two). ``test2`` (``tests/data/news/test2``) is the frozen
-held-out half nobody tunes on: score it only to report, never to decide a change; a change made
-after looking at its errors turns it into development data (say so in ``tests/data/README.md``).
+figures too (``both`` scores these two). ``test2`` (``tests/data/news/test2``) was the held-out
+half until it was scored once on 2 December 2026; it is spent since. ``test3``
+(``tests/data/news/test3``) is the frozen held-out half nobody tunes on: the coordinator scores it
+once, to report, never to decide a change; a change made after looking at its errors turns it into
+development data (say so in ``tests/data/README.md``).
 
 Events are scored with ``tests._news_gold.score_news`` (a main event is right when kind, date and
 place are right) and toponyms with ``score_toponyms`` (a gold toponym is right when a mention with
@@ -24,17 +26,26 @@ from collections.abc import Sequence
 from bench.eval_toponyms import article_mentions
 from geodata.events import default_place_finder, extract_events
 from geodata.gazetteer import load_gazetteer
-from tests._news_gold import DEV_DIR, TEST2_DIR, TEST_DIR, load_news, score_news, score_toponyms
+from tests._news_gold import (
+    DEV_DIR,
+    TEST2_DIR,
+    TEST3_DIR,
+    TEST_DIR,
+    load_news,
+    score_news,
+    score_toponyms,
+)
 
 LABELS = {
     "dev": "development figures (tuned on)",
     "test": "old test half: scored once on 2 Dec 2026, development data since",
-    "test2": "frozen held-out half test2 (never tuned on)",
+    "test2": "held-out half test2: scored once on 2 Dec 2026, spent since",
+    "test3": "frozen held-out half test3 (never tuned on)",
 }
 
 
 def score(half: str) -> None:
-    folder = {"dev": DEV_DIR, "test": TEST_DIR, "test2": TEST2_DIR}[half]
+    folder = {"dev": DEV_DIR, "test": TEST_DIR, "test2": TEST2_DIR, "test3": TEST3_DIR}[half]
     gazetteer = load_gazetteer()
     gold = load_news(folder)
     run = extract_events(folder, find_places=default_place_finder(gazetteer))
@@ -59,7 +70,7 @@ def score(half: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--half", choices=("dev", "test", "both", "test2"), default="dev")
+    parser.add_argument("--half", choices=("dev", "test", "both", "test2", "test3"), default="dev")
     args = parser.parse_args(argv)
     for half in ("dev", "test") if args.half == "both" else (args.half,):
         score(half)

@@ -1,8 +1,9 @@
 """Scoring against the news evaluation set in ``tests/data/news/`` (issue 11).
 
 The set has a development half (``dev/``), a first test half (``test/``, scored once and now
-development data) and a frozen held-out half (``test2/``); each holds the
-articles, ``manifest.csv``, ``gold.json`` (events) and ``toponyms_gold.csv`` (place names). See
+development data), a second held-out half (``test2/``, scored once and spent) and the frozen
+held-out half ``test3/``; each holds the articles, ``manifest.csv``, ``gold.json`` (events) and
+``toponyms_gold.csv`` (place names). See
 ``tests/data/news/README.md`` for how they were made and annotated.
 
 An event *matches* a gold event when its kind is the gold kind (or one of ``kinds_ok``) and one of
@@ -42,6 +43,7 @@ NEWS_DIR = Path(__file__).parent / "data" / "news"
 DEV_DIR = NEWS_DIR / "dev"
 TEST_DIR = NEWS_DIR / "test"
 TEST2_DIR = NEWS_DIR / "test2"
+TEST3_DIR = NEWS_DIR / "test3"
 TOPONYM_KM = 161.0
 
 # Distances on the WGS84 ellipsoid: pyproj is already a dependency and does this exactly.
@@ -64,7 +66,7 @@ class NewsGold:
 
 
 def load_news(folder: Path = DEV_DIR) -> NewsGold:
-    """Read ``gold.json`` and ``toponyms_gold.csv`` of one half (``DEV_DIR``, ``TEST_DIR``, ``TEST2_DIR``)."""
+    """Read ``gold.json`` and ``toponyms_gold.csv`` of one half (``DEV_DIR`` ... ``TEST3_DIR``)."""
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     with (folder / "toponyms_gold.csv").open(encoding="utf-8", newline="") as handle:
         rows = [{**row, "lon": float(row["lon"]), "lat": float(row["lat"])} for row in csv.DictReader(handle)]

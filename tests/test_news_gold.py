@@ -2,7 +2,8 @@
 
 Nothing here runs the pipeline: the scorer is checked with events made by hand, and the data
 files are checked for consistency (quotes and toponyms present in the articles, manifests
-complete, the frozen halves ``test/`` and ``test2/`` unchanged since their sha256 sums were recorded).
+complete, the frozen halves ``test/``, ``test2/`` and ``test3/`` unchanged since their sha256 sums
+were recorded).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tests._news_gold import (
     DEV_DIR,
     NEWS_DIR,
     TEST2_DIR,
+    TEST3_DIR,
     TEST_DIR,
     NewsGold,
     distance_km,
@@ -34,7 +36,7 @@ from tests._news_gold import (
 KINDS = {"patrol", "agreement", "talks", "attack", "displacement", "statement", "deployment", "other"}
 STATUSES = {"occurred", "planned", "ongoing"}
 PRECISIONS = {"day", "week", "month", "year", "range"}
-ALL_HALVES = (DEV_DIR, TEST_DIR, TEST2_DIR)
+ALL_HALVES = (DEV_DIR, TEST_DIR, TEST2_DIR, TEST3_DIR)
 HALVES = [pytest.param(folder, id=folder.name) for folder in ALL_HALVES if (folder / "gold.json").is_file()]
 TEST_WRITTEN = (TEST_DIR / "gold.json").is_file()
 
@@ -306,7 +308,7 @@ def test_events_built_from_the_gold_itself_score_perfectly(folder: Path) -> None
 
 
 def _recorded_hashes(half: str) -> dict[str, str]:
-    """The sha256 sums the README records for the files of ``half`` (``test`` or ``test2``)."""
+    """The sha256 sums the README records for the files of ``half`` (``test``, ``test2``, ``test3``)."""
     readme = (NEWS_DIR / "README.md").read_text(encoding="utf-8")
     row = r"^\| `" + re.escape(half) + r"/([^`]+)` \| `([0-9a-f]{64})` \|"
     return dict(re.findall(row, readme, flags=re.MULTILINE))
@@ -334,6 +336,14 @@ def test_the_frozen_held_out_half_test2_is_unchanged() -> None:
     assert present == recorded, "tests/data/news/test2/ changed: the frozen held-out half must not be edited"
 
 
+def test_the_frozen_held_out_half_test3_is_unchanged() -> None:
+    """``test3/`` is the half nobody tunes on: every file, and only those, as recorded in the README."""
+    recorded = _recorded_hashes("test3")
+    assert len(recorded) >= 25 + 3, "the README must record the sha256 of every test3/ file"
+    present = _present_hashes(TEST3_DIR)
+    assert present == recorded, "tests/data/news/test3/ changed: the frozen held-out half must not be edited"
+
+
 def test_the_halves_share_no_article() -> None:
     names = [p.name for folder in ALL_HALVES for p in folder.glob("*.txt")]
     assert {p.name for p in DEV_DIR.glob("*.txt")}
@@ -346,15 +356,27 @@ def test_the_halves_share_no_article() -> None:
     assert len(urls) == len(set(urls))
 
 
-def test_the_held_out_half_reuses_no_seed_page() -> None:
-    """``test2/`` pages are new: none is one of the five seed articles (``seeds/manifest.csv``)."""
+@pytest.mark.parametrize("folder", [TEST2_DIR, TEST3_DIR], ids=["test2", "test3"])
+def test_the_held_out_halves_reuse_no_seed_page(folder: Path) -> None:
+    """Held-out pages are new: none is one of the five seed articles (``seeds/manifest.csv``)."""
     seeds = Path(__file__).parent.parent / "seeds" / "manifest.csv"
     with seeds.open(encoding="utf-8", newline="") as handle:
         seed_urls = {row["url"].rstrip("/") for row in csv.DictReader(handle)}
-    with (TEST2_DIR / "manifest.csv").open(encoding="utf-8", newline="") as handle:
-        test2_urls = {row["url"].rstrip("/") for row in csv.DictReader(handle)}
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        urls = {row["url"].rstrip("/") for row in csv.DictReader(handle)}
     assert seed_urls
-    assert not seed_urls & test2_urls
+    assert not seed_urls & urls
+
+
+def test_the_held_out_half_test3_reuses_no_page_of_another_half() -> None:
+    """``test3/`` pages are new: no address (trailing slash and query aside) is in another half."""
+
+    def addresses(folder: Path) -> set[str]:
+        with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+            return {row["url"].split("?")[0].rstrip("/").lower() for row in csv.DictReader(handle)}
+
+    others = set().union(*(addresses(folder) for folder in (DEV_DIR, TEST_DIR, TEST2_DIR)))
+    assert not addresses(TEST3_DIR) & others
 
 
 def test_gold_json_is_valid_json_with_an_about() -> None:
