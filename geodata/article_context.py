@@ -49,6 +49,14 @@ class ArticleContext:
         # The last day the text dated an event by ("The day before, ..." counts from it).
         self.last_day: DateInterval | None = None
 
+    def release(self) -> None:
+        """Drop what later stages memoised per sentence (``Cues.memo``), whose look-ups point back
+        at their ``Cues``: without these reference cycles, reference counting frees the article
+        as soon as it is read, instead of the cyclic collector walking all of them after a run
+        (the pipeline pauses it; that walk was a tenth of the pipeline's time)."""
+        for cues in self._cues.values():
+            cues.memo.clear()
+
     def places(self, p: int, i: int) -> Sequence[MentionLike]:
         if (p, i) not in self._places:
             self._places[p, i] = self.find_places(self.paragraphs[p][i].text)

@@ -211,6 +211,16 @@ def _article_events(
 ) -> None:
     """Append the events of ``article`` to ``events``, sentence by sentence, until ``deadline``."""
     context = ArticleContext(article, find_places)
+    try:
+        _context_events(context, clock, deadline, events)
+    finally:
+        context.release()
+
+
+def _context_events(
+    context: ArticleContext, clock: Callable[[], float], deadline: float, events: list[Event]
+) -> None:
+    article = context.article
     for p, sentences in enumerate(context.paragraphs):
         for i, sentence in enumerate(sentences):
             if clock() > deadline:

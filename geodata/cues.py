@@ -28,30 +28,31 @@ class Cue(NamedTuple):
     end: int
 
 
-class Cues:
+class Cues(dict[str, Sequence[Cue]]):
     """The cues found in one sentence, by name, each name's in order of position.
 
     ``matches`` are the sentence's lexicon matches (name, first token, end token) by name: the
     :class:`Cue` records of a name are made when it is first asked for (about half the matches
-    of a sentence are of cues no rule asks about in it).
+    of a sentence are of cues no rule asks about in it). A ``dict`` of the names asked for so
+    far, so that asking again (hundreds of times per article) is a plain look-up, with no Python
+    call (and always true, as it was before it was a ``dict``).
     """
 
     def __init__(self, sentence: Sentence, matches: dict[str, list[Match]]) -> None:
+        super().__init__()
         self.sentence = sentence
         self._matches = matches
-        self._found: dict[str, Sequence[Cue]] = {}
         # What later stages work out once per sentence from these cues (roles: token look-ups).
         self.memo: dict[str, object] = {}
         self._breaks = [first for _, first, _ in matches.get("clause_break", ())]
 
-    def __getitem__(self, name: str) -> Sequence[Cue]:
-        try:
-            return self._found[name]
-        except KeyError:
-            pass
+    def __bool__(self) -> bool:
+        return True
+
+    def __missing__(self, name: str) -> Sequence[Cue]:
         starts, ends = self.sentence.offsets
         shift = self.sentence.origin
-        found = self._found[name] = [
+        found = self[name] = [
             Cue(first, last, starts[first] - shift, ends[last - 1] - shift)
             for _, first, last in self._matches.get(name, ())
         ]

@@ -63,6 +63,27 @@ def test_a_run_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> Non
         (gc.enable if was else gc.disable)()
 
 
+def test_a_read_article_is_freed_by_reference_counting() -> None:
+    # The run pauses the cyclic collector: an article whose objects formed reference cycles
+    # would stay in memory until the collector's next pass, which then walks all of them.
+    body = (
+        "Russian and Turkish troops conducted a joint patrol near Saraqib on Tuesday, officials said.",
+        "Shelling hit the outskirts of the town yesterday, killing 4 civilians, monitors reported.",
+        "Officials met in the Russian city of Sochi on March 2 to discuss Idlib.",
+    )
+    articles = [article(f"{i}.txt", *body) for i in range(3)]
+    extract_from_articles(articles, fake_find_places)  # warm (caches, patterns)
+    was = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        events, _ = extract_from_articles(articles, fake_find_places)
+        assert events
+        assert gc.collect() == 0
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
 def test_a_field_event_in_syria_does_not_take_a_venue_abroad_from_context() -> None:
     events, _ = extract_from_articles(
         [
