@@ -263,6 +263,21 @@ def test_countries_are_points_inside_with_a_large_radius(gazetteer: Gazetteer) -
     assert 700 < turkey.uncertainty_km < 1000  # Edirne and the Iranian border lie within it
 
 
+def test_a_country_with_a_geonames_point_sits_there(gazetteer: Gazetteer) -> None:
+    # A large country whose interior point lies far from GeoNames' country feature is placed at
+    # the latter (countries.csv lon, lat), keeping its Natural Earth radius.
+    with (settings.ROOT / "gazetteer" / "countries.csv").open(encoding="utf-8", newline="") as handle:
+        pinned = {row["iso"]: row for row in csv.DictReader(handle) if row["lon"]}
+    assert {"RU", "CN", "IR"} <= set(pinned)
+    for iso, row in pinned.items():
+        place = gazetteer[f"country:{iso}"]
+        assert (place.lon, place.lat) == (float(row["lon"]), float(row["lat"]))
+        assert "GeoNames country feature" in place.source
+    russia = gazetteer["country:RU"]
+    assert _km(russia.lon, russia.lat, 37.62, 55.76) > 2000  # not Moscow
+    assert russia.uncertainty_km > 3000
+
+
 def _polygons() -> dict[str, shapely.Geometry]:
     shapes = {}
     for path, key in ((settings.GOVERNORATES_FILE, "pcode"), (settings.OUTLINE_FILE, None)):
