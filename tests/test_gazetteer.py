@@ -55,6 +55,12 @@ def gazetteer() -> Gazetteer:
         ("  Khan   Shaykhun ", "khan shaykhun"),
         ("U.S.", "u s"),
         ("al-", ""),
+        # A final silent h after a vowel is a spelling variant; a short word or a consonant keeps it.
+        ("Tal Hamidiyah", "tal hamidiya"),
+        ("Tal Hamidiya", "tal hamidiya"),
+        ("Kafr Nabbuddah", "kafr nabuda"),
+        ("Shah", "shah"),
+        ("Sheikh", "sheikh"),
     ],
 )
 def test_normalise(text: str, expected: str) -> None:
