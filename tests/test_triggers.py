@@ -70,3 +70,18 @@ def test_a_rally_is_not_an_attack() -> None:
         ("other", "rallied"),
         ("agreement", "deal"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Evacuating a military post is a withdrawal; evacuating people is displacement.
+        ("The army evacuated its hilltop post on Friday.", [("deployment", "evacuated")]),
+        ("The evacuation of the base took two days.", [("deployment", "evacuation")]),
+        ("The base was evacuated last week.", [("deployment", "evacuated")]),
+        ("Rescuers evacuated the village on Friday.", [("displacement", "evacuated")]),
+        ("Families living near the checkpoint were evacuated.", [("displacement", "evacuated")]),
+    ],
+)
+def test_evacuating_a_military_post_is_a_withdrawal(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert trigger_words(sentence) == expected
