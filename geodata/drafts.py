@@ -342,12 +342,14 @@ def _ranked(triggers: Sequence[Trigger], view: SentenceView, start: int) -> list
         return terms[:1]  # the terms themselves ("the withdrawal of ...") are not events
     if len(content) < 2:
         return content  # nothing to rank (and no cue to read)
-    # A relative clause gives background ("a Syrian national who had been killed the day before"):
-    # its event comes after the main clause's.
+    # A relative clause gives background ("a Syrian national who had been killed the day before"),
+    # and what a deal provides for is its terms ("under a deal that calls for the militia to pull
+    # back"): their events come after the main clause's.
     return sorted(
         content,
         key=lambda t: (
             _refers_back(t, view, start),
+            view.cues.before("terms", t.first, tokens=8) is not None,
             view.cues.before("relative_clause", t.first, tokens=12) is not None,
             not t.strong,
             t.start,
