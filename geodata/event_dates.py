@@ -40,11 +40,15 @@ def is_report_date(date: DateMention, cues: Cues, triggers: Sequence[Trigger] = 
     """Whether the date dates a report: it follows a reporting verb in the same clause, before
     what was reported ("told X on April 28", "told party heads in Ankara on Thursday that ...").
     Not when an event word of ``triggers`` comes between ("said the withdrawal began early on
-    Monday": Monday dates the withdrawal)."""
+    Monday": Monday dates the withdrawal), nor when the verb qualifies the event word just before
+    it ("under the agreement made in Sochi on Oct 22", "a truce announced on Monday": the date is
+    the agreement's)."""
     text = cues.sentence.text
     if is_deadline(date, cues):
         return False
     for cue in cues["report"]:
+        if any(t.kind != "statement" and t.last == cue.first for t in triggers):
+            continue
         if cue.end <= date.start and date.start - cue.end <= 100:
             between = text[cue.end : date.start]
             if any(mark in between for mark in (",", ";", " that ")):
