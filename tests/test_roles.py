@@ -34,6 +34,10 @@ def placed(text: str, kind: str) -> tuple[str, bool]:
         ("The ministers held talks on Idlib in Moscow on Monday.", "talks", "Moscow"),
         ("After talks in the coastal city of Sochi, they left.", "talks", "Sochi"),
         ("They discussed the situation in Idlib at talks.", "talks", ""),
+        # A town "near" which it happened narrows the area named just before it.
+        ("Troops patrolled the Idlib countryside near Saraqib on Monday.", "patrol", "Saraqib"),
+        ("Jets bombed villages in Idlib, close to the town of Saraqib.", "attack", "Saraqib"),
+        ("Jets bombed Idlib and then Saraqib.", "attack", "Idlib"),
     ],
 )
 def test_site_and_venue(sentence: str, kind: str, place: str) -> None:
