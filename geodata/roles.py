@@ -280,6 +280,11 @@ def choose_place(
     # "Syria's Idlib", "Russia's Sochi": the possessor only qualifies the place that follows.
     starts = {m.start for m in inside}
     inside = [m for m in inside if not (text[m.end : m.end + 3] in ("'s ", "’s ") and m.end + 3 in starts)]
+    # "patrols in northern Syria, meant to make the fighters leave Manbij": what the event is
+    # for names a goal, not where it happened.
+    goals = [cue.end for cue in cues["purpose"] if cue.start >= trigger.end]
+    if goals:
+        inside = [m for m in inside if m.start < goals[0]]
     places = located(inside)
     if not inside:
         return Placement(None)

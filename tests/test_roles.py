@@ -38,6 +38,9 @@ def placed(text: str, kind: str) -> tuple[str, bool]:
         ("Troops patrolled the Idlib countryside near Saraqib on Monday.", "patrol", "Saraqib"),
         ("Jets bombed villages in Idlib, close to the town of Saraqib.", "attack", "Saraqib"),
         ("Jets bombed Idlib and then Saraqib.", "attack", "Idlib"),
+        # What the event is for names a goal, not its site.
+        ("Troops patrolled on Monday, meant to push the fighters out of Manbij.", "patrol", ""),
+        ("Troops patrolled Afrin on Monday, meant to push the fighters out of Manbij.", "patrol", "Afrin"),
     ],
 )
 def test_site_and_venue(sentence: str, kind: str, place: str) -> None:
