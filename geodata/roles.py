@@ -356,9 +356,9 @@ def _narrowed(chosen: MentionLike, candidates: Sequence[MentionLike], text: str)
     if chosen.geo_precision not in _AREA_PRECISIONS:
         return chosen
     for m in candidates:
-        if m.start > chosen.end and m.geo_precision in ("town", "point") and not vague(m):
-            if _NARROWING.fullmatch(text, chosen.end, m.start):
-                return m
+        fine = m.start > chosen.end and m.geo_precision in ("town", "point") and not vague(m)
+        if fine and _NARROWING.fullmatch(text, chosen.end, m.start):
+            return m
     return chosen
 
 

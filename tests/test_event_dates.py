@@ -88,7 +88,9 @@ def test_a_reporting_verb_qualifying_an_event_word_dates_that_event() -> None:
     accord = next(t for t in triggers if t.kind == "agreement")
     assert dates_of(accord, triggers, dates, cues) == [may]
     # A verb of its own still dates the report.
-    _, cues, triggers, dates = _dated("The ministry announced on May 3 that the convoy had left.", "2019-06-01")
+    _, cues, triggers, dates = _dated(
+        "The ministry announced on May 3 that the convoy had left.", "2019-06-01"
+    )
     assert is_report_date(dates[0], cues, triggers)
 
 

@@ -37,8 +37,10 @@ def test_a_trigger_that_becomes_another_kind_names_a_known_kind_and_known_cues()
     assert switching
     for pattern in switching:
         kind, when, unless = pattern.becomes
-        assert kind in EVENT_KINDS and kind != pattern.kind
-        assert when in cue_names and (not unless or unless in cue_names)
+        assert kind in EVENT_KINDS
+        assert kind != pattern.kind
+        assert when in cue_names
+        assert not unless or unless in cue_names
 
 
 def test_a_bad_line_is_named_with_its_file_and_line(tmp_path: Path) -> None:

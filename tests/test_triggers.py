@@ -96,5 +96,7 @@ def test_evacuating_a_military_post_is_a_withdrawal(sentence: str, expected: lis
         ("A truce that began at noon was broken.", [("agreement", "truce that began")]),
     ],
 )
-def test_a_deal_struck_and_a_truce_begun_are_agreements(sentence: str, expected: list[tuple[str, str]]) -> None:
+def test_a_deal_struck_and_a_truce_begun_are_agreements(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
     assert trigger_words(sentence) == expected
