@@ -339,6 +339,12 @@ def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens, text
             im[0],
         ),
     )[1]
+    if trigger.kind == "deployment" and chosen.geo_precision in _AREA_PRECISIONS:
+        # "The Morek observation post, the largest post in the north of Hama, was evacuated":
+        # forces move to or from the post or base the sentence names; the area describes it.
+        post = next((m for m in candidates if m.place.feature_code in _MILITARY_SITES), None)
+        if post is not None:
+            return post
     return _narrowed(chosen, candidates, text)
 
 
@@ -349,6 +355,8 @@ _NARROWING = re.compile(
     r"[\s,]*(?:near|close to|outside|around)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?"
 )
 _AREA_PRECISIONS = frozenset({"district", "governorate", "country"})
+#: Gazetteer feature codes of military sites: observation posts and air bases.
+_MILITARY_SITES = frozenset({"OP", "AIRB"})
 
 
 def _narrowed(chosen: MentionLike, candidates: Sequence[MentionLike], text: str) -> MentionLike:

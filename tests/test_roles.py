@@ -71,3 +71,14 @@ def test_the_project_finder_tells_the_candidates_it_chose_among() -> None:
     candidates = finder.candidates(mention)
     assert candidates[0] == mention.place.place_id
     assert len(set(candidates)) == len(candidates)
+
+
+def test_forces_move_to_or_from_the_post_the_sentence_names_not_the_area_describing_it() -> None:
+    finder = default_place_finder(load_gazetteer())
+    sentence, cues, triggers = analyse(
+        "The Morek observation post, the biggest Turkish post in the north of Hama, was evacuated on Monday."
+    )
+    trigger = next(t for t in triggers if t.kind == "deployment")
+    placement = choose_place(trigger, sentence, finder(sentence.text), (0, len(sentence.text)), cues)
+    assert placement.place is not None
+    assert placement.place.place.feature_code == "OP"
