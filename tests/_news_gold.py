@@ -1,7 +1,8 @@
 """Scoring against the news evaluation set in ``tests/data/news/`` (issue 11).
 
 The set has a development half (``dev/``), a first test half (``test/``, scored once and now
-development data) and a frozen held-out half (``test2/``); each holds the
+development data) and a second held-out half (``test2/``, scored once, development data since
+2 December 2026; its files stay frozen); each holds the
 articles, ``manifest.csv``, ``gold.json`` (events) and ``toponyms_gold.csv`` (place names). See
 ``tests/data/news/README.md`` for how they were made and annotated.
 
