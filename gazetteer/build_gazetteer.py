@@ -361,6 +361,12 @@ def _countries(towns: dict[str, Row]) -> list[Row]:
                 raise SystemExit(f"{COUNTRIES_FILE.name}: {iso} has no shape, capital or radius_km")
             point = (float(capital["lon"]), float(capital["lat"]), float(hand["radius_km"]))  # type: ignore[arg-type]
             source = f"capital {capital['place_id']} ({hand['note']})"
+        if hand and hand.get("lon"):
+            # The news names a country for its government or the whole land; the point readers
+            # (and the news set's annotators) look up is GeoNames' country feature, which for a
+            # large or oddly shaped country lies far from the point inside its largest part.
+            point = (float(hand["lon"]), float(hand["lat"]), point[2])
+            source += f"; {hand['note']}, radius as before"
         name = hand["name"] if hand else rec["name"]
         aliases = [name, rec["name"], *(hand["aliases"].split("|") if hand else [])]
         if "." not in rec["shape"]:  # Natural Earth abbreviates some names ("Dem. Rep. Congo")

@@ -10,17 +10,32 @@ words as written.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 
 def _collapse(word: str) -> str:
-    # Same doubled-letter collapse as geodata.gazetteer.normalise (kept here to avoid an import
-    # cycle: the gazetteer module imports this one).
+    # Same spelling rules as geodata.gazetteer.normalise (kept here to avoid an import cycle: the
+    # gazetteer module imports this one): doubled letters collapsed, then a final silent h.
     out: list[str] = []
     for ch in word:
         if not out or out[-1] != ch or not ch.isalpha():
             out.append(ch)
-    return "".join(out)
+    return drop_final_h("".join(out))
+
+
+# A word's final h after a vowel, in a word of five letters or more ("Hamah", not "Shah").
+_FINAL_H: Final = re.compile(r"(?<=[^\W\d_]{3}[aeiou])h\b")
+
+
+def drop_final_h(text: str) -> str:
+    """Drop the silent h transliterations add or leave out at a word's end.
+
+    "Darbasiyah" and "Darbasiya", "Hasakah" and "Hasaka" are one name; a final h after a vowel
+    is dropped in words of five letters or more (not "Shah"). Applied after the doubled-letter
+    collapse, so "Raqqah" is "raqa".
+    """
+    return _FINAL_H.sub("", text)
 
 
 def _keys(text: str) -> frozenset[str]:

@@ -344,9 +344,18 @@ def _clause_is_future(
     left = ends[before - 1] if before else 0
     right = starts[after] if after < len(starts) else len(sentence)
     clause = sentence[left:right]
+    if _BARE_PHRASE.fullmatch(sentence[left:start] + " " + sentence[end:right]):
+        # A date phrase set off on its own ("On Oct 22, the leaders met ... and agreed that
+        # troops would pull back"): its tense is the main clause's, up to the reported "that".
+        clause = _REPORTED.split(sentence[right:], maxsplit=1)[0]
     if is_future(clause):
         return True
     return sentence_future and _PAST.search(clause) is None and _PAST_PARTICIPLE.search(clause) is None
+
+
+# What may stand beside a date phrase set off by commas: a preposition or "early"/"late".
+_BARE_PHRASE = re.compile(r"(?i)[\s,;:–—]*(?:(?:on|in|at|by|early|late|then)[\s,;:–—]+)*")
+_REPORTED = re.compile(r"\bthat\b")
 
 
 def _clause_breaks(sentence: str) -> tuple[list[int], list[int]]:

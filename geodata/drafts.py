@@ -342,17 +342,26 @@ def _ranked(triggers: Sequence[Trigger], view: SentenceView, start: int) -> list
         return terms[:1]  # the terms themselves ("the withdrawal of ...") are not events
     if len(content) < 2:
         return content  # nothing to rank (and no cue to read)
-    # A relative clause gives background ("a Syrian national who had been killed the day before"):
-    # its event comes after the main clause's.
+    # A relative clause gives background ("a Syrian national who had been killed the day before"),
+    # and what a deal provides for is its terms ("under a deal that calls for the militia to pull
+    # back"): their events come after the main clause's.
+    doc = view.sentence.doc
     return sorted(
         content,
         key=lambda t: (
+            # "agreed to set up a zone", "agreed that troops would pull back": the agreement is
+            # the news, what was agreed is its content.
+            not (t.kind == "agreement" and t.last < len(doc) and doc[t.last].lower_ in _AGREED_WHAT),
             _refers_back(t, view, start),
+            view.cues.before("terms", t.first, tokens=8) is not None,
             view.cues.before("relative_clause", t.first, tokens=12) is not None,
             not t.strong,
             t.start,
         ),
     )
+
+
+_AGREED_WHAT = frozenset({"to", "that", "on"})
 
 
 def _followed_by(cues: Cues, name: str, trigger: Trigger) -> bool:

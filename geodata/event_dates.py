@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 from geodata.cues import Cues
@@ -29,6 +30,8 @@ __all__ = ["choose_date", "dates_of", "is_deadline", "is_report_date", "statemen
 
 POINT_KINDS = frozenset({"agreement", "talks", "statement"})
 _DEADLINE_WORDS = ("by ", "until ", "till ", "before ")
+# What ends a dateline that opens a paragraph: "12 May 2019; AFP:", "May 12, 2019 - ", "(AFP)".
+_DATELINE_END = re.compile(r"\s*(?:[;:|/(]|[-–—]\s)")
 
 
 def gap(trigger: Trigger, start: int, end: int) -> int:
@@ -40,11 +43,17 @@ def is_report_date(date: DateMention, cues: Cues, triggers: Sequence[Trigger] = 
     """Whether the date dates a report: it follows a reporting verb in the same clause, before
     what was reported ("told X on April 28", "told party heads in Ankara on Thursday that ...").
     Not when an event word of ``triggers`` comes between ("said the withdrawal began early on
-    Monday": Monday dates the withdrawal)."""
+    Monday": Monday dates the withdrawal), nor when the verb qualifies the event word just before
+    it ("under the agreement made in Sochi on Oct 22", "a truce announced on Monday": the date is
+    the agreement's)."""
     text = cues.sentence.text
+    if date.start == 0 and _DATELINE_END.match(text, date.end):
+        return True  # "23 Oct 2021; MEMO: ...": a dateline run into the lead dates the report
     if is_deadline(date, cues):
         return False
     for cue in cues["report"]:
+        if any(t.kind != "statement" and t.last == cue.first for t in triggers):
+            continue
         if cue.end <= date.start and date.start - cue.end <= 100:
             between = text[cue.end : date.start]
             if any(mark in between for mark in (",", ";", " that ")):

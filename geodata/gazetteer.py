@@ -25,7 +25,7 @@ import ahocorasick
 
 from geodata import settings
 from geodata._errors import DataError, Problem
-from geodata._toponym_words import DEMONYMS, ENGLISH_STOPWORDS
+from geodata._toponym_words import DEMONYMS, ENGLISH_STOPWORDS, drop_final_h
 from geodata.schema import GEO_PRECISIONS
 
 logger = logging.getLogger(__name__)
@@ -162,7 +162,8 @@ def normalise(text: str) -> str:
     The one normalisation shared by aliases and queries: Unicode NFKD with diacritics removed,
     case folded, apostrophes and ayn/hamza marks (’‘'`ʿʾ) dropped, hyphens and all other
     punctuation turned into spaces, doubled letters (not digits) collapsed ("Maarrat" ->
-    "marat"), Arabic article tokens (al, el, ad, ar, as, at, az, an, ash, ...) removed,
+    "marat"), a final h after a vowel dropped ("Darbasiyah" -> "darbasiya", words of five
+    letters or more), Arabic article tokens (al, el, ad, ar, as, at, az, an, ash, ...) removed,
     whitespace collapsed.
     The function is idempotent: ``normalise(normalise(s)) == normalise(s)``.
 
@@ -181,6 +182,8 @@ def normalise(text: str) -> str:
     # Transliterations disagree on doubled letters (Maarrat/Maarat, Raqqa/Raqa): one letter each.
     # Digits are left alone ("post 11" is not "post 1").
     folded = _DOUBLE_LETTER.sub(r"\1", folded)
+    # ... and on a final silent h after a vowel (Darbasiyah/Darbasiya, Hasakah/Hasaka).
+    folded = drop_final_h(folded)
     return " ".join(t for t in _NON_WORD.split(folded) if t and t not in ARTICLES)
 
 

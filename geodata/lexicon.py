@@ -116,6 +116,10 @@ class TriggerPattern:
     press
         Whether it is a statement made to the press ("told reporters", "told Reuters"): an event
         of its own, whatever else the sentence reports.
+    becomes
+        ``(kind, when, unless)``: the event kind it signals instead when the sentence has the cue
+        ``when`` and not the cue ``unless`` (evacuating a military post is a withdrawal, not
+        people displaced); empty when it always signals ``kind``.
     """
 
     kind: str
@@ -125,6 +129,13 @@ class TriggerPattern:
     remote: bool = False
     unless: str = ""
     press: bool = False
+    becomes: tuple[str, str, str] | tuple[()] = ()
+
+
+def _becomes(value: dict[str, str] | None) -> tuple[str, str, str] | tuple[()]:
+    if not value:
+        return ()
+    return (value["kind"], value["when"], value.get("unless", ""))
 
 
 @cache
@@ -139,6 +150,7 @@ def trigger_patterns() -> tuple[TriggerPattern, ...]:
             bool(r.get("remote", False)),
             r.get("unless", ""),
             bool(r.get("press", False)),
+            _becomes(r.get("becomes")),
         )
         for r in read_jsonl("triggers.jsonl")
     )

@@ -6,7 +6,8 @@ of characters:
 - **negated**: a negation a few tokens before the trigger in its clause ("has not withdrawn any of
   its posts", "failed to agree", "the absence of an agreement"), or right after it ("the talks were
   postponed"); or a denial anywhere before it in the sentence, whose scope runs to the end of the
-  sentence ("denied that its troops had withdrawn from Morek"). The denial itself stays a
+  sentence ("denied that its troops had withdrawn from Morek"), or a relative clause right after
+  it that denies it ("the raid, which the army denied"). The denial itself stays a
   ``statement``.
 - **hypothetical**: a hedge a few tokens before ("may even attempt to attack") or right after
   ("a joint patrol could be ...", but not in a relative clause: "agreements that could end the
@@ -124,6 +125,11 @@ def _background(trigger: Trigger, cues: Cues) -> bool:
     return relative is not None and any(relative.last <= c.first < trigger.first for c in cues["pluperfect"])
 
 
+# How far after a trigger a relative clause's denial may come, in tokens (", which X denied").
+_DENIED_AFTER = 10
+_DENYING_PRONOUNS = frozenset({"which", "that"})
+
+
 def _negated(trigger: Trigger, cues: Cues) -> bool:
     if cues.before("negation", trigger.first, tokens=_SCOPE):
         return True
@@ -131,6 +137,11 @@ def _negated(trigger: Trigger, cues: Cues) -> bool:
         return True
     doc = cues.sentence.doc
     for cue in cues["denial"]:
+        if cue.first >= trigger.last and cue.first - trigger.last <= _DENIED_AFTER:
+            # "the ground attack, which rebel sources denied": a relative clause denies it.
+            between = {doc[i].lower_ for i in range(trigger.last, cue.first)}
+            if not between.isdisjoint(_DENYING_PRONOUNS) and not cues.before("negation", cue.first, tokens=3):
+                return True
         if cue.last > trigger.first or cues.before("negation", cue.first, tokens=3):
             continue
         # The denial reaches to the end of the sentence, but not past "but" or a semicolon.

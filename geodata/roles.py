@@ -280,6 +280,11 @@ def choose_place(
     # "Syria's Idlib", "Russia's Sochi": the possessor only qualifies the place that follows.
     starts = {m.start for m in inside}
     inside = [m for m in inside if not (text[m.end : m.end + 3] in ("'s ", "’s ") and m.end + 3 in starts)]
+    # "patrols in northern Syria, meant to make the fighters leave Manbij": what the event is
+    # for names a goal, not where it happened.
+    goals = [cue.end for cue in cues["purpose"] if cue.start >= trigger.end]
+    if goals:
+        inside = [m for m in inside if m.start < goals[0]]
     places = located(inside)
     if not inside:
         return Placement(None)
@@ -287,7 +292,7 @@ def choose_place(
     if trigger.kind == "statement":
         return _where_said(places, tokens)
     if not held_somewhere(trigger, text):
-        return Placement(_site(trigger, places, tokens))
+        return Placement(_site(trigger, places, tokens, text))
     return _venue(trigger, inside, places, tokens)
 
 
@@ -303,7 +308,7 @@ def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:
     )
 
 
-def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> MentionLike | None:
+def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens, text: str) -> MentionLike | None:
     attached: set[int] = set()
     distance: dict[int, int] = {}
     previous: MentionLike | None = None
@@ -323,7 +328,7 @@ def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> M
         return None
     # Attached first, then nearest the trigger ("officials in Aleppo said bombs exploded in
     # Ankara"), then in Syria, then finest.
-    return min(
+    chosen = min(
         enumerate(candidates),
         key=lambda im: (
             vague(im[1]),
@@ -334,6 +339,35 @@ def _site(trigger: Trigger, places: Sequence[MentionLike], tokens: _Tokens) -> M
             im[0],
         ),
     )[1]
+    if trigger.kind == "deployment" and chosen.geo_precision in _AREA_PRECISIONS:
+        # "The Morek observation post, the largest post in the north of Hama, was evacuated":
+        # forces move to or from the post or base the sentence names; the area describes it.
+        post = next((m for m in candidates if m.place.feature_code in _MILITARY_SITES), None)
+        if post is not None:
+            return post
+    return _narrowed(chosen, candidates, text)
+
+
+# "in the Hasakah countryside near Darbasiya", "in rural Idlib, near Saraqib": what follows
+# "near" narrows the area named just before it.
+_NARROWING = re.compile(
+    r"(?:\s+(?:countryside|province|governorate|region|area|district))?"
+    r"[\s,]*(?:near|close to|outside|around)\s+(?:the\s+)?(?:(?:town|city|village)\s+of\s+)?"
+)
+_AREA_PRECISIONS = frozenset({"district", "governorate", "country"})
+#: Gazetteer feature codes of military sites: observation posts and air bases.
+_MILITARY_SITES = frozenset({"OP", "AIRB"})
+
+
+def _narrowed(chosen: MentionLike, candidates: Sequence[MentionLike], text: str) -> MentionLike:
+    """The town "near" which an area's event happened, when the area is named just before it."""
+    if chosen.geo_precision not in _AREA_PRECISIONS:
+        return chosen
+    for m in candidates:
+        fine = m.start > chosen.end and m.geo_precision in ("town", "point") and not vague(m)
+        if fine and _NARROWING.fullmatch(text, chosen.end, m.start):
+            return m
+    return chosen
 
 
 def _token_distance(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> int:

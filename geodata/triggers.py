@@ -4,7 +4,9 @@ The patterns are spaCy ``Matcher`` patterns in ``lexicon/triggers.jsonl``, mostl
 one line covers every form of a verb ("retake": retook, retaken, retaking). A match is dropped
 when it lies inside a phrase of ``lexicon/non_events.jsonl`` (a noun phrase such as "observation
 posts", "attack helicopters", "besieged Aleppo", "take part"), and a movement word that needs
-armed forces in its sentence ("entered", "arrived in") is dropped without them. Of overlapping
+armed forces in its sentence ("entered", "arrived in") is dropped without them, and a word may
+signal another kind when its sentence has a cue ("evacuated" with a military post is a
+withdrawal, not people displaced). Of overlapping
 matches the longest wins ("announced a ceasefire" is an agreement, not a statement).
 """
 
@@ -90,8 +92,11 @@ def sentence_triggers(
             continue  # people on the move, not forces
         if pattern.unless and cues is not None and cues[pattern.unless]:
             continue  # the wounded taken to hospital, not people displaced
+        kind = pattern.kind
+        if pattern.becomes and cues is not None:
+            other, when, unless = pattern.becomes
+            if cues[when] and not (unless and cues[unless]):
+                kind = other  # a military post evacuated: a withdrawal, not people displaced
         start, end = sentence.char(match.first), sentence.char_end(match.last - 1)
-        found.append(
-            Trigger(pattern.kind, start, end, pattern.strong, match.first, match.last, match.pattern)
-        )
+        found.append(Trigger(kind, start, end, pattern.strong, match.first, match.last, match.pattern))
     return found

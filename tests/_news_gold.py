@@ -1,9 +1,9 @@
 """Scoring against the news evaluation set in ``tests/data/news/`` (issue 11).
 
 The set has a development half (``dev/``), a first test half (``test/``, scored once and now
-development data), a second held-out half (``test2/``, scored once and spent) and the frozen
-held-out half ``test3/``; each holds the articles, ``manifest.csv``, ``gold.json`` (events) and
-``toponyms_gold.csv`` (place names). See
+development data), a second held-out half (``test2/``, scored once, development data since
+2 December 2026; its files stay frozen) and the frozen held-out half ``test3/``; each holds the
+articles, ``manifest.csv``, ``gold.json`` (events) and ``toponyms_gold.csv`` (place names). See
 ``tests/data/news/README.md`` for how they were made and annotated.
 
 An event *matches* a gold event when its kind is the gold kind (or one of ``kinds_ok``) and one of

@@ -69,6 +69,14 @@ def test_yearless_day_goes_forward_for_planned_events() -> None:
     assert only("Talks were held on April 28.", "2019-04-29").start == D("2019-04-28")
 
 
+def test_a_leading_date_phrase_takes_the_tense_of_its_main_clause() -> None:
+    # What the leaders agreed "would" happen does not move the day they met into next year.
+    past = "On March 3, the two ministers met in Vienna and agreed that the talks would resume."
+    assert only(past, "2019-05-10").start == D("2019-03-03")
+    assert only("On June 2, the ministers will meet again.", "2019-05-10").start == D("2019-06-02")
+    assert only("Early on Monday, the convoy will set off.", "2019-05-10").start == D("2019-05-13")
+
+
 def test_weekday_in_future_tense_is_the_next_one() -> None:
     assert only("They will meet on Friday.", "2019-04-09").start == D("2019-04-12")
 

@@ -176,3 +176,9 @@ def test_people_who_are_camped_somewhere_are_still_displaced() -> None:
     assert (camped.kind, camped.status) == ("displacement", "ongoing")
     (fled,) = events_of("Thousands of families fled Saraqib on Friday.")
     assert fled.status == "occurred"
+
+
+def test_what_was_agreed_to_does_not_take_the_place_of_the_agreement() -> None:
+    # The agreement is the news; what it provides for (a withdrawal later) is its content.
+    events = events_of("An agreement to withdraw troops from Saraqib was reached in Ankara on Monday.")
+    assert [(e.kind, e.status) for e in events] == [("agreement", "occurred")]

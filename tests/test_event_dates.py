@@ -75,3 +75,30 @@ def test_undated_events_get_a_window_around_publication() -> None:
         D("2021-03-08"),
         D("2021-04-13"),
     )
+
+
+def test_a_reporting_verb_qualifying_an_event_word_dates_that_event() -> None:
+    # "the accord made in Vienna on May 3": the verb describes the accord, it reports nothing.
+    _, cues, triggers, dates = _dated(
+        "Officials said the convoy had reached the dam, under the accord made in Vienna on May 3.",
+        "2019-06-01",
+    )
+    (may,) = dates
+    assert not is_report_date(may, cues, triggers)
+    accord = next(t for t in triggers if t.kind == "agreement")
+    assert dates_of(accord, triggers, dates, cues) == [may]
+    # A verb of its own still dates the report.
+    _, cues, triggers, dates = _dated(
+        "The ministry announced on May 3 that the convoy had left.", "2019-06-01"
+    )
+    assert is_report_date(dates[0], cues, triggers)
+
+
+def test_a_dateline_run_into_the_lead_dates_the_report() -> None:
+    # "12 May 2019; Agency: ..." opens the paragraph: the report's date, not the event's.
+    _, cues, triggers, dates = _dated("12 May 2019; Agency: Troops shelled the town.", "2019-05-12")
+    (dateline,) = dates
+    assert is_report_date(dateline, cues, triggers)
+    # A date opening a sentence as its own phrase still dates the event.
+    _, cues, triggers, dates = _dated("12 May 2019 was the day troops shelled the town.", "2019-05-20")
+    assert not is_report_date(dates[0], cues, triggers)

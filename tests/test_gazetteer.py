@@ -55,6 +55,12 @@ def gazetteer() -> Gazetteer:
         ("  Khan   Shaykhun ", "khan shaykhun"),
         ("U.S.", "u s"),
         ("al-", ""),
+        # A final silent h after a vowel is a spelling variant; a short word or a consonant keeps it.
+        ("Tal Hamidiyah", "tal hamidiya"),
+        ("Tal Hamidiya", "tal hamidiya"),
+        ("Kafr Nabbuddah", "kafr nabuda"),
+        ("Shah", "shah"),
+        ("Sheikh", "sheikh"),
     ],
 )
 def test_normalise(text: str, expected: str) -> None:
@@ -261,6 +267,21 @@ def test_countries_are_points_inside_with_a_large_radius(gazetteer: Gazetteer) -
     assert _km(turkey.lon, turkey.lat, 32.85, 39.93) > 150  # not Ankara
     assert _km(turkey.lon, turkey.lat, 35.0, 39.0) < 80  # central Anatolia
     assert 700 < turkey.uncertainty_km < 1000  # Edirne and the Iranian border lie within it
+
+
+def test_a_country_with_a_geonames_point_sits_there(gazetteer: Gazetteer) -> None:
+    # A large country whose interior point lies far from GeoNames' country feature is placed at
+    # the latter (countries.csv lon, lat), keeping its Natural Earth radius.
+    with (settings.ROOT / "gazetteer" / "countries.csv").open(encoding="utf-8", newline="") as handle:
+        pinned = {row["iso"]: row for row in csv.DictReader(handle) if row["lon"]}
+    assert {"RU", "CN", "IR"} <= set(pinned)
+    for iso, row in pinned.items():
+        place = gazetteer[f"country:{iso}"]
+        assert (place.lon, place.lat) == (float(row["lon"]), float(row["lat"]))
+        assert "GeoNames country feature" in place.source
+    russia = gazetteer["country:RU"]
+    assert _km(russia.lon, russia.lat, 37.62, 55.76) > 2000  # not Moscow
+    assert russia.uncertainty_km > 3000
 
 
 def _polygons() -> dict[str, shapely.Geometry]:

@@ -29,6 +29,20 @@ def test_every_lexicon_file_loads_and_every_trigger_has_a_known_kind() -> None:
     assert {"President", "Monday"} <= lexicon.not_names()
 
 
+def test_a_trigger_that_becomes_another_kind_names_a_known_kind_and_known_cues() -> None:
+    from geodata.schema import EVENT_KINDS
+
+    cue_names = {row["cue"] for row in lexicon.read_jsonl("cues.jsonl")}
+    switching = [p for p in lexicon.trigger_patterns() if p.becomes]
+    assert switching
+    for pattern in switching:
+        kind, when, unless = pattern.becomes
+        assert kind in EVENT_KINDS
+        assert kind != pattern.kind
+        assert when in cue_names
+        assert not unless or unless in cue_names
+
+
 def test_a_bad_line_is_named_with_its_file_and_line(tmp_path: Path) -> None:
     (tmp_path / "x.jsonl").write_text('{"cue": "a", "pattern": []}\n{oops\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"x\.jsonl, line 2"):

@@ -31,6 +31,15 @@ def moods(text: str, *, dated_future: bool = False) -> list[tuple[str, str]]:
             [("met", "asserted"), ("agree", "negated"), ("ceasefire", "negated")],
         ),
         ("The talks were postponed.", [("talks", "negated")]),
+        # A relative clause right after the event word may deny it.
+        (
+            "Reports spoke of a raid on the village, which the army denied.",
+            [("raid", "negated"), ("denied", "asserted")],
+        ),
+        (
+            "Reports spoke of a raid on the village, which the army did not deny.",
+            [("raid", "asserted"), ("deny", "negated")],
+        ),
     ],
 )
 def test_negation_and_denial_reach_their_scope_only(sentence: str, expected: list[tuple[str, str]]) -> None:

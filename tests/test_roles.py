@@ -34,6 +34,13 @@ def placed(text: str, kind: str) -> tuple[str, bool]:
         ("The ministers held talks on Idlib in Moscow on Monday.", "talks", "Moscow"),
         ("After talks in the coastal city of Sochi, they left.", "talks", "Sochi"),
         ("They discussed the situation in Idlib at talks.", "talks", ""),
+        # A town "near" which it happened narrows the area named just before it.
+        ("Troops patrolled the Idlib countryside near Saraqib on Monday.", "patrol", "Saraqib"),
+        ("Jets bombed villages in Idlib, close to the town of Saraqib.", "attack", "Saraqib"),
+        ("Jets bombed Idlib and then Saraqib.", "attack", "Idlib"),
+        # What the event is for names a goal, not its site.
+        ("Troops patrolled on Monday, meant to push the fighters out of Manbij.", "patrol", ""),
+        ("Troops patrolled Afrin on Monday, meant to push the fighters out of Manbij.", "patrol", "Afrin"),
     ],
 )
 def test_site_and_venue(sentence: str, kind: str, place: str) -> None:
@@ -64,3 +71,14 @@ def test_the_project_finder_tells_the_candidates_it_chose_among() -> None:
     candidates = finder.candidates(mention)
     assert candidates[0] == mention.place.place_id
     assert len(set(candidates)) == len(candidates)
+
+
+def test_forces_move_to_or_from_the_post_the_sentence_names_not_the_area_describing_it() -> None:
+    finder = default_place_finder(load_gazetteer())
+    sentence, cues, triggers = analyse(
+        "The Morek observation post, the biggest Turkish post in the north of Hama, was evacuated on Monday."
+    )
+    trigger = next(t for t in triggers if t.kind == "deployment")
+    placement = choose_place(trigger, sentence, finder(sentence.text), (0, len(sentence.text)), cues)
+    assert placement.place is not None
+    assert placement.place.place.feature_code == "OP"

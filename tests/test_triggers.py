@@ -70,3 +70,33 @@ def test_a_rally_is_not_an_attack() -> None:
         ("other", "rallied"),
         ("agreement", "deal"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # Evacuating a military post is a withdrawal; evacuating people is displacement.
+        ("The army evacuated its hilltop post on Friday.", [("deployment", "evacuated")]),
+        ("The evacuation of the base took two days.", [("deployment", "evacuation")]),
+        ("The base was evacuated last week.", [("deployment", "evacuated")]),
+        ("Rescuers evacuated the village on Friday.", [("displacement", "evacuated")]),
+        ("Families living near the checkpoint were evacuated.", [("displacement", "evacuated")]),
+    ],
+)
+def test_evacuating_a_military_post_is_a_withdrawal(sentence: str, expected: list[tuple[str, str]]) -> None:
+    assert trigger_words(sentence) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # A deal is struck, not an attack; a truce that starts is an agreement taking effect.
+        ("The deal struck by the two ministers held.", [("agreement", "deal struck")]),
+        ("A shell struck the market.", [("attack", "shell struck")]),
+        ("A truce that began at noon was broken.", [("agreement", "truce that began")]),
+    ],
+)
+def test_a_deal_struck_and_a_truce_begun_are_agreements(
+    sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert trigger_words(sentence) == expected
