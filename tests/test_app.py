@@ -384,9 +384,9 @@ def frames_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = Store.frames
 
-    def frames(self: Store) -> Any:
+    def frames(self: Store, **options: Any) -> Any:
         calls.append(self.where)
-        return real(self)
+        return real(self, **options)
 
     monkeypatch.setattr(Store, "frames", frames)
     return calls
