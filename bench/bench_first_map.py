@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -43,12 +44,16 @@ TARGETS = {"first start, 100,000": 4.0, "new session, 100,000": 2.0, "first star
 
 
 def first_map(browser: Browser, url: str) -> float:
+    """Page load until the imported points are drawn; then the wait for the script's run to end
+    (its last widgets shown: today's app reads the imported layer after the map), so the next
+    session meets an idle server."""
     context = harness.hermetic_context(browser, harness.Traffic(), viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     began = time.monotonic()
     page.goto(f"{url}/?{QUERY}")
     harness.wait_for_map(page, points=True, timeout=900_000)
     elapsed = time.monotonic() - began
+    page.get_by_role("button", name=re.compile("^Download the whole dataset")).wait_for(timeout=900_000)
     context.close()
     return elapsed
 
