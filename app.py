@@ -8,8 +8,9 @@ component of our own (``geodata.livemap``): the day, window, layers, zoom and ce
 page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
 articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and
 review the machine's events on the review page (``review_page.py``), which only editors are offered.
-This file only does widgets, caching and layout; the data come in through one cached loader,
-:func:`load`, keyed by the store's token.
+This file only does widgets, caching and layout (the Add panel is ``add_panel.py``, what surrounds
+the map ``map_details.py``); the data come in through cached loaders keyed by the store's tokens:
+:func:`base` and the imported events' kept points first (the map), then :func:`load` (the tables).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import add_panel
 import map_details
 import signin
 from geodata import export, layers, livemap, loading, panels, point_cache, store, view
-from geodata._errors import AtlasError
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
 HOW_TO_READ = (
@@ -43,18 +43,6 @@ Source = loading.Inputs
 @st.cache_resource(show_spinner="Opening the event store (a new one is filled with the seed articles)…")
 def event_store(where: str) -> store.Store:
     return store.open_store(where)  # shared by all sessions (thread-safe); a failure is not cached
-
-
-def opened(source: Source) -> tuple[store.Store | None, str | None, str | None, str | None]:
-    """The store, its tokens (cache keys: every write changes the first, imports the second) and,
-    if it cannot be used, why."""
-    if not source.uses_store:
-        return None, None, "files", None
-    try:
-        found = event_store(source.store)
-        return found, found.token(), "files" if source.imported else found.imported_token(), None
-    except AtlasError as exc:
-        return None, None, None, str(exc)
 
 
 def store_of(source: Source, token: str | None) -> store.Store | None:
@@ -118,7 +106,7 @@ def start_view(dates: livemap.DateRange) -> tuple[view.MapView, view.Camera | No
 def map_page() -> None:
     """The map, its caption, chart, downloads and tables (and, for an editor, "Add an article")."""
     source = loading.app_inputs(sys.argv[1:])
-    events_store, token, version, store_error = opened(source)
+    events_store, token, version, store_error = loading.opened(source, event_store)
     ready = prepared(source, token, version)
     start, start_camera, link_notes = start_view(ready.dates)
     editing = events_store is not None and source.events_from_store and signin.can_edit()

@@ -20,7 +20,7 @@ import argparse
 import dataclasses
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,12 +28,15 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata import basemap, events, imports, point_cache, settings, zones
-from geodata._errors import DataError
+from geodata._errors import AtlasError, DataError
 from geodata.articles import Article
 from geodata.store import Store, default_cache_dir
 from geodata.store_open import ENV_VAR, default_store_path
 
-__all__ = ["ARTICLE_COLUMNS", "Inputs", "Loaded", "app_inputs", "load", "points_path", "with_imported"]
+__all__ = [
+    "ARTICLE_COLUMNS", "Inputs", "Loaded", "app_inputs", "load", "opened", "points_path",
+    "store_points_path", "with_imported",
+]  # fmt: skip
 
 #: Columns of :attr:`Loaded.articles` (those of :meth:`geodata.store.Store.articles` the app shows).
 ARTICLE_COLUMNS: tuple[str, ...] = (
@@ -165,6 +168,21 @@ def with_imported(loaded: Loaded, source: Inputs, store: Store | None) -> Loaded
     return dataclasses.replace(loaded, frames=frames, problems=tuple(problems))
 
 
+def opened(
+    source: Inputs, open_store: Callable[[str], Store]
+) -> tuple[Store | None, str | None, str | None, str | None]:
+    """The store of ``source`` (opened with ``open_store``, the app's cached opener), its tokens
+    (cache keys: every write changes the first, imports the second; ``"files"`` when the imported
+    events are files) and, if it cannot be used, why."""
+    if not source.uses_store:
+        return None, None, "files", None
+    try:
+        found = open_store(source.store)
+        return found, found.token(), "files" if source.imported else found.imported_token(), None
+    except AtlasError as exc:
+        return None, None, None, str(exc)
+
+
 def points_path(source: Inputs, store: Store | None, version: str | None) -> Path | None:
     """Where the imported events' map points are kept between server starts
     (:mod:`geodata.point_cache`): in the store's cache folder under its imported token, or, for
@@ -174,7 +192,13 @@ def points_path(source: Inputs, store: Store | None, version: str | None) -> Pat
         paths = "|".join(str(path.resolve()) for path in source.imported)
         folder = default_cache_dir() / "points" / hashlib.sha256(paths.encode()).hexdigest()[:16]
         return point_cache.path_for(folder, repr(source.key))
-    if store is None or store.cache_folder is None or version is None:
+    return store_points_path(store, version) if store is not None else None
+
+
+def store_points_path(store: Store, version: str | None) -> Path | None:
+    """Where the map points of ``store``'s imported events of ``version`` (its imported token) are
+    kept: in its cache folder (``None``: it keeps no cache)."""
+    if store.cache_folder is None or version is None:
         return None
     return point_cache.path_for(store.cache_folder, version)
 

@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from geodata import __main__ as cli
 from geodata import imports, layers, livemap, loading, point_cache, zones
 from geodata.store import open_store
 from tests.conftest import ACLED_CSV, UCDP_CSV
@@ -32,7 +33,8 @@ def assert_same(found: point_cache.CachedPoints, made: point_cache.CachedPoints)
 
 def test_points_are_read_back_as_written(tmp_path: Path) -> None:
     made = point_cache.encode(imported_layer())
-    assert made.points.count > 0 and len(made.dates) == 2
+    assert made.points.count > 0
+    assert len(made.dates) == 2
     path = point_cache.path_for(tmp_path, "store-1")
     point_cache.write(path, made)
     found = point_cache.read(path)
@@ -50,7 +52,9 @@ def test_kept_encodes_once_then_reads_the_file(tmp_path: Path) -> None:
     path = point_cache.path_for(tmp_path, "k")
     first = point_cache.kept(path, layer)
     second = point_cache.kept(path, layer)
-    assert len(calls) == 1 and first is not None and second is not None
+    assert len(calls) == 1
+    assert first is not None
+    assert second is not None
     assert_same(second, first)
     assert point_cache.kept(point_cache.path_for(tmp_path, "none"), lambda: None) is None
 
@@ -80,12 +84,29 @@ def test_an_import_gives_the_store_a_new_points_file_and_removes_the_old(tmp_pat
         point_cache.kept(before, store.imported)
         store.import_events(imports.read_events(UCDP_CSV), UCDP_CSV, by="test")
         after = loading.points_path(source, store, store.imported_token())
-        assert after is not None and after != before
+        assert after is not None
+        assert after != before
         kept = point_cache.kept(after, store.imported)
         layer = store.imported()
-    assert kept is not None and layer is not None
+    assert kept is not None
+    assert layer is not None
     assert kept.points.count == len(layers.events_on_map(layer))
-    assert after.exists() and not before.exists()
+    assert after.exists()
+    assert not before.exists()
+
+
+def test_the_import_command_keeps_the_points_the_app_reads(tmp_path: Path) -> None:
+    where = tmp_path / "atlas.gpkg"
+    assert cli.main(["import", str(UCDP_CSV), "--store", str(where)]) in (0, 1)
+    with open_store(where, seeds=None) as store:  # the default cache folder (XDG_CACHE_HOME here)
+        path = loading.points_path(loading.app_inputs(["--store", str(where)]), store, store.imported_token())
+        layer = store.imported()
+    assert path is not None
+    assert path.exists()
+    found = point_cache.read(path)
+    assert found is not None
+    assert layer is not None
+    assert_same(found, point_cache.encode(layer))
 
 
 def test_an_edited_events_file_gets_a_new_points_file(tmp_path: Path) -> None:
@@ -94,7 +115,9 @@ def test_an_edited_events_file_gets_a_new_points_file(tmp_path: Path) -> None:
     first = loading.points_path(loading.app_inputs(["--events", str(copy)]), None, "files")
     os.utime(copy, ns=(1, 1))
     second = loading.points_path(loading.app_inputs(["--events", str(copy)]), None, "files")
-    assert first is not None and second is not None and first != second
+    assert first is not None
+    assert second is not None
+    assert first != second
     assert first.parent == second.parent  # one folder per set of files: the old version is replaced
 
 
