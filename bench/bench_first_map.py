@@ -5,8 +5,9 @@ For each size (``--sizes``; synthetic ACLED-layout events, ``make_acled.py``) an
 
 - **files**: ``app.py --events FILE`` (as ``bench_scale.py`` runs it; the article events from an
   embedded store holding the seeds);
-- **store**: ``app.py --store FILE``, the same events imported into an embedded store (as
-  ``bench_app_store.py`` runs it, "warm": the import left its snapshot), sizes up to ``--store-max``;
+- **store**: ``app.py --store FILE``, the same events imported into an embedded store with
+  ``python -m geodata import`` (as ``bench_app_store.py`` runs it, "warm": the import left its
+  snapshot and, today, the map points), sizes up to ``--store-max``;
 
 each app is started twice on a cache folder of its own (a copy of the one the import filled): the
 **first start** (a freshly started server, page load until the imported points are drawn: today's
@@ -34,7 +35,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, sync_playwright
 
 from bench import make_acled
-from geodata import imports
+from geodata import __main__ as cli
 from geodata.store import open_store
 from tests.browser import harness
 
@@ -102,7 +103,8 @@ def main() -> None:
         tmp = Path(name)
         trees = {"baseline": baseline_tree(args.baseline, tmp), "today": ROOT}
         filled = tmp / "filled-cache"
-        os.environ["XDG_CACHE_HOME"] = str(filled)  # where the imports below leave their snapshots
+        filled.mkdir()
+        os.environ["XDG_CACHE_HOME"] = str(filled)  # where the imports below leave what they keep
         seeded = tmp / "seeded.gpkg"
         open_store(seeded).close()  # the seeds' events, for the --events runs
         env = os.environ | {"ATLAS_STORE": str(seeded)}
@@ -115,8 +117,7 @@ def main() -> None:
             sources = {"files": ["--events", str(acled)]}
             if size <= args.store_max:
                 store = tmp / f"store-{size}.gpkg"
-                with open_store(store) as opened:
-                    opened.import_events(imports.read_events(acled), acled, by="bench")
+                cli.main(["import", str(acled), "--store", str(store)])  # as a user imports
                 sources["store"] = ["--store", str(store)]
             for repeat in range(args.repeat):
                 floors.append(floor_paint(browser))
