@@ -63,7 +63,9 @@ def load(source: Source, token: str | None) -> loading.Loaded:
 
 
 @st.cache_resource(show_spinner="Preparing the imported events…", max_entries=2)
-def imported_points(source: Source, version: str | None, _token: str | None) -> Any:
+def imported_points(
+    source: Source, version: str | None, _token: str | None
+) -> point_cache.CachedPoints | None:
     """The imported events' points, kept while they do not change (``version``), and on disk
     between server starts: a fresh server reads them instead of reading and encoding every event."""
     path = loading.points_path(source, store_of(source, _token), version)
@@ -74,7 +76,7 @@ def imported_points(source: Source, version: str | None, _token: str | None) -> 
 def prepared(source: Source, token: str | None, version: str | None) -> livemap.Prepared:
     data, kept = base(source, token), imported_points(source, version, token)
     return livemap.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
-                           sources=data.sources, points=kept and kept.points,
+                           sources=data.sources, points=kept.points if kept else None,
                            imported_dates=kept.dates if kept else ())  # fmt: skip
 
 
