@@ -34,6 +34,8 @@ from geodata import (
     gazetteer,
     imports,
     intake,
+    loading,
+    point_cache,
     settings,
     zones,
 )
@@ -474,6 +476,8 @@ def _import_to_store(args: argparse.Namespace) -> int:
                 f"stored in {store.where} ({result.replaced} replacing stored ones){wrote}"
             )
             code = code or (1 if run.problems else 0)
+        # The app's next first map reads the imported events' points instead of encoding them all.
+        point_cache.kept(loading.store_points_path(store, store.imported_token()), store.imported)
     return code
 
 

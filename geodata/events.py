@@ -20,11 +20,25 @@ the extraction's version.
 
 from __future__ import annotations
 
-from geodata.assembly import ARTICLE_BUDGET_SECONDS, extract_events, extract_from_articles
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from geodata.event_records import PIPELINE_VERSION, Event, EventRun, Source, events_frame
-from geodata.merging import merge_events
-from geodata.roles import GazetteerPlaceFinder, MentionLike, PlaceFinder, PlaceLike, default_place_finder
-from geodata.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from geodata.assembly import ARTICLE_BUDGET_SECONDS, extract_events, extract_from_articles
+    from geodata.merging import merge_events
+    from geodata.roles import GazetteerPlaceFinder, MentionLike, PlaceFinder, PlaceLike, default_place_finder
+    from geodata.sentences import split_sentences
+
+# The stages load spaCy (about a second): they are imported when first used (PEP 562), so what only
+# reads events (the app's map, the store's frames) starts without them.
+_STAGES = {
+    "ARTICLE_BUDGET_SECONDS": "assembly", "extract_events": "assembly", "extract_from_articles": "assembly",
+    "merge_events": "merging", "GazetteerPlaceFinder": "roles", "MentionLike": "roles",
+    "PlaceFinder": "roles", "PlaceLike": "roles", "default_place_finder": "roles",
+    "split_sentences": "sentences",
+}  # fmt: skip
 
 __all__ = [
     "ARTICLE_BUDGET_SECONDS",
@@ -43,3 +57,11 @@ __all__ = [
     "merge_events",
     "split_sentences",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _STAGES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"geodata.{_STAGES[name]}"), name)
+    globals()[name] = value
+    return value

@@ -17,13 +17,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-
-import trafilatura
-from trafilatura.settings import Document
+from typing import TYPE_CHECKING
 
 from geodata import articles
 from geodata._collector import paused
 from geodata._errors import Problem
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 __all__ = [
     "HTML_SUFFIXES",
@@ -153,6 +154,9 @@ def _text_input(
 def _read_page(
     name: str, data: bytes, *, published: dt.date | None, outlet: str, url: str, title: str
 ) -> tuple[ArticleInput | None, list[Problem]]:
+    import trafilatura  # a quarter of a second to import: loaded when a web page is first read
+    from trafilatura.settings import Document
+
     document = trafilatura.bare_extraction(
         data, with_metadata=True, include_comments=False, include_tables=False, include_images=False
     )

@@ -415,12 +415,14 @@ def prepare(
     basemap: Basemap | None = None,
     sources: Mapping[str, tuple[str, str]] | None = None,
     points: PointData | None = None,
+    imported_dates: Sequence[str] = (),
 ) -> Prepared:
     """The datasets of ``frames`` (``zones``, ``events`` and, when files were imported,
     ``imported``) and of the base map (``reference`` and ``basemap``), the imported events' points,
     the slider's dates and the stops of Prev/Next: what the app computes once per version of its
     data. ``points`` are ``encode_points(frames["imported"])`` when already made (the app keeps
-    them while the imported events do not change, as articles are added)."""
+    them while the imported events do not change, as articles are added); ``imported_dates`` are
+    the earliest and latest dates of imported events not in ``frames`` (:mod:`geodata.point_cache`)."""
     zones, events, imported = frames["zones"], frames["events"], frames.get("imported")
     if points is None and imported is not None:
         points = encode_points(imported)
@@ -428,7 +430,8 @@ def prepare(
     if points is not None:
         datasets.append(points_dataset(points))
     own = [zones["valid_from"], zones["valid_to"], events["date_start"], events["date_end"]]
-    more = [] if imported is None else [imported["date_start"], imported["date_end"]]
+    more = [pd.Series(list(imported_dates), dtype=object)]
+    more += [] if imported is None else [imported["date_start"], imported["date_end"]]
     return Prepared(tuple(datasets), points, date_range(own, more=more), tuple(stops(zones, events)))
 
 

@@ -265,23 +265,39 @@ class Store:
         with self._transaction() as conn:
             return imported_version(conn)
 
-    def frames(self) -> dict[str, gpd.GeoDataFrame]:
+    def frames(self, *, imported: bool = True) -> dict[str, gpd.GeoDataFrame]:
         """The event layers, with the columns the loaders give: ``events`` (``EVENT_PROPERTIES``,
         as ``events.events_frame`` orders them) and ``imported`` (``imports.IMPORT_PROPERTIES``, in
         the order imported), the latter only when the store holds imported events.
 
         The imported layer is kept in memory while :meth:`imported_token` stays the same, so after
         an article is added only the article events are read again (callers must not change it).
+        ``imported=False`` leaves it out (see :meth:`imported`).
         """
         with self._transaction() as conn:
             layers = {"events": events_frame(conn)}
-            version = imported_version(conn)
-            kept = self._imported
-            if kept is None or kept[0] != version:
-                kept = self._imported = (version, imported_frame(conn, cache=self._cache))
-        if len(kept[1]):
-            layers["imported"] = kept[1]
+            imported_layer = self._imported_layer(conn) if imported else None
+        if imported_layer is not None:
+            layers["imported"] = imported_layer
         return layers
+
+    def imported(self) -> gpd.GeoDataFrame | None:
+        """The ``imported`` layer of :meth:`frames` alone (``None``: the store holds no imported
+        events), kept in memory in the same way."""
+        with self._transaction() as conn:
+            return self._imported_layer(conn)
+
+    def _imported_layer(self, conn: Connection) -> gpd.GeoDataFrame | None:
+        version = imported_version(conn)
+        kept = self._imported
+        if kept is None or kept[0] != version:
+            kept = self._imported = (version, imported_frame(conn, cache=self._cache))
+        return kept[1] if len(kept[1]) else None
+
+    @property
+    def cache_folder(self) -> Path | None:
+        """This store's own folder in the user's cache (``None``: it keeps no cache)."""
+        return self._cache
 
     def articles(self) -> pd.DataFrame:
         """The stored articles (no text), oldest first: id, name, title, outlet, url, published,

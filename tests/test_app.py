@@ -384,9 +384,9 @@ def frames_read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = Store.frames
 
-    def frames(self: Store) -> Any:
+    def frames(self: Store, **options: Any) -> Any:
         calls.append(self.where)
-        return real(self)
+        return real(self, **options)
 
     monkeypatch.setattr(Store, "frames", frames)
     return calls
@@ -440,28 +440,40 @@ def test_a_change_in_the_store_shows_on_the_next_run_and_nothing_is_read_while_n
     assert calls == [str(app_store)] * 2
 
 
+def imported_meta(at: AppTest) -> dict[str, Any]:
+    """The version and meta of the imported events' dataset the page was sent."""
+    (mount,) = [element for element in at.get("bidi_component") if element.key == "atlas-imported"]
+    data: dict[str, Any] = json.loads(mount.proto.mixed.json)  # JSON beside the points' Arrow table
+    return {"version": data["version"], **data["meta"]}
+
+
 def test_an_added_article_does_not_prepare_the_imported_events_again(
     app_store: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Imported events (100,000 and more) are encoded and matched to zones once per import: saving
-    an article reads and prepares only the article events."""
-    acled = settings.ROOT / "tests/data/acled_small.csv"
-    assert cli.main(["import", str(acled), "--store", str(app_store)]) == 1  # its bad rows are reported
+    """Imported events (100,000 and more) are encoded once per import, by the import (kept for the
+    app, ``geodata.point_cache``): saving an article reads and prepares only the article events."""
     encoded: list[int] = []
     real = livemap.encode_points
     monkeypatch.setattr(livemap, "encode_points", lambda frame: encoded.append(len(frame)) or real(frame))
+    acled = settings.ROOT / "tests/data/acled_small.csv"
+    assert cli.main(["import", str(acled), "--store", str(app_store)]) == 1  # its bad rows are reported
+    assert len(encoded) == 1  # by the import, which keeps the points
     at = start({"date": "2024-05-12", "window": "30"})
     assert "imported event" in caption(at)
+    first = imported_meta(at)
     (tmp_path / "new.txt").write_text(ARTICLE, encoding="utf-8")
     assert cli.main(["add", str(tmp_path / "new.txt"), "--store", str(app_store)]) == 0
     page_moves(at, date="2024-05-12", window="30")
     assert "; 1 event and" in caption(at)  # the new article's event shows
-    assert len(encoded) == 1  # the imported events were encoded once, before the article
+    assert len(encoded) == 1  # the app read the kept points, and the article did not prepare them again
+    assert imported_meta(at) == first
     assert cli.main(
         ["import", str(settings.ROOT / "tests/data/ucdp_small.csv"), "--store", str(app_store)]
     ) in (0, 1)
-    page_moves(at, date="2024-05-12", window="30")
     assert len(encoded) == 2  # an import: encoded again
+    page_moves(at, date="2024-05-12", window="30")
+    assert imported_meta(at)["count"] > first["count"]  # the page got the new points
+    assert len(encoded) == 2
 
 
 def test_preview_shows_the_events_then_save_stores_them_and_the_download_equals_the_export(

@@ -88,7 +88,8 @@ def test_the_installed_library_and_cli_work_outside_the_checkout(installed: Path
 
 
 def test_the_installed_app_draws_its_map_from_another_directory(installed: Path, tmp_path: Path) -> None:
-    """The app (its scripts ``app.py``, ``review_page.py``, ``signin.py`` and the ``.streamlit``
+    """The app (its scripts ``app.py``, ``add_panel.py``, ``map_details.py``, ``review_page.py``,
+    ``signin.py`` and the ``.streamlit``
     settings, copied alone to a folder elsewhere) runs on the installed package: data, Leaflet and
     the page script all come from it; nothing is fetched."""
     if not harness.chromium_available():
@@ -97,7 +98,7 @@ def test_the_installed_app_draws_its_map_from_another_directory(installed: Path,
         pytest.skip("Debian chromium is missing")
     app_dir = tmp_path / "app"
     app_dir.mkdir()
-    for script in ("app.py", "review_page.py", "signin.py"):
+    for script in ("app.py", "add_panel.py", "map_details.py", "review_page.py", "signin.py"):
         shutil.copy(settings.ROOT / script, app_dir / script)
     shutil.copytree(settings.ROOT / ".streamlit", app_dir / ".streamlit")
     elsewhere = tmp_path / "elsewhere"
