@@ -27,7 +27,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata._errors import Problem
-from geodata.articles import MAX_ARTICLE_BYTES
+from geodata.article_text import MAX_ARTICLE_BYTES
 from geodata.intake import ArticleInput, ArticleMeta, read_bytes
 from geodata.layers import events_in_window, events_on_map
 from geodata.panels import events_table, markdown_text

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geodata import articles
+from geodata import article_text, articles, manifest
 from geodata._collector import paused
 from geodata._errors import Problem
 
@@ -62,9 +62,9 @@ class ArticleMeta:
     outlet: str = ""
     url: str = ""
 
-    def manifest_row(self) -> articles.ManifestRow:
+    def manifest_row(self) -> manifest.ManifestRow:
         """The same facts as a ``manifest.csv`` row, which is how the pipeline takes them."""
-        return articles.ManifestRow(self.name, self.published, self.outlet, self.url)
+        return manifest.ManifestRow(self.name, self.published, self.outlet, self.url)
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ def read_file(
         return _read_page(path.name, data, published=published, outlet=outlet, url=url, title=title)
     if suffix not in TEXT_SUFFIXES:
         return None, [Problem(path.name, _NOT_AN_ARTICLE)]
-    text, problems = articles.read_text(path)
+    text, problems = article_text.read_text(path)
     return _text_input(path.name, text, problems, published=published, outlet=outlet, url=url, title=title)
 
 
@@ -119,7 +119,7 @@ def read_bytes(
         return _read_page(name, data, published=published, outlet=outlet, url=url, title=title)
     if suffix not in TEXT_SUFFIXES:
         return None, [Problem(name, _NOT_AN_ARTICLE)]
-    text, problems = articles.decode_text(name, data)
+    text, problems = article_text.decode_text(name, data)
     return _text_input(name, text, problems, published=published, outlet=outlet, url=url, title=title)
 
 
@@ -209,7 +209,7 @@ def _read_folder(folder: Path) -> tuple[list[tuple[ArticleInput, articles.Articl
     found: list[tuple[ArticleInput, articles.Article]] = []
     out = list(problems)
     for article in read:
-        text, text_problems = articles.read_text(Path(folder) / article.file)
+        text, text_problems = article_text.read_text(Path(folder) / article.file)
         if text is None:  # changed or removed since read_articles read it
             out.extend(text_problems)
             continue

@@ -36,8 +36,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from geodata import events as pipeline
-from geodata.articles import Article, ManifestRow, parse_article
+from geodata.articles import Article, parse_article
 from geodata.events import Event
+from geodata.manifest import ManifestRow
 from geodata.review_state import proposal
 from geodata.store_add import extract_batch
 from geodata.store_events import MergeIndex, MergeSession, Report, event_row, pipeline_version, report_keys

@@ -6,7 +6,8 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from geodata.articles import MANIFEST_COLUMNS, read_articles, validate_seeds
+from geodata.articles import read_articles, validate_seeds
+from geodata.manifest import MANIFEST_COLUMNS
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 

@@ -1,0 +1,55 @@
+"""Tests for geodata.publication_dates: where an article's publication date comes from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from geodata.articles import read_article
+from geodata.manifest import ManifestRow
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+BODY = "Joint patrols resumed near the town on Friday after a pause of several weeks, officials said.\n"
+
+
+def read(name: str) -> tuple:
+    return read_article(ARTICLES / name)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_manifest_date_comes_first_and_a_disagreeing_dateline_is_reported(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", f"Title\n09 April, 2019\n{BODY}")
+    row = ManifestRow("a.txt", dt.date(2019, 4, 10), "Outlet", "https://example.org/a")
+    article, problems = read_article(path, manifest_row=row)
+    assert (article.published, article.date_source) == (dt.date(2019, 4, 10), "manifest")
+    assert article.outlet == "Outlet"
+    assert any("differs from dateline" in p.message for p in problems)
+
+
+def test_caption_date_is_never_the_publication_date(tmp_path: Path) -> None:
+    text = f"Title\n\nTroops are seen near a town, Syria January 23, 2018. REUTERS/Some Body\n\n{BODY}"
+    article, problems = read_article(write(tmp_path, "a.txt", text))
+    assert article.published is None
+    assert article.date_source == "none"
+    assert any("no publication date" in p.message and p.severity == "warning" for p in problems)
+
+
+def test_inferred_date_is_marked_and_warned() -> None:
+    article, problems = read("inferred_date.txt")
+    assert (article.published, article.date_source) == (dt.date(2021, 3, 6), "inferred")
+    assert any("date_source=inferred" in p.message for p in problems)
+
+
+@pytest.mark.parametrize("name", ["no_date.txt", "comments_unnamed.txt"])
+def test_article_without_a_date_is_kept_with_a_warning(name: str) -> None:
+    article, problems = read(name)
+    assert article is not None
+    assert article.date_source == "none"
+    assert [p.severity for p in problems] == ["warning"]
