@@ -156,7 +156,6 @@ def map_config(
         "candidates": others,
         "preview": shown,
         "datasets": ["basemap"] if with_basemap else [],
-        "decimals": DECIMALS,
     }
 
 

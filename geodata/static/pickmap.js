@@ -96,14 +96,15 @@ var AtlasPick = (function () {
       this.place(config.preview, 6, "atlasPreview", true);
     } else if (this.picked) {
       this.place({lon: this.picked.lon, lat: this.picked.lat, km: 0, colour: "#111111",
-        label: "picked: " + this.picked.lon + ", " + this.picked.lat}, 6, "atlasPreview", true);
+        label: "picked: " + this.picked.lon.toFixed(5) + ", " + this.picked.lat.toFixed(5)}, 6, "atlasPreview", true);
     }
   };
 
-  // A click: the point (on the world's first copy, to the server's decimals) goes to the server.
+  // A click: the point (on the world's first copy) goes to the server, which rounds it
+  // (geodata.pickmap.picked_point: the one place that rule lives).
   PickMap.prototype.pick = function (latlng) {
-    var at = latlng.wrap(), scale = Math.pow(10, this.config.decimals);
-    this.picked = {lon: Math.round(at.lng * scale) / scale, lat: Math.round(at.lat * scale) / scale};
+    var at = latlng.wrap();
+    this.picked = {lon: at.lng, lat: at.lat};
     this.draw();
     if (this.setTrigger) this.setTrigger("picked", this.picked);
   };
