@@ -41,6 +41,7 @@ from geodata._errors import AtlasError, ConflictError
 from geodata.place_search import project_gazetteer, search_places
 from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_STATUSES, GEO_PRECISIONS
 
+CONFLICT_CAPTION = "Your change beside the event as saved now"
 PICK_MAP = st.components.v2.component("atlas_pick", js=pickmap.script(), css=pickmap.stylesheet())
 
 
@@ -339,7 +340,8 @@ def conflict(event_id: int, current: int) -> None:
         "your values are still in the form."
     )
     st.text(shown["message"])
-    st.dataframe(review_panel.conflict_table(shown["mine"], shown["theirs"]), hide_index=True)
+    both = review_panel.conflict_table(shown["mine"], shown["theirs"])
+    st.html(review_panel.html_table(both, caption=CONFLICT_CAPTION))  # text, readable in the page
     if st.button("Start again from the saved version"):
         st.session_state.seen[event_id] = current
         st.session_state.gen[event_id] = st.session_state.gen.get(event_id, 0) + 1
@@ -357,9 +359,10 @@ def show_event(found: store.Store, editor: editors.Editor, event_id: int) -> Non
     seen = st.session_state.seen.setdefault(event_id, int(event["version"]))
     st.subheader(f"Event {event_id}")
     st.html(review_panel.html_table(review_panel.event_summary(event, seen=seen)))
-    if seen != event["version"]:
-        st.warning(f"This event has changed since you opened it (now version {event['version']}).")
-    conflict(event_id, int(event["version"]))
+    with st.container():  # always there: what follows keeps its place, so the open tab stays open
+        if seen != event["version"]:
+            st.warning(f"This event has changed since you opened it (now version {event['version']}).")
+        conflict(event_id, int(event["version"]))
     text_side, map_side = st.columns([3, 2])
     with text_side:
         for report in info.reports:

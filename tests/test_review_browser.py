@@ -361,3 +361,88 @@ def test_an_editor_places_an_event_by_clicking_the_map(browser: Browser, atlas: 
     assert row["geometry"]["coordinates"] == pytest.approx(list(shown), abs=1e-5)
     assert traffic.refused == []
     assert harness.page_errors(traffic) == []
+
+
+@pytest.fixture
+def two_editors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The editors ``ana`` and ``ben``, in an editors file of this test (the app's server inherits it)."""
+    for name in ("ana", "ben"):
+        for variable, value in harness.editor_account(tmp_path, name).items():
+            monkeypatch.setenv(variable, value)
+
+
+def conflict_rows(page: Page) -> dict[str, list[str]]:
+    """The refused save beside the saved event, as the page's table shows it: field: its cells."""
+    table = page.get_by_role("table").filter(has_text="Your change beside the event as saved now")
+    expect(table).to_have_count(1, timeout=60_000)
+    rows = [
+        [cell.inner_text() for cell in row.get_by_role("cell").all()]
+        for row in table.get_by_role("row").all()
+    ]
+    return {cells[0]: cells[1:] for cells in rows if len(cells) == 3}
+
+
+@pytest.mark.parametrize("backend", ["embedded", "postgis"])
+def test_two_editors_in_two_browsers_get_a_conflict_and_lose_nothing(
+    browser: Browser, two_editors: None, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    server = request.getfixturevalue("postgis_server") if backend == "postgis" else None
+    where = str(tmp_path / "atlas.gpkg") if server is None else new_postgis_database(server)
+    try:
+        open_store(where).close()  # a new store is filled with the seeds
+        two_browsers_one_event(browser, where)
+    finally:
+        if server is not None:
+            drop_postgis_database(server, where)
+
+
+def two_browsers_one_event(browser: Browser, where: str) -> None:
+    before = stored_events(where)
+    target = next(
+        e for e in before.values() if e["date_start"] and e["date_end"] and e["review"] == "machine"
+    )
+    ana_day, ben_day = dt.date(2019, 3, 7), dt.date(2019, 3, 1)
+    traffic = {name: harness.Traffic() for name in ("ana", "ben")}
+    pages = {name: new_page(browser, traffic[name]) for name in traffic}  # two contexts: two sessions
+    with harness.running_app(["--store", where]) as url:
+        for name, page in pages.items():
+            page.goto(f"{url}/?date=2019-03-08")
+            harness.wait_for_map(page)
+            harness.sign_in(page, name)
+            go_to_review(page)
+            open_event(page, target["id"])
+            tab(page, "Edit")
+        for name, day in (("ana", ana_day), ("ben", ben_day)):  # both edit the event as they opened it
+            page = pages[name]
+            fill_date(page, "First day", day)
+            fill_date(page, "Last day", day)
+            note = page.get_by_label("Note (why; the source)")
+            note.fill(f"{name}'s reading")
+            note.press("Enter")
+        pages["ana"].get_by_role("button", name="Save the correction").click()
+        saved(pages["ana"], f"Event {target['id']} corrected")
+        pages["ben"].get_by_role("button", name="Save the correction").click()
+        ben = pages["ben"]
+        ben.get_by_text("Not saved: someone else changed this event since you opened it.").wait_for(
+            timeout=60_000
+        )
+        rows = conflict_rows(ben)
+        assert rows["date_start"] == [ben_day.isoformat(), ana_day.isoformat()]  # his change, and ana's
+        assert rows["date_end"] == [ben_day.isoformat(), ana_day.isoformat()]
+        assert rows["review"][1] == "edited"
+        expect(ben.get_by_label("Note (why; the source)")).to_have_value("ben's reading")  # his form kept
+        expect(ben.get_by_text(f"Event {target['id']} corrected")).to_have_count(0)
+        for page in pages.values():
+            page.context.close()
+
+    after = stored_events(where)[target["id"]]
+    assert (after["date_start"], after["review"]) == (ana_day, "edited")
+    assert after["version"] == target["version"] + 1
+    with open_store(where) as opened:
+        people = [
+            (h.by, h.action, h.note) for h in review_queue.event_history(opened, target["id"]) if h.action_id
+        ]
+    assert people == [("ana", "edit", "ana's reading")]  # ben's refused save wrote nothing
+    for name in traffic:
+        assert traffic[name].refused == []
+        assert harness.page_errors(traffic[name]) == []

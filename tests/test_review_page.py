@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -150,6 +152,13 @@ def test_article_text_on_the_page_is_text(review_store: Path) -> None:
     assert any(t.value == "Address (not a web link): javascript:alert(1)" for t in at.text)
 
 
+def conflict_rows(at: AppTest) -> dict[str, dict[str, str]]:
+    """The refused save beside the saved event, as the page shows it: field name: its row."""
+    (table,) = [h.proto.body for h in at.get("html") if "Your change beside the event" in h.proto.body]
+    (frame,) = pd.read_html(io.StringIO(table), keep_default_na=False)
+    return {str(r["Field"]): {k: str(v) for k, v in r.items()} for r in frame.to_dict("records")}
+
+
 def conflict_between_two_sessions(where: str | Path) -> None:
     """ana and ben open the same event; ana saves; ben's save is refused with both versions shown,
     and his form still holds what he typed."""
@@ -167,7 +176,7 @@ def conflict_between_two_sessions(where: str | Path) -> None:
     ben.run()
     assert not ben.exception
     assert ben.error[0].value.startswith("Not saved: someone else changed this event")
-    rows = {r["Field"]: r for r in ben.dataframe[1].value.to_dict("records")}
+    rows = conflict_rows(ben)
     assert rows["date_start"]["Your change (not saved)"] == "2019-03-01"
     assert rows["date_start"]["Saved now"] == "2019-03-07"
     assert rows["place_id"]["Saved now"] == "gn:164816"
