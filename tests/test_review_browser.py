@@ -45,6 +45,7 @@ pytestmark = pytest.mark.browser
 IN_CI = os.environ.get("CI", "").lower() == "true"
 MAP = harness.MAP
 SARAQIB = ("gn:164816", 36.80591, 35.86447)
+HOSTILE_NAME = "<img src=x onerror=alert(1)> [near](http://evil.example) **here**"
 NEW_DAY = dt.date(2019, 3, 7)
 
 
@@ -329,12 +330,18 @@ def test_an_editor_places_an_event_by_clicking_the_map(browser: Browser, atlas: 
         preview = page.evaluate(f"() => {here}.config.preview")
         assert (preview["lon"], preview["lat"]) == pytest.approx(shown, abs=1e-5)  # previewed before saving
         assert stored_events(atlas)[target["id"]]["lon"] == target["lon"]  # not saved yet
+        name = page.get_by_label("Name of the place (optional)", exact=True)
+        name.fill(HOSTILE_NAME)
+        name.press("Enter")
         note = page.get_by_label("Note (why; the source)")
         note.fill("placed on the map")
         note.press("Enter")
         page.get_by_role("button", name="Save the correction").click()
         saved(page, f"Event {target['id']} corrected")
         page.wait_for_function(f"() => {here} && {here}.config.preview === null", timeout=30_000)
+        label = page.get_by_text(f"{HOSTILE_NAME} (district, ±3 km)", exact=True)  # the map names it, as text
+        expect(label).to_be_visible(timeout=30_000)
+        assert page.evaluate(f"() => {here}.div.querySelectorAll('img, script').length") == 0
         assert page.evaluate(f"() => [{here}.config.event.lon, {here}.config.event.lat]") == pytest.approx(
             list(shown), abs=1e-5
         )
@@ -342,6 +349,7 @@ def test_an_editor_places_an_event_by_clicking_the_map(browser: Browser, atlas: 
 
     fixed = stored_events(atlas)[target["id"]]
     assert (fixed["review"], fixed["place_id"], fixed["geo_precision"]) == ("edited", None, "district")
+    assert fixed["place"] == HOSTILE_NAME
     assert (fixed["lon"], fixed["lat"], fixed["uncertainty_km"]) == pytest.approx((*shown, 3.0), abs=1e-5)
     with open_store(atlas) as opened:
         history = review_queue.event_history(opened, target["id"])
