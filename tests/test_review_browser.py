@@ -439,6 +439,7 @@ def two_browsers_one_event(browser: Browser, where: str) -> None:
         assert rows["date_end"] == [ben_day.isoformat(), ana_day.isoformat()]
         assert rows["review"][1] == "edited"
         expect(ben.get_by_label("Note (why; the source)")).to_have_value("ben's reading")  # his form kept
+        expect(ben.get_by_role("tab", name="Edit", exact=True, selected=True)).to_have_count(1)  # still open
         expect(ben.get_by_text(f"Event {target['id']} corrected")).to_have_count(0)
         for page in pages.values():
             page.context.close()
