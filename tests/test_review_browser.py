@@ -339,6 +339,8 @@ def test_an_editor_places_an_event_by_clicking_the_map(browser: Browser, atlas: 
         page.get_by_role("button", name="Save the correction").click()
         saved(page, f"Event {target['id']} corrected")
         page.wait_for_function(f"() => {here} && {here}.config.preview === null", timeout=30_000)
+        page.wait_for_timeout(1000)  # the mounts the message above moved have settled
+        assert page.evaluate(f"() => {here}.base !== null")  # the base map is still drawn
         label = page.get_by_text(f"{HOSTILE_NAME} (district, ±3 km)", exact=True)  # the map names it, as text
         expect(label).to_be_visible(timeout=30_000)
         assert page.evaluate(f"() => {here}.div.querySelectorAll('img, script').length") == 0

@@ -64,21 +64,28 @@ var AtlasLive = (function () {
     return JSON.parse(data.json);
   }
 
+  function changed() {
+    maps.forEach(function (m) { m.datasetsChanged(); });
+    listeners.forEach(function (f) { f(); });
+  }
+
+  // A dataset is kept while any mount holds it (`mounts`): when the page moves a mount (an element
+  // inserted above it), Streamlit may mount the new one before it unmounts the old one.
   function receiveDataset(data) {
     var held = datasets[data.name];
     if (!held || held.version !== data.version) {
       var began = performance.now();
-      datasets[data.name] = {version: data.version, value: decodeDataset(data)};
+      held = datasets[data.name] = {version: data.version, value: decodeDataset(data), mounts: 0};
       debug.atlas.timings["decode " + data.name] = performance.now() - began;
-      maps.forEach(function (m) { m.datasetsChanged(); });
-      listeners.forEach(function (f) { f(); });
+      changed();
     }
+    held.mounts += 1;
     var name = data.name, version = data.version;
     return function () {
-      if (datasets[name] && datasets[name].version === version) {
+      var now = datasets[name];
+      if (now && now.version === version && --now.mounts === 0) {
         delete datasets[name];
-        maps.forEach(function (m) { m.datasetsChanged(); });
-        listeners.forEach(function (f) { f(); });
+        changed();
       }
     };
   }
