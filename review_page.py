@@ -5,8 +5,10 @@ through ``geodata.review`` with the session's ``Editor`` (which ``editors.requir
 put into the session state is no editor) and the row version the editor saw when the event was
 opened, so a save over someone else's newer change is refused and shown with both versions. Text
 from articles, people and the gazetteer is shown as text: table cells, ``st.text``, or the escaped
-HTML of ``geodata.review_panel.sentence_html``. The tables, highlighting and small map are made in
-``geodata.review_panel``; this file only does widgets and wiring.
+HTML of ``geodata.review_panel.sentence_html``. The tables and highlighting are made in
+``geodata.review_panel``, the small map where a click places the event in ``geodata.pickmap`` (a
+click fills the Edit tab's point, previewed on the map until it is saved); this file only does
+widgets and wiring.
 """
 
 from __future__ import annotations
@@ -21,10 +23,26 @@ import geopandas as gpd
 import streamlit as st
 
 import signin
-from geodata import editors, layers, loading, panels, review, review_panel, review_queue, store, zones
+from geodata import (
+    basemap,
+    editors,
+    layers,
+    livemap,
+    loading,
+    panels,
+    pickmap,
+    review,
+    review_panel,
+    review_queue,
+    store,
+    zones,
+)
 from geodata._errors import AtlasError, ConflictError
 from geodata.place_search import project_gazetteer, search_places
 from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_STATUSES, GEO_PRECISIONS
+
+CONFLICT_CAPTION = "Your change beside the event as saved now"
+PICK_MAP = st.components.v2.component("atlas_pick", js=pickmap.script(), css=pickmap.stylesheet())
 
 
 @st.cache_resource(show_spinner="Opening the event store…")
@@ -54,11 +72,45 @@ def detail(where: str, token: str, event_id: int) -> review_queue.EventDetail:
     return review_queue.event_detail(event_store(where), event_id)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def place_map(where: str, token: str, event_id: int) -> str:
-    found = detail(where, token, event_id)
-    candidates = [c for r in found.reports for c in r.candidates]
-    return review_panel.place_map_html(found.event, candidates, reference())
+@st.cache_resource(show_spinner=False)
+def basemap_data() -> livemap.Dataset:
+    return livemap.basemap_dataset(reference(), basemap.load_basemap())
+
+
+def form_key(event_id: int) -> str:
+    """The prefix of the opened event's form widgets (a new one after each save: fresh values)."""
+    return f"e{event_id}-{st.session_state.gen.get(event_id, 0)}-"
+
+
+def pick_map(info: review_queue.EventDetail, key: str) -> None:
+    """The event's place on the pick map; a click there fills the Edit tab's point (``key``), which
+    the map previews with the uncertainty chosen until it is saved."""
+    name, state = f"pick-{info.event['id']}", st.session_state
+
+    def picked() -> None:  # before the run: the form's widgets take the point
+        point = pickmap.picked_point(state[name].get("picked"))
+        if point is not None:
+            state.update({f"{key}how": "a point", f"{key}lon": point[0], f"{key}lat": point[1]})
+
+    preview = None
+    if state.get(f"{key}how") == "a point":
+        preview = pickmap.preview_point({
+            "lon": state.get(f"{key}lon"), "lat": state.get(f"{key}lat"),
+            "geo_precision": state.get(f"{key}geo", GEO_PRECISIONS[0]),
+            "uncertainty_km": state.get(f"{key}km", pickmap.DEFAULT_KM),
+        })  # fmt: skip
+    candidates = [c for r in info.reports for c in r.candidates]
+    PICK_MAP(key="pick-basemap", data=basemap_data().data, height=0)  # reaches the page once
+    config = pickmap.map_config(info.event, candidates, preview=preview)
+    PICK_MAP(key=name, data=config, on_picked_change=picked)
+
+
+def point_refused(form: dict[str, Any]) -> bool:
+    """Say what is wrong with the form's point, if anything (then nothing is saved)."""
+    problems = pickmap.point_problems(form)
+    if problems:
+        st.error(panels.markdown_text("Not saved: " + " ".join(problems)))
+    return bool(problems)
 
 
 def write(event_id: int, action: Callable[[], review.ActionResult], done: str) -> None:
@@ -127,17 +179,13 @@ def place_fields(key: str, *, of: str = "") -> dict[str, Any]:
         )
         return {"place_id": chosen.place_id} if chosen is not None else {}
     if how == "a point":
-        left, right, precision, radius = st.columns(4)
+        left, right, precision, radius = st.columns(4)  # checked by pickmap.point_problems
         return {
-            "lon": left.number_input(
-                f"Longitude{of}", -180.0, 180.0, value=None, format="%.5f", key=f"{key}lon"
-            ),
-            "lat": right.number_input(
-                f"Latitude{of}", -90.0, 90.0, value=None, format="%.5f", key=f"{key}lat"
-            ),
+            "lon": left.number_input(f"Longitude{of}", value=None, format="%.5f", key=f"{key}lon"),
+            "lat": right.number_input(f"Latitude{of}", value=None, format="%.5f", key=f"{key}lat"),
             "geo_precision": precision.selectbox(f"Precision{of}", GEO_PRECISIONS, key=f"{key}geo"),
             "uncertainty_km": radius.number_input(
-                f"Uncertainty (km){of}", 0.0, 2000.0, value=1.0, key=f"{key}km"
+                f"Uncertainty (km){of}", value=pickmap.DEFAULT_KM, key=f"{key}km"
             ),
             "place": st.text_input(f"Name of the place (optional){of}", key=f"{key}name") or None,
         }
@@ -183,7 +231,7 @@ def edit_tab(found: store.Store, editor: editors.Editor, event: dict[str, Any], 
     )
     form["actors"] = [name.strip() for name in actors.split(",") if name.strip()]
     note = st.text_input("Note (why; the source)", key=f"{key}note")
-    if st.button("Save the correction", type="primary", key=f"{key}save"):
+    if st.button("Save the correction", type="primary", key=f"{key}save") and not point_refused(form):
         changes = review_panel.edit_changes(event, form)
         if not changes:
             st.info("Nothing to save: the form is what the event already says.")
@@ -197,7 +245,7 @@ def edit_tab(found: store.Store, editor: editors.Editor, event: dict[str, Any], 
 
 def actions(found: store.Store, editor: editors.Editor, info: review_queue.EventDetail, seen: int) -> None:
     event, event_id = dict(info.event), int(info.event["id"])
-    key = f"e{event_id}-{st.session_state.gen.get(event_id, 0)}-"
+    key = form_key(event_id)
     accept, edit, reject, merge, split = st.tabs(["Accept", "Edit", "Reject", "Merge", "Split"])
     with accept:
         note = st.text_input("Note (optional)", key=f"{key}anote")
@@ -292,7 +340,8 @@ def conflict(event_id: int, current: int) -> None:
         "your values are still in the form."
     )
     st.text(shown["message"])
-    st.dataframe(review_panel.conflict_table(shown["mine"], shown["theirs"]), hide_index=True)
+    both = review_panel.conflict_table(shown["mine"], shown["theirs"])
+    st.html(review_panel.html_table(both, caption=CONFLICT_CAPTION))  # text, readable in the page
     if st.button("Start again from the saved version"):
         st.session_state.seen[event_id] = current
         st.session_state.gen[event_id] = st.session_state.gen.get(event_id, 0) + 1
@@ -310,9 +359,10 @@ def show_event(found: store.Store, editor: editors.Editor, event_id: int) -> Non
     seen = st.session_state.seen.setdefault(event_id, int(event["version"]))
     st.subheader(f"Event {event_id}")
     st.html(review_panel.html_table(review_panel.event_summary(event, seen=seen)))
-    if seen != event["version"]:
-        st.warning(f"This event has changed since you opened it (now version {event['version']}).")
-    conflict(event_id, int(event["version"]))
+    with st.container():  # always there: what follows keeps its place, so the open tab stays open
+        if seen != event["version"]:
+            st.warning(f"This event has changed since you opened it (now version {event['version']}).")
+        conflict(event_id, int(event["version"]))
     text_side, map_side = st.columns([3, 2])
     with text_side:
         for report in info.reports:
@@ -324,7 +374,7 @@ def show_event(found: store.Store, editor: editors.Editor, event_id: int) -> Non
             elif report.url:
                 st.text(f"Address (not a web link): {report.url}")
     with map_side:
-        st.iframe(place_map(found.where, found.token(), event_id), height=300)  # our page; its text escaped
+        pick_map(info, form_key(event_id))
     actions(found, editor, info, seen)
     reports_tab, history_tab = st.tabs(["Reports and the geocoder's candidates", "History"])
     with reports_tab:
@@ -358,7 +408,7 @@ def add_section(found: store.Store, editor: editors.Editor, articles: Any, defau
     form = event_fields({"kind": "other", "status": "occurred"}, key, of=" of the new event")
     form |= place_fields(key, of=" of the new event")
     note = st.text_input("Note", key=f"{key}note")
-    if st.button("Add the event", key=f"{key}add", disabled=chosen is None):
+    if st.button("Add the event", key=f"{key}add", disabled=chosen is None) and not point_refused(form):
         span = options[int(chosen)][1]
         changes = {k: v for k, v in form.items() if v is not None}
         try:

@@ -168,20 +168,30 @@ class DateRange:
 
 
 @cache
-def script() -> str:
-    """The component's JavaScript: Leaflet, ``livemap.js``, and the module's default export."""
+def bundle(files: tuple[str, ...], entry: str) -> str:
+    """The script of a map component: Leaflet, then ``files`` of ``static/`` in order, then the
+    module's default export, which hands the component to ``entry`` (a function of those files).
+    The live map is one such component; the review page's pick map (:mod:`geodata.pickmap`) another."""
     leaflet = (settings.LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
-    live = (_STATIC / "livemap.js").read_text(encoding="utf-8")
-    return (
-        f"{leaflet}\n{live}\nexport default function (component) {{ return AtlasLive.mount(component); }}\n"
-    )
+    parts = [leaflet, *((_STATIC / name).read_text(encoding="utf-8") for name in files)]
+    return "\n".join(parts) + f"\nexport default function (component) {{ return {entry}(component); }}\n"
 
 
 @cache
+def styles(files: tuple[str, ...]) -> str:
+    """The style sheet of a map component: Leaflet's, then ``files`` of ``static/`` in order."""
+    leaflet = (settings.LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
+    return "\n".join([leaflet, *((_STATIC / name).read_text(encoding="utf-8") for name in files)])
+
+
+def script() -> str:
+    """The component's JavaScript: Leaflet, ``livemap.js``, and the module's default export."""
+    return bundle(("livemap.js",), "AtlasLive.mount")
+
+
 def stylesheet() -> str:
     """The component's CSS: Leaflet's, then ours (``livemap.css``)."""
-    leaflet = (settings.LEAFLET_DIR / "leaflet.css").read_text(encoding="utf-8")
-    return leaflet + "\n" + (_STATIC / "livemap.css").read_text(encoding="utf-8")
+    return styles(("livemap.css",))
 
 
 # --- datasets ---
@@ -583,8 +593,9 @@ def read_view(
 
 
 def clicked_point(value: object) -> tuple[float, float] | None:
-    """The ``(lon, lat)`` of the imported point the page reports clicked (its ``clicked`` trigger),
-    or ``None`` when there is none or it is not a pair of finite numbers."""
+    """The ``(lon, lat)`` a map component reports clicked (the live map's ``clicked`` trigger: an
+    imported point; the pick map's ``picked``: a place), or ``None`` when there is none or it is not
+    a pair of finite numbers."""
     if not isinstance(value, Mapping):
         return None
     lon, lat = value.get("lon"), value.get("lat")

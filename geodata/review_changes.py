@@ -18,13 +18,19 @@ from geodata._errors import UsageError
 from geodata.gazetteer import Gazetteer
 from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_STATUSES, GEO_PRECISIONS
 
-__all__ = ["EDITABLE", "validated"]
+__all__ = ["EDITABLE", "LAT_RANGE", "LON_RANGE", "UNCERTAINTY_RANGE", "validated"]
 
 #: What :func:`edit` (and :func:`add_event`) take: event fields, and ``place_id`` (a gazetteer id).
 EDITABLE: tuple[str, ...] = (
     "kind", "status", "date_start", "date_end", "date_precision", "place", "place_id", "geo_precision",
     "uncertainty_km", "lon", "lat", "actors",
 )  # fmt: skip
+
+
+#: The values a person's point may take (degrees, and kilometres of uncertainty).
+LON_RANGE: tuple[float, float] = (-180.0, 180.0)
+LAT_RANGE: tuple[float, float] = (-90.0, 90.0)
+UNCERTAINTY_RANGE: tuple[float, float] = (0.0, 20_000.0)
 
 
 def _date(value: Any, name: str, problems: list[str]) -> dt.date | None:
@@ -104,7 +110,7 @@ def _place(
     precision = changes.get("geo_precision")
     if precision is not None and precision not in GEO_PRECISIONS:
         problems.append(f"geo_precision {precision!r} is not one of {', '.join(GEO_PRECISIONS)}")
-    radius = _number(changes.get("uncertainty_km"), "uncertainty_km", 0, 20_000, problems)
+    radius = _number(changes.get("uncertainty_km"), "uncertainty_km", *UNCERTAINTY_RANGE, problems)
     point = changes.get("lon") is not None or changes.get("lat") is not None
     place_id = changes.get("place_id")
     if place_id is not None:
@@ -120,8 +126,8 @@ def _place(
             "place_source": "person",
         }  # fmt: skip
     elif point:
-        lon = _number(changes.get("lon"), "lon", -180, 180, problems)
-        lat = _number(changes.get("lat"), "lat", -90, 90, problems)
+        lon = _number(changes.get("lon"), "lon", *LON_RANGE, problems)
+        lat = _number(changes.get("lat"), "lat", *LAT_RANGE, problems)
         if lon is None or lat is None:
             problems.append("a clicked place needs both lon and lat")
         if precision is None or radius is None:

@@ -1,5 +1,5 @@
 """What the app's review page shows, made without Streamlit: tables, the highlighted sentence,
-the small map of an event's place, and the change an edit form asks for.
+and the change an edit form asks for (the small map of an event's place is :mod:`geodata.pickmap`).
 
 Everything here that comes from an article, a gazetteer or a person (sentences, titles, outlets,
 URLs, actors, notes, reasons, editor names) is untrusted: :func:`sentence_html` escapes every
@@ -16,14 +16,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-import folium
-import geopandas as gpd
 import pandas as pd
 
-from geodata.foliummap import standalone_html
-from geodata.layers import EVENT_STYLES, REFERENCE_STYLE, escape
 from geodata.review import TextSpan
-from geodata.review_queue import ArticleText, Candidate, Disagreement, HistoryEntry, QueueItem, Report
+from geodata.review_queue import ArticleText, Disagreement, HistoryEntry, QueueItem, Report
 
 __all__ = [
     "candidates_table",
@@ -34,7 +30,6 @@ __all__ = [
     "event_summary",
     "history_table",
     "html_table",
-    "place_map_html",
     "queue_table",
     "reports_table",
     "safe_url",
@@ -283,35 +278,3 @@ def edit_changes(event: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str,
         if any(point[k] != event.get(k) for k in point if point[k] is not None):
             changes |= {k: v for k, v in point.items() if v is not None} | {"place_id": None}
     return changes
-
-
-def place_map_html(
-    event: Mapping[str, Any], candidates: Sequence[Candidate], reference: gpd.GeoDataFrame | None = None
-) -> str:
-    """A small map of the event's place (its uncertainty circle, if any) and the candidates, as a page
-    that loads nothing from the internet (:func:`geodata.foliummap.standalone_html`)."""
-    lon, lat = event.get("lon"), event.get("lat")
-    centre = [lat, lon] if lon is not None and lat is not None else [35.0, 38.8]
-    fmap = folium.Map(location=centre, zoom_start=8 if lon is not None else 6, tiles=None, control_scale=True)
-    if reference is not None:
-        outline = {"color": REFERENCE_STYLE.colour, "weight": 1, "fill": False}
-        folium.GeoJson(reference[["geometry"]].to_json(), style_function=lambda _f: outline).add_to(fmap)
-    for c in candidates:
-        if c.lon is not None and c.lat is not None and not c.chosen:
-            label = escape(f"candidate: {c.name} ({c.kind}, {c.place_id})")
-            folium.CircleMarker([c.lat, c.lon], radius=5, color="#666666", fill=True, tooltip=label).add_to(
-                fmap
-            )
-    if lon is not None and lat is not None:
-        colour = EVENT_STYLES[event["kind"]].colour if event.get("kind") in EVENT_STYLES else "#000000"
-        radius_km = float(event.get("uncertainty_km") or 0)
-        if radius_km > 0:
-            folium.Circle(
-                [lat, lon], radius=radius_km * 1000, color=colour, weight=1, dash_array="4 4"
-            ).add_to(fmap)
-        label = escape(f"{event.get('place') or ''} ({event.get('geo_precision') or ''}, ±{radius_km:g} km)")
-        tip = folium.Tooltip(label, sticky=False, permanent=True, direction="right")  # no tiles: say where
-        folium.CircleMarker(
-            [lat, lon], radius=8, color=colour, fill=True, fill_opacity=0.9, tooltip=tip
-        ).add_to(fmap)
-    return standalone_html(fmap)

@@ -4,20 +4,28 @@ event of the queue, corrects its date and its place (found by a gazetteer search
 them again, and filters the queue; every write reaches the store
 with the editor's name and shows in the event's history; article text is escaped; and two sessions
 that opened the same event cannot overwrite each other: the second save is refused with both
-versions, and its form keeps the editor's values (on the embedded store and on PostGIS)."""
+versions, and its form keeps the editor's values (on the embedded store and on PostGIS). When a
+new pipeline disagrees with a correction, "Keep mine" and "Take the machine's" settle it; a point
+typed into the place form (or picked on the map: the form it fills is the same) is previewed on
+the map and saved, and a bad one is refused with a message naming the field, nothing saved."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geodata import editors, review_queue, settings
+from geodata import editors, events, panels, review, review_queue, settings
+from geodata.dates import DateInterval
 from geodata.intake import ArticleMeta
 from geodata.store import Store, open_store
 from tests.conftest import drop_postgis_database, new_postgis_database
@@ -144,6 +152,13 @@ def test_article_text_on_the_page_is_text(review_store: Path) -> None:
     assert any(t.value == "Address (not a web link): javascript:alert(1)" for t in at.text)
 
 
+def conflict_rows(at: AppTest) -> dict[str, dict[str, str]]:
+    """The refused save beside the saved event, as the page shows it: field name: its row."""
+    (table,) = [h.proto.body for h in at.get("html") if "Your change beside the event" in h.proto.body]
+    (frame,) = pd.read_html(io.StringIO(table), keep_default_na=False)
+    return {str(r["Field"]): {k: str(v) for k, v in r.items()} for r in frame.to_dict("records")}
+
+
 def conflict_between_two_sessions(where: str | Path) -> None:
     """ana and ben open the same event; ana saves; ben's save is refused with both versions shown,
     and his form still holds what he typed."""
@@ -161,7 +176,7 @@ def conflict_between_two_sessions(where: str | Path) -> None:
     ben.run()
     assert not ben.exception
     assert ben.error[0].value.startswith("Not saved: someone else changed this event")
-    rows = {r["Field"]: r for r in ben.dataframe[1].value.to_dict("records")}
+    rows = conflict_rows(ben)
     assert rows["date_start"]["Your change (not saved)"] == "2019-03-01"
     assert rows["date_start"]["Saved now"] == "2019-03-07"
     assert rows["place_id"]["Saved now"] == "gn:164816"
@@ -283,3 +298,145 @@ def test_merge_two_events_then_split_them_again(review_store: Path) -> None:
         ]
         history = review_queue.event_history(opened, keep)
     assert [(h.by, h.action) for h in history if h.action_id] == [("ana", "merge"), ("ana", "split")]
+
+
+# --- the machine disagrees: keep mine, or take the machine's ---
+
+MACHINE_DAY = dt.date(2019, 4, 20)
+
+
+def disagreements_on(where: str | Path, ana: editors.Editor, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """ana corrects the dates of two events; then a "new pipeline" (9.9.9) dates both on
+    ``MACHINE_DAY``: each gets an open disagreement. Their ids."""
+    chosen = machine_events(where)[:2]
+    with open_store(where) as opened:
+        quotes = set()
+        for event_id in chosen:
+            found = review_queue.event_detail(opened, event_id)
+            quotes.add(found.reports[0].sentence)
+            day = {"date_start": dt.date(2019, 3, 7), "date_end": dt.date(2019, 3, 7)}
+            review.edit(opened, ana, event_id, day, version=int(found.event["version"]), note="per the log")
+        real = events.extract_from_articles
+
+        def upgraded(articles: Any, find_places: Any) -> Any:
+            found, problems = real(list(articles), find_places)
+            day = DateInterval(MACHINE_DAY, MACHINE_DAY, "day")
+            return tuple(
+                dataclasses.replace(e, date=day) if e.sources[0].sentence in quotes else e for e in found
+            ), problems
+
+        monkeypatch.setattr(events, "extract_from_articles", upgraded)
+        monkeypatch.setattr(events, "PIPELINE_VERSION", "9.9.9")
+        assert opened.reextract(by="robot").disagreements == 2
+    return chosen
+
+
+def open_disagreements(where: str | Path) -> dict[int, int]:
+    """Event id: its open disagreement's id."""
+    with open_store(where) as opened:
+        return {d.event_id: d.id for d in review_queue.disagreement_list(opened)}
+
+
+def test_keep_mine_and_take_the_machines_settle_a_disagreement(
+    review_store: Path, ana: editors.Editor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept, taken = disagreements_on(review_store, ana, monkeypatch)
+    listed = open_disagreements(review_store)
+    assert set(listed) == {kept, taken}
+    at = open_event(review_page(), kept)
+    assert any(t.value.startswith("The machine disagrees (pipeline 9.9.9") for t in at.text)
+    (table,) = [d.value for d in at.dataframe if "Machine now" in d.value.columns]
+    rows = {r["Field"]: r for r in table.to_dict("records")}
+    assert (rows["date_start"]["Machine now"], rows["date_start"]["Person's version"]) == (
+        "2019-04-20",
+        "2019-03-07",
+    )  # the machine's new reading beside the person's
+    at.button(key=f"resolve{listed[kept]}False").click()  # Keep mine
+    at.run()
+    assert not at.exception
+    assert at.success[0].value.startswith(f"Disagreement {listed[kept]} settled (action ")
+    after = event(review_store, kept)
+    assert (after["date_start"], after["review"]) == (dt.date(2019, 3, 7), "edited")
+    assert not [b for b in at.button if b.label == "Keep mine"]  # settled: no longer offered
+
+    open_event(at, taken)
+    at.button(key=f"resolve{listed[taken]}True").click()  # Take the machine's
+    at.run()
+    assert not at.exception
+    after = event(review_store, taken)
+    assert (after["date_start"], after["date_end"], after["review"]) == (MACHINE_DAY, MACHINE_DAY, "edited")
+    assert open_disagreements(review_store) == {}
+    with open_store(review_store) as opened:
+        for event_id in (kept, taken):
+            actions = [(h.by, h.action) for h in review_queue.event_history(opened, event_id) if h.action_id]
+            assert actions == [("ana", "edit"), ("ana", "resolve")]
+
+
+# --- the place form's point (typed, or filled by a click on the map) ---
+
+
+def point_form(at: AppTest, event_id: int, **values: Any) -> AppTest:
+    prefix = key(at, event_id)
+    at.radio(key=f"{prefix}how").set_value("a point")
+    at.run()
+    for name, value in values.items():
+        widget = at.selectbox(key=f"{prefix}geo") if name == "geo" else at.number_input(key=f"{prefix}{name}")
+        widget.set_value(value)
+    return at.run()
+
+
+def pick_map_config(at: AppTest, event_id: int) -> dict[str, Any]:
+    """What the pick map of ``event_id`` was sent on the last run."""
+    (mount,) = [c.proto for c in at.get("bidi_component") if c.proto.id.endswith(f"pick-{event_id}")]
+    return dict(json.loads(mount.json))
+
+
+def test_a_typed_point_is_previewed_then_saved(review_store: Path) -> None:
+    (event_id, *_) = machine_events(review_store)
+    at = point_form(
+        open_event(review_page(), event_id), event_id, lon=36.71234, lat=35.90123, geo="district", km=4.0
+    )
+    assert not at.exception
+    preview = pick_map_config(at, event_id)["preview"]
+    assert (preview["lon"], preview["lat"], preview["km"]) == (36.71234, 35.90123, 4.0)
+    assert event(review_store, event_id)["lon"] != 36.71234  # previewed, not saved
+    at.button(key=f"{key(at, event_id)}save").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value.startswith(f"Event {event_id} corrected")
+    after = event(review_store, event_id)
+    assert (after["lon"], after["lat"], after["geo_precision"], after["uncertainty_km"]) == (
+        pytest.approx(36.71234),
+        pytest.approx(35.90123),
+        "district",
+        4.0,
+    )
+    assert (after["review"], after["place_id"], after["place_source"]) == ("edited", None, "person")
+    assert pick_map_config(at, event_id)["preview"] is None  # the saved place is the event's now
+
+
+@pytest.mark.parametrize(
+    ("values", "words"),
+    [
+        ({"lon": 236.5, "lat": 35.9}, ["Longitude 236.5 is outside -180 to 180 degrees."]),
+        ({"lon": 36.7, "lat": -91.0}, ["Latitude -91 is outside -90 to 90 degrees."]),
+        ({"lon": 36.7}, ["Latitude is missing: a point needs both Longitude and Latitude."]),
+        ({"lon": 36.7, "lat": 35.9, "km": -3.0}, ["Uncertainty (km) must be a number from 0 to 20000."]),
+    ],
+)
+def test_a_bad_point_is_refused_naming_its_field(
+    review_store: Path, values: dict[str, float], words: list[str]
+) -> None:
+    (event_id, *_) = machine_events(review_store)
+    with open_store(review_store) as opened:
+        before = opened.token()
+    at = point_form(open_event(review_page(), event_id), event_id, **values)
+    assert pick_map_config(at, event_id)["preview"] is None  # nothing to preview
+    at.button(key=f"{key(at, event_id)}save").click()
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [panels.markdown_text("Not saved: " + " ".join(words))]
+    assert not at.success
+    with open_store(review_store) as opened:
+        assert opened.token() == before  # nothing written
+    assert at.number_input(key=f"{key(at, event_id)}lon").value == values["lon"]  # the form keeps them

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from geodata import review_panel
 from geodata.review import TextSpan
-from geodata.review_queue import ArticleText, Candidate, HistoryEntry, QueueItem, Report, SentenceSpan
+from geodata.review_queue import ArticleText, HistoryEntry, QueueItem, Report, SentenceSpan
 
 HOSTILE = "<img src=x onerror=alert(1)> [x](http://evil) <script>alert(2)</script> &amp; **bold**"
 
@@ -193,19 +193,6 @@ def test_sentences_to_choose_from_carry_their_spans() -> None:
     assert [label for label, _ in options][:2] == ["¶0.0: First one.", "¶0.1: Second <b>one</b>."]
     assert options[1][1] == TextSpan(0, 11, 29)
     assert len(options[2][0]) == len("¶1.0: ") + review_panel.CHOICE_CHARS
-
-
-def test_the_small_map_is_offline_and_its_labels_are_text() -> None:
-    hostile = Candidate("gn:1", HOSTILE, "town", "SY", 36.6, 35.9, 5.0, chosen=False)
-    page = review_panel.place_map_html(EVENT | {"place": HOSTILE}, [hostile])
-    assert "<img src=x" not in page
-    assert "<script>alert" not in page
-    assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert "<script src=" not in page  # Leaflet is inlined: nothing loaded from outside
-    assert "L.circle(" in page  # the uncertainty circle
-    assert '"permanent": true' in page  # the place is named on the map itself
-    unlocated = review_panel.place_map_html(EVENT | {"lon": None, "lat": None}, [])
-    assert "L.circleMarker(" not in unlocated
 
 
 def test_an_html_table_holds_every_cell_as_text() -> None:

@@ -55,6 +55,7 @@ var AtlasLive = (function () {
 
   var datasets = {};
   var maps = [];
+  var listeners = [];  // other maps of the page that draw a dataset (the pick map: pickmap.js)
   var debug = (typeof globalThis !== "undefined" ? globalThis : window);
   debug.atlas = debug.atlas || {maps: maps, datasets: datasets, timings: {}, steps: 0, draws: 0};
 
@@ -63,19 +64,28 @@ var AtlasLive = (function () {
     return JSON.parse(data.json);
   }
 
+  function changed() {
+    maps.forEach(function (m) { m.datasetsChanged(); });
+    listeners.forEach(function (f) { f(); });
+  }
+
+  // A dataset is kept while any mount holds it (`mounts`): when the page moves a mount (an element
+  // inserted above it), Streamlit may mount the new one before it unmounts the old one.
   function receiveDataset(data) {
     var held = datasets[data.name];
     if (!held || held.version !== data.version) {
       var began = performance.now();
-      datasets[data.name] = {version: data.version, value: decodeDataset(data)};
+      held = datasets[data.name] = {version: data.version, value: decodeDataset(data), mounts: 0};
       debug.atlas.timings["decode " + data.name] = performance.now() - began;
-      maps.forEach(function (m) { m.datasetsChanged(); });
+      changed();
     }
+    held.mounts += 1;
     var name = data.name, version = data.version;
     return function () {
-      if (datasets[name] && datasets[name].version === version) {
+      var now = datasets[name];
+      if (now && now.version === version && --now.mounts === 0) {
         delete datasets[name];
-        maps.forEach(function (m) { m.datasetsChanged(); });
+        changed();
       }
     };
   }
@@ -558,24 +568,35 @@ var AtlasLive = (function () {
     this.labels = [];
     this.baseAttribution = null;
     if (!value) return;
-    var tiles = this.config.tiles;
-    var areas = L.geoJSON(value.areas, {pane: "atlasBase", interactive: false, style: function (f) {
+    var made = basemapLayers(value, this.config.tiles);
+    this.base = made.layers;
+    this.labels = made.labels;
+    this.baseAttribution = value.attribution;
+    value.attribution.forEach(function (a) { map.attributionControl.addAttribution(a); });
+  };
+
+  // The offline base map (geodata.livemap.basemap_dataset) as Leaflet layers, not yet on a map:
+  // `layers` (governorates, country outline, borders, roads; pane "atlasBase") and `labels` (place
+  // label markers, pane "atlasLabels", shown by showLabels at the zoom each asks for). The live map
+  // and the review page's pick map (pickmap.js) both draw it with this.
+  function basemapLayers(value, tiles) {
+    var layers = [];
+    layers.push(L.geoJSON(value.areas, {pane: "atlasBase", interactive: false, style: function (f) {
       if (f.properties.level === "country") return {color: "#333333", weight: 2.5, fill: false};
       return {color: "#8a8a8a", weight: 1, fillColor: "#f4f1ea", fillOpacity: tiles ? 0 : 0.5};
-    }});
-    this.base.push(areas);
+    }}));
     if (value.borders) {
-      this.base.push(L.geoJSON(value.borders, {pane: "atlasBase", interactive: false,
+      layers.push(L.geoJSON(value.borders, {pane: "atlasBase", interactive: false,
         style: {color: "#3d3d3d", weight: 2, dashArray: "7 3 1 3", opacity: 0.85}}));
     }
     if (value.roads) {
       // A light casing under each highway keeps it readable over the governorates' lines.
-      this.base.push(L.geoJSON(value.roads, {pane: "atlasBase", interactive: false,
+      layers.push(L.geoJSON(value.roads, {pane: "atlasBase", interactive: false,
         style: {color: "#ffffff", weight: 5, opacity: 0.9}}));
-      this.base.push(L.geoJSON(value.roads, {pane: "atlasBase", interactive: false,
+      layers.push(L.geoJSON(value.roads, {pane: "atlasBase", interactive: false,
         style: {color: "#c0752a", weight: 2.5, opacity: 0.95}}));
     }
-    var labels = this.labels, style = value.labelStyle || null;
+    var labels = [], style = value.labelStyle || null;
     (value.labels ? value.labels.features : []).forEach(function (f) {
       var c = f.geometry.coordinates, p = f.properties;
       var marker = L.marker([c[1], c[0]], {pane: "atlasLabels", interactive: false, keyboard: false,
@@ -584,9 +605,21 @@ var AtlasLive = (function () {
       marker.labelStyle = style;
       labels.push(marker);
     });
-    this.baseAttribution = value.attribution;
-    value.attribution.forEach(function (a) { map.attributionControl.addAttribution(a); });
-  };
+    return {layers: layers, labels: labels};
+  }
+
+  // Show the label markers whose zoom `map` has reached (all hidden when `on` is false).
+  function showLabels(map, labels, on) {
+    var zoom = map.getZoom();
+    labels.forEach(function (marker) {
+      var show = on && zoom >= marker.label.min_zoom, has = map.hasLayer(marker);
+      if (show && !has) {
+        marker.addTo(map);
+        fillLabel(marker.getElement(), marker.label, marker.labelStyle);
+      }
+      if (!show && has) map.removeLayer(marker);
+    });
+  }
 
   // A place label as geodata.labelling placed it: a dot with the text beside it (`anchor`), or the
   // text centred on the point, in the size the labelling rule assumed (so labels do not overlap).
@@ -741,15 +774,7 @@ var AtlasLive = (function () {
   };
 
   AtlasMap.prototype.showLabels = function () {
-    var map = this.map, zoom = map.getZoom(), on = !!this.on.reference;
-    (this.labels || []).forEach(function (marker) {
-      var show = on && zoom >= marker.label.min_zoom, has = map.hasLayer(marker);
-      if (show && !has) {
-        marker.addTo(map);
-        fillLabel(marker.getElement(), marker.label, marker.labelStyle);
-      }
-      if (!show && has) map.removeLayer(marker);
-    });
+    showLabels(this.map, this.labels || [], !!this.on.reference);
   };
 
   // Article events of the window, faded with age; events sharing one place become one marker with
@@ -949,5 +974,16 @@ var AtlasLive = (function () {
     return function () { instances.delete(component.parentElement); map.destroy(); };
   }
 
-  return {rules: rules, mount: mount};
+  // What another map of the page (pickmap.js) shares: the datasets (`dataset(name)`, and `listen(f)`
+  // to hear when one arrives or goes; it returns the function that stops listening), the base map,
+  // the panes and the building of elements from text.
+  function dataset(name) { return datasets[name] ? datasets[name].value : null; }
+  function listen(f) {
+    listeners.push(f);
+    return function () { var at = listeners.indexOf(f); if (at >= 0) listeners.splice(at, 1); };
+  }
+  var shared = {dataset: dataset, listen: listen, basemapLayers: basemapLayers, showLabels: showLabels,
+    el: el, panes: PANES, inert: INERT};
+
+  return {rules: rules, mount: mount, shared: shared};
 })();
