@@ -24,7 +24,7 @@ of characters:
   and what something prevents ("shielded the region from an offensive") negated.
 - **planned**: "would" before the trigger in reported speech or with a future date ("said they
   would meet next Thursday"): kept, with status ``planned`` (other future cues, "will", "plan to",
-  "agreed to", "next week", make the status ``planned`` in :mod:`geodata.drafts`).
+  "agreed to", "next week", make the status ``planned`` in :mod:`geodata.draft_status`).
 
 Anything else is **asserted**. Only asserted and planned triggers become events.
 """
