@@ -21,12 +21,9 @@ import sqlalchemy as sa
 
 from geodata.imports import IMPORT_PROPERTIES, ImportRun
 from geodata.store_tables import encode_points, imported, imports
-from geodata.store_write import Txn
+from geodata.store_write import Txn, batches
 
 __all__ = ["ImportResult", "write_import"]
-
-#: Ids per ``IN (...)`` list (SQLite allows 32,766 bound values per statement).
-_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -63,19 +60,16 @@ def write_import(txn: Txn, run: ImportRun, path: Path) -> ImportResult:
     ids = frame["event_id"].tolist()
     replaced = _delete(txn, ids)
     rows = _rows(frame, import_id, txn.conn.dialect.name)
-    for start in range(0, len(rows), _CHUNK):
-        txn.conn.execute(sa.insert(imported), rows[start : start + _CHUNK])
+    for chunk in batches(rows):
+        txn.conn.execute(sa.insert(imported), chunk)
     txn.record("import", "imports", import_id, after=row | {"replaced": replaced}, note=path.name)
     return ImportResult(path.name, dataset, import_id, run.rows_read, len(frame), run.skipped, replaced)
 
 
 def _delete(txn: Txn, ids: Sequence[str]) -> int:
     removed = 0
-    for start in range(0, len(ids), _CHUNK):
-        done = txn.conn.execute(
-            sa.delete(imported).where(imported.c.event_id.in_(ids[start : start + _CHUNK]))
-        )
-        removed += done.rowcount
+    for chunk in batches(ids):
+        removed += txn.conn.execute(sa.delete(imported).where(imported.c.event_id.in_(chunk))).rowcount
     return removed
 
 

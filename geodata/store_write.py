@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -26,6 +26,7 @@ __all__ = [
     "ArticleIndex",
     "Txn",
     "allocate_ids",
+    "batches",
     "begin",
     "event_values",
     "load_articles_index",
@@ -160,6 +161,15 @@ FIRST_NEW_ID = 1 << 62
 #: Ids per ``IN (...)`` list (SQLite allows 32,766 bound values per statement).
 _CHUNK = 10_000
 
+_T = TypeVar("_T")
+
+
+def batches(values: Sequence[_T]) -> Iterator[list[_T]]:
+    """``values`` in order, in lists of at most ``_CHUNK``: the ids of one ``IN (...)`` list, or
+    the rows of one insert."""
+    for start in range(0, len(values), _CHUNK):
+        yield list(values[start : start + _CHUNK])
+
 
 def allocate_ids(conn: Connection, table: sa.Table, count: int) -> list[int]:
     """Ids for ``count`` new rows of ``table``, in order.
@@ -208,10 +218,8 @@ def event_values(row: Mapping[Any, Any]) -> dict[str, Any]:
 
 def fetch_events(conn: Connection, ids: Iterable[int]) -> dict[int, RowMapping]:
     """``events`` rows by id."""
-    wanted = list(ids)
     found: dict[int, RowMapping] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
+    for chunk in batches(list(ids)):
         found |= {
             row["id"]: row for row in conn.execute(sa.select(events).where(events.c.id.in_(chunk))).mappings()
         }
@@ -219,8 +227,7 @@ def fetch_events(conn: Connection, ids: Iterable[int]) -> dict[int, RowMapping]:
 
 
 def _delete_links(conn: Connection, event_ids: Sequence[int]) -> None:
-    for start in range(0, len(event_ids), _CHUNK):
-        chunk = list(event_ids[start : start + _CHUNK])
+    for chunk in batches(event_ids):
         conn.execute(sa.delete(event_sources).where(event_sources.c.event_id.in_(chunk)))
 
 
@@ -342,7 +349,7 @@ def _delete(txn: Txn, event_ids: Sequence[int], *, note: str) -> None:
         return
     rows = fetch_events(txn.conn, event_ids)
     _delete_links(txn.conn, event_ids)
-    for start in range(0, len(event_ids), _CHUNK):
-        txn.conn.execute(sa.delete(events).where(events.c.id.in_(list(event_ids[start : start + _CHUNK]))))
+    for chunk in batches(event_ids):
+        txn.conn.execute(sa.delete(events).where(events.c.id.in_(chunk)))
     for event_id, row in rows.items():
         txn.record("remove", "event", event_id, key=row["key"], before=event_values(row), note=note)

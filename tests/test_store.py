@@ -38,6 +38,7 @@ from geodata.editors import Editor
 from geodata.intake import ArticleInput, ArticleMeta, read_folder
 from geodata.store import Store, open_store
 from geodata.store_tables import STORE_TABLES
+from geodata.store_write import batches
 from tests.conftest import ACLED_CSV, UCDP_CSV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -756,3 +757,12 @@ def test_dump_and_load_keep_any_text_exactly(
             if table.name not in ("atlas_store", "history"):
                 assert back[table.name] == original[table.name], table.name
         assert back["history"][:-1] == original["history"]
+
+
+def test_batches_keep_the_order_and_hold_at_most_one_in_list_each() -> None:
+    values = list(range(25_001))
+    chunks = list(batches(values))
+    assert [len(chunk) for chunk in chunks] == [10_000, 10_000, 5_001]
+    assert [v for chunk in chunks for v in chunk] == values
+    assert list(batches(("a", "b"))) == [["a", "b"]]
+    assert list(batches([])) == []
