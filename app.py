@@ -9,8 +9,9 @@ page, which tells this script the view for the tables, counts, downloads and the
 articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and
 review the machine's events on the review page (``review_page.py``), which only editors are offered.
 This file only does widgets, caching and layout (the Add panel is ``add_panel.py``, what surrounds
-the map ``map_details.py``); the data come in through cached loaders keyed by the store's tokens:
-:func:`base` and the imported events' kept points first (the map), then :func:`load` (the tables).
+the map ``map_details.py``; the store is opened by ``store_cache.py``, shared with the review page);
+the data come in through cached loaders keyed by the store's tokens: :func:`base` and the imported
+events' kept points first (the map), then :func:`load` (the tables).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import streamlit as st
 import add_panel
 import map_details
 import signin
+import store_cache
 from geodata import export, layers, livemap, loading, panels, point_cache, store, view
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
@@ -40,13 +42,8 @@ ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=liv
 Source = loading.Inputs
 
 
-@st.cache_resource(show_spinner="Opening the event store (a new one is filled with the seed articles)…")
-def event_store(where: str) -> store.Store:
-    return store.open_store(where)  # shared by all sessions (thread-safe); a failure is not cached
-
-
 def store_of(source: Source, token: str | None) -> store.Store | None:
-    return event_store(source.store) if token else None
+    return store_cache.event_store(source.store) if token else None
 
 
 @st.cache_resource(show_spinner="Reading zones and events…", max_entries=4)
@@ -108,7 +105,7 @@ def start_view(dates: livemap.DateRange) -> tuple[view.MapView, view.Camera | No
 def map_page() -> None:
     """The map, its caption, chart, downloads and tables (and, for an editor, "Add an article")."""
     source = loading.app_inputs(sys.argv[1:])
-    events_store, token, version, store_error = loading.opened(source, event_store)
+    events_store, token, version, store_error = loading.opened(source, store_cache.event_store)
     ready = prepared(source, token, version)
     start, start_camera, link_notes = start_view(ready.dates)
     editing = events_store is not None and source.events_from_store and signin.can_edit()

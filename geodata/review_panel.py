@@ -22,6 +22,8 @@ from geodata.review import TextSpan
 from geodata.review_queue import ArticleText, Disagreement, HistoryEntry, QueueItem, Report
 
 __all__ = [
+    "actor_names",
+    "added_event",
     "candidates_table",
     "conflict_table",
     "disagreements_table",
@@ -36,6 +38,8 @@ __all__ = [
     "sentence_html",
     "sentence_options",
     "text_value",
+    "undoable_actions",
+    "versions_seen",
 ]
 
 #: Characters of a sentence shown in a choice list before it is cut.
@@ -278,3 +282,36 @@ def edit_changes(event: Mapping[str, Any], form: Mapping[str, Any]) -> dict[str,
         if any(point[k] != event.get(k) for k in point if point[k] is not None):
             changes |= {k: v for k, v in point.items() if v is not None} | {"place_id": None}
     return changes
+
+
+def actor_names(text: str) -> list[str]:
+    """The actors of the form's comma-separated field, each trimmed, empty names left out."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def undoable_actions(entries: Sequence[HistoryEntry]) -> dict[int, str]:
+    """The actions of the history that can still be undone (id: action): a person's, not undone yet,
+    and not an undo itself."""
+    return {
+        e.action_id: e.action
+        for e in entries
+        if e.action_id is not None and e.undone_by is None and e.action != "undo"
+    }
+
+
+def versions_seen(seen: Mapping[int, int], versions: Mapping[int, int | None]) -> dict[int, int]:
+    """The row versions an editor has seen after an action that made ``versions`` (event: its new
+    version; ``None``: the event is no more, and is forgotten)."""
+    kept = dict(seen)
+    for event_id, version in versions.items():
+        if version is None:
+            kept.pop(event_id, None)
+        else:
+            kept[event_id] = version
+    return kept
+
+
+def added_event(versions: Mapping[int, int | None]) -> int:
+    """The id of the event an "add" action made: the one event it touched that still exists."""
+    (new_id,) = [event_id for event_id, version in versions.items() if version is not None]
+    return new_id

@@ -219,3 +219,36 @@ def test_the_event_summary_is_one_row_in_words() -> None:
     assert row["Where"] == "Moscow"
     assert row["Place precision"] == "town ±10 km"
     assert row["Version"] == "3 (opened at 2)"
+
+
+def test_actors_are_the_comma_separated_names_trimmed() -> None:
+    assert review_panel.actor_names(" Turkey, Russia ,, ") == ["Turkey", "Russia"]
+    assert review_panel.actor_names("") == []
+
+
+def test_only_undone_actions_of_a_person_can_be_undone() -> None:
+    at = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
+
+    def entry(number: int, action: str, action_id: int | None, undone_by: int | None) -> HistoryEntry:
+        return HistoryEntry(number, at, "ana", action, None, action_id, undone_by, {}, None, None)
+
+    entries = [
+        entry(1, "edit", 5, None),  # can be undone
+        entry(2, "accept", 6, 8),  # undone already
+        entry(3, "extract", None, None),  # the machine's
+        entry(4, "undo", 8, None),  # an undo is not undone by a button
+        entry(5, "reject", 9, None),
+    ]
+    assert review_panel.undoable_actions(entries) == {5: "edit", 9: "reject"}
+
+
+def test_the_versions_seen_follow_an_action() -> None:
+    seen = {1: 3, 2: 7}
+    assert review_panel.versions_seen(seen, {1: 4, 2: None, 5: 1}) == {1: 4, 5: 1}
+    assert seen == {1: 3, 2: 7}  # a new mapping
+
+
+def test_the_added_event_is_the_one_that_exists() -> None:
+    assert review_panel.added_event({12: 1}) == 12
+    with pytest.raises(ValueError, match="unpack"):
+        review_panel.added_event({12: None})

@@ -17,6 +17,19 @@ from geodata import settings
 from tests.browser import harness
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+APP_SCRIPTS = (  # the app: these scripts side by side (README, "Set up and run the app")
+    "app.py",
+    "add_panel.py",
+    "map_details.py",
+    "review_page.py",
+    "review_queue_panel.py",
+    "review_event_panel.py",
+    "review_actions.py",
+    "review_forms.py",
+    "review_add_panel.py",
+    "signin.py",
+    "store_cache.py",
+)
 
 
 def run_python(code: str, *, env: dict[str, str], cwd: Path) -> str:
@@ -46,6 +59,11 @@ def test_a_checkout_reads_its_own_folders() -> None:
     assert settings.ZONES_DIR == settings.ROOT / "zones"
     assert (settings.STATIC_DIR / "livemap.js").is_file()
     assert settings.LEAFLET_DIR == settings.ROOT / "vendor" / "leaflet"
+
+
+def test_the_app_scripts_are_every_script_of_the_checkout_root() -> None:
+    """What is copied to run the app elsewhere is the whole app: no top-level script left behind."""
+    assert sorted(path.name for path in settings.ROOT.glob("*.py")) == sorted(APP_SCRIPTS)
 
 
 def test_another_data_folder_can_be_named(tmp_path: Path) -> None:
@@ -88,17 +106,16 @@ def test_the_installed_library_and_cli_work_outside_the_checkout(installed: Path
 
 
 def test_the_installed_app_draws_its_map_from_another_directory(installed: Path, tmp_path: Path) -> None:
-    """The app (its scripts ``app.py``, ``add_panel.py``, ``map_details.py``, ``review_page.py``,
-    ``signin.py`` and the ``.streamlit``
-    settings, copied alone to a folder elsewhere) runs on the installed package: data, Leaflet and
-    the page script all come from it; nothing is fetched."""
+    """The app (its scripts, ``APP_SCRIPTS``, and the ``.streamlit`` settings, copied alone to a
+    folder elsewhere) runs on the installed package: data, Leaflet and the page script all come
+    from it; nothing is fetched."""
     if not harness.chromium_available():
         if IN_CI:
             pytest.fail("Debian chromium is missing (browser tests must run in CI)")
         pytest.skip("Debian chromium is missing")
     app_dir = tmp_path / "app"
     app_dir.mkdir()
-    for script in ("app.py", "add_panel.py", "map_details.py", "review_page.py", "signin.py"):
+    for script in APP_SCRIPTS:
         shutil.copy(settings.ROOT / script, app_dir / script)
     shutil.copytree(settings.ROOT / ".streamlit", app_dir / ".streamlit")
     elsewhere = tmp_path / "elsewhere"
