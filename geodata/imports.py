@@ -237,7 +237,7 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     if problems:
         log.debug("%s: %d of %d rows skipped", path.name, rows - len(events), rows)
     # The events keep their row's position as index until here: it gives their row numbers.
-    numbers = tuple(int(i) + 2 for i in events.index)
+    numbers = tuple((events.index.to_numpy(dtype=np.int64) + 2).tolist())
     return ImportRun(events.reset_index(drop=True), tuple(problems), rows, (path.name,), numbers)
 
 
@@ -313,17 +313,33 @@ def _read_fast(path: Path) -> pd.DataFrame | None:
         return None
     if not header or len(set(header)) != len(header):
         return None
+    # Only the columns a layout maps are converted (Arrow still parses and counts every field, so a
+    # row with too few or too many fields still sends the file to the slow reader); when the header
+    # names neither layout, or names a used column twice in different spellings, all are kept so
+    # that the layout check and the columns seen are what reading everything gives.
+    names = [c.strip().lower() for c in header]
+    used = {c for columns in REQUIRED_COLUMNS.values() for c in columns}
+    keep = [raw for raw, name in zip(header, names, strict=True) if name in used]
+    kept = [name for name in names if name in used]
+    try:
+        detect_layout(names, path.name)
+    except DataError:
+        keep = header
+    if len(set(kept)) != len(kept):
+        keep = header
     try:
         table = pacsv.read_csv(
             path,
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
+                column_types=dict.fromkeys(keep, pa.string()),
+                strings_can_be_null=False,
+                include_columns=keep,
             ),
         )
     except (pa.ArrowException, OSError):
         return None
-    if table.column_names != header:
+    if table.column_names != keep:
         return None
     frame: pd.DataFrame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get)
     return frame
@@ -421,9 +437,33 @@ class _RowProblems:
         return [Problem(self.file, msg, f"row {index + 2}") for index, msg in sorted(self.messages)]
 
 
+def _per_distinct(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``convert(values)``, computed once per distinct value and spread back over the rows.
+
+    Events repeat their places, dates and counts (a million ACLED rows hold a few thousand distinct
+    coordinates), so converting the distinct texts only is several times faster; the conversions
+    used here read each value on its own, and the set of distinct values (which decides the result's
+    dtype) is the same, so the result is the same as converting every row.
+    """
+    codes, uniques = pd.factorize(values)
+    if (codes < 0).any():  # a missing value: no distinct text stands for it
+        return convert(values)
+    converted = convert(pd.Series(uniques, dtype=values.dtype))
+    return pd.Series(converted.to_numpy()[codes], index=values.index, name=values.name, dtype=converted.dtype)
+
+
+def _mapped(values: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
+    """``values.map(mapping)``, looked up once per distinct code."""
+    return _per_distinct(values, lambda codes: codes.map(mapping))
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    return _per_distinct(values, lambda texts: pd.to_numeric(texts.replace("", None), errors="coerce"))
+
+
 def _coordinates(table: pd.DataFrame, checks: _RowProblems) -> tuple[pd.Series, pd.Series]:
-    lat = pd.to_numeric(table["latitude"].replace("", None), errors="coerce")
-    lon = pd.to_numeric(table["longitude"].replace("", None), errors="coerce")
+    lat = _numbers(table["latitude"])
+    lon = _numbers(table["longitude"])
     empty = (table["latitude"] == "") | (table["longitude"] == "")
     checks.add(empty, "missing coordinates (latitude/longitude)")
     unreadable = ~empty & (lat.isna() | lon.isna())
@@ -523,14 +563,14 @@ def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Probl
     _unique_ids(table["event_id_cnty"], "event_id_cnty", checks)
     good = ~checks.bad
     t, day, time_code, geo_code = table[good], day[good], time_code[good], geo_code[good]
-    precision = time_code.map(ACLED_TIME_PRECISION)
+    precision = _mapped(time_code, ACLED_TIME_PRECISION)
     month = day.dt.to_period("M")
     start = day.where(precision != "week", day - pd.Timedelta(days=3))
     start = start.where(precision != "month", month.dt.start_time)
     end = day.where(precision != "week", day + pd.Timedelta(days=3))
     end = end.where(precision != "month", month.dt.end_time.dt.normalize())
-    kind = t["sub_event_type"].map(ACLED_SUB_EVENT_KINDS)
-    kind = kind.fillna(t["event_type"].map(ACLED_EVENT_TYPE_KINDS)).fillna("other")
+    kind = _mapped(t["sub_event_type"], ACLED_SUB_EVENT_KINDS)
+    kind = kind.fillna(_mapped(t["event_type"], ACLED_EVENT_TYPE_KINDS)).fillna("other")
     columns = {
         "event_id": "acled:" + t["event_id_cnty"],
         "kind": kind,
@@ -538,8 +578,8 @@ def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Probl
         "date_end": end,
         "date_precision": precision,
         "place": t["location"],
-        "geo_precision": geo_code.map({c: v[0] for c, v in ACLED_GEO_PRECISION.items()}),
-        "uncertainty_km": geo_code.map({c: v[1] for c, v in ACLED_GEO_PRECISION.items()}),
+        "geo_precision": _mapped(geo_code, {c: v[0] for c, v in ACLED_GEO_PRECISION.items()}),
+        "uncertainty_km": _mapped(geo_code, {c: v[1] for c, v in ACLED_GEO_PRECISION.items()}),
         "actors": _join(t, ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")),
         "outlet": t["source"],
         "quote": t["notes"],
@@ -571,16 +611,16 @@ def _ucdp(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Proble
     _unique_ids(table["id"], "id", checks)
     good = ~checks.bad
     t, where_code = table[good], where_code[good]
-    violence = t["type_of_violence"].map(UCDP_VIOLENCE_TYPES)
+    violence = _mapped(t["type_of_violence"], UCDP_VIOLENCE_TYPES)
     columns = {
         "event_id": "ucdp:" + t["id"],
         "kind": violence.notna().map({True: "attack", False: "other"}),
         "date_start": start[good].dt.normalize(),
         "date_end": end[good].dt.normalize(),
-        "date_precision": date_code[good].map(UCDP_DATE_PRECISION),
+        "date_precision": _mapped(date_code[good], UCDP_DATE_PRECISION),
         "place": t["where_coordinates"],
-        "geo_precision": where_code.map({c: v[0] for c, v in UCDP_WHERE_PRECISION.items()}),
-        "uncertainty_km": where_code.map({c: v[1] for c, v in UCDP_WHERE_PRECISION.items()}),
+        "geo_precision": _mapped(where_code, {c: v[0] for c, v in UCDP_WHERE_PRECISION.items()}),
+        "uncertainty_km": _mapped(where_code, {c: v[1] for c, v in UCDP_WHERE_PRECISION.items()}),
         "actors": _join(t, ("side_a", "side_b")),
         "outlet": t["source_office"],
         "quote": t["source_headline"],
@@ -613,10 +653,12 @@ def _frame(columns: dict[str, Any], lon: pd.Series, lat: pd.Series) -> gpd.GeoDa
     data["status"] = "occurred"
     data["url"] = ""
     for name in ("date_start", "date_end"):
-        data[name] = pd.to_datetime(data[name]).dt.strftime("%Y-%m-%d")
+        data[name] = _per_distinct(data[name], lambda days: pd.to_datetime(days).dt.strftime("%Y-%m-%d"))
     data["uncertainty_km"] = data["uncertainty_km"].astype("float64")
     data["confidence"] = data["confidence"].astype("float64")
-    data["fatalities"] = pd.to_numeric(data["fatalities"], errors="coerce").astype("Int64")
+    data["fatalities"] = _per_distinct(
+        data["fatalities"], lambda counts: pd.to_numeric(counts, errors="coerce")
+    ).astype("Int64")
     for name in IMPORT_PROPERTIES:
         if name not in ("uncertainty_km", "confidence", "fatalities"):
             data[name] = data[name].astype(object).where(data[name].notna(), None)
