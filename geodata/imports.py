@@ -44,9 +44,8 @@ neither layout raises :class:`~geodata._errors.DataError` naming the missing col
 
 from __future__ import annotations
 
-import csv
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,10 +53,8 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pacsv
 
-from geodata import settings
+from geodata import csv_rows, settings
 from geodata._errors import DataError, Problem, UsageError
 from geodata.schema import EVENT_RECORD_PROPERTIES
 
@@ -217,7 +214,7 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     """
     if fmt is not None and fmt not in DATASETS:
         raise UsageError(f"unknown import format '{fmt}'; choose from {', '.join(DATASETS)}")
-    table, unreadable = _read_csv(path)
+    table, unreadable = csv_rows.read_rows(path, _columns_to_read)
     layout = detect_layout(table.columns, path.name)
     if fmt is not None and layout != fmt:
         missing = [c for c in REQUIRED_COLUMNS[fmt] if c not in table.columns]
@@ -237,8 +234,17 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     if problems:
         log.debug("%s: %d of %d rows skipped", path.name, rows - len(events), rows)
     # The events keep their row's position as index until here: it gives their row numbers.
-    numbers = tuple(int(i) + 2 for i in events.index)
+    numbers = tuple((events.index.to_numpy(dtype=np.int64) + 2).tolist())
     return ImportRun(events.reset_index(drop=True), tuple(problems), rows, (path.name,), numbers)
+
+
+def _columns_to_read(names: list[str]) -> set[str] | None:
+    """The columns a layout maps, when the header is in one (else all, for the layout's error)."""
+    try:
+        detect_layout(names, "")
+    except DataError:
+        return None
+    return {column for columns in REQUIRED_COLUMNS.values() for column in columns}
 
 
 def _row_order(problem: Problem) -> int:
@@ -301,198 +307,6 @@ def empty_frame() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=settings.WGS84), crs=settings.WGS84)
 
 
-def _read_fast(path: Path) -> pd.DataFrame | None:
-    """The file as text columns through Arrow's multithreaded CSV reader (0.1 s for 100,000 ACLED
-    rows, against 0.5 s for Python's ``csv``), or ``None`` when it cannot say what :func:`_read_slow`
-    would: unreadable, not UTF-8, a row with too few or too many fields (Arrow cannot say which row),
-    or repeated column names."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    if not header or len(set(header)) != len(header):
-        return None
-    try:
-        table = pacsv.read_csv(
-            path,
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(header, pa.string()), strings_can_be_null=False
-            ),
-        )
-    except (pa.ArrowException, OSError):
-        return None
-    if table.column_names != header:
-        return None
-    frame: pd.DataFrame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype(na_value=np.nan)}.get)
-    return frame
-
-
-def _read_slow(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """The file read record by record with Python's ``csv``, so that a row with too few or too many
-    fields is reported with its number and left out, and every other row is kept (pandas' parser
-    refuses the whole file for one long row and fills a short one with blanks, silently)."""
-    header: list[str] | None = None
-    records: list[list[str]] = []
-    index: list[int] = []
-    problems: list[Problem] = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        number = -1  # data records, counted as the fast reader counts them (blank lines skipped)
-        try:
-            for fields in csv.reader(handle, strict=True):
-                if not fields:
-                    continue
-                if header is None:
-                    header = fields
-                    continue
-                number += 1
-                if len(fields) == len(header):
-                    records.append(fields)
-                    index.append(number)
-                    continue
-                fix = (
-                    "a value is missing"
-                    if len(fields) < len(header)
-                    else "a comma inside a value needs quotes"
-                )
-                problems.append(
-                    Problem(
-                        path.name,
-                        f"has {len(fields)} fields where the header has {len(header)} ({fix}); row left out",
-                        f"row {number + 2}",
-                    )
-                )
-        except csv.Error as exc:
-            raise DataError(
-                [Problem(path.name, f"cannot be read as CSV: {exc}", f"row {number + 3}")]
-            ) from exc
-    if header is None:
-        raise DataError([Problem(path.name, "is empty: no header row")])
-    table = pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"), dtype=object)
-    if len(records) == 0:
-        table = table.astype(object)
-    return table.loc[:, ~table.columns.duplicated()], problems
-
-
-def _read_csv(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
-    """Every data row as text (we parse and report each value ourselves), indexed by its position
-    among the data rows, and the rows that could not be read."""
-    if path.is_dir():
-        raise UsageError(f"{path} is a folder; give one ACLED or UCDP GED CSV file")
-    fast = _read_fast(path) if path.is_file() else None
-    problems: list[Problem] = []
-    try:
-        if fast is not None:
-            table = fast
-        else:
-            table, problems = _read_slow(path)
-    except FileNotFoundError as exc:
-        raise DataError([Problem(path.name, "file not found")]) from exc
-    except UnicodeDecodeError as exc:
-        raise DataError([Problem(path.name, f"not UTF-8 text ({exc.reason} at byte {exc.start})")]) from exc
-    except OSError as exc:
-        raise DataError([Problem(path.name, f"cannot be read: {exc.strerror or exc}")]) from exc
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    return table, problems
-
-
-class _RowProblems:
-    """Collects per-row messages from vectorised checks; rows with any are skipped."""
-
-    def __init__(self, table: pd.DataFrame, file: str) -> None:
-        self.file = file
-        self.bad = pd.Series(False, index=table.index)
-        self.messages: list[tuple[int, str]] = []
-
-    def add(self, mask: pd.Series, message: str | Callable[[pd.Series], pd.Series]) -> None:
-        """Flag the rows of ``mask`` with ``message``, or with ``message(mask)``: a function that
-        builds the texts of the flagged rows only (building one per row cost more than the check)."""
-        flagged = mask.to_numpy(dtype=bool)
-        if not flagged.any():
-            return
-        texts = message(mask) if callable(message) else pd.Series(message, index=mask.index[flagged])
-        for index in mask.index[flagged]:
-            self.messages.append((int(index), str(texts[index])))
-        self.bad |= mask
-
-    def problems(self) -> list[Problem]:
-        # Spreadsheet numbering: the header is row 1, the first data row is row 2.
-        return [Problem(self.file, msg, f"row {index + 2}") for index, msg in sorted(self.messages)]
-
-
-def _coordinates(table: pd.DataFrame, checks: _RowProblems) -> tuple[pd.Series, pd.Series]:
-    lat = pd.to_numeric(table["latitude"].replace("", None), errors="coerce")
-    lon = pd.to_numeric(table["longitude"].replace("", None), errors="coerce")
-    empty = (table["latitude"] == "") | (table["longitude"] == "")
-    checks.add(empty, "missing coordinates (latitude/longitude)")
-    unreadable = ~empty & (lat.isna() | lon.isna())
-    checks.add(
-        unreadable,
-        lambda rows: (
-            "coordinates are not numbers: latitude "
-            + table.loc[rows, "latitude"].map(repr)
-            + ", longitude "
-            + table.loc[rows, "longitude"].map(repr)
-        ),
-    )
-    outside = ~lat.between(-90, 90) | ~lon.between(-180, 180)
-    checks.add(
-        lat.notna() & lon.notna() & outside,
-        lambda rows: (
-            "coordinates outside the world: latitude "
-            + lat[rows].astype(str)
-            + ", longitude "
-            + lon[rows].astype(str)
-            + " (latitude -90..90, longitude -180..180)"
-        ),
-    )
-    return lon, lat
-
-
-def _codes(values: pd.Series, mapping: Mapping[str, object], column: str, checks: _RowProblems) -> pd.Series:
-    unknown = ~values.isin(list(mapping))
-    checks.add(
-        unknown, lambda rows: f"{column} " + values[rows].map(repr) + f" is not one of {', '.join(mapping)}"
-    )
-    return values
-
-
-def _required_text(values: pd.Series, column: str, checks: _RowProblems) -> None:
-    checks.add(values == "", f"missing {column}")
-
-
-def _deaths(values: pd.Series, column: str, checks: _RowProblems) -> None:
-    # A count of deaths: a whole number (spreadsheets may add ".0"), or empty when unknown.
-    bad = (values != "") & ~values.str.fullmatch(r"\d+(?:\.0+)?").fillna(False).astype(bool)
-    checks.add(
-        bad,
-        lambda rows: (
-            f"{column} " + values[rows].map(repr) + " is not a number of deaths (a whole number, or empty)"
-        ),
-    )
-
-
-def _unique_ids(ids: pd.Series, column: str, checks: _RowProblems) -> None:
-    """An id names one event: the first row with it is kept, each later one is reported and left out."""
-    candidates = ids[~checks.bad & (ids != "")]
-    repeat = candidates.duplicated(keep="first")
-    if not repeat.any():
-        return
-    first = candidates.index.to_series().groupby(candidates.to_numpy()).transform("first")
-    first_row = (first + 2).reindex(ids.index)
-    checks.add(
-        repeat.reindex(ids.index, fill_value=False),
-        lambda rows: (
-            f"{column} "
-            + ids[rows].map(repr)
-            + " is also on row "
-            + first_row[rows].astype("int64").astype(str)
-            + "; only the first is kept"
-        ),
-    )
-
-
 def _acled_dates(values: pd.Series) -> pd.Series:
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for fmt in _ACLED_DATE_FORMATS:
@@ -505,8 +319,8 @@ def _acled_dates(values: pd.Series) -> pd.Series:
 
 
 def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    checks = _RowProblems(table, file)
-    _required_text(table["event_id_cnty"], "event_id_cnty", checks)
+    checks = csv_rows.RowProblems(table, file)
+    csv_rows.required_text(table["event_id_cnty"], "event_id_cnty", checks)
     day = _acled_dates(table["event_date"])
     checks.add(
         day.isna(),
@@ -516,21 +330,21 @@ def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Probl
             + " cannot be read (expected e.g. 15 March 2019)"
         ),
     )
-    time_code = _codes(table["time_precision"], ACLED_TIME_PRECISION, "time_precision", checks)
-    geo_code = _codes(table["geo_precision"], ACLED_GEO_PRECISION, "geo_precision", checks)
-    lon, lat = _coordinates(table, checks)
-    _deaths(table["fatalities"], "fatalities", checks)
-    _unique_ids(table["event_id_cnty"], "event_id_cnty", checks)
+    time_code = csv_rows.codes(table["time_precision"], ACLED_TIME_PRECISION, "time_precision", checks)
+    geo_code = csv_rows.codes(table["geo_precision"], ACLED_GEO_PRECISION, "geo_precision", checks)
+    lon, lat = csv_rows.coordinates(table, checks)
+    csv_rows.deaths(table["fatalities"], "fatalities", checks)
+    csv_rows.unique_ids(table["event_id_cnty"], "event_id_cnty", checks)
     good = ~checks.bad
     t, day, time_code, geo_code = table[good], day[good], time_code[good], geo_code[good]
-    precision = time_code.map(ACLED_TIME_PRECISION)
+    precision = csv_rows.mapped(time_code, ACLED_TIME_PRECISION)
     month = day.dt.to_period("M")
     start = day.where(precision != "week", day - pd.Timedelta(days=3))
     start = start.where(precision != "month", month.dt.start_time)
     end = day.where(precision != "week", day + pd.Timedelta(days=3))
     end = end.where(precision != "month", month.dt.end_time.dt.normalize())
-    kind = t["sub_event_type"].map(ACLED_SUB_EVENT_KINDS)
-    kind = kind.fillna(t["event_type"].map(ACLED_EVENT_TYPE_KINDS)).fillna("other")
+    kind = csv_rows.mapped(t["sub_event_type"], ACLED_SUB_EVENT_KINDS)
+    kind = kind.fillna(csv_rows.mapped(t["event_type"], ACLED_EVENT_TYPE_KINDS)).fillna("other")
     columns = {
         "event_id": "acled:" + t["event_id_cnty"],
         "kind": kind,
@@ -538,8 +352,8 @@ def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Probl
         "date_end": end,
         "date_precision": precision,
         "place": t["location"],
-        "geo_precision": geo_code.map({c: v[0] for c, v in ACLED_GEO_PRECISION.items()}),
-        "uncertainty_km": geo_code.map({c: v[1] for c, v in ACLED_GEO_PRECISION.items()}),
+        "geo_precision": csv_rows.mapped(geo_code, {c: v[0] for c, v in ACLED_GEO_PRECISION.items()}),
+        "uncertainty_km": csv_rows.mapped(geo_code, {c: v[1] for c, v in ACLED_GEO_PRECISION.items()}),
         "actors": _join(t, ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")),
         "outlet": t["source"],
         "quote": t["notes"],
@@ -553,8 +367,8 @@ def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Probl
 
 
 def _ucdp(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    checks = _RowProblems(table, file)
-    _required_text(table["id"], "id", checks)
+    checks = csv_rows.RowProblems(table, file)
+    csv_rows.required_text(table["id"], "id", checks)
     start = pd.to_datetime(table["date_start"], format="ISO8601", errors="coerce")
     end = pd.to_datetime(table["date_end"], format="ISO8601", errors="coerce")
     checks.add(
@@ -564,23 +378,23 @@ def _ucdp(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Proble
         end.isna(), lambda rows: "date_end " + table.loc[rows, "date_end"].map(repr) + " cannot be read"
     )
     checks.add(start.notna() & end.notna() & (end < start), "date_end is before date_start")
-    date_code = _codes(table["date_prec"], UCDP_DATE_PRECISION, "date_prec", checks)
-    where_code = _codes(table["where_prec"], UCDP_WHERE_PRECISION, "where_prec", checks)
-    lon, lat = _coordinates(table, checks)
-    _deaths(table["best"], "best", checks)
-    _unique_ids(table["id"], "id", checks)
+    date_code = csv_rows.codes(table["date_prec"], UCDP_DATE_PRECISION, "date_prec", checks)
+    where_code = csv_rows.codes(table["where_prec"], UCDP_WHERE_PRECISION, "where_prec", checks)
+    lon, lat = csv_rows.coordinates(table, checks)
+    csv_rows.deaths(table["best"], "best", checks)
+    csv_rows.unique_ids(table["id"], "id", checks)
     good = ~checks.bad
     t, where_code = table[good], where_code[good]
-    violence = t["type_of_violence"].map(UCDP_VIOLENCE_TYPES)
+    violence = csv_rows.mapped(t["type_of_violence"], UCDP_VIOLENCE_TYPES)
     columns = {
         "event_id": "ucdp:" + t["id"],
         "kind": violence.notna().map({True: "attack", False: "other"}),
         "date_start": start[good].dt.normalize(),
         "date_end": end[good].dt.normalize(),
-        "date_precision": date_code[good].map(UCDP_DATE_PRECISION),
+        "date_precision": csv_rows.mapped(date_code[good], UCDP_DATE_PRECISION),
         "place": t["where_coordinates"],
-        "geo_precision": where_code.map({c: v[0] for c, v in UCDP_WHERE_PRECISION.items()}),
-        "uncertainty_km": where_code.map({c: v[1] for c, v in UCDP_WHERE_PRECISION.items()}),
+        "geo_precision": csv_rows.mapped(where_code, {c: v[0] for c, v in UCDP_WHERE_PRECISION.items()}),
+        "uncertainty_km": csv_rows.mapped(where_code, {c: v[1] for c, v in UCDP_WHERE_PRECISION.items()}),
         "actors": _join(t, ("side_a", "side_b")),
         "outlet": t["source_office"],
         "quote": t["source_headline"],
@@ -613,10 +427,14 @@ def _frame(columns: dict[str, Any], lon: pd.Series, lat: pd.Series) -> gpd.GeoDa
     data["status"] = "occurred"
     data["url"] = ""
     for name in ("date_start", "date_end"):
-        data[name] = pd.to_datetime(data[name]).dt.strftime("%Y-%m-%d")
+        data[name] = csv_rows.per_distinct(
+            data[name], lambda days: pd.to_datetime(days).dt.strftime("%Y-%m-%d")
+        )
     data["uncertainty_km"] = data["uncertainty_km"].astype("float64")
     data["confidence"] = data["confidence"].astype("float64")
-    data["fatalities"] = pd.to_numeric(data["fatalities"], errors="coerce").astype("Int64")
+    data["fatalities"] = csv_rows.per_distinct(
+        data["fatalities"], lambda counts: pd.to_numeric(counts, errors="coerce")
+    ).astype("Int64")
     for name in IMPORT_PROPERTIES:
         if name not in ("uncertainty_km", "confidence", "fatalities"):
             data[name] = data[name].astype(object).where(data[name].notna(), None)
