@@ -7,11 +7,11 @@ store's article and imported events, as ``export --seeds/--imported``) and ``--t
 component of our own (``geodata.livemap``): the day, window, layers, zoom and centre live in the
 page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
 articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and
-review the machine's events on the review page (``review_page.py``), which only editors are offered.
-This file only does widgets, caching and layout (the Add panel is ``add_panel.py``, what surrounds
-the map ``map_details.py``; the store is opened by ``store_cache.py``, shared with the review page);
-the data come in through cached loaders keyed by the store's tokens: :func:`base` and the imported
-events' kept points first (the map), then :func:`load` (the tables).
+review the machine's events on the review page (``ui/review_page.py``), which only editors are
+offered. This file only does widgets, caching and layout (the Add panel is ``ui/add_panel.py``, what
+surrounds the map ``ui/map_details.py``; the store is opened by ``ui/store_cache.py``, shared with the
+review page); the data come in through cached loaders keyed by the store's tokens: :func:`base` and
+the imported events' kept points first (the map), then :func:`load` (the tables).
 """
 
 from __future__ import annotations
@@ -24,11 +24,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-import add_panel
-import map_details
-import signin
-import store_cache
 from geodata import export, layers, livemap, loading, panels, point_cache, store, view
+from ui import add_panel, map_details, signin, store_cache
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
 HOW_TO_READ = (
@@ -151,5 +148,5 @@ st.set_page_config(page_title="De-escalation Atlas", layout="wide", initial_side
 signin.sign_in_panel()
 pages = [st.Page(map_page, title="Map", default=True)]
 if signin.can_edit():  # viewers are offered the map only: the review page is no page of theirs
-    pages.append(st.Page("review_page.py", title="Review", url_path="review"))
+    pages.append(st.Page("ui/review_page.py", title="Review", url_path="review"))
 st.navigation(pages, position="top").run()

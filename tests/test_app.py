@@ -637,7 +637,7 @@ def no_edit_widgets(at: AppTest) -> None:
     assert not at.sidebar.get("file_uploader")
     assert not [b for b in at.sidebar.button if b.label in ("Preview", "Save")]
     with pytest.raises(ValueError, match=r"review_page\.py"):
-        at.switch_page("review_page.py")  # not a page of this session
+        at.switch_page("ui/review_page.py")  # not a page of this session
 
 
 def test_without_accounts_the_sidebar_says_how_the_operator_makes_one(app_store: Path) -> None:

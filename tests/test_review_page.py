@@ -1,4 +1,4 @@
-"""The review page (``review_page.py``) run headless with Streamlit's AppTest: an editor opens an
+"""The review page (``ui/review_page.py``) run headless with Streamlit's AppTest: an editor opens an
 event of the queue, corrects its date and its place (found by a gazetteer search), rejects another
 (a reason is required), adds one from a sentence, undoes an action, merges two events and splits
 them again, and filters the queue; every write reaches the store
@@ -33,7 +33,7 @@ from tests.test_app import app_store, seeded_file, sign_in, start
 
 __all__ = ["app_store", "seeded_file"]  # fixtures this module uses
 
-PAGE = "review_page.py"
+PAGE = "ui/review_page.py"  # as app.py names it to st.Page
 
 
 @pytest.fixture

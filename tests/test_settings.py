@@ -17,19 +17,7 @@ from geodata import settings
 from tests.browser import harness
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-APP_SCRIPTS = (  # the app: these scripts side by side (README, "Set up and run the app")
-    "app.py",
-    "add_panel.py",
-    "map_details.py",
-    "review_page.py",
-    "review_queue_panel.py",
-    "review_event_panel.py",
-    "review_actions.py",
-    "review_forms.py",
-    "review_add_panel.py",
-    "signin.py",
-    "store_cache.py",
-)
+APP_SCRIPT, UI = "app.py", "ui"  # the app: app.py, its ui/ package beside it (README, "Set up and run")
 
 
 def run_python(code: str, *, env: dict[str, str], cwd: Path) -> str:
@@ -61,9 +49,13 @@ def test_a_checkout_reads_its_own_folders() -> None:
     assert settings.LEAFLET_DIR == settings.ROOT / "vendor" / "leaflet"
 
 
-def test_the_app_scripts_are_every_script_of_the_checkout_root() -> None:
-    """What is copied to run the app elsewhere is the whole app: no top-level script left behind."""
-    assert sorted(path.name for path in settings.ROOT.glob("*.py")) == sorted(APP_SCRIPTS)
+def test_the_app_files_are_every_script_of_the_checkout_root() -> None:
+    """What is copied to run the app elsewhere is the whole app: no top-level script left behind,
+    and ``ui/`` is one flat package (copied whole)."""
+    assert [path.name for path in settings.ROOT.glob("*.py")] == [APP_SCRIPT]
+    ui = settings.ROOT / UI
+    assert (ui / "__init__.py").is_file()
+    assert not list(ui.glob("*/**/*.py"))
 
 
 def test_another_data_folder_can_be_named(tmp_path: Path) -> None:
@@ -106,7 +98,7 @@ def test_the_installed_library_and_cli_work_outside_the_checkout(installed: Path
 
 
 def test_the_installed_app_draws_its_map_from_another_directory(installed: Path, tmp_path: Path) -> None:
-    """The app (its scripts, ``APP_SCRIPTS``, and the ``.streamlit`` settings, copied alone to a
+    """The app (``app.py`` and its ``ui/`` package, and the ``.streamlit`` settings, copied alone to a
     folder elsewhere) runs on the installed package: data, Leaflet and the page script all come
     from it; nothing is fetched."""
     if not harness.chromium_available():
@@ -115,15 +107,15 @@ def test_the_installed_app_draws_its_map_from_another_directory(installed: Path,
         pytest.skip("Debian chromium is missing")
     app_dir = tmp_path / "app"
     app_dir.mkdir()
-    for script in APP_SCRIPTS:
-        shutil.copy(settings.ROOT / script, app_dir / script)
+    shutil.copy(settings.ROOT / APP_SCRIPT, app_dir / APP_SCRIPT)
+    shutil.copytree(settings.ROOT / UI, app_dir / UI, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(settings.ROOT / ".streamlit", app_dir / ".streamlit")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     traffic = harness.Traffic()
     env = clean_env(PYTHONPATH=str(installed))
     with (
-        harness.running_app(script=app_dir / "app.py", cwd=elsewhere, env=env) as url,
+        harness.running_app(script=app_dir / APP_SCRIPT, cwd=elsewhere, env=env) as url,
         sync_playwright() as playwright,
     ):
         browser = harness.launch(playwright)

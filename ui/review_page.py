@@ -18,13 +18,9 @@ import sys
 
 import streamlit as st
 
-import review_add_panel
-import review_event_panel
-import review_queue_panel
-import signin
-import store_cache
 from geodata import loading, panels
 from geodata._errors import AtlasError
+from ui import review_add_panel, review_event_panel, review_queue_panel, signin, store_cache
 
 INTRO = (
     "The machine's events, those that most need a person first. Open one, check its sentence, "

@@ -9,10 +9,9 @@ from typing import Any
 
 import streamlit as st
 
-import review_forms
-import review_queue_panel
 from geodata import editors, review, review_panel, review_queue, store
 from geodata._errors import AtlasError
+from ui import review_forms, review_queue_panel
 
 
 def edit_tab(found: store.Store, editor: editors.Editor, event: dict[str, Any], seen: int, key: str) -> None:

@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-import review_forms
 from geodata import editors, panels, review, review_panel, review_queue, store
 from geodata._errors import AtlasError
+from ui import review_forms
 
 
 def add_panel(found: store.Store, editor: editors.Editor, articles: Any, default: int | None) -> None:

@@ -12,10 +12,10 @@ from typing import Any
 import geopandas as gpd
 import streamlit as st
 
-import store_cache
 from geodata import review_panel, review_queue, store, zones
 from geodata._errors import AtlasError
 from geodata.schema import EVENT_KINDS
+from ui import store_cache
 
 
 @st.cache_resource(show_spinner=False)

@@ -10,12 +10,10 @@ from __future__ import annotations
 import geopandas as gpd
 import streamlit as st
 
-import review_actions
-import review_forms
-import review_queue_panel
 from geodata import basemap, editors, layers, livemap, pickmap, review, review_panel, review_queue, store
 from geodata._errors import AtlasError
 from geodata.schema import GEO_PRECISIONS
+from ui import review_actions, review_forms, review_queue_panel
 
 CONFLICT_CAPTION = "Your change beside the event as saved now"
 

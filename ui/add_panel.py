@@ -9,8 +9,8 @@ import datetime as dt
 
 import streamlit as st
 
-import signin
 from geodata import adding, editors, store, view
+from ui import signin
 
 
 def add_panel(found: store.Store, last: tuple[view.MapView, view.Camera | None]) -> None:

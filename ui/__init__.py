@@ -1,0 +1,1 @@
+"""Streamlit widget code of the app, thin; logic lives in geodata/."""
