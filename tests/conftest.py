@@ -1,4 +1,5 @@
-"""Fixtures shared by the tests: small synthetic layers, and the event stores of both backends."""
+"""Fixtures shared by the tests: small synthetic layers, the gazetteers, and the event stores of both
+backends."""
 
 from __future__ import annotations
 
@@ -9,18 +10,44 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pyproj
 import pytest
 import sqlalchemy as sa
 from shapely.geometry import Point
 from sqlalchemy.engine import URL, make_url
 
 from geodata import export, imports, settings, zones
+from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.geocoding import Mention, find_places
 from geodata.schema import EVENT_PROPERTIES
 
 DATA = Path(__file__).parent / "data"
 ZONES_DIR = DATA / "export_zones"
 ACLED_CSV = DATA / "acled_small.csv"
 UCDP_CSV = DATA / "ucdp_small.csv"
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    """The project gazetteer, read once for the whole run."""
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def tiny() -> Gazetteer:
+    """Six synthetic places (``tests/data/gazetteer_tiny.csv``)."""
+    return load_gazetteer(DATA / "gazetteer_tiny.csv")
+
+
+def only_place(sentence: str, gazetteer: Gazetteer) -> Mention:
+    """The one place ``find_places`` finds in ``sentence`` (fails if there are more or none)."""
+    (mention,) = find_places(sentence, gazetteer)
+    return mention
+
+
+def km_from(mention: Mention, lon: float, lat: float) -> float:
+    """Distance on the WGS84 ellipsoid from a mention's point to ``lon``/``lat``, in km."""
+    return float(pyproj.Geod(ellps="WGS84").inv(mention.lon, mention.lat, lon, lat)[2]) / 1000
 
 
 def event(event_id: str, kind: str, start: str, end: str, **changes: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from geodata.events import (
     extract_from_articles,
     split_sentences,
 )
-from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.gazetteer import Gazetteer
 
 ROOT = Path(__file__).parent.parent
 SEEDS = ROOT / "seeds"
@@ -140,11 +140,6 @@ def _same_or_inside(event: Event, name: str, gazetteer: Gazetteer) -> bool:
     found = gazetteer.get(event.place_id)
     pcodes = {place.admin1 for place in named if place.kind == "governorate"}
     return found is not None and found.kind == "region" and found.admin1 in pcodes
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 @pytest.fixture(scope="module")

@@ -32,11 +32,6 @@ from geodata.gazetteer import (
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
-
-
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

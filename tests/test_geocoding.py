@@ -7,16 +7,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.gazetteer import Gazetteer
 from geodata.geocoding import article_context, find_places, find_places_in_article
 
 # Module-level for the hypothesis tests (function-scoped fixtures and @given do not mix).
-_GAZETTEER = load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return _GAZETTEER
 
 
 def test_article_context_decides_a_bare_seat_name(gazetteer: Gazetteer) -> None:
@@ -53,8 +47,7 @@ def test_offsets_slice_back_to_the_text(gazetteer: Gazetteer) -> None:
 
 @hypothesis_settings(deadline=None)  # no timing in tests: the machine is shared
 @given(st.text(max_size=200))
-def test_offsets_always_slice_back(text: str) -> None:
-    gazetteer = _GAZETTEER
+def test_offsets_always_slice_back(gazetteer: Gazetteer, text: str) -> None:
     for mention in find_places(text, gazetteer):
         assert text[mention.start : mention.end] == mention.text
         assert mention.place.place_id in gazetteer
@@ -67,9 +60,9 @@ def test_offsets_always_slice_back(text: str) -> None:
         max_size=12,
     )
 )
-def test_offsets_on_place_like_text(words: list[str]) -> None:
+def test_offsets_on_place_like_text(gazetteer: Gazetteer, words: list[str]) -> None:
     text = " ".join(words)
-    for mention in find_places(text, _GAZETTEER):
+    for mention in find_places(text, gazetteer):
         assert text[mention.start : mention.end] == mention.text
 
 

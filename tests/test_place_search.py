@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geodata.gazetteer import Gazetteer, load_gazetteer
+from geodata.gazetteer import Gazetteer
 from geodata.place_search import search_places
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return load_gazetteer()
 
 
 @pytest.mark.parametrize(

@@ -3,35 +3,11 @@ a name (governorate or town, district, directions)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pyproj
 import pytest
 
-from geodata.gazetteer import Gazetteer, load_gazetteer
-from geodata.geocoding import Mention, find_places
-
-DATA = Path(__file__).parent / "data"
-_GAZETTEER = load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return _GAZETTEER
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Gazetteer:
-    return load_gazetteer(DATA / "gazetteer_tiny.csv")
-
-
-def _one(sentence: str, gazetteer: Gazetteer) -> Mention:
-    (mention,) = find_places(sentence, gazetteer)
-    return mention
-
-
-def _km(a: Mention, lon: float, lat: float) -> float:
-    return float(pyproj.Geod(ellps="WGS84").inv(a.lon, a.lat, lon, lat)[2]) / 1000
+from geodata.gazetteer import Gazetteer
+from geodata.geocoding import find_places
+from tests.conftest import km_from, only_place
 
 
 @pytest.mark.parametrize(
@@ -46,7 +22,7 @@ def _km(a: Mention, lon: float, lat: float) -> float:
     ],
 )
 def test_regional_idlib_is_the_governorate(gazetteer: Gazetteer, sentence: str, text: str) -> None:
-    mention = _one(sentence, gazetteer)
+    mention = only_place(sentence, gazetteer)
     assert (mention.text, mention.place.place_id) == (text, "SY07")
     assert mention.geo_precision == "governorate"
     assert mention.uncertainty_km == gazetteer["SY07"].uncertainty_km > 20
@@ -79,7 +55,7 @@ def test_bare_seat_name_is_the_city(gazetteer: Gazetteer, sentence: str) -> None
 def test_city_or_governorate_from_the_words_around(
     gazetteer: Gazetteer, sentence: str, place_id: str
 ) -> None:
-    assert _one(sentence, gazetteer).place.place_id == place_id
+    assert only_place(sentence, gazetteer).place.place_id == place_id
 
 
 @pytest.mark.parametrize(
@@ -90,7 +66,7 @@ def test_city_or_governorate_from_the_words_around(
     ],
 )
 def test_idlib_city_is_the_town(gazetteer: Gazetteer, sentence: str, text: str) -> None:
-    mention = _one(sentence, gazetteer)
+    mention = only_place(sentence, gazetteer)
     assert (mention.text, mention.place.place_id, mention.geo_precision) == (
         text,
         "gn:169389",
@@ -99,12 +75,12 @@ def test_idlib_city_is_the_town(gazetteer: Gazetteer, sentence: str, text: str) 
 
 
 def test_damascus_bare_is_the_city(gazetteer: Gazetteer) -> None:
-    mention = _one("Buses left for Damascus.", gazetteer)
+    mention = only_place("Buses left for Damascus.", gazetteer)
     assert (mention.place.place_id, mention.geo_precision) == ("gn:170654", "town")
 
 
 def test_town_countryside_is_district(gazetteer: Gazetteer) -> None:
-    mention = _one("Raids hit the Manbij countryside.", gazetteer)
+    mention = only_place("Raids hit the Manbij countryside.", gazetteer)
     assert (mention.place.place_id, mention.geo_precision) == ("gn:167357", "district")
     assert mention.uncertainty_km >= 15
 
@@ -121,13 +97,13 @@ def test_demonyms_are_not_places(gazetteer: Gazetteer, sentence: str) -> None:
     "name", ["Maarat al-Numan", "Ma'arrat an-Nu'man", "Maarat al-Nouman", "Ma‘arrat an Nu‘mān"]
 )
 def test_maarat_variants_are_one_town(gazetteer: Gazetteer, name: str) -> None:
-    mention = _one(f"Residents returned to {name} on foot.", gazetteer)
+    mention = only_place(f"Residents returned to {name} on foot.", gazetteer)
     assert (mention.text, mention.place.place_id) == (name, "gn:167611")
 
 
 @pytest.mark.parametrize("name", ["Tronba", "Trumba", "Tarnabah"])
 def test_tronba_variants(gazetteer: Gazetteer, name: str) -> None:
-    assert _one(f"The patrol started at {name}.", gazetteer).place.place_id == "town:tronba"
+    assert only_place(f"The patrol started at {name}.", gazetteer).place.place_id == "town:tronba"
 
 
 def test_lower_case_words_are_not_places(gazetteer: Gazetteer) -> None:
@@ -147,7 +123,7 @@ def test_demonym_alias_in_the_file_is_ignored(tiny: Gazetteer) -> None:
     ],
 )
 def test_lower_case_leading_words(gazetteer: Gazetteer, sentence: str, text: str, place_id: str) -> None:
-    mention = _one(sentence, gazetteer)
+    mention = only_place(sentence, gazetteer)
     assert (mention.text, mention.place.place_id) == (text, place_id)
 
 
@@ -166,13 +142,13 @@ def test_leading_word_alone_is_not_a_name(gazetteer: Gazetteer) -> None:
 def test_district_is_the_area_around_the_town(
     gazetteer: Gazetteer, sentence: str, text: str, place_id: str
 ) -> None:
-    mention = _one(sentence, gazetteer)
+    mention = only_place(sentence, gazetteer)
     assert (mention.text, mention.place.place_id, mention.geo_precision) == (text, place_id, "district")
     assert mention.uncertainty_km >= 15
 
 
 def test_facility_of_a_seat_is_the_town(gazetteer: Gazetteer) -> None:
-    mention = _one("Drones hit the Tartus naval base.", gazetteer)
+    mention = only_place("Drones hit the Tartus naval base.", gazetteer)
     assert (mention.text, mention.place.place_id, mention.geo_precision) == ("Tartus", "gn:163345", "town")
 
 
@@ -199,20 +175,20 @@ def test_facility_of_a_seat_is_the_town(gazetteer: Gazetteer) -> None:
 def test_directions_give_the_part_of_a_governorate_or_of_syria(
     gazetteer: Gazetteer, sentence: str, text: str, place_id: str
 ) -> None:
-    mention = _one(sentence, gazetteer)
+    mention = only_place(sentence, gazetteer)
     assert (mention.text, mention.place.place_id, mention.role) == (text, place_id, "location")
     parent = gazetteer["country:SY" if "country" in place_id else place_id.split(":")[1]]
     assert mention.uncertainty_km < parent.uncertainty_km
-    assert _km(mention, parent.lon, parent.lat) < parent.uncertainty_km
+    assert km_from(mention, parent.lon, parent.lat) < parent.uncertainty_km
 
 
 def test_a_direction_without_a_part_keeps_the_country(gazetteer: Gazetteer) -> None:
-    mention = _one("Jets struck targets in northern Iraq.", gazetteer)
+    mention = only_place("Jets struck targets in northern Iraq.", gazetteer)
     assert (mention.text, mention.place.place_id, mention.geo_precision) == ("Iraq", "country:IQ", "country")
 
 
 def test_besieged_eastern_aleppo_is_the_city(gazetteer: Gazetteer) -> None:
-    assert _one("Aid never reached besieged eastern Aleppo.", gazetteer).place.place_id == "gn:170063"
+    assert only_place("Aid never reached besieged eastern Aleppo.", gazetteer).place.place_id == "gn:170063"
 
 
 @pytest.mark.parametrize(

@@ -3,35 +3,11 @@ roles, spans."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pyproj
 import pytest
 
-from geodata.gazetteer import Gazetteer, load_gazetteer
-from geodata.geocoding import Mention, find_places, find_places_in_article
-
-DATA = Path(__file__).parent / "data"
-_GAZETTEER = load_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return _GAZETTEER
-
-
-@pytest.fixture(scope="module")
-def tiny() -> Gazetteer:
-    return load_gazetteer(DATA / "gazetteer_tiny.csv")
-
-
-def _one(sentence: str, gazetteer: Gazetteer) -> Mention:
-    (mention,) = find_places(sentence, gazetteer)
-    return mention
-
-
-def _km(a: Mention, lon: float, lat: float) -> float:
-    return float(pyproj.Geod(ellps="WGS84").inv(a.lon, a.lat, lon, lat)[2]) / 1000
+from geodata.gazetteer import Gazetteer
+from geodata.geocoding import find_places, find_places_in_article
+from tests.conftest import km_from, only_place
 
 
 def test_countries_as_governments_are_actors(gazetteer: Gazetteer) -> None:
@@ -40,7 +16,7 @@ def test_countries_as_governments_are_actors(gazetteer: Gazetteer) -> None:
 
 
 def test_possessive_country_is_an_actor(gazetteer: Gazetteer) -> None:
-    assert _one("Russia's defence ministry spoke.", gazetteer).role == "actor"
+    assert only_place("Russia's defence ministry spoke.", gazetteer).role == "actor"
 
 
 @pytest.mark.parametrize(
@@ -52,7 +28,7 @@ def test_possessive_country_is_an_actor(gazetteer: Gazetteer) -> None:
     ],
 )
 def test_countries_after_locative_words_are_locations(gazetteer: Gazetteer, sentence: str, text: str) -> None:
-    mention = _one(sentence, gazetteer)
+    mention = only_place(sentence, gazetteer)
     assert (mention.text, mention.role, mention.geo_precision) == (text, "location", "country")
 
 
@@ -81,7 +57,7 @@ def test_mount_barsaya_and_afrin(gazetteer: Gazetteer) -> None:
     ],
 )
 def test_hmeimim_is_the_base(gazetteer: Gazetteer, sentence: str, text: str) -> None:
-    mention = _one(sentence, gazetteer)
+    mention = only_place(sentence, gazetteer)
     assert (mention.text, mention.place.place_id) == (text, "site:hmeimim-air-base")
 
 
@@ -94,7 +70,7 @@ def test_hmeimim_is_the_base(gazetteer: Gazetteer, sentence: str, text: str) -> 
     ],
 )
 def test_places_naming_agreements(gazetteer: Gazetteer, sentence: str, text: str) -> None:
-    mention = _one(sentence, gazetteer)
+    mention = only_place(sentence, gazetteer)
     assert (mention.text, mention.role) == (text, "name")
 
 
@@ -112,12 +88,12 @@ def test_routes(gazetteer: Gazetteer) -> None:
 
 
 def test_us_abbreviation_keeps_its_full_stop(gazetteer: Gazetteer) -> None:
-    mention = _one("The U.S. envoy left.", gazetteer)
+    mention = only_place("The U.S. envoy left.", gazetteer)
     assert (mention.text, mention.place.place_id) == ("U.S.", "country:US")
 
 
 def test_same_governorate_wins_among_homonyms(tiny: Gazetteer) -> None:
-    assert _one("Smoke rose over Qasr.", tiny).place.place_id == "gn:12"  # more populous
+    assert only_place("Smoke rose over Qasr.", tiny).place.place_id == "gn:12"  # more populous
     mentions = find_places("Smoke rose over Marj and Qasr.", tiny)
     assert [m.place.place_id for m in mentions] == ["gn:13", "gn:11"]  # same governorate
 
@@ -129,12 +105,12 @@ def test_capitals_joined_to_an_actor_are_actors(gazetteer: Gazetteer) -> None:
 
 @pytest.mark.parametrize("name", ["al-Bab", "Al Bab", "Al-Bab"])
 def test_article_belongs_to_the_name_as_written(gazetteer: Gazetteer, name: str) -> None:
-    mention = _one(f"Rebels entered {name} at dawn.", gazetteer)
+    mention = only_place(f"Rebels entered {name} at dawn.", gazetteer)
     assert (mention.text, mention.place.place_id) == (name, "gn:174018")
 
 
 def test_english_article_words_stay_out_of_the_span(gazetteer: Gazetteer) -> None:
-    assert _one("As Idlib burned, talks went on.", gazetteer).text == "Idlib"
+    assert only_place("As Idlib burned, talks went on.", gazetteer).text == "Idlib"
 
 
 def test_country_after_a_place_is_a_location(gazetteer: Gazetteer) -> None:
@@ -150,7 +126,7 @@ def test_outlet_names_are_not_places(gazetteer: Gazetteer) -> None:
     "name", ["Turkey-Syria border", "Syrian-Turkish border", "Turkish border", "Turkish-Syrian border"]
 )
 def test_the_border_is_one_place(gazetteer: Gazetteer, name: str) -> None:
-    mention = _one(f"Convoys massed at the {name}.", gazetteer)
+    mention = only_place(f"Convoys massed at the {name}.", gazetteer)
     assert (mention.text, mention.place.place_id, mention.role) == (name, "border:SY-TR", "location")
     assert 250 < mention.uncertainty_km < 450
 
@@ -169,14 +145,14 @@ def test_outlet_names_give_no_place(gazetteer: Gazetteer, sentence: str) -> None
 
 @pytest.mark.parametrize("name", ["Reyhanlı", "Reyhanli", "REYHANLI", "Reyhanli̇"])
 def test_reyhanli_in_hatay(gazetteer: Gazetteer, name: str) -> None:
-    mention = _one(f"Refugees crossed to {name} overnight.", gazetteer)
+    mention = only_place(f"Refugees crossed to {name} overnight.", gazetteer)
     assert (mention.place.place_id, mention.place.country, mention.place.admin1) == (
         "town:reyhanli",
         "TR",
         "TR.31",
     )
     assert gazetteer["admin1:TR.31"].name == "Hatay"
-    assert _km(mention, 36.567, 36.268) < 5
+    assert km_from(mention, 36.567, 36.268) < 5
 
 
 @pytest.mark.parametrize(
@@ -202,9 +178,9 @@ def test_reyhanli_in_hatay(gazetteer: Gazetteer, name: str) -> None:
 def test_places_of_the_region_are_where_they_are(
     gazetteer: Gazetteer, name: str, country: str, lon: float, lat: float
 ) -> None:
-    mention = _one(f"Officials met in {name} on Monday.", gazetteer)
+    mention = only_place(f"Officials met in {name} on Monday.", gazetteer)
     assert mention.place.country == country
-    assert _km(mention, lon, lat) < 15
+    assert km_from(mention, lon, lat) < 15
 
 
 @pytest.mark.parametrize("name", ["Samos", "Sinjar", "Lesbos", "Chios", "Oz", "Atlantis"])
@@ -238,24 +214,24 @@ def test_tripoli_follows_the_country_named(gazetteer: Gazetteer) -> None:
         )[0][0].place.country
         == "LY"
     )
-    assert _one("Refugees reached Tripoli by bus.", gazetteer).place.country == "LB"  # nearer Syria
+    assert only_place("Refugees reached Tripoli by bus.", gazetteer).place.country == "LB"  # nearer Syria
 
 
 def test_turkey_is_a_point_inside_turkey_not_ankara(gazetteer: Gazetteer) -> None:
-    mention = _one("Thousands fled into Turkey.", gazetteer)
+    mention = only_place("Thousands fled into Turkey.", gazetteer)
     assert mention.place.place_id == "country:TR"
-    assert _km(mention, 35.0, 39.0) < 80  # central Anatolia
-    assert _km(mention, 32.85, 39.93) > 150  # Ankara
+    assert km_from(mention, 35.0, 39.0) < 80  # central Anatolia
+    assert km_from(mention, 32.85, 39.93) > 150  # Ankara
     assert mention.uncertainty_km > 500
 
 
 def test_foreign_provinces_and_their_seats(gazetteer: Gazetteer) -> None:
-    assert _one("Shells fell in Hatay province.", gazetteer).place.place_id == "admin1:TR.31"
+    assert only_place("Shells fell in Hatay province.", gazetteer).place.place_id == "admin1:TR.31"
     assert (
-        _one("Shells fell in Hatay.", gazetteer).place.place_id == "admin1:TR.31"
+        only_place("Shells fell in Hatay.", gazetteer).place.place_id == "admin1:TR.31"
     )  # Antakya's alternate name
-    assert _one("Shells fell in Kilis province.", gazetteer).place.place_id == "admin1:TR.90"
-    assert _one("Shells fell on Kilis.", gazetteer).place.place_id == "town:kilis"
+    assert only_place("Shells fell in Kilis province.", gazetteer).place.place_id == "admin1:TR.90"
+    assert only_place("Shells fell on Kilis.", gazetteer).place.place_id == "town:kilis"
 
 
 @pytest.mark.parametrize(
