@@ -17,6 +17,7 @@ from shapely.geometry import Point
 from sqlalchemy.engine import URL, make_url
 
 from geodata import export, imports, settings, zones
+from geodata.articles import read_article
 from geodata.gazetteer import Gazetteer, load_gazetteer
 from geodata.geocoding import Mention, find_places
 from geodata.schema import EVENT_PROPERTIES
@@ -25,6 +26,9 @@ DATA = Path(__file__).parent / "data"
 ZONES_DIR = DATA / "export_zones"
 ACLED_CSV = DATA / "acled_small.csv"
 UCDP_CSV = DATA / "ucdp_small.csv"
+ARTICLES = DATA / "articles"
+#: A body sentence long enough to be read as an article's body (for articles written by a test).
+BODY = "Joint patrols resumed near the town on Friday after a pause of several weeks, officials said.\n"
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +52,18 @@ def only_place(sentence: str, gazetteer: Gazetteer) -> Mention:
 def km_from(mention: Mention, lon: float, lat: float) -> float:
     """Distance on the WGS84 ellipsoid from a mention's point to ``lon``/``lat``, in km."""
     return float(pyproj.Geod(ellps="WGS84").inv(mention.lon, mention.lat, lon, lat)[2]) / 1000
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write ``text`` (UTF-8) as ``folder/name`` and return its path."""
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read(name: str) -> tuple[Any, ...]:
+    """``read_article`` of a fixture in ``tests/data/articles``."""
+    return read_article(ARTICLES / name)
 
 
 def event(event_id: str, kind: str, start: str, end: str, **changes: Any) -> dict[str, Any]:

@@ -6,19 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from geodata.articles import read_article
-
-ARTICLES = Path(__file__).parent / "data" / "articles"
-BODY = "Joint patrols resumed near the town on Friday after a pause of several weeks, officials said.\n"
-
-
-def read(name: str) -> tuple:
-    return read_article(ARTICLES / name)
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.conftest import BODY, read, write
 
 
 def test_named_comment_thread_is_separated_from_the_body() -> None:

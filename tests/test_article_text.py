@@ -12,14 +12,7 @@ from hypothesis import strategies as st
 
 from geodata.article_text import decode_text, read_text
 from geodata.articles import read_article
-
-BODY = "Joint patrols resumed near the town on Friday after a pause of several weeks, officials said.\n"
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.conftest import BODY, write
 
 
 def test_empty_file_is_an_error_naming_the_file(tmp_path: Path) -> None:

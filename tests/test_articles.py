@@ -7,15 +7,7 @@ import shutil
 from pathlib import Path
 
 from geodata.articles import read_articles
-
-ARTICLES = Path(__file__).parent / "data" / "articles"
-BODY = "Joint patrols resumed near the town on Friday after a pause of several weeks, officials said.\n"
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.conftest import ARTICLES, BODY, write
 
 
 def test_one_bad_file_never_hides_the_others(tmp_path: Path) -> None:

@@ -6,12 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from geodata.manifest import read_manifest
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.conftest import write
 
 
 def test_manifest_problems_are_reported_per_line(tmp_path: Path) -> None:

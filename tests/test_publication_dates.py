@@ -9,19 +9,7 @@ import pytest
 
 from geodata.articles import read_article
 from geodata.manifest import ManifestRow
-
-ARTICLES = Path(__file__).parent / "data" / "articles"
-BODY = "Joint patrols resumed near the town on Friday after a pause of several weeks, officials said.\n"
-
-
-def read(name: str) -> tuple:
-    return read_article(ARTICLES / name)
-
-
-def write(folder: Path, name: str, text: str) -> Path:
-    path = folder / name
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.conftest import BODY, read, write
 
 
 def test_manifest_date_comes_first_and_a_disagreeing_dateline_is_reported(tmp_path: Path) -> None:
