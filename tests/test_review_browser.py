@@ -128,6 +128,19 @@ def stored_events(store_file: Path) -> dict[int, dict[str, Any]]:
         return {item.id: dict(review_queue.event_detail(opened, item.id).event) for item in every}
 
 
+def exported_events(atlas: Path, folder: Path) -> list[dict[str, Any]]:
+    """The store's events as ``python -m geodata export`` writes them (GeoJSON features)."""
+    out = folder / "export.geojson"
+    exported = subprocess.run(
+        [sys.executable, "-m", "geodata", "export", "--store", str(atlas), "--layers", "events",
+         "--out", str(out)],
+        cwd=settings.ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    features: list[dict[str, Any]] = json.loads(out.read_text())["features"]
+    return features
+
+
 def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Path, tmp_path: Path) -> None:
     before = stored_events(atlas)
     dated = [
@@ -226,14 +239,8 @@ def test_an_editors_four_decisions_survive_reextract(browser: Browser, atlas: Pa
             expect(history).to_contain_text(words)
         page.context.close()
 
-    out = tmp_path / "export.geojson"
-    exported = subprocess.run(
-        [sys.executable, "-m", "geodata", "export", "--store", str(atlas), "--layers", "events",
-         "--out", str(out)],
-        cwd=settings.ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert exported.returncode == 0, exported.stderr
-    rows = {f["properties"]["event_id"]: f["properties"] for f in json.loads(out.read_text())["features"]}
+    features = exported_events(atlas, tmp_path)
+    rows = {f["properties"]["event_id"]: f["properties"] for f in features}
     assert rejected["event_id"] not in rows
     assert (rows[fixed["event_id"]]["review"], rows[fixed["event_id"]]["date_start"]) == (
         "edited",
@@ -357,16 +364,8 @@ def test_an_editor_places_an_event_by_clicking_the_map(browser: Browser, atlas: 
         history = review_queue.event_history(opened, target["id"])
     (entry,) = [h for h in history if h.action == "edit"]
     assert (entry.by, entry.note) == ("ana", "placed on the map")
-    out = tmp_path / "export.geojson"
-    exported = subprocess.run(
-        [sys.executable, "-m", "geodata", "export", "--store", str(atlas), "--layers", "events",
-         "--out", str(out)],
-        cwd=settings.ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert exported.returncode == 0, exported.stderr
-    (row,) = [
-        f for f in json.loads(out.read_text())["features"] if f["properties"]["event_id"] == fixed["event_id"]
-    ]
+    features = exported_events(atlas, tmp_path)
+    (row,) = [f for f in features if f["properties"]["event_id"] == fixed["event_id"]]
     assert row["properties"]["review"] == "edited"
     assert row["geometry"]["coordinates"] == pytest.approx(list(shown), abs=1e-5)
     assert traffic.refused == []
