@@ -2,7 +2,8 @@
 
 The set has a development half (``dev/``), a first test half (``test/``, scored once and now
 development data), a second held-out half (``test2/``, scored once, development data since
-2 December 2026; its files stay frozen) and the frozen held-out half ``test3/``; each holds the
+2 December 2026; its files stay frozen), a third (``test3/``, scored once and being turned into
+development data; its files stay frozen) and the frozen held-out half ``test4/``; each holds the
 articles, ``manifest.csv``, ``gold.json`` (events) and ``toponyms_gold.csv`` (place names). See
 ``tests/data/news/README.md`` for how they were made and annotated.
 
@@ -44,6 +45,7 @@ DEV_DIR = NEWS_DIR / "dev"
 TEST_DIR = NEWS_DIR / "test"
 TEST2_DIR = NEWS_DIR / "test2"
 TEST3_DIR = NEWS_DIR / "test3"
+TEST4_DIR = NEWS_DIR / "test4"
 TOPONYM_KM = 161.0
 
 # Distances on the WGS84 ellipsoid: pyproj is already a dependency and does this exactly.
@@ -66,7 +68,7 @@ class NewsGold:
 
 
 def load_news(folder: Path = DEV_DIR) -> NewsGold:
-    """Read ``gold.json`` and ``toponyms_gold.csv`` of one half (``DEV_DIR`` ... ``TEST3_DIR``)."""
+    """Read ``gold.json`` and ``toponyms_gold.csv`` of one half (``DEV_DIR`` ... ``TEST4_DIR``)."""
     gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
     with (folder / "toponyms_gold.csv").open(encoding="utf-8", newline="") as handle:
         rows = [{**row, "lon": float(row["lon"]), "lat": float(row["lat"])} for row in csv.DictReader(handle)]

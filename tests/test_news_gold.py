@@ -2,8 +2,8 @@
 
 Nothing here runs the pipeline: the scorer is checked with events made by hand, and the data
 files are checked for consistency (quotes and toponyms present in the articles, manifests
-complete, the frozen halves ``test/``, ``test2/`` and ``test3/`` unchanged since their sha256 sums
-were recorded).
+complete, the frozen halves ``test/``, ``test2/``, ``test3/`` and ``test4/`` unchanged since their
+sha256 sums were recorded).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from tests._news_gold import (
     NEWS_DIR,
     TEST2_DIR,
     TEST3_DIR,
+    TEST4_DIR,
     TEST_DIR,
     NewsGold,
     distance_km,
@@ -36,7 +37,7 @@ from tests._news_gold import (
 KINDS = {"patrol", "agreement", "talks", "attack", "displacement", "statement", "deployment", "other"}
 STATUSES = {"occurred", "planned", "ongoing"}
 PRECISIONS = {"day", "week", "month", "year", "range"}
-ALL_HALVES = (DEV_DIR, TEST_DIR, TEST2_DIR, TEST3_DIR)
+ALL_HALVES = (DEV_DIR, TEST_DIR, TEST2_DIR, TEST3_DIR, TEST4_DIR)
 HALVES = [pytest.param(folder, id=folder.name) for folder in ALL_HALVES if (folder / "gold.json").is_file()]
 TEST_WRITTEN = (TEST_DIR / "gold.json").is_file()
 
@@ -308,7 +309,7 @@ def test_events_built_from_the_gold_itself_score_perfectly(folder: Path) -> None
 
 
 def _recorded_hashes(half: str) -> dict[str, str]:
-    """The sha256 sums the README records for the files of ``half`` (``test``, ``test2``, ``test3``)."""
+    """The sha256 sums the README records for the files of ``half`` (``test`` ... ``test4``)."""
     readme = (NEWS_DIR / "README.md").read_text(encoding="utf-8")
     row = r"^\| `" + re.escape(half) + r"/([^`]+)` \| `([0-9a-f]{64})` \|"
     return dict(re.findall(row, readme, flags=re.MULTILINE))
@@ -344,6 +345,14 @@ def test_the_frozen_held_out_half_test3_is_unchanged() -> None:
     assert present == recorded, "tests/data/news/test3/ changed: the frozen held-out half must not be edited"
 
 
+def test_the_frozen_held_out_half_test4_is_unchanged() -> None:
+    """``test4/`` is the half nobody tunes on: every file, and only those, as recorded in the README."""
+    recorded = _recorded_hashes("test4")
+    assert len(recorded) >= 25 + 3, "the README must record the sha256 of every test4/ file"
+    present = _present_hashes(TEST4_DIR)
+    assert present == recorded, "tests/data/news/test4/ changed: the frozen held-out half must not be edited"
+
+
 def test_the_halves_share_no_article() -> None:
     names = [p.name for folder in ALL_HALVES for p in folder.glob("*.txt")]
     assert {p.name for p in DEV_DIR.glob("*.txt")}
@@ -356,7 +365,7 @@ def test_the_halves_share_no_article() -> None:
     assert len(urls) == len(set(urls))
 
 
-@pytest.mark.parametrize("folder", [TEST2_DIR, TEST3_DIR], ids=["test2", "test3"])
+@pytest.mark.parametrize("folder", [TEST2_DIR, TEST3_DIR, TEST4_DIR], ids=["test2", "test3", "test4"])
 def test_the_held_out_halves_reuse_no_seed_page(folder: Path) -> None:
     """Held-out pages are new: none is one of the five seed articles (``seeds/manifest.csv``)."""
     seeds = Path(__file__).parent.parent / "seeds" / "manifest.csv"
@@ -368,15 +377,19 @@ def test_the_held_out_halves_reuse_no_seed_page(folder: Path) -> None:
     assert not seed_urls & urls
 
 
-def test_the_held_out_half_test3_reuses_no_page_of_another_half() -> None:
-    """``test3/`` pages are new: no address (trailing slash and query aside) is in another half."""
+def _addresses(folder: Path) -> set[str]:
+    """The half's page addresses, trailing slash, query string and case aside."""
+    with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
+        return {row["url"].split("?")[0].rstrip("/").lower() for row in csv.DictReader(handle)}
 
-    def addresses(folder: Path) -> set[str]:
-        with (folder / "manifest.csv").open(encoding="utf-8", newline="") as handle:
-            return {row["url"].split("?")[0].rstrip("/").lower() for row in csv.DictReader(handle)}
 
-    others = set().union(*(addresses(folder) for folder in (DEV_DIR, TEST_DIR, TEST2_DIR)))
-    assert not addresses(TEST3_DIR) & others
+@pytest.mark.parametrize("folder", [TEST3_DIR, TEST4_DIR], ids=["test3", "test4"])
+def test_a_held_out_half_reuses_no_page_of_an_earlier_half(folder: Path) -> None:
+    """Held-out pages are new: no address of ``test3/`` or ``test4/`` is in a half made before it."""
+    earlier = ALL_HALVES[: ALL_HALVES.index(folder)]
+    others = set().union(*(_addresses(half) for half in earlier))
+    assert others
+    assert not _addresses(folder) & others
 
 
 def test_gold_json_is_valid_json_with_an_about() -> None:
