@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from geodata.articles import Article
 from geodata.cues import Cue, Cues, sentence_cues
 from geodata.dates import DateInterval, DateMention, find_dates
+from geodata.event_dates import is_deadline, is_report_date
 from geodata.lexicon import match_doc, trigger_patterns
+from geodata.reference_time import anaphoric_phrases, anchored, reference_of
 from geodata.roles import MentionLike, PlaceFinder, finest, located, vague, venue_in
 from geodata.sentences import Sentence, parse_article
 from geodata.triggers import TriggerMatch, doc_triggers
@@ -40,14 +42,13 @@ class ArticleContext:
         self._places: dict[tuple[int, int], Sequence[MentionLike]] = {}
         self._dates: dict[tuple[int, int], tuple[DateMention, ...]] = {}
         self._cues: dict[tuple[int, int], Cues] = {}
+        self._dates_read = (0, 0)  # the sentences before this one have their dates worked out
         self._main: list[MentionLike | None] = []
         self.dateline_place: MentionLike | None = None
         if article.dateline_place:
             self.dateline_place = finest(located(find_places(article.dateline_place)))
         # The venue of the latest talks or agreement: (paragraph, sentence, place).
         self.last_venue: tuple[int, int, MentionLike] | None = None
-        # The last day the text dated an event by ("The day before, ..." counts from it).
-        self.last_day: DateInterval | None = None
 
     def release(self) -> None:
         """Drop what later stages memoised per sentence (``Cues.memo``), whose look-ups point back
@@ -63,11 +64,50 @@ class ArticleContext:
         return self._places[p, i]
 
     def dates(self, p: int, i: int) -> tuple[DateMention, ...]:
+        """The date phrases of sentence ``i`` of paragraph ``p``, resolved: against publication,
+        and those counting from the narrative's reference time ("two days later", "the
+        following day") against the last date told before them (:mod:`geodata.reference_time`)."""
         if (p, i) not in self._dates:
             published = self.article.published
             text = self.paragraphs[p][i].text
-            self._dates[p, i] = find_dates(text, reference=published) if published else ()
+            found = find_dates(text, reference=published) if published else ()
+            phrases = anaphoric_phrases(text) if published else ()
+            if phrases:
+                found = anchored(found, phrases, self.reference_time(p, i))
+            self._dates[p, i] = found
         return self._dates[p, i]
+
+    def reference_time(self, p: int, i: int) -> DateInterval | None:
+        """The narrative's reference time when sentence ``i`` of paragraph ``p`` starts: the last
+        date told in the nearest earlier sentence of the article that tells one.
+
+        The sentences before are read in order first, so that a chain ("On March 3 ... The next
+        day ... Two days later ...") counts each step from the one before, without recursion.
+        """
+        self._read_dates_up_to(p, i)
+        for q in range(p, -1, -1):
+            for j in range((i if q == p else len(self.paragraphs[q])) - 1, -1, -1):
+                told = self._told(q, j)
+                if told is not None:
+                    return told
+        return None
+
+    def _told(self, q: int, j: int) -> DateInterval | None:
+        """The time sentence ``j`` of paragraph ``q`` moves the narrative to: its last date that
+        is not when something was reported ("..., the ministry said on Tuesday") or a deadline."""
+        dates = self._dates[q, j]
+        if not dates:
+            return None
+        cues = self.cues(q, j)
+        told = [d for d in dates if not (is_report_date(d, cues) or is_deadline(d, cues))]
+        return reference_of(told or dates)
+
+    def _read_dates_up_to(self, p: int, i: int) -> None:
+        while self._dates_read < (p, i):
+            q, j = self._dates_read
+            self._dates_read = (q, j + 1) if j + 1 < len(self.paragraphs[q]) else (q + 1, 0)
+            if j < len(self.paragraphs[q]):
+                self.dates(q, j)
 
     def cues(self, p: int, i: int) -> Cues:
         if (p, i) not in self._cues:

@@ -175,7 +175,7 @@ def held_somewhere(trigger: Trigger, sentence: str) -> bool:
     return trigger.kind == "agreement" and not _IN_FORCE.search(sentence[trigger.start : trigger.end])
 
 
-_IN_FORCE = re.compile(r"(?i)ceasefire|cease-fire|truce|effect|force")
+_IN_FORCE = re.compile(r"(?i)ceasefire|cease-fire|truce|cessation|effect|force")
 
 
 def _tokens(sentence: Sentence, cues: Cues) -> _Tokens:

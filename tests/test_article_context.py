@@ -38,3 +38,17 @@ def test_the_town_refers_back_and_the_main_place() -> None:
     found = context("Shelling hit Saraqib and Idlib.", "The town was calm; Saraqib again.")
     assert found.referent(1, 0).text == "Saraqib"
     assert found.main_place().text == "Saraqib"
+
+
+def test_the_reference_time_is_the_last_date_told_before() -> None:
+    found = context(
+        "Shells hit Saraqib on March 3, officials said on March 5.",
+        "Nothing moved for a while.",
+        "Two days later, warplanes struck Afrin. The following day the army moved in.",
+    )
+    # The report's date is when it was told, not when the narrative has reached.
+    assert found.reference_time(2, 0).start == dt.date(2021, 3, 3)
+    assert [d.interval.start for d in found.dates(2, 0)] == [dt.date(2021, 3, 5)]
+    # Each step counts from the one before.
+    assert [d.interval.start for d in found.dates(2, 1)] == [dt.date(2021, 3, 6)]
+    assert found.reference_time(0, 0) is None
