@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import NamedTuple, Protocol
 
-from geodata.cues import Cues
+from geodata.cues import Cue, Cues
 from geodata.gazetteer import Gazetteer, load_gazetteer
 from geodata.geocoding import find_places
 from geodata.lexicon import DocMatches, actor_labels, match_doc, not_names
@@ -292,8 +292,23 @@ def choose_place(
     if trigger.kind == "statement":
         return _where_said(places, tokens)
     if not held_somewhere(trigger, text):
-        return Placement(_site(trigger, places, tokens, text))
+        # "Reports from the Hama Governorate say troops will pull out of Morek": where the news
+        # came from (before the reporting verb) is not where it happened.
+        # (Not across a comma or colon, "X, the agency wrote, ...", nor a passive, "X is reported".)
+        said = [c for c in cues.within("report", span[0], trigger.start) if not _passive(c, tokens)]
+        site = [m for m in places if not any(_source_of(m, c, text) for c in said)]
+        return Placement(_site(trigger, site, tokens, text))
     return _venue(trigger, inside, places, tokens)
+
+
+def _passive(cue: Cue, tokens: _Tokens) -> bool:
+    return cue.first > tokens.first and tokens.doc[cue.first - 1].lower_ in ("is", "are", "was", "were", "been", "be")
+
+
+def _source_of(mention: MentionLike, said: Cue, text: str) -> bool:
+    """Whether ``mention`` names where a report came from: before its reporting verb, in the
+    same stretch of words."""
+    return mention.end <= said.start and not any(mark in text[mention.end : said.start] for mark in ",:;")
 
 
 def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:
