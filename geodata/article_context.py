@@ -247,11 +247,18 @@ def _nearest_year(date: DateMention, inferred: dt.date) -> DateMention:
     the last one before publication, which is right only when the day of publication is known).
     """
     interval = date.interval
-    if _YEAR.search(date.text) or date.anchor is not None or interval.precision not in ("day", "month", "range"):
+    if (
+        _YEAR.search(date.text)
+        or date.anchor is not None
+        or interval.precision not in ("day", "month", "range")
+    ):
         return date
     try:
-        later = DateInterval(interval.start.replace(year=interval.start.year + 1),
-                             interval.end.replace(year=interval.end.year + 1), interval.precision)
+        later = DateInterval(
+            interval.start.replace(year=interval.start.year + 1),
+            interval.end.replace(year=interval.end.year + 1),
+            interval.precision,
+        )
     except ValueError:  # 29 February
         return date
     if abs((later.start - inferred).days) < abs((interval.start - inferred).days):

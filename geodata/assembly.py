@@ -31,7 +31,6 @@ from geodata._collector import paused
 from geodata._errors import Problem
 from geodata.article_context import ArticleContext, anaphor
 from geodata.articles import Article, read_articles
-from geodata.dates import DateInterval
 from geodata.drafts import Draft, SentenceView, sentence_drafts
 from geodata.event_dates import undated
 from geodata.event_records import Event, EventRun, Source

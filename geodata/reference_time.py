@@ -69,8 +69,10 @@ _PHRASES = re.compile(
     r")\b(?!\s+(?:of|when)\b)"
 )
 # Every phrase holds one of these words (looked for with ``in``: most sentences hold none).
-_WORDS = ("later", "earlier", "afterward", "next", "following", "before", "previous", "preceding", "same", "that",
-          "morning", "afternoon", "evening", "night")
+_WORDS = (
+    "later", "earlier", "afterward", "next", "following", "before", "previous", "preceding", "same",
+    "that", "morning", "afternoon", "evening", "night",
+)  # fmt: skip
 _PARTS_OF_DAY = frozenset({"day", "morning", "afternoon", "evening", "night"})
 
 

@@ -294,21 +294,24 @@ def choose_place(
     if not held_somewhere(trigger, text):
         # "Reports from the Hama Governorate say troops will pull out of Morek": where the news
         # came from (before the reporting verb) is not where it happened.
-        # (Not across a comma or colon, "X, the agency wrote, ...", nor a passive, "X is reported".)
-        said = [c for c in cues.within("report", span[0], trigger.start) if not _passive(c, tokens)]
-        site = [m for m in places if not any(_source_of(m, c, text) for c in said)]
+        said = list(cues.within("report", span[0], trigger.start))
+        site = [m for m in places if not any(_reported_from(m, c, tokens, text) for c in said)]
         return Placement(_site(trigger, site, tokens, text))
     return _venue(trigger, inside, places, tokens)
 
 
-def _passive(cue: Cue, tokens: _Tokens) -> bool:
-    return cue.first > tokens.first and tokens.doc[cue.first - 1].lower_ in ("is", "are", "was", "were", "been", "be")
+_BE = frozenset({"is", "are", "was", "were", "been", "be"})
 
 
-def _source_of(mention: MentionLike, said: Cue, text: str) -> bool:
-    """Whether ``mention`` names where a report came from: before its reporting verb, in the
-    same stretch of words."""
-    return mention.end <= said.start and not any(mark in text[mention.end : said.start] for mark in ",:;")
+def _reported_from(mention: MentionLike, said: Cue, tokens: _Tokens, text: str) -> bool:
+    """Whether ``mention`` names where a report came from: before its (active) reporting verb,
+    with no comma or colon between ("X, the agency wrote, ...")."""
+    passive = said.first > tokens.first and tokens.doc[said.first - 1].lower_ in _BE
+    return (
+        not passive
+        and mention.end <= said.start
+        and not any(c in text[mention.end : said.start] for c in ",:;")
+    )
 
 
 def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:
