@@ -133,7 +133,7 @@ _TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")
 
 def split_parts(title: str, lines: list[str]) -> Parts:
     parts = Parts()
-    lines = [_TRAILING_TAGS.sub("", line) or line for line in lines]
+    lines = [(_TRAILING_TAGS.sub("", line) or line) if "#" in line else line for line in lines]
     first_body = next((i for i, line in enumerate(lines) if _is_body_candidate(line, title)), None)
     if first_body is None:
         parts.clutter.extend(lines)
