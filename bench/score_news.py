@@ -10,11 +10,11 @@ was scored once, on 2 December 2026, and has been tuned on since: its figures ar
 figures too (``both`` scores these two). ``test2`` (``tests/data/news/test2``) was the held-out
 half: scored once, on 2 December 2026, then tuned on the same day (pipeline 2.2.0), so its
 figures are development figures too. ``test3`` (``tests/data/news/test3``) was the next held-out
-half: scored once and, with its errors read, being turned into development data, so its figures
-are development figures from then on. ``test4`` (``tests/data/news/test4``) is the frozen held-out
-half nobody tunes on: the coordinator scores it once, to report, never to decide a change; a
-change made after looking at its errors turns it into development data (say so in
-``tests/data/README.md``).
+half, scored once per pipeline on 2 December 2026; the fourth round of rules (pipeline 2.3.0) was
+tuned on its errors on 3 December 2026, so its figures are development figures since. ``test4``
+(``tests/data/news/test4``) is the frozen held-out half nobody tunes on: the coordinator scores it
+once per pipeline, to report, never to decide a change; a change made after looking at its errors
+turns it into development data (say so in ``tests/data/README.md``).
 
 Events are scored with ``tests._news_gold.score_news`` (a main event is right when kind, date and
 place are right) and toponyms with ``score_toponyms`` (a gold toponym is right when a mention with
@@ -45,7 +45,7 @@ LABELS = {
     "dev": "development figures (tuned on)",
     "test": "old test half: scored once on 2 Dec 2026, development data since",
     "test2": "half test2: scored once on 2 Dec 2026, development data since",
-    "test3": "half test3: scored once, development data since its errors were read",
+    "test3": "half test3: scored once per pipeline on 2 Dec 2026, development data since 3 Dec 2026",
     "test4": "frozen held-out half test4 (never tuned on)",
 }
 

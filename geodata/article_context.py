@@ -9,13 +9,17 @@ body once (:mod:`geodata.sentences`, :mod:`geodata.triggers`) and works out the 
 from __future__ import annotations
 
 import bisect
+import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Sequence
 
 from geodata.articles import Article
 from geodata.cues import Cue, Cues, sentence_cues
 from geodata.dates import DateInterval, DateMention, find_dates
+from geodata.event_dates import is_deadline, is_report_date
 from geodata.lexicon import match_doc, trigger_patterns
+from geodata.reference_time import anaphoric_phrases, anchored, reference_of
 from geodata.roles import MentionLike, PlaceFinder, finest, located, vague, venue_in
 from geodata.sentences import Sentence, parse_article
 from geodata.triggers import TriggerMatch, doc_triggers
@@ -40,14 +44,13 @@ class ArticleContext:
         self._places: dict[tuple[int, int], Sequence[MentionLike]] = {}
         self._dates: dict[tuple[int, int], tuple[DateMention, ...]] = {}
         self._cues: dict[tuple[int, int], Cues] = {}
+        self._dates_read = (0, 0)  # the sentences before this one have their dates worked out
         self._main: list[MentionLike | None] = []
         self.dateline_place: MentionLike | None = None
         if article.dateline_place:
             self.dateline_place = finest(located(find_places(article.dateline_place)))
         # The venue of the latest talks or agreement: (paragraph, sentence, place).
         self.last_venue: tuple[int, int, MentionLike] | None = None
-        # The last day the text dated an event by ("The day before, ..." counts from it).
-        self.last_day: DateInterval | None = None
 
     def release(self) -> None:
         """Drop what later stages memoised per sentence (``Cues.memo``), whose look-ups point back
@@ -63,11 +66,52 @@ class ArticleContext:
         return self._places[p, i]
 
     def dates(self, p: int, i: int) -> tuple[DateMention, ...]:
+        """The date phrases of sentence ``i`` of paragraph ``p``, resolved: against publication,
+        and those counting from the narrative's reference time ("two days later", "the
+        following day") against the last date told before them (:mod:`geodata.reference_time`)."""
         if (p, i) not in self._dates:
             published = self.article.published
             text = self.paragraphs[p][i].text
-            self._dates[p, i] = find_dates(text, reference=published) if published else ()
+            found = find_dates(text, reference=published) if published else ()
+            phrases = anaphoric_phrases(text) if published else ()
+            if phrases:
+                found = anchored(found, phrases, self.reference_time(p, i))
+            if found and self.article.date_source == "inferred" and published is not None:
+                found = tuple(_nearest_year(d, published) for d in found)
+            self._dates[p, i] = found
         return self._dates[p, i]
+
+    def reference_time(self, p: int, i: int) -> DateInterval | None:
+        """The narrative's reference time when sentence ``i`` of paragraph ``p`` starts: the last
+        date told in the nearest earlier sentence of the article that tells one.
+
+        The sentences before are read in order first, so that a chain ("On March 3 ... The next
+        day ... Two days later ...") counts each step from the one before, without recursion.
+        """
+        self._read_dates_up_to(p, i)
+        for q in range(p, -1, -1):
+            for j in range((i if q == p else len(self.paragraphs[q])) - 1, -1, -1):
+                told = self._told(q, j)
+                if told is not None:
+                    return told
+        return None
+
+    def _told(self, q: int, j: int) -> DateInterval | None:
+        """The time sentence ``j`` of paragraph ``q`` moves the narrative to: its last date that
+        is not when something was reported ("..., the ministry said on Tuesday") or a deadline."""
+        dates = self._dates[q, j]
+        if not dates:
+            return None
+        cues = self.cues(q, j)
+        told = [d for d in dates if not (is_report_date(d, cues) or is_deadline(d, cues))]
+        return reference_of(told or dates)
+
+    def _read_dates_up_to(self, p: int, i: int) -> None:
+        while self._dates_read < (p, i):
+            q, j = self._dates_read
+            self._dates_read = (q, j + 1) if j + 1 < len(self.paragraphs[q]) else (q + 1, 0)
+            if j < len(self.paragraphs[q]):
+                self.dates(q, j)
 
     def cues(self, p: int, i: int) -> Cues:
         if (p, i) not in self._cues:
@@ -190,6 +234,36 @@ class ArticleContext:
         order = {key: k for k, key in enumerate(first)}
         best = max(counts, key=lambda k: (counts[k], -order[k]), default=None)
         return first[best] if best is not None else None
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def _nearest_year(date: DateMention, inferred: dt.date) -> DateMention:
+    """A yearless date ("On November 1") on a page dated only by the latest date its text tells.
+
+    That date is the earliest the page can have been published, so the year is the one that puts
+    the date nearest it, after as well as before (:mod:`geodata.dates` reads a yearless date as
+    the last one before publication, which is right only when the day of publication is known).
+    """
+    interval = date.interval
+    if (
+        _YEAR.search(date.text)
+        or date.anchor is not None
+        or interval.precision not in ("day", "month", "range")
+    ):
+        return date
+    try:
+        later = DateInterval(
+            interval.start.replace(year=interval.start.year + 1),
+            interval.end.replace(year=interval.end.year + 1),
+            interval.precision,
+        )
+    except ValueError:  # 29 February
+        return date
+    if abs((later.start - inferred).days) < abs((interval.start - inferred).days):
+        return DateMention(date.text, date.start, date.end, later)
+    return date
 
 
 def anaphor(cues: Cues, name: str) -> Cue | None:

@@ -126,8 +126,14 @@ def _is_caption(line: str) -> bool:
     return _words(line) < 25 or match.start() >= len(line) - 60
 
 
+# Social-media tags closing a paragraph ("... Sara Firth reports. #TurkeyRussia #Idlib"): page
+# furniture, dropped so that the paragraph is judged (and read) by its sentences.
+_TRAILING_TAGS = re.compile(r"(?:\s+#\w+)+\s*$")
+
+
 def split_parts(title: str, lines: list[str]) -> Parts:
     parts = Parts()
+    lines = [(_TRAILING_TAGS.sub("", line) or line) if "#" in line else line for line in lines]
     first_body = next((i for i, line in enumerate(lines) if _is_body_candidate(line, title)), None)
     if first_body is None:
         parts.clutter.extend(lines)

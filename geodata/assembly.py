@@ -22,7 +22,6 @@ found so far, and the run goes on with the next article.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -32,7 +31,6 @@ from geodata._collector import paused
 from geodata._errors import Problem
 from geodata.article_context import ArticleContext, anaphor
 from geodata.articles import Article, read_articles
-from geodata.dates import DateInterval
 from geodata.drafts import Draft, SentenceView, sentence_drafts
 from geodata.event_dates import undated
 from geodata.event_records import Event, EventRun, Source
@@ -74,7 +72,11 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
     place, place_explicit = draft.place, draft.place_explicit
     sentence_place = place
     if draft.kind == "statement":
-        pass  # where the sentence says it was said, else unlocated: a dateline is the reporter's
+        # Where the sentence says it was said, else unlocated (a dateline is the reporter's); but
+        # a statement made at talks the article reported ("At his press conference after the
+        # session, ...") was made at their venue.
+        if place is None and context.last_venue is not None and _at_talks(view, draft):
+            place = context.last_venue[2]
     elif trigger_patterns()[draft.trigger.pattern].remote:
         place = place if draft.at_venue else None  # a phone call happens nowhere in particular
     elif draft.held:
@@ -94,16 +96,11 @@ def _finish(draft: Draft, view: SentenceView, context: ArticleContext) -> Event:
     if draft.held and place is not None and place is draft.fallback and place is not sentence_place:
         place_source = "subject"
     date, date_source = draft.date, "text"
-    relative = _relative_day(view, context) if date is None else None
-    last_date = context.last_date(p, i) if date is None and relative is None else None
-    if relative is not None:
-        date = relative
-    elif last_date is not None:
+    last_date = context.last_date(p, i) if date is None else None
+    if last_date is not None:
         date, date_source = last_date, "context"
     elif date is None and article.published is not None:
         date, date_source = undated(draft.status, article.published), "publication"
-    if date is not None and date_source == "text" and date.precision == "day":
-        context.last_day = date
     confidence = 0.45 + 0.2 * draft.date_explicit + 0.2 * place_explicit + 0.1 * draft.trigger.strong
     source = Source(
         article.file,
@@ -180,16 +177,18 @@ def _held_place(draft: Draft, context: ArticleContext, p: int, i: int) -> tuple[
     return place, explicit
 
 
-def _relative_day(view: SentenceView, context: ArticleContext) -> DateInterval | None:
-    """ "The day before, artillery fire ... killed eight children": the day before the last day
-    the article dated an event by (or the day after: "the next day")."""
-    if context.last_day is None:
-        return None
-    for name, shift in (("day_before", -1), ("day_after", 1)):
-        if view.cues[name]:
-            day = context.last_day.start + dt.timedelta(days=shift)
-            return DateInterval(day, day, "day")
-    return None
+_DEFINITE = ("the", "these", "those", "his", "her", "their", "its")
+
+
+def _at_talks(view: SentenceView, draft: Draft) -> bool:
+    """Whether the statement's sentence names, as something already known ("the session", "the
+    meetings"), the talks it was made at."""
+    return any(
+        t.kind == "talks"
+        and t is not draft.trigger
+        and view.text[: t.start].rstrip().lower().endswith(_DEFINITE)
+        for t in view.triggers
+    )
 
 
 def _reported_from_venue(draft: Draft, context: ArticleContext) -> bool:

@@ -121,9 +121,12 @@ def draft_status(
     cues = view.cues
     if trigger.first in view.planned:
         return "planned"
+    # A page dated only by the latest date its text tells was published then or later: a date
+    # after it says nothing about the future.
     if (
         published is not None
         and date is not None
+        and view.article.date_source != "inferred"
         and _after_publication(date, published, trigger, cues, clause)
     ):
         return "planned"

@@ -9,7 +9,9 @@ module of its own (spaCy's design: each stage reads and adds to what the one bef
 3. :mod:`geodata.modality`: negation, denial, hedges, wishes, states and plans
    (``lexicon/cues.jsonl``);
 4. :mod:`geodata.roles`: the event's site or venue and its actors;
-5. :mod:`geodata.event_dates` (over :mod:`geodata.dates`): which date phrase dates which event;
+5. :mod:`geodata.event_dates` (over :mod:`geodata.dates`, and :mod:`geodata.reference_time` for
+   "two days later" or "the next day", counted from the narrative's reference time): which date
+   phrase dates which event;
 6. :mod:`geodata.assembly`: events per clause, completed from context, with a time budget per
    article; :mod:`geodata.merging`: reports of one event merged across articles.
 

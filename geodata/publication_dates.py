@@ -8,6 +8,7 @@ and its manifest row (:mod:`geodata.manifest`).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -27,7 +28,8 @@ def publication_date(
     agency dateline ("ANTAKYA (UrduPoint News / Sputnik - 22nd August, 2019)"); a date in the
     page's URL ("/2018/09/17/", "2017-05-04", "101020191"); the date a report is "as of"
     ("Situation Report No. 4 - As of 2 January 2020", "as of January 2018"); else the latest full
-    date in the body, with a warning.
+    date in the body, with a warning; else the last day of the month the URL files it under
+    ("/2018/01/"), with a warning.
     """
     dateline = parts.datelines[0] if parts.datelines else None
     from_line = parse_dateline(dateline) if dateline else None
@@ -58,6 +60,14 @@ def publication_date(
                 f"no publication date in the manifest, a dateline or the URL; inferred {found} "
                 f"from {how} (date_source=inferred)",
             )
+    month = _month_in_url(manifest_row.url if manifest_row else "")
+    if month is not None:
+        return (
+            month,
+            "url",
+            None,
+            f"the page's address gives only the month of publication; read as its last day, {month}",
+        )
     return (
         None,
         "none",
@@ -109,6 +119,29 @@ def date_in_url(url: str) -> dt.date | None:
             if dt.date(1995, 1, 1) <= found <= dt.date.today():
                 return found
     return None
+
+
+# A year and month as folders of a page's address ("/2018/01/slug"), as blog software writes them.
+_URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>0?[1-9]|1[0-2])/")
+
+
+def _month_in_url(url: str) -> dt.date | None:
+    """The last day of the month a page's address files it under ("/2018/01/": 31 January 2018):
+    its publication date at the latest, and the day relative dates in it are read from.
+
+    Examples
+    --------
+    >>> _month_in_url("http://example.org/2018/01/congress-opens/")
+    datetime.date(2018, 1, 31)
+    >>> _month_in_url("http://example.org/news/957354") is None
+    True
+    """
+    match = _URL_MONTH.search(url.split("?", 1)[0])
+    if match is None:
+        return None
+    year, month = int(match["y"]), int(match["m"])
+    found = dt.date(year, month, calendar.monthrange(year, month)[1])
+    return found if dt.date(1995, 1, 1) <= found <= dt.date.today() else None
 
 
 _AS_OF = re.compile(r"(?i)\bas (?:of|at)\s+")

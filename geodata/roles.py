@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import NamedTuple, Protocol
 
-from geodata.cues import Cues
+from geodata.cues import Cue, Cues
 from geodata.gazetteer import Gazetteer, load_gazetteer
 from geodata.geocoding import find_places
 from geodata.lexicon import DocMatches, actor_labels, match_doc, not_names
@@ -175,7 +175,7 @@ def held_somewhere(trigger: Trigger, sentence: str) -> bool:
     return trigger.kind == "agreement" and not _IN_FORCE.search(sentence[trigger.start : trigger.end])
 
 
-_IN_FORCE = re.compile(r"(?i)ceasefire|cease-fire|truce|effect|force")
+_IN_FORCE = re.compile(r"(?i)ceasefire|cease-fire|truce|cessation|effect|force")
 
 
 def _tokens(sentence: Sentence, cues: Cues) -> _Tokens:
@@ -292,8 +292,26 @@ def choose_place(
     if trigger.kind == "statement":
         return _where_said(places, tokens)
     if not held_somewhere(trigger, text):
-        return Placement(_site(trigger, places, tokens, text))
+        # "Reports from the Hama Governorate say troops will pull out of Morek": where the news
+        # came from (before the reporting verb) is not where it happened.
+        said = list(cues.within("report", span[0], trigger.start))
+        site = [m for m in places if not any(_reported_from(m, c, tokens, text) for c in said)]
+        return Placement(_site(trigger, site, tokens, text))
     return _venue(trigger, inside, places, tokens)
+
+
+_BE = frozenset({"is", "are", "was", "were", "been", "be"})
+
+
+def _reported_from(mention: MentionLike, said: Cue, tokens: _Tokens, text: str) -> bool:
+    """Whether ``mention`` names where a report came from: before its (active) reporting verb,
+    with no comma or colon between ("X, the agency wrote, ...")."""
+    passive = said.first > tokens.first and tokens.doc[said.first - 1].lower_ in _BE
+    return (
+        not passive
+        and mention.end <= said.start
+        and not any(c in text[mention.end : said.start] for c in ",:;")
+    )
 
 
 def _attached(mention: MentionLike, trigger: Trigger, tokens: _Tokens) -> bool:

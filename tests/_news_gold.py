@@ -2,8 +2,9 @@
 
 The set has a development half (``dev/``), a first test half (``test/``, scored once and now
 development data), a second held-out half (``test2/``, scored once, development data since
-2 December 2026; its files stay frozen), a third (``test3/``, scored once and being turned into
-development data; its files stay frozen) and the frozen held-out half ``test4/``; each holds the
+2 December 2026; its files stay frozen), a third (``test3/``, scored once per pipeline,
+development data since 3 December 2026; its files stay frozen too) and the frozen held-out half
+``test4/``; each holds the
 articles, ``manifest.csv``, ``gold.json`` (events) and ``toponyms_gold.csv`` (place names). See
 ``tests/data/news/README.md`` for how they were made and annotated.
 

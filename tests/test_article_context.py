@@ -38,3 +38,34 @@ def test_the_town_refers_back_and_the_main_place() -> None:
     found = context("Shelling hit Saraqib and Idlib.", "The town was calm; Saraqib again.")
     assert found.referent(1, 0).text == "Saraqib"
     assert found.main_place().text == "Saraqib"
+
+
+def test_the_reference_time_is_the_last_date_told_before() -> None:
+    found = context(
+        "Shells hit Saraqib on March 3, officials said on March 5.",
+        "Nothing moved for a while.",
+        "Two days later, warplanes struck Afrin. The following day the army moved in.",
+    )
+    # The report's date is when it was told, not when the narrative has reached.
+    assert found.reference_time(2, 0).start == dt.date(2021, 3, 3)
+    assert [d.interval.start for d in found.dates(2, 0)] == [dt.date(2021, 3, 5)]
+    # Each step counts from the one before.
+    assert [d.interval.start for d in found.dates(2, 1)] == [dt.date(2021, 3, 6)]
+    assert found.reference_time(0, 0) is None
+
+
+def test_a_yearless_date_on_a_page_dated_by_its_text_is_read_nearest_that_date() -> None:
+    # The page tells nothing later than October 2019: it was published then or after, so
+    # "November 1" is the one right after, not the one a year before.
+    article = Article(
+        "t.txt", "T", None, None, ("On November 1 troops patrolled Manbij.",),
+        published=dt.date(2019, 10, 31), date_source="inferred",
+    )  # fmt: skip
+    (found,) = ArticleContext(article, fake_find_places).dates(0, 0)
+    assert found.interval.start == dt.date(2019, 11, 1)
+    known = Article(
+        "t.txt", "T", None, None, ("On November 1 troops patrolled Manbij.",),
+        published=dt.date(2019, 10, 31), date_source="manifest",
+    )  # fmt: skip
+    (found,) = ArticleContext(known, fake_find_places).dates(0, 0)
+    assert found.interval.start == dt.date(2018, 11, 1)

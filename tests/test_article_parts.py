@@ -94,3 +94,17 @@ def test_sub_headings_do_not_start_a_comment_thread(tmp_path: Path) -> None:
     article, _ = read_article(write(tmp_path, "a.txt", text))
     assert len(article.body) == 9
     assert article.comments == ()
+
+
+def test_a_paragraph_closed_by_hashtags_is_body_without_them(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "tags.txt",
+        "Title\n\nConvoys of both armies finished a first joint patrol near a border town on Friday,"
+        " officials said. A reporter tells the story. #ArmyNews #Border\n",
+    )
+    article, _ = read_article(path)
+    assert article.body == (
+        "Convoys of both armies finished a first joint patrol near a border town on Friday,"
+        " officials said. A reporter tells the story.",
+    )

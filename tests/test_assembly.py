@@ -97,3 +97,19 @@ def test_a_field_event_in_syria_does_not_take_a_venue_abroad_from_context() -> N
     )
     patrol = next(e for e in events if e.kind == "patrol")
     assert patrol.place == "Syria"
+
+
+def test_a_later_event_is_counted_from_the_last_date_told_not_from_publication() -> None:
+    events, _ = extract_from_articles(
+        [
+            article(
+                "t.txt",
+                "Troops set up a post near Saraqib in September 2019. Shells hit Afrin nine months later.",
+                "Warplanes pounded Manbij on 2 March. The next day rockets struck Latakia.",
+            )
+        ],
+        fake_find_places,
+    )
+    dated = {e.place: (e.date.start, e.date.end, e.status) for e in events}
+    assert dated["Afrin"] == (dt.date(2020, 6, 1), dt.date(2020, 6, 30), "occurred")
+    assert dated["Latakia"] == (dt.date(2021, 3, 3), dt.date(2021, 3, 3), "occurred")

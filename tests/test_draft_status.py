@@ -51,3 +51,12 @@ def test_people_who_are_camped_somewhere_are_still_displaced() -> None:
     assert (camped.kind, camped.status) == ("displacement", "ongoing")
     (fled,) = events_of("Thousands of families fled Saraqib on Friday.")
     assert fled.status == "occurred"
+
+
+def test_a_date_after_an_inferred_publication_is_not_the_future() -> None:
+    inferred = Article(
+        "t.txt", "T", None, None, ("Troops patrolled Manbij on 3 March 2020.",),
+        published=dt.date(2020, 2, 1), date_source="inferred",
+    )  # fmt: skip
+    (event,) = extract_from_articles([inferred], fake_find_places)[0]
+    assert event.status == "occurred"

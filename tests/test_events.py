@@ -268,6 +268,42 @@ def test_no_heldout_event_comes_from_comments_captions_or_clutter(heldout_run, g
             "occurred",
             "Idlib",
         ),
+        # A cessation of hostilities is a truce, placed where it holds.
+        (
+            "The army declared a cessation of hostilities in Afrin on Friday.",
+            "agreement",
+            "occurred",
+            "Afrin",
+        ),
+        ("A market in Saraqib was hit by heavy rockets on Monday.", "attack", "occurred", "Saraqib"),
+        ("Engineers reinforced the post near Saraqib on Monday.", "deployment", "occurred", "Saraqib"),
+        (
+            "The fighting drove tens of thousands of people from their homes near Saraqib on Monday.",
+            "displacement",
+            "occurred",
+            "Saraqib",
+        ),
+        # Patrols meeting a term of a deal are no talks.
+        (
+            "Troops carried out a patrol near Manbij on Monday, meeting a key term of the deal.",
+            "patrol",
+            "occurred",
+            "Manbij",
+        ),
+        # Where the news came from, before the reporting verb, is not where it happened.
+        (
+            "Officials in Aleppo say soldiers will pull out of Saraqib on Friday.",
+            "deployment",
+            "planned",
+            "Saraqib",
+        ),
+        # "this post" refers back to the place named before it.
+        (
+            "On Monday trucks entered Saraqib as troops withdrew from this post in Idlib.",
+            "deployment",
+            "occurred",
+            "Saraqib",
+        ),
     ],
 )
 def test_general_sentences(sentence: str, kind: str, status: str, place: str) -> None:
@@ -442,3 +478,16 @@ def test_news_development_half_scores(gazetteer: Gazetteer) -> None:
 
 DEV_MAIN_RECALL = 0.82
 DEV_PRECISION = 0.87
+
+
+def test_a_statement_made_at_talks_is_placed_at_their_venue() -> None:
+    events = events_of(
+        "Delegations met in Astana on Monday for a new round of talks.",
+        "Nothing was agreed.",
+        "At his press conference after the session, the envoy said he was disappointed.",
+    )
+    statement = next(e for e in events if e.kind == "statement")
+    assert (statement.place, statement.place_source) == ("Astana", "context")
+    # With no talks referred to, a statement stays where its sentence puts it: nowhere.
+    (alone,) = events_of("At a press conference, the envoy said he was disappointed.")
+    assert alone.place == ""

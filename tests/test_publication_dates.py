@@ -41,3 +41,11 @@ def test_article_without_a_date_is_kept_with_a_warning(name: str) -> None:
     assert article is not None
     assert article.date_source == "none"
     assert [p.severity for p in problems] == ["warning"]
+
+
+def test_a_url_giving_only_the_month_dates_the_page_at_its_end(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.txt", "Title\n\n" + BODY + "\n")
+    row = ManifestRow("a.txt", None, "Blog", "http://example.org/2018/01/a-congress-opens/")
+    article, problems = read_article(path, manifest_row=row)
+    assert (article.published, article.date_source) == (dt.date(2018, 1, 31), "url")
+    assert any("only the month" in p.message for p in problems)
