@@ -22,11 +22,11 @@ def add_panel(found: store.Store, last: tuple[view.MapView, view.Camera | None])
                          max_chars=adding.MAX_TEXT_CHARS, key=f"text{form}")  # fmt: skip
     file = bar.file_uploader("or upload a .txt file or a web page saved as .html", type=adding.UPLOAD_TYPES,
                              max_upload_size=adding.MAX_UPLOAD_MB, key=f"file{form}")  # fmt: skip
-    facts = [bar.text_input(label, key=f"{label}{form}") for label in ("Title", "Outlet", "URL")]
+    title, outlet, url = (bar.text_input(label, key=f"{label}{form}") for label in ("Title", "Outlet", "URL"))
     published = bar.date_input("Published (empty: read from the text)", value=None, key=f"published{form}",
                                min_value=dt.date(1990, 1, 1), max_value=dt.date.today())  # fmt: skip
     upload = (file.name, file.getvalue()) if file is not None else None
-    item, notes = adding.article_input(adding.Draft(text or "", upload, *facts, published))
+    item, notes = adding.article_input(adding.Draft(text or "", upload, title, outlet, url, published))
     left, right = bar.columns(2)
     if left.button("Preview", disabled=item is None, width="stretch") and item is not None:
         with bar, st.spinner("Reading the article…"):

@@ -7,6 +7,8 @@ escaped HTML of ``geodata.review_panel``); this file only draws the widgets."""
 
 from __future__ import annotations
 
+import functools
+
 import geopandas as gpd
 import streamlit as st
 
@@ -59,22 +61,17 @@ def history(found: store.Store, editor: editors.Editor, info: review_queue.Event
     )
     for action_id, action in review_panel.undoable_actions(info.history).items():
         if st.button(f"Undo action {action_id} ({action})", key=f"undo{action_id}"):
-            review_forms.write(
-                event_id, lambda a=action_id: review.undo(found, editor, a), f"Action {action_id} undone"
-            )
+            review_forms.write(event_id, functools.partial(review.undo, found, editor, action_id),
+                               f"Action {action_id} undone")  # fmt: skip
     for item in info.disagreements:
         st.text(f"The machine disagrees (pipeline {item.pipeline_version}, {item.found_at:%Y-%m-%d}):")
         st.dataframe(review_panel.disagreements_table(item), hide_index=True)
         keep, take = st.columns(2)
         for column, take_machine, label in ((keep, False, "Keep mine"), (take, True, "Take the machine's")):
             if column.button(label, key=f"resolve{item.id}{take_machine}"):
-                review_forms.write(
-                    event_id,
-                    lambda t=take_machine, i=item.id: review.resolve(
-                        found, editor, i, take_machine=t, version=seen
-                    ),
-                    f"Disagreement {item.id} settled",
-                )
+                settle = functools.partial(review.resolve, found, editor, item.id, take_machine=take_machine,
+                                           version=seen)  # fmt: skip
+                review_forms.write(event_id, settle, f"Disagreement {item.id} settled")
 
 
 def conflict(event_id: int, current: int) -> None:

@@ -52,7 +52,7 @@ def filters(articles: Any, zone_ids: list[str]) -> review_queue.QueueFilter:
     start = columns[3].date_input("From", value=None, min_value=dt.date(1990, 1, 1))
     end = columns[4].date_input("To", value=None, min_value=dt.date(1990, 1, 1))
     reviewed = st.toggle("Also events a person has reviewed")
-    return review_queue.QueueFilter(article, tuple(kinds), zone, start, end, reviewed)  # type: ignore[arg-type]
+    return review_queue.QueueFilter(article, tuple(kinds), zone, start, end, reviewed)
 
 
 def queue_panel(found: store.Store, articles: Any, folder: str) -> int | None:
