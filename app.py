@@ -21,10 +21,9 @@ import datetime as dt
 import sys
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from geodata import export, layers, livemap, loading, panels, point_cache, store, view
+from geodata import export, layers, livemap, loading, panels, point_cache, store, timing, view
 from ui import add_panel, map_details, signin, store_cache
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
@@ -44,6 +43,7 @@ def store_of(source: Source, token: str | None) -> store.Store | None:
 
 
 @st.cache_resource(show_spinner="Reading zones and events…", max_entries=4)
+@timing.timed("base")
 def base(source: Source, token: str | None) -> loading.Loaded:
     """Zones, the store's article events (or the files given) and the base map: what the map needs
     before the imported events, whose points come from :func:`imported_points`."""
@@ -51,12 +51,14 @@ def base(source: Source, token: str | None) -> loading.Loaded:
 
 
 @st.cache_resource(show_spinner="Reading the imported events…", max_entries=4)
+@timing.timed("load")
 def load(source: Source, token: str | None) -> loading.Loaded:
     """Everything, imported events included (for the tables, counts and downloads, after the map)."""
     return loading.with_imported(base(source, token), source, store_of(source, token))
 
 
 @st.cache_resource(show_spinner="Preparing the imported events…", max_entries=2)
+@timing.timed("imported points")
 def imported_points(
     source: Source, version: str | None, _token: str | None
 ) -> point_cache.CachedPoints | None:
@@ -67,6 +69,7 @@ def imported_points(
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+@timing.timed("prepared")
 def prepared(source: Source, token: str | None, version: str | None) -> livemap.Prepared:
     data, kept = base(source, token), imported_points(source, version, token)
     return livemap.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
@@ -101,6 +104,7 @@ def start_view(dates: livemap.DateRange) -> tuple[view.MapView, view.Camera | No
 
 def map_page() -> None:
     """The map, its caption, chart, downloads and tables (and, for an editor, "Add an article")."""
+    timing.mark("map page")  # the script's run has its imports behind it (bench_first_map.py --breakdown)
     source = loading.app_inputs(sys.argv[1:])
     events_store, token, version, store_error = loading.opened(source, store_cache.event_store)
     ready = prepared(source, token, version)
@@ -127,6 +131,7 @@ def map_page() -> None:
                                 start_id=st.session_state.get("start_id", 0))  # fmt: skip
     changed = {f"on_{name}_change": lambda: None for name in ("view", "clicked", "narrow")}
     result = ATLAS_MAP(key="map", data=config, **changed)
+    timing.mark("map sent")
     current, camera = livemap.read_view(
         result.get("view"), start=start, camera=start_camera, dates=ready.dates
     )
@@ -140,8 +145,7 @@ def map_page() -> None:
     map_details.under_map(loaded, preview, ready.points, livemap.clicked_point(result.get("clicked")),
                           current, narrow=narrow)  # fmt: skip
     pairs = [zone_pairs(source, token, "events", token), zone_pairs(source, version, "imported", token)]
-    membership = pd.concat(pairs, ignore_index=True)
-    map_details.below_map(loaded, source, token, current, shown, narrow=narrow, membership=membership)
+    map_details.below_map(loaded, source, token, current, shown, narrow=narrow, membership=pairs)
 
 
 st.set_page_config(page_title="De-escalation Atlas", layout="wide", initial_sidebar_state="collapsed")

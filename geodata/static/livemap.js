@@ -59,6 +59,14 @@ var AtlasLive = (function () {
   var debug = (typeof globalThis !== "undefined" ? globalThis : window);
   debug.atlas = debug.atlas || {maps: maps, datasets: datasets, timings: {}, steps: 0, draws: 0};
 
+  // A moment of the first map on the page's timeline (the browser's Performance API, read by
+  // bench/bench_first_map.py --breakdown beside navigation and resource timing). Marked once per
+  // dataset version and map, never per step, so a long session does not pile them up.
+  function note(name) {
+    if (typeof performance !== "undefined" && performance.mark) performance.mark("atlas: " + name);
+  }
+  note("script evaluated");
+
   function decodeDataset(data) {
     if (data.name === "imported") return {meta: data.meta, table: data.points};
     return JSON.parse(data.json);
@@ -75,8 +83,10 @@ var AtlasLive = (function () {
     var held = datasets[data.name];
     if (!held || held.version !== data.version) {
       var began = performance.now();
+      note("received " + data.name);
       held = datasets[data.name] = {version: data.version, value: decodeDataset(data), mounts: 0};
       debug.atlas.timings["decode " + data.name] = performance.now() - began;
+      note("decoded " + data.name);
       changed();
     }
     held.mounts += 1;
@@ -305,6 +315,7 @@ var AtlasLive = (function () {
       }
       g.putImageData(this.image, -m, -m);
       debug.atlas.timings.pixels = nt;
+      if (!this.painted) { this.painted = true; note("points painted"); }
       if (map.getZoom() >= this.options2.circleZoom) this._circles(g, scale, ox + m, oy + m, w, h);
     },
 
@@ -382,6 +393,7 @@ var AtlasLive = (function () {
   // One live map.
 
   function AtlasMap(component, config) {
+    note("map mounted");
     this.parent = component.parentElement;
     this.config = config;
     this.bind(component);
@@ -545,7 +557,7 @@ var AtlasLive = (function () {
 
   // (Re)build the layers of every dataset whose version changed, then show the current view.
   AtlasMap.prototype.datasetsChanged = function () {
-    var self = this, changed = false;
+    var self = this, changed = false, arrived = [];
     ["basemap", "zones", "events", "imported", "preview"].forEach(function (name) {
       var held = name in self.config.datasets ? datasets[name] : null;
       var version = held ? held.version : null;
@@ -553,10 +565,12 @@ var AtlasLive = (function () {
       self.built[name] = version;
       self["build_" + name](held ? held.value : null);
       changed = true;
+      if (held) arrived.push(name);
     });
     if (!changed) return;
     this.fillLegend();
     this.apply();
+    if (arrived.length) note("drawn with " + arrived.join(", "));
   };
 
   AtlasMap.prototype.build_basemap = function (value) {
