@@ -1,17 +1,17 @@
 """De-escalation Atlas: Syria's de-escalation zones and the events of the news, as of a chosen date.
 
-Run with ``streamlit run app.py``; options go after ``--`` (``geodata.loading.app_inputs``):
-``--store PATH|URL`` (the event store; default ``$ATLAS_STORE`` or the user's file, filled with
-``seeds/`` on first use), ``--zones DIR``, ``--seeds DIR`` and ``--events FILE`` (read instead of the
-store's article and imported events, as ``export --seeds/--imported``) and ``--tiles``. The map is one
-component of our own (``geodata.livemap``): the day, window, layers, zoom and centre live in the
-page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
-articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and
-review the machine's events on the review page (``ui/review_page.py``), which only editors are
-offered. This file only does widgets, caching and layout (the Add panel is ``ui/add_panel.py``, what
-surrounds the map ``ui/map_details.py``; the store is opened by ``ui/store_cache.py``, shared with the
-review page); the data come in through cached loaders keyed by the store's tokens: :func:`base` and
-the imported events' kept points first (the map), then :func:`load` (the tables).
+Run with ``streamlit run app.py``; options go after ``--`` (``geodata.loading.app_inputs``): ``--store
+PATH|URL`` (the event store; default ``$ATLAS_STORE`` or the user's file, filled with ``seeds/`` on first
+use), ``--zones DIR``, ``--seeds DIR`` and ``--events FILE`` (read instead of the store's article and
+imported events, as ``export --seeds/--imported``) and ``--tiles``. The map is a component of our own
+(``geodata.livemap``; its datasets go in a small one): the day, window, layers, zoom and centre live in
+the page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
+articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and review
+the machine's events on the review page (``ui/review_page.py``), which only editors are offered. This file
+only does widgets, caching and layout (the Add panel is ``ui/add_panel.py``, what surrounds the map
+``ui/map_details.py``; the store is opened by ``ui/store_cache.py``, shared with the review page); the
+data come in through cached loaders keyed by the store's tokens: :func:`base` and the imported events'
+kept points first (the map), then :func:`load` (the tables).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ HOW_TO_READ = (
 REVIEWED = "Only the events a person accepted, corrected or added (rejected events are never shown)."
 ADD_HINT = " Analysts add articles in the sidebar (» at the top left)."
 ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=livemap.stylesheet())
+ATLAS_DATA = st.components.v2.component("atlas_data", js=livemap.data_script())
 Source = loading.Inputs
 
 
@@ -62,8 +63,7 @@ def load(source: Source, token: str | None) -> loading.Loaded:
 def imported_points(
     source: Source, version: str | None, _token: str | None
 ) -> point_cache.CachedPoints | None:
-    """The imported events' points, kept while they do not change (``version``), and on disk
-    between server starts: a fresh server reads them instead of reading and encoding every event."""
+    """The imported events' points, kept while they do not change (``version``) and on disk."""
     path = loading.points_path(source, store_of(source, _token), version)
     return point_cache.kept(path, lambda: load(source, _token).frames.get("imported"))
 
@@ -79,8 +79,7 @@ def prepared(source: Source, token: str | None, version: str | None) -> livemap.
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def reviewed_events(source: Source, token: str | None) -> livemap.Dataset:
-    """The events dataset with only the events a person vouched for (``export.by_review``, the rule
-    ``view.shown`` applies to the tables and downloads): what the page gets with "Reviewed events only"."""
+    """The events a person vouched for (``export.by_review``, as ``view.shown``): "Reviewed events only"."""
     data = base(source, token)
     kept = export.by_review(data.frames["events"], reviewed_only=True, include_rejected=False)
     return livemap.events_dataset(kept, data.sources)
@@ -125,7 +124,7 @@ def map_page() -> None:
     datasets += [livemap.preview_dataset(preview.frame)] if preview is not None else []
     with st.container(horizontal=True, gap=None):
         for dataset in datasets:  # each reaches the page once; later runs send only a reference
-            ATLAS_MAP(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
+            ATLAS_DATA(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
     config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
                                 stop_days=ready.stops, tiles=source.tiles,
                                 start_id=st.session_state.get("start_id", 0))  # fmt: skip
