@@ -1,17 +1,17 @@
 """De-escalation Atlas: Syria's de-escalation zones and the events of the news, as of a chosen date.
 
-Run with ``streamlit run app.py``; options go after ``--`` (``geodata.loading.app_inputs``):
-``--store PATH|URL`` (the event store; default ``$ATLAS_STORE`` or the user's file, filled with
-``seeds/`` on first use), ``--zones DIR``, ``--seeds DIR`` and ``--events FILE`` (read instead of the
-store's article and imported events, as ``export --seeds/--imported``) and ``--tiles``. The map is one
-component of our own (``geodata.livemap``): the day, window, layers, zoom and centre live in the
-page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
-articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and
-review the machine's events on the review page (``ui/review_page.py``), which only editors are
-offered. This file only does widgets, caching and layout (the Add panel is ``ui/add_panel.py``, what
-surrounds the map ``ui/map_details.py``; the store is opened by ``ui/store_cache.py``, shared with the
-review page); the data come in through cached loaders keyed by the store's tokens: :func:`base` and
-the imported events' kept points first (the map), then :func:`load` (the tables).
+Run with ``streamlit run app.py``; options go after ``--`` (``geodata.loading.app_inputs``): ``--store
+PATH|URL`` (the event store; default ``$ATLAS_STORE`` or the user's file, filled with ``seeds/`` on first
+use), ``--zones DIR``, ``--seeds DIR`` and ``--events FILE`` (read instead of the store's article and
+imported events, as ``export --seeds/--imported``) and ``--tiles``. The map is a component of our own
+(``geodata.livemap``; its datasets go in a small one): the day, window, layers, zoom and centre live in
+the page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
+articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and review
+the machine's events on the review page (``ui/review_page.py``), which only editors are offered. This file
+only does widgets, caching and layout (the Add panel is ``ui/add_panel.py``, what surrounds the map
+``ui/map_details.py``; the store is opened by ``ui/store_cache.py``, shared with the review page); the
+data come in through cached loaders keyed by the store's tokens: :func:`base` and the imported events'
+kept points first (the map), then :func:`load` (the tables).
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ import datetime as dt
 import sys
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from geodata import export, layers, livemap, loading, panels, point_cache, store, view
+from geodata import export, layers, livemap, loading, panels, point_cache, store, timing, view
 from ui import add_panel, map_details, signin, store_cache
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
@@ -36,6 +35,7 @@ HOW_TO_READ = (
 REVIEWED = "Only the events a person accepted, corrected or added (rejected events are never shown)."
 ADD_HINT = " Analysts add articles in the sidebar (» at the top left)."
 ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=livemap.stylesheet())
+ATLAS_DATA = st.components.v2.component("atlas_data", js=livemap.data_script())
 Source = loading.Inputs
 
 
@@ -44,6 +44,7 @@ def store_of(source: Source, token: str | None) -> store.Store | None:
 
 
 @st.cache_resource(show_spinner="Reading zones and events…", max_entries=4)
+@timing.timed("base")
 def base(source: Source, token: str | None) -> loading.Loaded:
     """Zones, the store's article events (or the files given) and the base map: what the map needs
     before the imported events, whose points come from :func:`imported_points`."""
@@ -51,22 +52,24 @@ def base(source: Source, token: str | None) -> loading.Loaded:
 
 
 @st.cache_resource(show_spinner="Reading the imported events…", max_entries=4)
+@timing.timed("load")
 def load(source: Source, token: str | None) -> loading.Loaded:
     """Everything, imported events included (for the tables, counts and downloads, after the map)."""
     return loading.with_imported(base(source, token), source, store_of(source, token))
 
 
 @st.cache_resource(show_spinner="Preparing the imported events…", max_entries=2)
+@timing.timed("imported points")
 def imported_points(
     source: Source, version: str | None, _token: str | None
 ) -> point_cache.CachedPoints | None:
-    """The imported events' points, kept while they do not change (``version``), and on disk
-    between server starts: a fresh server reads them instead of reading and encoding every event."""
+    """The imported events' points, kept while they do not change (``version``) and on disk."""
     path = loading.points_path(source, store_of(source, _token), version)
     return point_cache.kept(path, lambda: load(source, _token).frames.get("imported"))
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+@timing.timed("prepared")
 def prepared(source: Source, token: str | None, version: str | None) -> livemap.Prepared:
     data, kept = base(source, token), imported_points(source, version, token)
     return livemap.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
@@ -76,8 +79,7 @@ def prepared(source: Source, token: str | None, version: str | None) -> livemap.
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def reviewed_events(source: Source, token: str | None) -> livemap.Dataset:
-    """The events dataset with only the events a person vouched for (``export.by_review``, the rule
-    ``view.shown`` applies to the tables and downloads): what the page gets with "Reviewed events only"."""
+    """The events a person vouched for (``export.by_review``, as ``view.shown``): "Reviewed events only"."""
     data = base(source, token)
     kept = export.by_review(data.frames["events"], reviewed_only=True, include_rejected=False)
     return livemap.events_dataset(kept, data.sources)
@@ -101,6 +103,7 @@ def start_view(dates: livemap.DateRange) -> tuple[view.MapView, view.Camera | No
 
 def map_page() -> None:
     """The map, its caption, chart, downloads and tables (and, for an editor, "Add an article")."""
+    timing.mark("map page")  # the script's run has its imports behind it (bench_first_map.py --breakdown)
     source = loading.app_inputs(sys.argv[1:])
     events_store, token, version, store_error = loading.opened(source, store_cache.event_store)
     ready = prepared(source, token, version)
@@ -121,12 +124,13 @@ def map_page() -> None:
     datasets += [livemap.preview_dataset(preview.frame)] if preview is not None else []
     with st.container(horizontal=True, gap=None):
         for dataset in datasets:  # each reaches the page once; later runs send only a reference
-            ATLAS_MAP(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
+            ATLAS_DATA(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
     config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
                                 stop_days=ready.stops, tiles=source.tiles,
                                 start_id=st.session_state.get("start_id", 0))  # fmt: skip
     changed = {f"on_{name}_change": lambda: None for name in ("view", "clicked", "narrow")}
     result = ATLAS_MAP(key="map", data=config, **changed)
+    timing.mark("map sent")
     current, camera = livemap.read_view(
         result.get("view"), start=start, camera=start_camera, dates=ready.dates
     )
@@ -140,8 +144,7 @@ def map_page() -> None:
     map_details.under_map(loaded, preview, ready.points, livemap.clicked_point(result.get("clicked")),
                           current, narrow=narrow)  # fmt: skip
     pairs = [zone_pairs(source, token, "events", token), zone_pairs(source, version, "imported", token)]
-    membership = pd.concat(pairs, ignore_index=True)
-    map_details.below_map(loaded, source, token, current, shown, narrow=narrow, membership=membership)
+    map_details.below_map(loaded, source, token, current, shown, narrow=narrow, membership=pairs)
 
 
 st.set_page_config(page_title="De-escalation Atlas", layout="wide", initial_sidebar_state="collapsed")

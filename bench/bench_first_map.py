@@ -17,7 +17,18 @@ restart a **new session** (a second page on the same server). The baseline app (
 default e83d517: before the kept points, the lazy imports and the map drawn before the imported
 layer is read) is run from ``git archive`` of that commit, the same way.
 
-Run: ``PYTHONPATH=. .venv/bin/python bench/bench_first_map.py [--sizes 100000 1000000] [--repeat 3]``.
+With ``--breakdown``, each restart and new session of today's app also prints where its seconds
+went, on one clock (the wall clock; ``performance.timeOrigin`` is the navigation's start): the
+browser's navigation and resource timing, the page's marks (``performance.mark`` in
+``geodata/static/livemap.js``: script evaluated, each dataset received and decoded, the map mounted,
+drawn, the points painted), the server's marks (``$ATLAS_TIMINGS``, ``geodata/timing.py``: the
+script's run reaching the map page, its cached loaders, the map sent) and the WebSocket's frames as
+Playwright reports them (its opening, the browser's first message: the run's request, the frames
+received with their sizes). The frames travel to this process too, so the breakdown's runs are a
+little slower than the plain ones; they are printed apart and not counted in the table.
+
+Run: ``PYTHONPATH=. .venv/bin/python bench/bench_first_map.py [--sizes 100000 1000000] [--repeat 3]
+[--breakdown]``.
 """
 
 from __future__ import annotations
@@ -32,10 +43,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 
 from bench import make_acled
 from geodata import __main__ as cli
+from geodata import timing
 from geodata.store import open_store
 from tests.browser import harness
 
@@ -44,19 +56,100 @@ QUERY = "date=2024-06-01&window=all"
 TARGETS = {"first start, 100,000": 4.0, "new session, 100,000": 2.0, "first start, 1,000,000": 8.0}
 
 
-def first_map(browser: Browser, url: str) -> float:
+def first_map(browser: Browser, url: str, marks: Path | None = None) -> float:
     """Page load until the imported points are drawn; then the wait for the script's run to end
     (its last widgets shown: today's app reads the imported layer after the map), so the next
-    session meets an idle server."""
+    session meets an idle server. With ``marks`` (the server's ``$ATLAS_TIMINGS`` file), print
+    where the time went (:func:`breakdown`)."""
     context = harness.hermetic_context(browser, harness.Traffic(), viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    frames: list[tuple[float, str]] = []
+    if marks is not None:
+        page.on("websocket", lambda socket: watch_socket(socket, frames))
     began = time.monotonic()
     page.goto(f"{url}/?{QUERY}")
     harness.wait_for_map(page, points=True, timeout=900_000)
     elapsed = time.monotonic() - began
+    drawn = time.time()
     page.get_by_role("button", name=re.compile("^Download the whole dataset")).wait_for(timeout=900_000)
+    if marks is not None:
+        print_breakdown(breakdown(page, frames, timing.read_marks(marks), drawn=drawn, ended=time.time()))
     context.close()
     return elapsed
+
+
+def watch_socket(socket: WebSocket, frames: list[tuple[float, str]]) -> None:
+    """Record, on the wall clock, the WebSocket's opening, the browser's first message (the
+    script's run requested) and each frame received with its size."""
+    frames.append((time.time(), "socket: opened"))
+    sent: list[int] = []
+
+    def on_sent(payload: str | bytes) -> None:
+        if not sent:
+            frames.append((time.time(), "socket: first message sent (run requested)"))
+        sent.append(len(payload))
+
+    socket.on("framesent", on_sent)
+    socket.on(
+        "framereceived", lambda payload: frames.append((time.time(), f"socket: {len(payload):,} B received"))
+    )
+
+
+#: What the page reports: its time origin, navigation timing, resources and marks (public API).
+PAGE_TIMELINE = """() => ({
+  origin: performance.timeOrigin,
+  navigation: performance.getEntriesByType("navigation").map((e) => e.toJSON())[0] || {},
+  resources: performance.getEntriesByType("resource").map((e) =>
+    [e.name, e.initiatorType, e.startTime, e.responseEnd, e.encodedBodySize]),
+  marks: performance.getEntriesByType("mark").map((e) => [e.name, e.startTime]),
+  timings: window.atlas ? window.atlas.timings : {},
+})"""
+
+
+def breakdown(
+    page: Page, frames: list[tuple[float, str]], marks: list[tuple[str, float]], *, drawn: float, ended: float
+) -> list[tuple[float, str, str]]:
+    """The session's moments in milliseconds since its navigation started, in order: ``(ms,
+    source, what)``, ``source`` one of ``browser``, ``page``, ``server``, ``socket``, ``bench``.
+    Many small socket frames are summed (each frame over 50 KB is listed)."""
+    found = page.evaluate(PAGE_TIMELINE)
+    origin = found["origin"] / 1000  # seconds since the epoch, like the server's and the bench's
+
+    def ms(wall: float) -> float:
+        return (wall - origin) * 1000
+
+    nav = found["navigation"]
+    rows = [
+        (nav.get(k, 0.0), "browser", f"navigation: {k}") for k in ("responseEnd", "domContentLoadedEventEnd")
+    ]
+    scripts = [r for r in found["resources"] if r[1] == "script" or r[0].endswith(".js")]
+    if scripts:
+        size = sum(r[4] for r in scripts)
+        rows.append((max(r[3] for r in scripts), "browser", f"{len(scripts)} scripts fetched ({size:,} B)"))
+    stcore = [r for r in found["resources"] if "/_stcore/" in r[0]]
+    if stcore:
+        first = min(stcore, key=lambda r: r[2])
+        rows.append((first[2], "browser", f"first request to the server: {first[0].rsplit('/', 1)[-1]}"))
+    rows += [(start, "page", name) for name, start in found["marks"] if name.startswith("atlas: ")]
+    rows += [(ms(t), "server", name) for name, t in marks if t >= origin]
+    small, small_bytes = 0, 0
+    for t, what in frames:
+        size = int(what.split()[1].replace(",", "")) if what.endswith("B received") else None
+        if size is not None and size < 50_000:
+            small, small_bytes = small + 1, small_bytes + size
+            continue
+        rows.append((ms(t), "socket", what))
+    rows.append((ms(drawn), "bench", "wait_for_map: points drawn"))
+    rows.append((ms(ended), "bench", f"run ended (last widget); frames < 50 KB: {small}, {small_bytes:,} B"))
+    steps = found["timings"].items()
+    rows += [(-1.0, "page", f"timing {k}: {v:.1f} ms") for k, v in steps if isinstance(v, int | float)]
+    return sorted(rows)
+
+
+def print_breakdown(rows: list[tuple[float, str, str]]) -> None:
+    """One line per moment; the page's own step timings (``debug.atlas.timings``) first."""
+    for at, source, what in rows:
+        print(f"    {'' if at < 0 else f'{at:.0f} ms':>9} {source:>7}  {what}")
 
 
 def floor_paint(browser: Browser) -> float:
@@ -80,15 +173,25 @@ def baseline_tree(commit: str, folder: Path) -> Path:
     return tree
 
 
-def starts(browser: Browser, tree: Path, args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """First start, restart and the restart's new session (seconds), on the cache folder of ``env``."""
+def starts(
+    browser: Browser, tree: Path, args: list[str], env: dict[str, str], *, marks: Path | None = None
+) -> tuple[float, float, float]:
+    """First start, restart and the restart's new session (seconds), on the cache folder of ``env``;
+    with ``marks``, the restart's server writes its timing marks there and both its sessions print
+    their breakdown."""
     env = env | {"PYTHONPATH": str(tree)}
     times = []
     for start in range(2):
-        with harness.running_app(args, script=tree / "app.py", cwd=tree, env=env, timeout=600) as url:
-            times.append(first_map(browser, url))
+        run_env = env | ({timing.ENV_VAR: str(marks)} if start and marks is not None else {})
+        with harness.running_app(args, script=tree / "app.py", cwd=tree, env=run_env, timeout=600) as url:
+            shown = marks if start else None
+            if shown:
+                print("  restart:")
+            times.append(first_map(browser, url, shown))
             if start:
-                times.append(first_map(browser, url))
+                if shown:
+                    print("  new session:")
+                times.append(first_map(browser, url, shown))
     return times[0], times[1], times[2]
 
 
@@ -98,6 +201,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--store-max", type=int, default=100_000)
     parser.add_argument("--baseline", default="e83d517")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="first, one run of today's app per source printing where its time goes",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name, sync_playwright() as playwright:
         tmp = Path(name)
@@ -119,6 +227,12 @@ def main() -> None:
                 store = tmp / f"store-{size}.gpkg"
                 cli.main(["import", str(acled), "--store", str(store)])  # as a user imports
                 sources["store"] = ["--store", str(store)]
+            for source, app_args in sources.items() if args.breakdown else ():
+                print(f"{size:,} {source} today, breakdown (ms since the navigation started):", flush=True)
+                cache = tmp / f"cache-{size}-{source}-breakdown"
+                shutil.copytree(filled, cache)
+                marks = tmp / f"marks-{size}-{source}.jsonl"
+                starts(browser, ROOT, app_args, env | {"XDG_CACHE_HOME": str(cache)}, marks=marks)
             for repeat in range(args.repeat):
                 floors.append(floor_paint(browser))
                 for source, app_args in sources.items():
@@ -130,6 +244,8 @@ def main() -> None:
                         times = " / ".join(f"{t:.2f}" for t in found)
                         print(f"{size:,} {source} {app} run {repeat + 1}: {times}", flush=True)
         browser.close()
+    if not results:
+        return
     floor = statistics.median(floors)
     print(f"\nStreamlit floor (floor_app.py) first paint: median {floor:.2f} s of {len(floors)}")
     print("| events | source | app | first start (s) | restart (s) | new session (s) | x floor |")

@@ -77,7 +77,7 @@ class Point:
 
 def script() -> str:
     """The component's JavaScript: Leaflet, ``livemap.js`` (the base map), ``pickmap.js``."""
-    return livemap.bundle(("livemap.js", "pickmap.js"), "AtlasPick.mount")
+    return livemap.bundle(("datasets.js", "livemap.js", "pickmap.js"), "AtlasPick.mount")
 
 
 def stylesheet() -> str:

@@ -174,6 +174,12 @@ def test_the_map_mount_is_the_same_on_every_run(synthetic: Path) -> None:
     names = sorted(element.key for element in at.get("bidi_component"))
     assert names == ["atlas-basemap", "atlas-events", "atlas-zones", "map"]
     assert len(json.dumps(map_mount(at))) < 10_000
+    # Streamlit sends a component's script with each mount: the datasets' mounts carry the small
+    # one of their own component, the map's mount Leaflet and the page's script.
+    scripts = {element.key: element.proto for element in at.get("bidi_component")}
+    assert {scripts[name].component_name for name in names[:3]} == {"atlas_data"}
+    assert {len(scripts[name].js_content) for name in names[:3]} == {len(livemap.data_script())}
+    assert len(scripts["map"].js_content) == len(livemap.script()) > 100_000
 
 
 def test_window_choice_changes_the_events(synthetic: Path, downloads: dict[str, bytes]) -> None:

@@ -29,7 +29,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from shapely.geometry import shape
 
 from bench import make_acled
-from geodata import events, export, foliummap, imports, layers, livemap, settings, view, zones
+from geodata import events, export, foliummap, imports, layers, livemap, settings, timing, view, zones
 from geodata.store import open_store
 from tests import builders
 from tests.browser import harness
@@ -239,7 +239,7 @@ def acled_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_imported_events_in_the_page(browser: Browser, acled_file: Path) -> None:
+def test_imported_events_in_the_page(browser: Browser, acled_file: Path, tmp_path: Path) -> None:
     imported = imports.load_event_files([acled_file]).events
     points = livemap.encode_points(imported)
     drawable = layers.events_on_map(imported)
@@ -247,9 +247,13 @@ def test_imported_events_in_the_page(browser: Browser, acled_file: Path) -> None
     context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     harness.watch(page, traffic)
-    with harness.running_app(["--events", str(acled_file)]) as url:
+    marks = tmp_path / "marks.jsonl"
+    with harness.running_app(
+        ["--events", str(acled_file)], env=os.environ | {timing.ENV_VAR: str(marks)}
+    ) as url:
         page.goto(f"{url}/?date=2019-03-08&window=30")
         harness.wait_for_map(page, points=True)
+        check_the_first_map_timeline(page, marks)
         # The points drawn for a view are exactly the events of its window, id for id.
         for day, window, hidden in (
             (dt.date(2019, 3, 8), 30, frozenset()),
@@ -292,6 +296,28 @@ def test_imported_events_in_the_page(browser: Browser, acled_file: Path) -> None
         page.get_by_text("1 imported event(s) of the window at the point clicked").wait_for(timeout=30_000)
         context.close()
     assert_clean(traffic)
+
+
+def check_the_first_map_timeline(page: Page, marks: Path) -> None:
+    """The moments ``bench_first_map.py --breakdown`` lays out: the page's marks (Performance API)
+    in their order, and the server's (``$ATLAS_TIMINGS``) on the same clock, within the page's life."""
+    origin, names, now = page.evaluate(
+        "() => [performance.timeOrigin, performance.getEntriesByType('mark').map((m) => m.name), Date.now()]"
+    )
+    ours = [name for name in names if name.startswith("atlas: ")]
+    assert ours.index("atlas: script evaluated") < ours.index("atlas: map mounted")
+    for name in ("basemap", "zones", "events", "imported"):
+        assert ours.index(f"atlas: received {name}") < ours.index(f"atlas: decoded {name}")
+    assert ours.index("atlas: decoded imported") < ours.index("atlas: points painted")
+    assert any(name.startswith("atlas: drawn with") for name in ours)
+    assert len(ours) == len(set(ours))  # once each: the first map's, not one per step
+    server: dict[str, float] = {}
+    for name, at in timing.read_marks(marks):
+        server.setdefault(name, at)  # the first run's (the page's view report starts more)
+    order = ["map page", "prepared:start", "base:start", "base:end", "prepared:end", "map sent"]
+    assert [server[name] for name in order] == sorted(server[name] for name in order)
+    assert origin / 1000 < server["map page"]
+    assert server["map sent"] < now / 1000
 
 
 # --- hostile text: zone files, the link, articles ---

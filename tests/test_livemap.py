@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from geodata import basemap, layers, livemap, view
+from geodata import basemap, layers, livemap, pickmap, view
 from geodata.schema import EVENT_KINDS
 from geodata.temporal import in_force_mask, in_window_mask
 from tests import builders
@@ -279,6 +279,20 @@ def test_map_config_holds_the_start_view_and_no_data() -> None:
     assert set(config["layers"]) == set(view.LAYER_KEYS)
 
 
+def test_the_datasets_script_is_small_and_shared_with_the_maps() -> None:
+    """Streamlit sends a component's script with each mount: the datasets' component has
+    ``datasets.js`` alone, which the map's and the pick map's scripts include too."""
+    data = livemap.data_script()
+    assert len(data) < 10_000
+    assert data.rstrip().endswith(
+        "export default function (component) { return AtlasData.mount(component); }"
+    )
+    assert "@preserve" not in data  # no Leaflet (its licence header opens its code)
+    shared = (livemap.settings.STATIC_DIR / "datasets.js").read_text(encoding="utf-8")
+    assert shared in livemap.script()
+    assert shared in pickmap.script()
+
+
 def test_the_script_ships_leaflet_and_loads_nothing_from_elsewhere() -> None:
     script = livemap.script()
     assert script.startswith("/* @preserve\n * Leaflet 1.9.4")
@@ -296,7 +310,8 @@ RUNNER = """
 const fs = require("fs"), vm = require("vm");
 const context = {performance: {now: () => 0}};
 vm.createContext(context);
-const atlas = vm.runInContext(fs.readFileSync(process.argv[1], "utf8") + "\\nAtlasLive", context);
+const files = process.argv.slice(1).map((f) => fs.readFileSync(f, "utf8"));  // datasets.js, livemap.js
+const atlas = vm.runInContext(files.join("\\n") + "\\nAtlasLive", context);
 const cases = JSON.parse(fs.readFileSync(0, "utf8"));
 const r = atlas.rules;
 process.stdout.write(JSON.stringify(cases.map(c => {
@@ -317,9 +332,9 @@ def run_rules(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if IN_CI:
             pytest.fail("node is missing (CI installs it with npm): the page's rules cannot be checked")
         pytest.skip("node is missing")
-    script = str(livemap.settings.STATIC_DIR / "livemap.js")
+    scripts = [str(livemap.settings.STATIC_DIR / name) for name in ("datasets.js", "livemap.js")]
     done = subprocess.run(
-        [NODE, "-e", RUNNER, script],
+        [NODE, "-e", RUNNER, *scripts],
         input=json.dumps(cases),
         capture_output=True,
         text=True,
@@ -396,6 +411,50 @@ def test_the_page_view_is_read_like_a_link() -> None:
     current, camera = livemap.read_view(crafted, start=start, camera=None, dates=DATES)
     assert current.day == start.day
     assert camera is None
+
+
+BATCH_RUNNER = """
+const fs = require("fs"), vm = require("vm");
+const marks = [];
+const context = {performance: {now: () => 0, mark: (name) => marks.push(name)}, setTimeout: setTimeout};
+vm.createContext(context);
+const files = process.argv.slice(1).map((f) => fs.readFileSync(f, "utf8"));  // datasets.js, livemap.js
+const atlas = vm.runInContext(files.join("\\n") + "\\nAtlasLive", context);
+const heard = [], names = ["basemap", "zones", "events"];
+atlas.shared.listen(() => heard.push(names.map((n) => atlas.shared.dataset(n) !== null)));
+const mounted = names.map((n, i) => {  // the datasets' own component, or the map's (the pick map's)
+  const component = {data: {role: "dataset", name: n, version: "1", json: "{}"}};
+  return i ? context.AtlasData.mount(component) : atlas.mount(component);
+});
+const before = heard.length;
+setTimeout(() => {
+  const arrived = heard.length;
+  mounted.forEach((unmount) => unmount());
+  setTimeout(() => process.stdout.write(JSON.stringify({before, arrived, heard, marks})), 0);
+}, 0);
+"""
+
+
+def test_datasets_arriving_together_are_heard_once() -> None:
+    """Streamlit mounts each dataset on its own; the maps rebuild and redraw once for those that
+    arrive together (not once per dataset), after they are all held, and once more when they go.
+    Each arrival is marked on the page's timeline (``bench_first_map.py --breakdown``)."""
+    if NODE is None:
+        if IN_CI:
+            pytest.fail("node is missing (CI installs it with npm): the page's script cannot be run")
+        pytest.skip("node is missing")
+    scripts = [str(livemap.settings.STATIC_DIR / name) for name in ("datasets.js", "livemap.js")]
+    done = subprocess.run(
+        [NODE, "-e", BATCH_RUNNER, *scripts], capture_output=True, text=True, check=True, timeout=60
+    )
+    found = json.loads(done.stdout)
+    assert found["before"] == 0
+    assert found["arrived"] == 1
+    assert found["heard"] == [[True, True, True], [False, False, False]]
+    assert found["marks"][0] == "atlas: script evaluated"
+    assert found["marks"][1:] == [
+        f"atlas: {what} {n}" for n in ("basemap", "zones", "events") for what in ("received", "decoded")
+    ]
 
 
 @pytest.mark.parametrize(

@@ -27,6 +27,7 @@ import pyogrio
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.script import ScriptDirectory
 from geopandas.testing import assert_geodataframe_equal
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -467,6 +468,32 @@ def test_a_store_of_a_newer_version_is_refused(new_store_url: Callable[[], str])
         conn.execute(sa.update(version).values(version_num="9999_future"))
     with pytest.raises(StoreError, match="'9999_future', written by a newer version"):
         open_store(url)
+
+
+def test_the_head_revision_is_alembics_head() -> None:
+    assert ScriptDirectory(str(store_open.MIGRATIONS)).get_current_head() == store_open.HEAD_REVISION
+
+
+def test_a_store_at_the_head_opens_without_alembic(tmp_path: Path) -> None:
+    """Opening a current store reads its revision with one plain query (the app's first map does
+    not wait for Alembic's imports); an older one still goes through Alembic and is upgraded."""
+    path = tmp_path / "atlas.gpkg"
+    open_store(path, seeds=None, cache=False).close()
+    check = (
+        "import sys\n"
+        "from geodata.store import open_store\n"
+        f"open_store({str(path)!r}, cache=False).close()\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('alembic', 'mako')))\n"
+    )
+    env = os.environ | {"PYTHONPATH": str(settings.ROOT)}
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "[]"
+    with open_store(path, cache=False) as store:
+        alembic(store, "downgrade", "0003_report_details")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, env=env, check=True)
+    assert "'alembic'" in done.stdout
+    with open_store(path, cache=False) as store, store._transaction() as conn:
+        assert store_open.schema_revision(conn, store.where) == store_open.HEAD_REVISION
 
 
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")

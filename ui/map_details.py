@@ -86,9 +86,10 @@ def under_map(
 
 def below_map(
     loaded: loading.Loaded, source: loading.Inputs, token: str | None, current: view.MapView,
-    shown: dict[str, gpd.GeoDataFrame], *, narrow: bool, membership: pd.DataFrame,
+    shown: dict[str, gpd.GeoDataFrame], *, narrow: bool, membership: Sequence[pd.DataFrame | None],
 ) -> None:  # fmt: skip
-    """The weekly chart, the downloads and the tabs of tables of the view ``current``."""
+    """The weekly chart, the downloads and the tabs of tables of the view ``current``; ``membership``
+    pairs the events of each layer with the zones they fall in (``None``: a layer not loaded)."""
     chart = panels.timeline_chart(panels.weekly_counts(loaded.frames["events"]), current.day)
     st.altair_chart(chart, width="stretch", height=280)  # the bars, axes and legend below them
     fmt = st.selectbox("Download format", formats.FORMATS, format_func=FORMAT_LABELS.__getitem__)
@@ -110,7 +111,8 @@ def below_map(
         panels.newest(window_events, TABLE_ROWS), titles=loaded.titles, compact=narrow
     )
     in_window.dataframe(table.head(TABLE_ROWS), hide_index=True)
-    zone_rows = panels.zone_panel(shown["zones"], window_events, membership=membership)
+    pairs = pd.concat(list(membership), ignore_index=True)
+    zone_rows = panels.zone_panel(shown["zones"], window_events, membership=pairs)
     in_force.dataframe(panels.zones_table(zone_rows), hide_index=True)
     missing.dataframe(panels.off_map(window_events), hide_index=True)
     listed.dataframe(panels.articles_table(loaded.articles), hide_index=True)

@@ -1,6 +1,7 @@
 // The page half of geodata/livemap.py: De-escalation Atlas's live map, mounted by Streamlit as a
 // component (st.components.v2). Read geodata/livemap.py's docstring for what each mount carries and
-// what the page sends back. Plain ES2017 over Leaflet (loaded just before this file); no build step.
+// what the page sends back. Plain ES2017 over Leaflet and datasets.js (AtlasData: the datasets,
+// loaded just before this file); no build step.
 // Everything is inside AtlasLive; `AtlasLive.rules` are checked against geodata.temporal and
 // geodata.layers by tests/test_livemap.py (run in Node, where there is no Leaflet and no page).
 var AtlasLive = (function () {
@@ -53,42 +54,13 @@ var AtlasLive = (function () {
   // ---------------------------------------------------------------------------------------------
   // Shared by every mount of the component on the page: the datasets, and the maps drawing them.
 
-  var datasets = {};
-  var maps = [];
-  var listeners = [];  // other maps of the page that draw a dataset (the pick map: pickmap.js)
+  // The datasets are held by AtlasData (datasets.js, loaded just before this file), shared by every
+  // map component's script on the page; the maps hear of their arrival from it.
+  var datasets = AtlasData.held, note = AtlasData.note;
   var debug = (typeof globalThis !== "undefined" ? globalThis : window);
-  debug.atlas = debug.atlas || {maps: maps, datasets: datasets, timings: {}, steps: 0, draws: 0};
-
-  function decodeDataset(data) {
-    if (data.name === "imported") return {meta: data.meta, table: data.points};
-    return JSON.parse(data.json);
-  }
-
-  function changed() {
-    maps.forEach(function (m) { m.datasetsChanged(); });
-    listeners.forEach(function (f) { f(); });
-  }
-
-  // A dataset is kept while any mount holds it (`mounts`): when the page moves a mount (an element
-  // inserted above it), Streamlit may mount the new one before it unmounts the old one.
-  function receiveDataset(data) {
-    var held = datasets[data.name];
-    if (!held || held.version !== data.version) {
-      var began = performance.now();
-      held = datasets[data.name] = {version: data.version, value: decodeDataset(data), mounts: 0};
-      debug.atlas.timings["decode " + data.name] = performance.now() - began;
-      changed();
-    }
-    held.mounts += 1;
-    var name = data.name, version = data.version;
-    return function () {
-      var now = datasets[name];
-      if (now && now.version === version && --now.mounts === 0) {
-        delete datasets[name];
-        changed();
-      }
-    };
-  }
+  var maps = debug.atlas.maps;
+  note("script evaluated");
+  AtlasData.listen(function () { maps.forEach(function (m) { m.datasetsChanged(); }); });
 
   // ---------------------------------------------------------------------------------------------
   // The imported events: one canvas, drawn pixel by pixel from typed arrays.
@@ -305,6 +277,7 @@ var AtlasLive = (function () {
       }
       g.putImageData(this.image, -m, -m);
       debug.atlas.timings.pixels = nt;
+      if (!this.painted) { this.painted = true; note("points painted"); }
       if (map.getZoom() >= this.options2.circleZoom) this._circles(g, scale, ox + m, oy + m, w, h);
     },
 
@@ -382,6 +355,7 @@ var AtlasLive = (function () {
   // One live map.
 
   function AtlasMap(component, config) {
+    note("map mounted");
     this.parent = component.parentElement;
     this.config = config;
     this.bind(component);
@@ -545,7 +519,7 @@ var AtlasLive = (function () {
 
   // (Re)build the layers of every dataset whose version changed, then show the current view.
   AtlasMap.prototype.datasetsChanged = function () {
-    var self = this, changed = false;
+    var self = this, changed = false, arrived = [];
     ["basemap", "zones", "events", "imported", "preview"].forEach(function (name) {
       var held = name in self.config.datasets ? datasets[name] : null;
       var version = held ? held.version : null;
@@ -553,10 +527,12 @@ var AtlasLive = (function () {
       self.built[name] = version;
       self["build_" + name](held ? held.value : null);
       changed = true;
+      if (held) arrived.push(name);
     });
     if (!changed) return;
     this.fillLegend();
     this.apply();
+    if (arrived.length) note("drawn with " + arrived.join(", "));
   };
 
   AtlasMap.prototype.build_basemap = function (value) {
@@ -966,7 +942,7 @@ var AtlasLive = (function () {
 
   function mount(component) {
     var data = component.data || {};
-    if (data.role === "dataset") return receiveDataset(data);
+    if (data.role === "dataset") return AtlasData.receive(data);
     if (data.role !== "map") return undefined;
     var map = instances.get(component.parentElement);
     if (map) map.update(component, data);
@@ -977,13 +953,8 @@ var AtlasLive = (function () {
   // What another map of the page (pickmap.js) shares: the datasets (`dataset(name)`, and `listen(f)`
   // to hear when one arrives or goes; it returns the function that stops listening), the base map,
   // the panes and the building of elements from text.
-  function dataset(name) { return datasets[name] ? datasets[name].value : null; }
-  function listen(f) {
-    listeners.push(f);
-    return function () { var at = listeners.indexOf(f); if (at >= 0) listeners.splice(at, 1); };
-  }
-  var shared = {dataset: dataset, listen: listen, basemapLayers: basemapLayers, showLabels: showLabels,
-    el: el, panes: PANES, inert: INERT};
+  var shared = {dataset: AtlasData.dataset, listen: AtlasData.listen, basemapLayers: basemapLayers,
+    showLabels: showLabels, el: el, panes: PANES, inert: INERT};
 
   return {rules: rules, mount: mount, shared: shared};
 })();
