@@ -39,6 +39,10 @@ ATLAS_DATA = st.components.v2.component("atlas_data", js=livemap.data_script())
 Source = loading.Inputs
 
 
+def rerun() -> None:
+    """A change of the map's view, click or width only reruns the script (which reads the new values)."""
+
+
 def store_of(source: Source, token: str | None) -> store.Store | None:
     return store_cache.event_store(source.store) if token else None
 
@@ -109,7 +113,7 @@ def map_page() -> None:
     ready = prepared(source, token, version)
     start, start_camera, link_notes = start_view(ready.dates)
     editing = events_store is not None and source.events_from_store and signin.can_edit()
-    if editing:
+    if editing and events_store is not None:
         add_panel.add_panel(events_store, st.session_state.get("last_view", (start, start_camera)))
     st.title("De-escalation Atlas")
     st.markdown(HOW_TO_READ + (ADD_HINT if editing else ""))
@@ -128,8 +132,8 @@ def map_page() -> None:
     config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
                                 stop_days=ready.stops, tiles=source.tiles,
                                 start_id=st.session_state.get("start_id", 0))  # fmt: skip
-    changed = {f"on_{name}_change": lambda: None for name in ("view", "clicked", "narrow")}
-    result = ATLAS_MAP(key="map", data=config, **changed)
+    result = ATLAS_MAP(key="map", data=config, on_view_change=rerun, on_clicked_change=rerun,
+                       on_narrow_change=rerun)  # fmt: skip
     timing.mark("map sent")
     current, camera = livemap.read_view(
         result.get("view"), start=start, camera=start_camera, dates=ready.dates
