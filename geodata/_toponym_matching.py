@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
+from operator import itemgetter, not_
 from typing import Final, NamedTuple, overload
 
 from geodata._toponym_words import GENERIC_WORDS, LEADING_WORDS
@@ -187,28 +188,33 @@ def _layout(tokens: Tokens) -> tuple[str, dict[int, int], dict[int, int]]:
     Words that can be no part of a name (lower case, not hyphen-joined, not a leading, generic
     or article word: most words of a sentence) become barriers without being normalised.
     """
-    # One tight loop over the words: this is the only per-word Python work of the geocoder, so
-    # what it needs of a word is looked up once per distinct word (:func:`_word_layout`).
+    raws, gaps = tokens.raws, tokens.gaps
+    # What a word is, looked up once per distinct word (:func:`_word_layout`), for every word at
+    # C speed; only the words that may be part of a name are then read in Python (this loop was
+    # the geocoder's main per-word cost when it read every word).
+    layouts = list(map(_word_layout, raws))
+    read = list(compress(range(len(raws)), map(not_, map(itemgetter(0), layouts))))
+    if _HYPHEN.search(tokens.sentence):  # a lower-case word hyphen-joined may be part of a name
+        joined = [k for k in range(len(raws)) if gaps[k][-1:] in HYPHENS and layouts[k][0]]
+        read = sorted((*read, *joined)) if joined else read
     pieces = [" "]
     append = pieces.append
     offset = 1
     starts: dict[int, int] = {}
     ends: dict[int, int] = {}
     barrier = True  # the text so far ends with a barrier (or is empty)
-    previous = ""
-    for k, (gap, raw) in enumerate(zip(tokens.gaps, tokens.raws, strict=False)):
-        if not barrier and gap != " " and not _joins(gap, previous):
+    after = 0  # the index after the last word read
+    for k in read:
+        if k > after and not barrier:  # words skipped: each can be no part of a name
             append("| ")
             offset += 2
             barrier = True
-        previous = raw
-        outside, text, possessive = _word_layout(raw)
-        if outside and gap[-1:] not in HYPHENS:
-            if not barrier:
-                append("| ")
-                offset += 2
-                barrier = True
-            continue
+        after = k + 1
+        if not barrier and gaps[k] != " " and not _joins(gaps[k], raws[k - 1] if k else ""):
+            append("| ")
+            offset += 2
+            barrier = True
+        _, text, possessive = layouts[k]
         if not text:
             if not barrier and possessive:  # a possessive ends a name ("Russia's Sochi")
                 append("| ")
@@ -222,7 +228,12 @@ def _layout(tokens: Tokens) -> tuple[str, dict[int, int], dict[int, int]]:
         append(" ")
         offset += 1
         barrier = False
+    if after < len(raws) and not barrier:
+        append("| ")
     return "".join(pieces), starts, ends
+
+
+_HYPHEN = re.compile("[" + re.escape("".join(sorted(HYPHENS))) + "]")
 
 
 @lru_cache(maxsize=65536)

@@ -160,7 +160,6 @@ Match = tuple[str, int, int]
 _PLAIN_ATTRS = frozenset({"LEMMA", "LOWER", "ORTH"})
 _ANCHOR = "__anchor__"  # where a complex pattern may start
 _TAIL = "__tail__"  # where one may end
-_WINDOW = 12  # tokens: longer than any pattern the lexicon has
 
 
 class PatternSet:
@@ -187,6 +186,7 @@ class PatternSet:
         self._tail_id = vocab.strings.add(_TAIL)
         self._mark_ids = frozenset({self._anchor_id, self._tail_id})
         self._untailed = False  # a complex pattern may end with a word no phrase stands for
+        self._window = 0  # tokens: the longest complex pattern
         for key, pattern in records:
             self.add(key, pattern)
 
@@ -197,6 +197,7 @@ class PatternSet:
         if not all(set(token) - {"OP"} <= _PLAIN_ATTRS and token.get("OP", "?") == "?" for token in pattern):
             self._complex.add(key, [[_lemmas_as_forms(token) for token in pattern]])
             self._has_complex = True
+            self._window = max(self._window, len(pattern))
             self._add_phrases(_ANCHOR, [{k: v for k, v in pattern[0].items() if k != "OP"}])
             if set(pattern[-1]) <= _PLAIN_ATTRS:  # a word it must end with
                 self._add_phrases(_TAIL, [pattern[-1]])
@@ -230,13 +231,15 @@ class PatternSet:
         found.difference_update(marks)
         anchors = sorted({a for key, a, _ in marks if key == self._anchor_id})
         tails = sorted({a for key, a, _ in marks if key == self._tail_id})
-        # Only a few tokens from where a complex pattern may start, and only where the word it
-        # must end with follows: the Matcher's cost grows with the tokens it is given (about
-        # 0.1 ms a window). It counts from the start of the span it is given.
+        # Only as many tokens as the longest complex pattern from where one may start, and only
+        # where the word it must end with follows: the Matcher's cost grows with the tokens it
+        # is given (its set predicates run in Python on each). A match starting later in the
+        # window starts at an anchor of its own and is found in that one's window. The Matcher
+        # counts from the start of the span it is given.
         doc = doclike.doc if isinstance(doclike, Span) else doclike
         end = doclike.end if isinstance(doclike, Span) else len(doclike)
         for anchor in anchors:
-            stop = min(end, anchor + _WINDOW)
+            stop = min(end, anchor + self._window)
             tail = bisect.bisect_left(tails, anchor)
             if not self._untailed and (tail == len(tails) or tails[tail] >= stop):
                 continue

@@ -22,3 +22,15 @@ def test_before_and_after_stay_in_the_clause() -> None:
     assert cues.before("negation", shelled.first, tokens=6) is None  # past "but" and a comma
     assert cues.before("negation", shelled.first, tokens=6, same_clause=False) is not None
     assert cues.break_between(attack.last, shelled.first)
+
+
+def test_every_lexicon_cue_name_is_answered_and_records_are_in_order() -> None:
+    from geodata.lexicon import read_group
+
+    sentence, cues, _ = analyse("Forces did not move, did not fire and did not withdraw.")
+    names = {name for name, _ in read_group("cue")}
+    assert names <= set(cues)  # asked names are plain look-ups, filled when the cues are made
+    negations = cues["negation"]
+    assert [sentence.text[c.start : c.end] for c in negations] == ["not", "not", "not"]
+    assert [c.first for c in negations] == sorted(c.first for c in negations)
+    assert list(cues["denial"]) == []  # a name the sentence lacks

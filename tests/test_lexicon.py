@@ -107,6 +107,19 @@ def test_a_pattern_set_finds_what_spacy_matcher_finds(words: list[str]) -> None:
         assert found == expected
 
 
+def test_complex_matches_as_long_as_the_longest_pattern_are_found_at_every_anchor() -> None:
+    # Windows are as long as the longest complex pattern: a match filling one, a shorter one
+    # starting inside it and one starting at the last tokens of the text.
+    patterns: list[tuple[str, list[dict[str, object]]]] = [
+        ("long", [{"LOWER": "pulled"}, *[{"IS_ALPHA": True, "OP": "?"}] * 3, {"LOWER": "back"}]),
+        ("short", [{"LOWER": "pulled"}, {"IS_ALPHA": True, "OP": "?"}, {"LOWER": "back"}]),
+    ]
+    text = "They pulled the tanks pulled back, then pulled all their units back and pulled back"
+    expected, found = _matches(patterns, text)
+    assert found == expected
+    assert {key for key, _, _ in found} == {"long", "short"}
+
+
 def test_lemma_patterns_match_every_form() -> None:
     patterns = PatternSet([("retake", [{"LEMMA": "retake"}])])
     doc = nlp()("Troops retook Saraqib; it was retaken again. Retaking it took days.")
