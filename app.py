@@ -4,14 +4,15 @@ Run with ``streamlit run app.py``; options go after ``--`` (``geodata.loading.ap
 PATH|URL`` (the event store; default ``$ATLAS_STORE`` or the user's file, filled with ``seeds/`` on first
 use), ``--zones DIR``, ``--seeds DIR`` and ``--events FILE`` (read instead of the store's article and
 imported events, as ``export --seeds/--imported``) and ``--tiles``. The map is a component of our own
-(``geodata.livemap``; its datasets go in a small one): the day, window, layers, zoom and centre live in
-the page, which tells this script the view for the tables, counts, downloads and the link. Analysts add
-articles in the sidebar (``geodata.adding``) once signed in as an editor (``geodata.editors``), and review
-the machine's events on the review page (``ui/review_page.py``), which only editors are offered. This file
-only does widgets, caching and layout (the Add panel is ``ui/add_panel.py``, what surrounds the map
-``ui/map_details.py``; the store is opened by ``ui/store_cache.py``, shared with the review page); the
-data come in through cached loaders keyed by the store's tokens: :func:`base` and the imported events'
-kept points first (the map), then :func:`load` (the tables).
+(``geodata.livemap``; its datasets go in a small one, ``ui/map_data.py``): the day, window, layers, zoom
+and centre live in the page, which tells this script the view for the tables, counts, downloads and the
+link. Analysts add articles in the sidebar (``geodata.adding``) once signed in as an editor
+(``geodata.editors``), and review the machine's events on the review page (``ui/review_page.py``), which
+only editors are offered. This file only does widgets, caching and layout (the Add panel is
+``ui/add_panel.py``, what surrounds the map ``ui/map_details.py``; the store is opened by
+``ui/store_cache.py``, shared with the review page); the data come in through cached loaders keyed by the
+store's tokens: :func:`base` and the imported events' kept points first (the map), then :func:`load` (the
+tables).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 import streamlit as st
 
 from geodata import export, layers, livemap, loading, panels, point_cache, store, timing, view
-from ui import add_panel, map_details, signin, store_cache
+from ui import add_panel, map_data, map_details, signin, store_cache
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
 HOW_TO_READ = (
@@ -35,7 +36,6 @@ HOW_TO_READ = (
 REVIEWED = "Only the events a person accepted, corrected or added (rejected events are never shown)."
 ADD_HINT = " Analysts add articles in the sidebar (» at the top left)."
 ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=livemap.stylesheet())
-ATLAS_DATA = st.components.v2.component("atlas_data", js=livemap.data_script())
 Source = loading.Inputs
 
 
@@ -128,7 +128,7 @@ def map_page() -> None:
     datasets += [livemap.preview_dataset(preview.frame)] if preview is not None else []
     with st.container(horizontal=True, gap=None):
         for dataset in datasets:  # each reaches the page once; later runs send only a reference
-            ATLAS_DATA(key=f"atlas-{dataset.name}", data=dataset.data, height=0, width=1)
+            map_data.send(dataset, f"atlas-{dataset.name}")
     config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
                                 stop_days=ready.stops, tiles=source.tiles,
                                 start_id=st.session_state.get("start_id", 0))  # fmt: skip

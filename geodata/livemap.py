@@ -171,12 +171,13 @@ class DateRange:
 
 
 @cache
-def bundle(files: tuple[str, ...], entry: str) -> str:
-    """The script of a map component: Leaflet, then ``files`` of ``static/`` in order, then the
-    module's default export, which hands the component to ``entry`` (a function of those files).
-    The live map is one such component; the review page's pick map (:mod:`geodata.pickmap`) another."""
-    leaflet = (settings.LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
-    parts = [leaflet, *((_STATIC / name).read_text(encoding="utf-8") for name in files)]
+def bundle(files: tuple[str, ...], entry: str, *, leaflet: bool = True) -> str:
+    """The script of a component: Leaflet (unless ``leaflet`` is false), then ``files`` of
+    ``static/`` in order, then the module's default export, which hands the component to ``entry``
+    (a function of those files). The live map is one such component, the review page's pick map
+    (:mod:`geodata.pickmap`) another, and the datasets' (:func:`data_script`) a third, without Leaflet."""
+    library = [(settings.LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")] if leaflet else []
+    parts = [*library, *((_STATIC / name).read_text(encoding="utf-8") for name in files)]
     return "\n".join(parts) + f"\nexport default function (component) {{ return {entry}(component); }}\n"
 
 
@@ -198,8 +199,7 @@ def data_script() -> str:
     """The datasets' component's JavaScript: ``datasets.js`` alone (no Leaflet) and its default
     export. Streamlit sends a component's script with each of its mounts; the datasets' mounts
     carry this one (a few kilobytes) rather than the map's (about 200 KB)."""
-    text = (_STATIC / "datasets.js").read_text(encoding="utf-8")
-    return text + "\nexport default function (component) { return AtlasData.mount(component); }\n"
+    return bundle(("datasets.js",), "AtlasData.mount", leaflet=False)
 
 
 def stylesheet() -> str:

@@ -327,21 +327,21 @@ process.stdout.write(JSON.stringify(cases.map(c => {
 """
 
 
-def run_rules(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def run_page_script(runner: str, stdin: str = "") -> Any:
+    """Run ``runner`` in Node over the page's ``datasets.js`` and ``livemap.js``; its JSON output."""
     if NODE is None:
         if IN_CI:
-            pytest.fail("node is missing (CI installs it with npm): the page's rules cannot be checked")
+            pytest.fail("node is missing (CI installs it with npm): the page's script cannot be run")
         pytest.skip("node is missing")
     scripts = [str(livemap.settings.STATIC_DIR / name) for name in ("datasets.js", "livemap.js")]
     done = subprocess.run(
-        [NODE, "-e", RUNNER, *scripts],
-        input=json.dumps(cases),
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
+        [NODE, "-e", runner, *scripts], input=stdin, capture_output=True, text=True, check=True, timeout=60
     )
-    result: list[dict[str, Any]] = json.loads(done.stdout)
+    return json.loads(done.stdout)
+
+
+def run_rules(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = run_page_script(RUNNER, json.dumps(cases))
     return result
 
 
@@ -422,10 +422,8 @@ const files = process.argv.slice(1).map((f) => fs.readFileSync(f, "utf8"));  // 
 const atlas = vm.runInContext(files.join("\\n") + "\\nAtlasLive", context);
 const heard = [], names = ["basemap", "zones", "events"];
 atlas.shared.listen(() => heard.push(names.map((n) => atlas.shared.dataset(n) !== null)));
-const mounted = names.map((n, i) => {  // the datasets' own component, or the map's (the pick map's)
-  const component = {data: {role: "dataset", name: n, version: "1", json: "{}"}};
-  return i ? context.AtlasData.mount(component) : atlas.mount(component);
-});
+const mounted = names.map((n) =>  // the datasets' own component
+  context.AtlasData.mount({data: {role: "dataset", name: n, version: "1", json: "{}"}}));
 const before = heard.length;
 setTimeout(() => {
   const arrived = heard.length;
@@ -439,15 +437,7 @@ def test_datasets_arriving_together_are_heard_once() -> None:
     """Streamlit mounts each dataset on its own; the maps rebuild and redraw once for those that
     arrive together (not once per dataset), after they are all held, and once more when they go.
     Each arrival is marked on the page's timeline (``bench_first_map.py --breakdown``)."""
-    if NODE is None:
-        if IN_CI:
-            pytest.fail("node is missing (CI installs it with npm): the page's script cannot be run")
-        pytest.skip("node is missing")
-    scripts = [str(livemap.settings.STATIC_DIR / name) for name in ("datasets.js", "livemap.js")]
-    done = subprocess.run(
-        [NODE, "-e", BATCH_RUNNER, *scripts], capture_output=True, text=True, check=True, timeout=60
-    )
-    found = json.loads(done.stdout)
+    found = run_page_script(BATCH_RUNNER)
     assert found["before"] == 0
     assert found["arrived"] == 1
     assert found["heard"] == [[True, True, True], [False, False, False]]

@@ -24,7 +24,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from geodata import editors, events, panels, review, review_queue, settings
+from geodata import editors, events, livemap, panels, review, review_queue, settings
 from geodata.dates import DateInterval
 from geodata.intake import ArticleMeta
 from geodata.store import Store, open_store
@@ -399,6 +399,10 @@ def test_a_typed_point_is_previewed_then_saved(review_store: Path) -> None:
     assert not at.exception
     preview = pick_map_config(at, event_id)["preview"]
     assert (preview["lon"], preview["lat"], preview["km"]) == (36.71234, 35.90123, 4.0)
+    # The base map travels in the datasets' own small component, not with the pick map's Leaflet.
+    (basemap,) = [c.proto for c in at.get("bidi_component") if c.proto.id.endswith("pick-basemap")]
+    assert basemap.component_name == "atlas_data"
+    assert len(basemap.js_content) == len(livemap.data_script())
     assert event(review_store, event_id)["lon"] != 36.71234  # previewed, not saved
     at.button(key=f"{key(at, event_id)}save").click()
     at.run()

@@ -15,7 +15,7 @@ import streamlit as st
 from geodata import basemap, editors, layers, livemap, pickmap, review, review_panel, review_queue, store
 from geodata._errors import AtlasError
 from geodata.schema import GEO_PRECISIONS
-from ui import review_actions, review_forms, review_queue_panel
+from ui import map_data, review_actions, review_forms, review_queue_panel
 
 CONFLICT_CAPTION = "Your change beside the event as saved now"
 
@@ -49,7 +49,7 @@ def pick_map(info: review_queue.EventDetail, key: str) -> None:
             "uncertainty_km": state.get(f"{key}km", pickmap.DEFAULT_KM),
         })  # fmt: skip
     candidates = [c for r in info.reports for c in r.candidates]
-    component(key="pick-basemap", data=basemap_data().data, height=0)  # reaches the page once
+    map_data.send(basemap_data(), "pick-basemap")
     config = pickmap.map_config(info.event, candidates, preview=preview)
     component(key=name, data=config, on_picked_change=picked)
 

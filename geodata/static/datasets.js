@@ -77,6 +77,6 @@ var AtlasData = (function () {
     return data.role === "dataset" ? receive(data) : undefined;
   }
 
-  root.AtlasData = {held: held, receive: receive, dataset: dataset, listen: listen, note: note, mount: mount};
+  root.AtlasData = {held: held, dataset: dataset, listen: listen, note: note, mount: mount};
   return root.AtlasData;
 })();

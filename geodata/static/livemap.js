@@ -942,7 +942,6 @@ var AtlasLive = (function () {
 
   function mount(component) {
     var data = component.data || {};
-    if (data.role === "dataset") return AtlasData.receive(data);
     if (data.role !== "map") return undefined;
     var map = instances.get(component.parentElement);
     if (map) map.update(component, data);

@@ -131,10 +131,10 @@ var AtlasPick = (function () {
 
   var instances = new WeakMap();
 
-  // The component's entry point: the map mount is ours; a dataset mount is the live map's.
+  // The component's entry point (the datasets travel in their own component: datasets.js).
   function mount(component) {
     var data = component.data || {};
-    if (data.role !== "pick") return AtlasLive.mount(component);
+    if (data.role !== "pick") return undefined;
     var map = instances.get(component.parentElement);
     if (map) map.update(component, data);
     else { map = new PickMap(component, data); instances.set(component.parentElement, map); }
