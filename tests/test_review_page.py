@@ -444,3 +444,18 @@ def test_a_bad_point_is_refused_naming_its_field(
     with open_store(review_store) as opened:
         assert opened.token() == before  # nothing written
     assert at.number_input(key=f"{key(at, event_id)}lon").value == values["lon"]  # the form keeps them
+
+
+def test_a_seeds_run_says_review_works_on_the_store(
+    review_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``--seeds`` the map shows a folder's events, not the store's: the page says so and offers
+    no queue of the store's events (which the map does not show)."""
+    monkeypatch.setattr(sys, "argv", [*sys.argv, "--seeds", str(settings.ROOT / "seeds")])
+    at = review_page()
+    assert not at.exception
+    (said,) = [t.value for t in at.main.text]
+    assert "--seeds" in said
+    assert "start the app without --seeds" in said
+    assert not at.main.number_input
+    assert not at.main.button

@@ -28,6 +28,11 @@ INTRO = (
     "and can be undone. Later runs of the pipeline keep your decisions."
 )
 
+SEEDS_RUN = (
+    "This run reads its article events from the folder {folder} (--seeds), not from the event store, "
+    "so there is nothing here to review. Review works on the store: start the app without --seeds."
+)
+
 
 def review_page() -> None:
     editor = signin.signed_in()
@@ -35,6 +40,9 @@ def review_page() -> None:
         st.text("The review page is for editors: sign in from the sidebar.")
         return
     source = loading.app_inputs(sys.argv[1:])
+    if not source.events_from_store:  # the map shows the folder's events: reviewing the store's would mislead
+        st.text(SEEDS_RUN.format(folder=source.seeds))
+        return
     try:
         found = store_cache.event_store(source.store)
     except AtlasError as exc:
