@@ -311,6 +311,15 @@ def test_an_editor_places_an_event_by_clicking_the_map(browser: Browser, atlas: 
         assert page.evaluate(f"() => {here}.config.event !== null")
         area = page.get_by_role("application", name="Map of the event's place: click to place it")
         area.scroll_into_view_if_needed()
+        credit = (
+            f"() => {{ const c = {here}.map.attributionControl.getContainer();"
+            " return [c.offsetHeight, c.textContent]; }"
+        )
+        height, text = page.evaluate(credit)
+        assert height <= 20, "the small map's credit line takes one line, not the map's foot"
+        assert "GeoNames" in text
+        page.locator(".atlas-pick .leaflet-control-attribution").hover()
+        assert page.evaluate(credit)[0] > 2 * height  # pointed at, the whole credit shows
         view = page.evaluate(
             f"""() => {{ const m = {here}.map, c = m.getCenter(), s = m.getSize();
             return {{lon: c.lng, lat: c.lat, zoom: m.getZoom(), width: s.x, height: s.y}}; }}"""
