@@ -251,7 +251,9 @@ def is_future(sentence: str) -> bool:
     return _FUTURE.search(sentence.lower()) is not None
 
 
-def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None) -> tuple[DateMention, ...]:
+def find_dates(
+    sentence: str, *, reference: dt.date, future: bool | None = None, nearest: bool = False
+) -> tuple[DateMention, ...]:
     """Find the date phrases in ``sentence`` and resolve them against ``reference``.
 
     Parameters
@@ -265,6 +267,13 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
         its clause: "X will patrol Idlib, it was announced on Friday" dates the announcement to
         the last Friday. In the future a yearless "April 28" or "early May" resolves forwards, a
         weekday to the next one.
+    nearest
+        Whether ``reference`` is only the earliest day the page can have been published (a page
+        dated by the latest date its text tells): a date whose year the text does not give in
+        figures ("On November 1", "in late May", "in March last year") is then the one nearest
+        ``reference``, after as well as before. By default it is the last one before (the next
+        one in the future; "last year" counts from ``reference``), right when the day of
+        publication is known. A "since ..." phrase keeps its reading either way.
 
     Returns
     -------
@@ -302,9 +311,39 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
             elif _SINCE_INSIDE.match(match.group(0)):  # the "month" pattern takes "since May" whole
                 anchor = interval
                 interval = DateInterval(interval.start, max(reference, interval.start), "range")
+            elif nearest and _names_no_year(kind, match):
+                interval = _nearer_year(interval, reference)
             text = sentence[start : match.end()]
             found.append(DateMention(text, start, match.end(), interval, anchor))
     return _drop_overlaps(found)
+
+
+# Phrases naming a month by its name, with a year or without.
+_MONTH_KINDS = frozenset({"month_day", "day_range", "month", "month_year", "part_month"})
+
+
+def _names_no_year(kind: str, match: re.Match[str]) -> bool:
+    """Whether a phrase names a month but not the number of its year: "November 1", "late May",
+    "March last year" (counted from publication); not "May 2017", nor "late last month"."""
+    groups = match.groupdict()
+    month = groups.get("m") or groups.get("m_") or ""
+    year = groups.get("y") or ""
+    return kind in _MONTH_KINDS and not year[:1].isdigit() and not month.lower().endswith("month")
+
+
+def _nearer_year(interval: DateInterval, reference: dt.date) -> DateInterval:
+    """``interval`` a year later when that puts its first day nearer ``reference``."""
+    try:
+        later = DateInterval(
+            interval.start.replace(year=interval.start.year + 1),
+            interval.end.replace(year=interval.end.year + 1),
+            interval.precision,
+        )
+    except ValueError:  # 29 February
+        return interval
+    if abs((later.start - reference).days) < abs((interval.start - reference).days):
+        return later
+    return interval
 
 
 # Phrases whose reading does not depend on tense ("yesterday", "last week", "in 2019"): the tense

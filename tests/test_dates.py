@@ -204,3 +204,41 @@ def test_a_past_clause_in_a_future_sentence_looks_back() -> None:
     sentence = "Under the memorandum agreed in Sochi on September 17, the zone is to be empty by October 10."
     first = find_dates(sentence, reference=D("2018-10-10"))[0]
     assert first.interval.start == D("2018-09-17")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference", "start"),
+    [
+        # A page that tells nothing later than 31 October 2019 was published then or after:
+        # "November 1" is the one right after, not the one a year before.
+        ("On November 1 troops patrolled Manbij.", "2019-10-31", "2019-11-01"),
+        ("On September 30 troops patrolled Manbij.", "2019-10-31", "2019-09-30"),
+        ("Talks were held in late November.", "2019-10-31", "2019-11-21"),
+        ("Talks were held on November 4 and 5.", "2019-10-31", "2019-11-04"),
+        ("They agreed on it in November.", "2019-10-31", "2019-11-01"),
+        ("They agreed on it in March last year.", "2019-12-31", "2019-03-01"),
+        # A year in figures, a "since ..." phrase and a counted phrase keep their reading.
+        ("On November 1, 2018 troops patrolled Manbij.", "2019-10-31", "2018-11-01"),
+        ("Aid has flowed since November.", "2019-10-31", "2018-11-01"),
+        ("They met seven months ago.", "2019-10-31", "2019-03-01"),
+        # No 29 February the year after: the date stays.
+        ("It happened on February 29.", "2021-01-01", "2020-02-29"),
+    ],
+)
+def test_nearest_reads_a_yearless_date_nearest_the_reference(
+    sentence: str, reference: str, start: str
+) -> None:
+    (mention,) = find_dates(sentence, reference=D(reference), nearest=True)
+    assert mention.interval.start == D(start)
+
+
+def test_without_nearest_a_yearless_date_is_the_last_before_the_reference() -> None:
+    (mention,) = find_dates("On November 1 troops patrolled Manbij.", reference=D("2019-10-31"))
+    assert mention.interval.start == D("2018-11-01")
+
+
+@given(reference=days, month=st.integers(1, 12), day=st.integers(1, 28))
+def test_nearest_is_within_half_a_year_of_the_reference(reference: dt.date, month: int, day: int) -> None:
+    name = dt.date(2001, month, day).strftime("%B")
+    (mention,) = find_dates(f"It happened on {name} {day}.", reference=reference, future=False, nearest=True)
+    assert abs((mention.interval.start - reference).days) <= 183
