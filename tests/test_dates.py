@@ -1,4 +1,5 @@
-"""Tests for geodata.dates: finding date phrases and resolving them against publication."""
+"""Tests for geodata.dates: date phrases resolved against publication (or, on a page dated by its
+text, nearest that date), and datelines."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geodata.dates import DateInterval, find_dates, is_future, parse_dateline
+from geodata.dates import DateInterval, find_dates, parse_dateline
 
 D = dt.date.fromisoformat
 
@@ -117,16 +118,6 @@ def test_parse_dateline(line: str, expected: str) -> None:
 def test_parse_dateline_needs_a_full_date() -> None:
     assert parse_dateline("Turkish forces are seen near the town") is None
     assert parse_dateline("March 2019") is None
-
-
-def test_future_cues() -> None:
-    assert is_future("Patrols will begin today.")
-    assert is_future("The two countries are planning to conduct patrols.")
-    assert not is_future("Patrols began on Friday.")
-    # Reported plans: "said the talks would be held", "would meet".
-    assert is_future("He said the talks would be held in Ankara.")
-    assert is_future("Officials said the ministers would meet on Friday.")
-    assert not is_future("An offensive would be a catastrophe.")
 
 
 days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
