@@ -17,8 +17,9 @@ from geodata.cues import Cue, Cues, sentence_cues
 from geodata.dates import DateInterval, DateMention, find_dates
 from geodata.event_dates import is_deadline, is_report_date
 from geodata.lexicon import match_doc, trigger_patterns
+from geodata.place_mentions import MentionLike, PlaceFinder, finest, located, vague
 from geodata.reference_time import anaphoric_phrases, anchored, reference_of
-from geodata.roles import MentionLike, PlaceFinder, finest, located, vague, venue_in
+from geodata.roles import venue_in
 from geodata.sentences import Sentence, parse_article
 from geodata.triggers import TriggerMatch, doc_triggers
 

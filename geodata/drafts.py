@@ -24,7 +24,8 @@ from geodata.dates import DateInterval, DateMention
 from geodata.draft_status import draft_status
 from geodata.event_dates import choose_date, dates_of, gap, interval_of, is_report_date, statement_dates
 from geodata.lexicon import trigger_patterns
-from geodata.roles import MentionLike, choose_place, held_somewhere, vague
+from geodata.place_mentions import MentionLike, vague
+from geodata.roles import choose_place, held_somewhere
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
 
