@@ -212,6 +212,7 @@ def test_a_past_clause_in_a_future_sentence_looks_back() -> None:
         ("On November 1, 2018 troops patrolled Manbij.", "2019-10-31", "2018-11-01"),
         ("Aid has flowed since November.", "2019-10-31", "2018-11-01"),
         ("They met seven months ago.", "2019-10-31", "2019-03-01"),
+        ("It happened earlier this year.", "2019-10-31", "2019-01-01"),
         # No 29 February the year after: the date stays.
         ("It happened on February 29.", "2021-01-01", "2020-02-29"),
     ],
