@@ -9,8 +9,6 @@ body once (:mod:`geodata.sentences`, :mod:`geodata.triggers`) and works out the 
 from __future__ import annotations
 
 import bisect
-import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Sequence
 
@@ -19,8 +17,9 @@ from geodata.cues import Cue, Cues, sentence_cues
 from geodata.dates import DateInterval, DateMention, find_dates
 from geodata.event_dates import is_deadline, is_report_date
 from geodata.lexicon import match_doc, trigger_patterns
+from geodata.place_mentions import MentionLike, PlaceFinder, finest, located, vague
 from geodata.reference_time import anaphoric_phrases, anchored, reference_of
-from geodata.roles import MentionLike, PlaceFinder, finest, located, vague, venue_in
+from geodata.roles import venue_in
 from geodata.sentences import Sentence, parse_article
 from geodata.triggers import TriggerMatch, doc_triggers
 
@@ -72,12 +71,12 @@ class ArticleContext:
         if (p, i) not in self._dates:
             published = self.article.published
             text = self.paragraphs[p][i].text
-            found = find_dates(text, reference=published) if published else ()
+            # A page dated only by the latest date its text tells was published then or after.
+            inferred = self.article.date_source == "inferred"
+            found = find_dates(text, reference=published, nearest=inferred) if published else ()
             phrases = anaphoric_phrases(text) if published else ()
             if phrases:
                 found = anchored(found, phrases, self.reference_time(p, i))
-            if found and self.article.date_source == "inferred" and published is not None:
-                found = tuple(_nearest_year(d, published) for d in found)
             self._dates[p, i] = found
         return self._dates[p, i]
 
@@ -234,36 +233,6 @@ class ArticleContext:
         order = {key: k for k, key in enumerate(first)}
         best = max(counts, key=lambda k: (counts[k], -order[k]), default=None)
         return first[best] if best is not None else None
-
-
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
-
-
-def _nearest_year(date: DateMention, inferred: dt.date) -> DateMention:
-    """A yearless date ("On November 1") on a page dated only by the latest date its text tells.
-
-    That date is the earliest the page can have been published, so the year is the one that puts
-    the date nearest it, after as well as before (:mod:`geodata.dates` reads a yearless date as
-    the last one before publication, which is right only when the day of publication is known).
-    """
-    interval = date.interval
-    if (
-        _YEAR.search(date.text)
-        or date.anchor is not None
-        or interval.precision not in ("day", "month", "range")
-    ):
-        return date
-    try:
-        later = DateInterval(
-            interval.start.replace(year=interval.start.year + 1),
-            interval.end.replace(year=interval.end.year + 1),
-            interval.precision,
-        )
-    except ValueError:  # 29 February
-        return date
-    if abs((later.start - inferred).days) < abs((interval.start - inferred).days):
-        return DateMention(date.text, date.start, date.end, later)
-    return date
 
 
 def anaphor(cues: Cues, name: str) -> Cue | None:

@@ -29,6 +29,7 @@ from pathlib import Path
 from geodata import settings
 from geodata._collector import paused
 from geodata._errors import Problem
+from geodata.actors import actors
 from geodata.article_context import ArticleContext, anaphor
 from geodata.articles import Article, read_articles
 from geodata.drafts import Draft, SentenceView, sentence_drafts
@@ -37,14 +38,7 @@ from geodata.event_records import Event, EventRun, Source
 from geodata.lexicon import trigger_patterns
 from geodata.merging import merge_events
 from geodata.modality import mood
-from geodata.roles import (
-    MentionLike,
-    PlaceFinder,
-    actors,
-    candidate_ids,
-    default_place_finder,
-    vague,
-)
+from geodata.place_mentions import MentionLike, PlaceFinder, candidate_ids, default_place_finder, vague
 from geodata.triggers import sentence_triggers
 
 __all__ = ["ARTICLE_BUDGET_SECONDS", "extract_events", "extract_from_articles"]
@@ -263,7 +257,7 @@ def extract_from_articles(
     articles
         Parsed articles (:func:`geodata.articles.read_articles`).
     find_places
-        Finds the places of a sentence (:func:`geodata.roles.default_place_finder`).
+        Finds the places of a sentence (:func:`geodata.place_mentions.default_place_finder`).
     budget
         Seconds one article may take; an article that overruns keeps the events found so far
         and is named as a problem.

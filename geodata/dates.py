@@ -5,7 +5,8 @@
 "April 25 and 26" and turns each into a :class:`DateInterval` (first day, last day, precision
 ``day | week | month | year | range``).
 
-A cheap regular expression finds the candidate phrases first; ``dateparser`` (cached) turns the
+Regular expressions find the candidate phrases first, and cues of tense tell whether each
+looks back or ahead (:mod:`geodata._date_phrases`); ``dateparser`` (cached) turns the
 absolute ones ("Sept. 17", "March 8th", "09 April, 2019", "May 2017") into calendar dates, with
 ``RELATIVE_BASE`` set to the publication date and ``PREFER_DATES_FROM`` chosen by the tense of the
 sentence. Our own rules cover what dateparser lacks: it returns one instant, never an interval
@@ -18,7 +19,6 @@ reporting what happened "early on Friday" in another); in the future tense, one 
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import datetime as dt
 import re
@@ -27,11 +27,27 @@ from functools import lru_cache
 
 import dateparser
 
+from geodata._date_phrases import (
+    MONTHS,
+    NUM,
+    NUMBERS,
+    PATTERNS,
+    RELATIVE_LOWER,
+    SINCE,
+    SINCE_INSIDE,
+    TENSELESS,
+    WEEKDAYS,
+    clause_breaks,
+    clause_is_future,
+    is_future,
+    kinds_needed,
+    names_no_year,
+)
+
 __all__ = [
     "DateInterval",
     "DateMention",
     "find_dates",
-    "is_future",
     "parse_dateline",
 ]
 
@@ -86,172 +102,9 @@ class DateMention:
         return self.anchor or self.interval
 
 
-_MONTHS = {
-    name: index
-    for index in range(1, 13)
-    for name in {calendar.month_name[index].lower(), calendar.month_abbr[index].lower()}
-}
-_MONTHS["sept"] = 9
-_WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
-_NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "couple of": 2,
-    "few": 5,
-    "several": 5,
-}
-
-# Month names are matched case-sensitively so that the modal "may" is never a month.
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z]))"
-)
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
-_YEAR = r"(?:19|20)\d{2}"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_NUM = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few|several|\d{1,2})"
-_I = "(?i:{})"  # a case-insensitive piece inside a case-sensitive pattern
-
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(pattern))
-    for name, pattern in (
-        ("numeric", rf"\b(?:\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}})\b"),
-        (
-            "day_range",
-            rf"\b(?=[JFMASOND])(?P<m>{_MONTH}) (?P<d1>{_DAY}) {_I.format('(?:and|to|-|–)')} ?(?P<d2>{_DAY})"
-            rf"(?:,? (?P<y>{_YEAR}))?\b",
-        ),
-        (
-            "part_month",
-            _I.format(r"\b(?=[emlt])(?P<q>early|mid|mid-|late|(?:the )?end of|(?:the )?beginning of)")
-            + rf" ?(?P<m>{_MONTH}|{_I.format('this month|last month|next month|the month')})"
-            + rf"(?:,? (?P<y>{_YEAR}))?",
-        ),
-        (
-            "month_day",
-            rf"\b(?=[JFMASOND0-9])(?:(?P<m>{_MONTH}) (?P<d>{_DAY})|(?P<d_>{_DAY}) (?:of )?(?P<m_>{_MONTH}))"
-            rf"(?:,? (?P<y>{_YEAR}))?\b",
-        ),
-        (
-            "month_year",
-            rf"\b(?=[JFMASOND])(?P<m>{_MONTH}),? (?:of )?"
-            rf"(?P<y>{_YEAR}|{_I.format('this year|last year|next year')})",
-        ),
-        (
-            "month",
-            _I.format(r"\b(?=[isbutfdlna])(?:in|since|by|until|till|from|during|last|next|this|before|after)")
-            + rf" (?P<m>{_MONTH})(?![\w-])",
-        ),
-        (
-            "year",
-            _I.format(r"\b(?=[isbufdoel])(?:in|since|by|until|from|during|of|early|late)")
-            + rf" (?P<y>{_YEAR})\b",
-        ),
-        (
-            "relative",
-            _I.format(
-                r"\b(?:yesterday|today|tonight|tomorrow"
-                r"|this (?:morning|afternoon|evening|week|month|year)"
-                r"|(?:earlier|later) this (?:week|month|year)|last (?:night|week|month|year)"
-                r"|next (?:week|month|year)|at midnight(?! on| of)|overnight"
-                r"|(?:over |during |at )?(?:the|last) weekend"
-                rf"|(?:in |over |during )?(?:the )?(?:last|past|recent|coming|next) (?:{_NUM} )?"
-                r"(?:days?|weeks?|months?)"
-                rf"|within (?:the next )?{_NUM} (?:days?|weeks?|months?)"
-                rf"|{_NUM} (?:days?|weeks?|months?|years?) (?:ago|ahead|later|earlier))\b"
-            ),
-        ),
-        (
-            "weekday",
-            # (Each pattern's look-ahead names the letters it can start with: most positions of
-            # a sentence are then rejected at once.)
-            "(?=[lntLNTMWFS])"
-            + _I.format(r"(?:\b(?P<w>last|next|this) )?")
-            + rf"\b(?P<wd>{_WEEKDAY})(?:'s|’s)?\b",
-        ),
-    )
-)
-_MONTH_NAME = re.compile("(?=[JFMASOND])" + _MONTH)
-# Words one of which every relative phrase contains (looked for with ``in``: a few substring
-# searches in C cost a third of one search with a regular expression).
-_RELATIVE_WORDS = (
-    "yesterday",
-    "today",
-    "tonight",
-    "tomorrow",
-    "week",
-    "month",
-    "year",
-    "days",
-    "night",
-    "morning",
-    "afternoon",
-    "evening",
-)
-_DIGIT = re.compile(r"\d")
-_PART_WORD = re.compile(r"early|mid|late|end of|beginning of")
-_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
-_NUMERIC_HINT = re.compile(r"\d[./-]\d")
-
-
-def _needs(sentence: str) -> set[str]:
-    """The patterns worth running on ``sentence``: each needs a digit, a month name or a keyword,
-    checked here far faster than the pattern itself would fail.
-
-    Most sentences need none and are skipped at once.
-    """
-    lowered = sentence.lower()
-    needs = {"relative"} if any(word in lowered for word in _RELATIVE_WORDS) else set()
-    digit = _DIGIT.search(sentence) is not None
-    month = _MONTH_NAME.search(sentence) is not None
-    if month:
-        needs.add("month")
-        if digit:
-            needs |= {"day_range", "month_day"}
-        if digit or "year" in lowered:
-            needs.add("month_year")
-    if (month or "month" in lowered) and _PART_WORD.search(lowered):
-        needs.add("part_month")
-    if digit:
-        if _YEAR_DIGITS.search(sentence):
-            needs.add("year")
-        if _NUMERIC_HINT.search(sentence):
-            needs.add("numeric")
-    if "day" in lowered:
-        needs.add("weekday")
-    return needs
-
-
-_RELATIVE_LOWER = re.compile(dict(_PATTERNS)["relative"].pattern[4:-1])
-_SINCE = re.compile(r"(?i)\bsince\s+(?:the\s+)?$")
-_SINCE_INSIDE = re.compile(r"(?i)since\s")
-
-# Matched on a lower-cased copy; the look-ahead for the cues' first letters lets the matcher skip
-# most positions without trying every cue (the same trick as the trigger lexicon's).
-_FUTURE = re.compile(
-    r"\b(?=[wsgpedaiutn])(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled"
-    r"|expected to|set to|due to|is to|are to|to be held|upcoming|ahead|next week|next month"
-    r"|would be held|would (?:take place|meet|start|begin|resume|go ahead)|tomorrow)\b"
-)
-
-
-@lru_cache(maxsize=4096)
-def is_future(sentence: str) -> bool:
-    """Whether ``sentence`` speaks of the future (a cue such as "will", "planning", "scheduled")."""
-    return _FUTURE.search(sentence.lower()) is not None
-
-
-def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None) -> tuple[DateMention, ...]:
+def find_dates(
+    sentence: str, *, reference: dt.date, future: bool | None = None, nearest: bool = False
+) -> tuple[DateMention, ...]:
     """Find the date phrases in ``sentence`` and resolve them against ``reference``.
 
     Parameters
@@ -265,103 +118,70 @@ def find_dates(sentence: str, *, reference: dt.date, future: bool | None = None)
         its clause: "X will patrol Idlib, it was announced on Friday" dates the announcement to
         the last Friday. In the future a yearless "April 28" or "early May" resolves forwards, a
         weekday to the next one.
+    nearest
+        Whether ``reference`` is only the earliest day the page can have been published (a page
+        dated by the latest date its text tells): a date whose year the text does not give in
+        figures ("On November 1", "in late May", "in March last year") is then the one nearest
+        ``reference``, after as well as before. By default it is the last one before (the next
+        one in the future; "last year" counts from ``reference``), right when the day of
+        publication is known. A "since ..." phrase keeps its reading either way.
 
     Returns
     -------
     tuple of DateMention
         In order of appearance; overlapping candidates keep the longest.
     """
-    needs = _needs(sentence)
+    needs = kinds_needed(sentence)
     if not needs:
         return ()
     sentence_future = is_future(sentence) if future is None else future
     found: list[DateMention] = []
     breaks: tuple[list[int], list[int]] | None = None
     lowered = sentence.lower()
-    for kind, pattern in _PATTERNS:
+    for kind, pattern in PATTERNS:
         if kind not in needs:
             continue
         if kind == "relative" and len(lowered) == len(sentence):
-            matches = _RELATIVE_LOWER.finditer(lowered)  # faster than case-insensitive
+            matches = RELATIVE_LOWER.finditer(lowered)  # faster than case-insensitive
         else:
             matches = pattern.finditer(sentence)
         for match in matches:
             forward = sentence_future
-            if future is None and kind not in _TENSELESS:
+            if future is None and kind not in TENSELESS:
                 if breaks is None:
-                    breaks = _clause_breaks(sentence)
-                forward = _clause_is_future(sentence, match.start(), match.end(), sentence_future, breaks)
+                    breaks = clause_breaks(sentence)
+                forward = clause_is_future(sentence, match.start(), match.end(), sentence_future, breaks)
             interval = _resolve(kind, match, reference, forward)
             if interval is None:
                 continue
             start, anchor = match.start(), None
-            since = _SINCE.search(sentence[max(0, start - 12) : start])
+            since = SINCE.search(sentence[max(0, start - 12) : start])
             if since is not None:
                 start, anchor = start - (min(start, 12) - since.start()), interval
                 interval = DateInterval(interval.start, max(reference, interval.start), "range")
-            elif _SINCE_INSIDE.match(match.group(0)):  # the "month" pattern takes "since May" whole
+            elif SINCE_INSIDE.match(match.group(0)):  # the "month" pattern takes "since May" whole
                 anchor = interval
                 interval = DateInterval(interval.start, max(reference, interval.start), "range")
+            elif nearest and names_no_year(kind, match):
+                interval = _nearer_year(interval, reference)
             text = sentence[start : match.end()]
             found.append(DateMention(text, start, match.end(), interval, anchor))
     return _drop_overlaps(found)
 
 
-# Phrases whose reading does not depend on tense ("yesterday", "last week", "in 2019"): the tense
-# of their clause is not worked out.
-_TENSELESS = frozenset({"relative", "year"})
-_CLAUSE_BREAK = re.compile(r"[,;:–—]|\bthat\b")
-# "Under the memorandum agreed in Sochi on September 17, the zone is to be ...": a clause with a
-# past participle of its own is past, whatever the rest of the sentence says.
-_PAST_PARTICIPLE = re.compile(
-    r"\b(?!(?:planned|scheduled|expected|proposed|envisaged|intended)\b)[a-z]{3,}ed\b"
-)
-_PAST = re.compile(
-    r"(?i)\b(?:was|were|had|did|said|announced|told|reported|stated|confirmed|revealed|added"
-    r"|ago|yesterday|last)\b"
-)
-
-
-def _clause_is_future(
-    sentence: str,
-    start: int,
-    end: int,
-    sentence_future: bool,
-    breaks: tuple[list[int], list[int]] | None = None,
-) -> bool:
-    """Tense of the clause around a date phrase, falling back on the sentence's.
-
-    ``breaks`` are the sentence's clause breaks (:func:`_clause_breaks`), when the caller already
-    has them.
-    """
-    if breaks is None:
-        breaks = _clause_breaks(sentence)
-    ends, starts = breaks
-    # The breaks are in order and do not overlap: the last ending before the phrase, the first
-    # starting after it.
-    before = bisect.bisect_right(ends, start)
-    after = bisect.bisect_left(starts, end)
-    left = ends[before - 1] if before else 0
-    right = starts[after] if after < len(starts) else len(sentence)
-    clause = sentence[left:right]
-    if _BARE_PHRASE.fullmatch(sentence[left:start] + " " + sentence[end:right]):
-        # A date phrase set off on its own ("On Oct 22, the leaders met ... and agreed that
-        # troops would pull back"): its tense is the main clause's, up to the reported "that".
-        clause = _REPORTED.split(sentence[right:], maxsplit=1)[0]
-    if is_future(clause):
-        return True
-    return sentence_future and _PAST.search(clause) is None and _PAST_PARTICIPLE.search(clause) is None
-
-
-# What may stand beside a date phrase set off by commas: a preposition or "early"/"late".
-_BARE_PHRASE = re.compile(r"(?i)[\s,;:–—]*(?:(?:on|in|at|by|early|late|then)[\s,;:–—]+)*")
-_REPORTED = re.compile(r"\bthat\b")
-
-
-def _clause_breaks(sentence: str) -> tuple[list[int], list[int]]:
-    """Where the sentence's clause breaks end, and where they start (both in order)."""
-    found = [m.span() for m in _CLAUSE_BREAK.finditer(sentence)]
-    return [end for _, end in found], [start for start, _ in found]
+def _nearer_year(interval: DateInterval, reference: dt.date) -> DateInterval:
+    """``interval`` a year later when that puts its first day nearer ``reference``."""
+    try:
+        later = DateInterval(
+            interval.start.replace(year=interval.start.year + 1),
+            interval.end.replace(year=interval.end.year + 1),
+            interval.precision,
+        )
+    except ValueError:  # 29 February
+        return interval
+    if abs((later.start - reference).days) < abs((interval.start - reference).days):
+        return later
+    return interval
 
 
 _PRECISION = {"day": 0, "week": 1, "range": 2, "month": 3, "year": 4}
@@ -495,7 +315,7 @@ def _dateparser_parts(phrase: str) -> tuple[int | None, int, int] | None:
 
 def _month_number(text: str) -> int:
     key = text.rstrip(".").lower()
-    return _MONTHS[key if key in _MONTHS else key[:3]]
+    return MONTHS[key if key in MONTHS else key[:3]]
 
 
 def _day_number(text: str) -> int:
@@ -551,7 +371,7 @@ def _shift_month(reference: dt.date, months: int) -> DateInterval:
 
 
 def _weekday(name: str, modifier: str, reference: dt.date, forward: bool) -> DateInterval:
-    target = _WEEKDAYS[name]
+    target = WEEKDAYS[name]
     if modifier == "next" or (forward and modifier != "last"):
         day = reference + dt.timedelta(days=(target - reference.weekday()) % 7)
     else:
@@ -601,7 +421,7 @@ def _relative(text: str, reference: dt.date) -> DateInterval | None:
         if text.startswith("later"):
             return DateInterval(reference, whole.end, "range")
         return whole
-    counted = re.search(rf"\b{_NUM} (?:days?|weeks?|months?|years?)\b", text)
+    counted = re.search(rf"\b{NUM} (?:days?|weeks?|months?|years?)\b", text)
     if counted or re.search(r"ago|ahead|later|earlier (?!this)|past|recent|coming", text):
         return _counted(text, reference)
     shift = -1 if "last" in text else 1 if "next" in text else 0
@@ -619,12 +439,12 @@ def _calendar_unit(unit: str, reference: dt.date, shift: int) -> DateInterval:
 
 
 def _counted(text: str, reference: dt.date) -> DateInterval | None:
-    match = re.search(rf"(?:({_NUM}) )?(day|week|month|year)s?", text)
+    match = re.search(rf"(?:({NUM}) )?(day|week|month|year)s?", text)
     if match is None:
         return None
     # "in recent weeks", "over the past days": a few, without a number.
     count_text = match.group(1) or "few"
-    count = int(count_text) if count_text.isdigit() else _NUMBERS[count_text]
+    count = int(count_text) if count_text.isdigit() else NUMBERS[count_text]
     if count_text == "few" and match.group(2) != "day":
         count = 3
     days = count * {"day": 1, "week": 7, "month": 30, "year": 365}[match.group(2)]

@@ -3,8 +3,9 @@
 A leading "Following their meeting in Sochi last week, ..." clause yields its own background event
 when it has its own date; each clause ("..., and forces shelled ...") may report one event, a strong
 verb preferred to a noun, a noun that refers back ("The talks came a week after ...") last, and the
-terms of an agreement ("The deal envisages ...") never; a statement is an event when it has its own
-date or is all the sentence reports. Each draft gets its date (:mod:`geodata.event_dates`), place
+terms of an agreement ("The deal envisages ...") never (the clauses and their triggers ranked:
+:mod:`geodata.clauses`); a statement is an event when it has its own date or is all the sentence
+reports. Each draft gets its date (:mod:`geodata.event_dates`), place
 (:mod:`geodata.roles`) and status (:mod:`geodata.draft_status`: ``planned`` for plans and future
 dates, ``ongoing`` for progressive or "since ..." events, else ``occurred``).
 """
@@ -12,19 +13,27 @@ dates, ``ongoing`` for progressive or "since ..." events, else ``occurred``).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from geodata.article_context import anaphor
 from geodata.articles import Article
+from geodata.clauses import (
+    clause_triggers,
+    leading_clause,
+    quote_span,
+    reported_content_start,
+    speaker_start,
+    with_cues,
+)
 from geodata.cues import Cue, Cues
 from geodata.dates import DateInterval, DateMention
 from geodata.draft_status import draft_status
 from geodata.event_dates import choose_date, dates_of, gap, interval_of, is_report_date, statement_dates
 from geodata.lexicon import trigger_patterns
-from geodata.roles import MentionLike, choose_place, held_somewhere, vague
+from geodata.place_mentions import MentionLike, vague
+from geodata.roles import choose_place, held_somewhere
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
 
@@ -89,7 +98,7 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
     area = anaphor(view.cues, "area_anaphora") if referent is not None else None
     drafts: list[Draft] = []
     main_from = 0
-    leading = _leading_clause(view)
+    leading = leading_clause(view)
     according = text.startswith("According to")
     if leading is not None:
         background = [t for t in raw if t.end <= leading and t.kind in ("talks", "agreement")]
@@ -112,13 +121,13 @@ def sentence_drafts(view: SentenceView, referent: MentionLike | None) -> list[Dr
     span = (main_from, len(text))
     dated = any(d.start >= main_from for d in dates)
     main = [t for t in raw if t.start >= main_from]
-    triggers = _with_cues(main, view, main_from, dated=dated)
+    triggers = with_cues(main, view, main_from, dated=dated)
     statement, own_dates = statement_dates(triggers, dates, view.cues)
     reports = [d for d in dates if d in own_dates or is_report_date(d, view.cues, raw)]
     usable = [d for d in dates if d not in reports]
-    reported_from = _reported_content_start(view, statement, span)
+    reported_from = reported_content_start(view, statement, span)
     content: list[Draft] = []
-    for clause, candidates in _clause_triggers(view, span, triggers):
+    for clause, candidates in clause_triggers(view, span, triggers):
         previous = content[-1] if content else None
         taken: list[Draft] = []
         settled = False  # the clause's own event is found; only companions may follow
@@ -206,7 +215,7 @@ def _speaks_for_itself(
     that ..."), nor a passive with no speaker ("it was announced on Friday")."""
     if not press and any(d.kind in _HELD and d.status != "planned" for d in drafts):
         return False
-    start = _speaker_start(view, statement)
+    start = speaker_start(view, statement)
     speaker = view.text[start : statement.start].strip().lower()
     if not speaker or speaker.startswith("it "):
         return False  # "it was announced on Friday": nobody in particular
@@ -216,30 +225,6 @@ def _speaks_for_itself(
     if press and not view.cues.has("official", start, said_before):
         return False  # a witness telling a news agency what happened is a source, not news
     return not any(view.cues.within("anonymous_speaker", start, statement.start))
-
-
-def _speaker_start(view: SentenceView, statement: Trigger) -> int:
-    """Where the speaker's words start: after the comma that ends a reported event ("An air
-    strike ... killed 22 soldiers, the governor of Hatay said"), else at the sentence's start
-    ("Last month, the deputy minister, Sergei Vershinin, announced that ...")."""
-    if not any(t.kind != "statement" and t.end <= statement.start for t in view.triggers):
-        return 0
-    end = statement.start
-    while (comma := view.text.rfind(", ", 0, end)) >= 0:
-        if view.text[comma + 2 : statement.start].strip(" ,"):
-            return comma + 2
-        end = comma
-    return 0
-
-
-def _reported_content_start(view: SentenceView, statement: Trigger | None, span: tuple[int, int]) -> int:
-    """Where what a speaker said starts ("X told reporters in Ankara that ..."): the reporting
-    part names where it was said, not where the reported events happened."""
-    if statement is None:
-        return span[0]
-    end = next((cue.end for cue in view.cues.within("said_end", statement.end, span[1])), None)
-    content_after = any(t.kind != "statement" and t.start > statement.end for t in view.triggers)
-    return end if end is not None and content_after else span[0]
 
 
 def _companion(trigger: Trigger, taken: Sequence[Draft], view: SentenceView) -> bool:
@@ -278,122 +263,6 @@ def _by_report(draft: Draft, report: DateMention) -> Draft:
     day = report.point
     interval = DateInterval(day.start - dt.timedelta(days=2), day.end, "range")
     return replace(draft, date=interval, date_text=report.text)
-
-
-def _leading_clause(view: SentenceView) -> int | None:
-    """Where the main clause starts after a leading "Since ...,", "Following ...," clause."""
-    if not view.cues.has("leading", 0, 1):
-        return None
-    comma = view.text.find(",", 3, 122)
-    if comma < 0:
-        return None
-    return comma + 2 if view.text[comma + 1 : comma + 2] == " " else comma + 1
-
-
-def _with_cues(triggers: Sequence[Trigger], view: SentenceView, start: int, *, dated: bool) -> list[Trigger]:
-    """Drop nouns ("patrols") unless the clause has a date, an action or a future cue."""
-    if all(t.strong for t in triggers):
-        return list(triggers)
-    if dated or view.cues.has("action", start) or view.cues.has("future", start):
-        return list(triggers)
-    return [t for t in triggers if t.strong]
-
-
-def _clause_triggers(
-    view: SentenceView, span: tuple[int, int], triggers: Sequence[Trigger]
-) -> list[tuple[tuple[int, int], list[Trigger]]]:
-    """The clauses of ``span`` that may report an event, each with its triggers best first.
-
-    The first clause with a content trigger always counts; a later one ("..., and its membership
-    was finalised after the guarantors met in Ankara in September") only with a strong trigger or
-    a date of its own. Each clause runs until the next counted one, so a date or place is read in
-    its own clause.
-    """
-    inner = [cue.end for cue in view.cues.within("clause_cut", span[0], span[1])]
-    if not inner:  # one clause, as most sentences
-        content = [t for t in triggers if span[0] <= t.start < span[1] and t.kind != "statement"]
-        return [(span, _ranked(content, view, span[0]))] if content else []
-    cuts = sorted({span[0], *inner, span[1]})
-    found: list[tuple[int, list[Trigger]]] = []
-    for start, end in itertools.pairwise(cuts):
-        inside = [t for t in triggers if start <= t.start < end and t.kind != "statement"]
-        dated = any(start <= d.start < end for d in view.dates)
-        if inside and (not found or dated or any(t.strong for t in inside)):
-            found.append((start, inside))
-    result: list[tuple[tuple[int, int], list[Trigger]]] = []
-    for k, (start, inside) in enumerate(found):
-        end = found[k + 1][0] if k + 1 < len(found) else span[1]
-        begin = span[0] if k == 0 else start
-        result.append(((begin, end), _ranked(inside, view, start)))
-    return result
-
-
-def _ranked(triggers: Sequence[Trigger], view: SentenceView, start: int) -> list[Trigger]:
-    """Content triggers of a clause, the likeliest news first.
-
-    A strong trigger beats a noun ("a suicide bomber rammed ... a joint patrol" is an attack), and
-    a definite noun opening the clause ("The talks came a week after ...") refers back to an event
-    already reported, so it comes last; otherwise the first named comes first. When the clause
-    describes the terms of an agreement ("The deal envisages the withdrawal of ..."), only the
-    agreement is a candidate.
-    """
-    content = [t for t in triggers if t.kind != "statement"]
-    terms = [t for t in content if t.kind == "agreement" and _followed_by(view.cues, "terms", t)]
-    if terms:
-        return terms[:1]  # the terms themselves ("the withdrawal of ...") are not events
-    if len(content) < 2:
-        return content  # nothing to rank (and no cue to read)
-    # A relative clause gives background ("a Syrian national who had been killed the day before"),
-    # and what a deal provides for is its terms ("under a deal that calls for the militia to pull
-    # back"): their events come after the main clause's.
-    doc = view.sentence.doc
-    return sorted(
-        content,
-        key=lambda t: (
-            # "agreed to set up a zone", "agreed that troops would pull back": the agreement is
-            # the news, what was agreed is its content.
-            not (t.kind == "agreement" and t.last < len(doc) and doc[t.last].lower_ in _AGREED_WHAT),
-            _refers_back(t, view, start),
-            view.cues.before("terms", t.first, tokens=8) is not None,
-            view.cues.before("relative_clause", t.first, tokens=12) is not None,
-            not t.strong,
-            t.start,
-        ),
-    )
-
-
-_AGREED_WHAT = frozenset({"to", "that", "on"})
-
-
-def _followed_by(cues: Cues, name: str, trigger: Trigger) -> bool:
-    return any(cue.first == trigger.last for cue in cues[name])
-
-
-def _refers_back(trigger: Trigger, view: SentenceView, start: int) -> bool:
-    opening = view.text[start : trigger.start].strip()
-    opens = (
-        any(
-            cue.end == trigger.start - 1
-            and view.text[start:].lstrip().startswith(opening)
-            and cue.start >= start
-            for cue in view.cues["anaphoric_opening"]
-        )
-        and len(opening.split()) <= 2
-    )
-    return opens and (_followed_by(view.cues, "linking", trigger) or _came_after(view.cues, trigger))
-
-
-_SEQUENCE_VERBS = frozenset({"came", "come", "comes", "followed", "follows", "follow"})
-
-
-def _came_after(cues: Cues, trigger: Trigger) -> bool:
-    """ "The attacks on Turkish troops in Idlib came after rebels retook ...": the noun's own verb,
-    past its phrase, places it after another event, so it refers to one already reported."""
-    doc = cues.sentence.doc
-    for cue in cues["linking"]:
-        if trigger.last <= cue.first < trigger.last + 8 and doc[cue.first].lower_ in _SEQUENCE_VERBS:
-            return not cues.break_between(trigger.last, cue.first)
-    return False
 
 
 def _completed(draft: Draft, previous: Draft | None, referent: MentionLike | None) -> Draft:
@@ -443,28 +312,6 @@ def _since_clause(draft: Draft, dates: Sequence[DateMention], article: Article, 
     return replace(draft, date=interval, date_text=in_clause[0].text, status="ongoing")
 
 
-_QUOTE_MARKS = ('"', "“", "”")
-
-
-def _quote_span(text: str, position: int) -> tuple[int, int] | None:
-    """The quotation the character at ``position`` is in, if any (punctuation, not words: no
-    pattern list needed)."""
-    if not any(mark in text for mark in _QUOTE_MARKS):
-        return None
-    opened: int | None = None
-    spans: list[tuple[int, int]] = []
-    for k, char in enumerate(text):
-        if char in _QUOTE_MARKS:
-            if opened is None and char != "”":
-                opened = k
-            elif opened is not None:
-                spans.append((opened, k + 1))
-                opened = None
-            elif not spans:  # a quote opened in an earlier sentence and closed in this one
-                spans.append((0, k + 1))
-    return next(((a, b) for a, b in spans if a <= position < b and b - a > 4), None)
-
-
 def _draft(
     view: SentenceView,
     trigger: Trigger,
@@ -474,14 +321,14 @@ def _draft(
     anaphor: Cue | None = None,
 ) -> Draft:
     text = view.text
-    quote = _quote_span(text, trigger.start)
+    quote = quote_span(text, trigger.start)
     place_span = quote or span
     speaker = None
     if trigger.kind == "statement":
         # Where it was said, not what it was about: "X revealed that talks ... in Idlib".
         said = next((c for c in view.cues.within("said_end", trigger.end, span[1])), None)
-        place_span = (max(span[0], _speaker_start(view, trigger)), said.start if said else span[1])
-        speaker = (_speaker_start(view, trigger), trigger.start)
+        place_span = (max(span[0], speaker_start(view, trigger)), said.start if said else span[1])
+        speaker = (speaker_start(view, trigger), trigger.start)
     placement = choose_place(trigger, view.sentence, view.mentions, place_span, view.cues)
     place = placement.place
     held = held_somewhere(trigger, text)

@@ -8,7 +8,8 @@ module of its own (spaCy's design: each stage reads and adds to what the one bef
 2. :mod:`geodata.triggers`: event words matched on lemmas (``lexicon/triggers.jsonl``);
 3. :mod:`geodata.modality`: negation, denial, hedges, wishes, states and plans
    (``lexicon/cues.jsonl``);
-4. :mod:`geodata.roles`: the event's site or venue and its actors;
+4. :mod:`geodata.roles`: the event's site or venue (among the places of
+   :mod:`geodata.place_mentions`); :mod:`geodata.actors`: who took part;
 5. :mod:`geodata.event_dates` (over :mod:`geodata.dates`, and :mod:`geodata.reference_time` for
    "two days later" or "the next day", counted from the narrative's reference time): which date
    phrase dates which event;
@@ -30,15 +31,21 @@ from geodata.event_records import PIPELINE_VERSION, Event, EventRun, Source, eve
 if TYPE_CHECKING:
     from geodata.assembly import ARTICLE_BUDGET_SECONDS, extract_events, extract_from_articles
     from geodata.merging import merge_events
-    from geodata.roles import GazetteerPlaceFinder, MentionLike, PlaceFinder, PlaceLike, default_place_finder
+    from geodata.place_mentions import (
+        GazetteerPlaceFinder,
+        MentionLike,
+        PlaceFinder,
+        PlaceLike,
+        default_place_finder,
+    )
     from geodata.sentences import split_sentences
 
 # The stages load spaCy (about a second): they are imported when first used (PEP 562), so what only
 # reads events (the app's map, the store's frames) starts without them.
 _STAGES = {
     "ARTICLE_BUDGET_SECONDS": "assembly", "extract_events": "assembly", "extract_from_articles": "assembly",
-    "merge_events": "merging", "GazetteerPlaceFinder": "roles", "MentionLike": "roles",
-    "PlaceFinder": "roles", "PlaceLike": "roles", "default_place_finder": "roles",
+    "merge_events": "merging", "GazetteerPlaceFinder": "place_mentions", "MentionLike": "place_mentions",
+    "PlaceFinder": "place_mentions", "PlaceLike": "place_mentions", "default_place_finder": "place_mentions",
     "split_sentences": "sentences",
 }  # fmt: skip
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from geodata.event_records import Event, Source
-from geodata.roles import PRECISION_RANK as _PRECISION_RANK
+from geodata.place_mentions import PRECISION_RANK as _PRECISION_RANK
 
 __all__ = ["merge_events"]
 

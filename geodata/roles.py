@@ -1,168 +1,42 @@
-"""Roles and site: where an event happened and who took part.
+"""Place roles: where an event happened (its site), or where it was held (its venue).
 
 **Site.** A field event (an attack, a patrol, a deployment, a capture, people fleeing) is placed
 at the place attached to its trigger in its own clause: the place right after the trigger ("struck
 Saraqib") or after a locative preposition ("near Saraqib", "in the south of Idlib"). A capital
 merely named in the sentence ("informed Moscow of the attack") is never the site; a place that is
-only named ("the Sochi agreement") or stands for a government (``role="actor"``) neither. Talks
-and agreements are placed at their venue ("in"/"at" a place that is not their subject: "agreed on
-a ceasefire in Idlib ... in Moscow"), else at a place naming them, else at their first place.
-Statements are placed where they were made ("told reporters in Ankara"), else nowhere here
-(the assembly may take the dateline).
+only named ("the Sochi agreement") or stands for a government (``role="actor"``) neither.
 
-**Actors.** The named actors of ``lexicon/actors.jsonl`` and people's names (runs of capitalised
-words not in ``lexicon/not_names.txt``) in the event's clause, the speaker of a statement (the
-words before its verb) first.
+**Venue.** Talks and agreements are placed at their venue ("in"/"at" a place that is not their
+subject: "agreed on a ceasefire in Idlib ... in Moscow"), else at a place naming them, else at
+their first place. Statements are placed where they were made ("told reporters in Ankara"), else
+nowhere here (the assembly may take the dateline).
 
-The places come from a :data:`PlaceFinder` (by default the project gazetteer's
-:func:`~geodata.geocoding.find_places`). Every step is linear in the number of places named.
+The mentions come from a :data:`~geodata.place_mentions.PlaceFinder`; who took part is
+:mod:`geodata.actors`'s. Every step is linear in the number of places named.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
-from collections.abc import Callable, Sequence
-from functools import cache
-from typing import NamedTuple, Protocol
+from collections.abc import Sequence
+from typing import NamedTuple
 
 from geodata.cues import Cue, Cues
-from geodata.gazetteer import Gazetteer, load_gazetteer
-from geodata.geocoding import find_places
-from geodata.lexicon import DocMatches, actor_labels, match_doc, not_names
+from geodata.place_mentions import PRECISION_RANK, MentionLike, finest, located, vague
 from geodata.sentences import Sentence
 from geodata.triggers import Trigger
 
 __all__ = [
     "FIELD_KINDS",
-    "GazetteerPlaceFinder",
-    "MentionLike",
-    "PlaceFinder",
-    "PlaceLike",
     "Placement",
-    "actors",
-    "candidate_ids",
     "choose_place",
-    "default_place_finder",
-    "finest",
     "held_somewhere",
-    "located",
-    "vague",
     "venue_in",
 ]
 
-PRECISION_RANK = {"point": 0, "town": 1, "district": 2, "governorate": 3, "country": 4}
 #: Kinds of events that happen at a site, not at a venue.
 FIELD_KINDS = frozenset({"patrol", "attack", "displacement", "deployment", "other"})
-
-
-class PlaceLike(Protocol):
-    """The parts of a gazetteer ``Place`` the events pipeline reads."""
-
-    @property
-    def place_id(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def lon(self) -> float: ...
-    @property
-    def lat(self) -> float: ...
-    @property
-    def country(self) -> str: ...
-    @property
-    def feature_code(self) -> str: ...
-
-
-class MentionLike(Protocol):
-    """A place named in a sentence (``geocoding.Mention``)."""
-
-    @property
-    def text(self) -> str: ...
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-    @property
-    def place(self) -> PlaceLike: ...
-    @property
-    def geo_precision(self) -> str: ...
-    @property
-    def uncertainty_km(self) -> float: ...
-    @property
-    def role(self) -> str: ...
-
-
-#: Finds the places named in one sentence.
-PlaceFinder = Callable[[str], Sequence[MentionLike]]
-
-
-class GazetteerPlaceFinder:
-    """The project gazetteer's :func:`~geodata.geocoding.find_places`, bound to a gazetteer.
-
-    Also tells the candidates it chose among (:meth:`candidates`).
-    """
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self.gazetteer = gazetteer
-
-    def __call__(self, sentence: str) -> Sequence[MentionLike]:
-        return find_places(sentence, self.gazetteer)
-
-    def candidates(self, mention: MentionLike) -> tuple[str, ...]:
-        """Ids of the places sharing the mention's name, the chosen one first."""
-        found = self.gazetteer.lookup(mention.text) or self.gazetteer.lookup(mention.place.name)
-        others = sorted(p.place_id for p in found if p.place_id != mention.place.place_id)
-        return (mention.place.place_id, *others)
-
-
-def default_place_finder(gazetteer: Gazetteer | None = None) -> GazetteerPlaceFinder:
-    """The project gazetteer's place finder.
-
-    Parameters
-    ----------
-    gazetteer
-        Defaults to :func:`~geodata.gazetteer.load_gazetteer` (the project's file).
-    """
-    return GazetteerPlaceFinder(gazetteer if gazetteer is not None else load_gazetteer())
-
-
-def candidate_ids(finder: PlaceFinder, mention: MentionLike | None) -> tuple[str, ...]:
-    """The place ids the finder considered for ``mention`` (just its own for a plain finder)."""
-    if mention is None:
-        return ()
-    if isinstance(finder, GazetteerPlaceFinder):
-        return finder.candidates(mention)
-    return (mention.place.place_id,)
-
-
-# --- places -----------------------------------------------------------------------------------
-
-
-#: A region this wide ("northern Syria", "the Syria-Turkey border") says little more than a country.
-VAGUE_KM = 120.0
-
-
-def vague(mention: MentionLike) -> bool:
-    """Whether a place is a country or a region about as wide (a country's part, a long border)."""
-    return mention.geo_precision == "country" or (
-        getattr(mention.place, "kind", "") == "region" and mention.uncertainty_km >= VAGUE_KM
-    )
-
-
-def located(mentions: Sequence[MentionLike]) -> list[MentionLike]:
-    """The mentions that say where something is (not actors, not names of agreements)."""
-    return [m for m in mentions if m.role == "location"]
-
-
-def finest(mentions: Sequence[MentionLike]) -> MentionLike | None:
-    """Places in Syria first (this is a Syria atlas), then the finest precision, then the first."""
-    if not mentions:
-        return None
-    return min(
-        enumerate(mentions),
-        key=lambda im: (im[1].place.country != "SY", PRECISION_RANK.get(im[1].geo_precision, 9), im[0]),
-    )[1]
 
 
 def held_somewhere(trigger: Trigger, sentence: str) -> bool:
@@ -455,58 +329,3 @@ def _where_said(places: Sequence[MentionLike], tokens: _Tokens) -> Placement:
 def distance(start: int, end: int, trigger: Trigger) -> int:
     """Characters between a span and a trigger (0 when they touch or overlap)."""
     return max(start - trigger.end, trigger.start - end, 0)
-
-
-# --- actors -----------------------------------------------------------------------------------
-
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:al-|bin\s+)?[A-Z][\w’'-]*[a-z])+")
-
-
-def actors(
-    sentence: Sentence,
-    span: tuple[int, int],
-    mentions: Sequence[MentionLike],
-    *,
-    speaker: tuple[int, int] | None = None,
-    matches: DocMatches | None = None,
-) -> tuple[str, ...]:
-    """The actors named in characters ``span`` of the sentence; those in ``speaker`` (the words
-    naming who made a statement) first. ``matches`` are the doc's lexicon matches, when the
-    caller has them (:func:`~geodata.lexicon.match_doc`)."""
-    matches = match_doc(sentence.doc) if matches is None else matches
-    named: list[tuple[int, str]] = []
-    for name, first, _ in sorted(matches.within("actor", sentence.first, sentence.last)):
-        start = sentence.char(first)
-        if span[0] <= start < span[1]:
-            named.append((start, name))
-    # People's names: no model here to find them (a blank pipeline has no NER), so runs of
-    # capitalised words that are not titles, offices or places.
-    places = {m.text for m in mentions}
-    stop = not_names()
-    text = sentence.text
-    for match in _NAME.finditer(text, span[0], span[1]):
-        words = match.group(0).split()
-        while words and words[0] in stop:
-            words.pop(0)
-        if len(words) >= 2 and not any(w in stop for w in words):
-            person = _ascii(" ".join(words))
-            if person not in places:
-                named.append((match.start(), person))
-    if speaker is not None:
-        named.sort(key=lambda item: not speaker[0] <= item[0] < speaker[1])
-    else:
-        order = _actor_order()
-        named.sort(key=lambda item: (item[1] not in order, order.get(item[1], 0)))
-    return tuple(dict.fromkeys(name for _, name in named))
-
-
-@cache
-def _actor_order() -> dict[str, int]:
-    return {name: i for i, name in enumerate(actor_labels())}
-
-
-def _ascii(text: str) -> str:
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,4 +1,5 @@
-"""Tests for geodata.dates: finding date phrases and resolving them against publication."""
+"""Tests for geodata.dates: date phrases resolved against publication (or, on a page dated by its
+text, nearest that date), and datelines."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geodata.dates import DateInterval, find_dates, is_future, parse_dateline
+from geodata.dates import DateInterval, find_dates, parse_dateline
 
 D = dt.date.fromisoformat
 
@@ -119,16 +120,6 @@ def test_parse_dateline_needs_a_full_date() -> None:
     assert parse_dateline("March 2019") is None
 
 
-def test_future_cues() -> None:
-    assert is_future("Patrols will begin today.")
-    assert is_future("The two countries are planning to conduct patrols.")
-    assert not is_future("Patrols began on Friday.")
-    # Reported plans: "said the talks would be held", "would meet".
-    assert is_future("He said the talks would be held in Ankara.")
-    assert is_future("Officials said the ministers would meet on Friday.")
-    assert not is_future("An offensive would be a catastrophe.")
-
-
 days = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
@@ -204,3 +195,42 @@ def test_a_past_clause_in_a_future_sentence_looks_back() -> None:
     sentence = "Under the memorandum agreed in Sochi on September 17, the zone is to be empty by October 10."
     first = find_dates(sentence, reference=D("2018-10-10"))[0]
     assert first.interval.start == D("2018-09-17")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "reference", "start"),
+    [
+        # A page that tells nothing later than 31 October 2019 was published then or after:
+        # "November 1" is the one right after, not the one a year before.
+        ("On November 1 troops patrolled Manbij.", "2019-10-31", "2019-11-01"),
+        ("On September 30 troops patrolled Manbij.", "2019-10-31", "2019-09-30"),
+        ("Talks were held in late November.", "2019-10-31", "2019-11-21"),
+        ("Talks were held on November 4 and 5.", "2019-10-31", "2019-11-04"),
+        ("They agreed on it in November.", "2019-10-31", "2019-11-01"),
+        ("They agreed on it in March last year.", "2019-12-31", "2019-03-01"),
+        # A year in figures, a "since ..." phrase and a counted phrase keep their reading.
+        ("On November 1, 2018 troops patrolled Manbij.", "2019-10-31", "2018-11-01"),
+        ("Aid has flowed since November.", "2019-10-31", "2018-11-01"),
+        ("They met seven months ago.", "2019-10-31", "2019-03-01"),
+        ("It happened earlier this year.", "2019-10-31", "2019-01-01"),
+        # No 29 February the year after: the date stays.
+        ("It happened on February 29.", "2021-01-01", "2020-02-29"),
+    ],
+)
+def test_nearest_reads_a_yearless_date_nearest_the_reference(
+    sentence: str, reference: str, start: str
+) -> None:
+    (mention,) = find_dates(sentence, reference=D(reference), nearest=True)
+    assert mention.interval.start == D(start)
+
+
+def test_without_nearest_a_yearless_date_is_the_last_before_the_reference() -> None:
+    (mention,) = find_dates("On November 1 troops patrolled Manbij.", reference=D("2019-10-31"))
+    assert mention.interval.start == D("2018-11-01")
+
+
+@given(reference=days, month=st.integers(1, 12), day=st.integers(1, 28))
+def test_nearest_is_within_half_a_year_of_the_reference(reference: dt.date, month: int, day: int) -> None:
+    name = dt.date(2001, month, day).strftime("%B")
+    (mention,) = find_dates(f"It happened on {name} {day}.", reference=reference, future=False, nearest=True)
+    assert abs((mention.interval.start - reference).days) <= 183

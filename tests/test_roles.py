@@ -1,5 +1,4 @@
-"""Tests for geodata.roles: the site attached to the trigger, venues, where statements were made,
-actors, the geocoder's candidates."""
+"""Tests for geodata.roles: the site attached to the trigger, venues, where statements were made."""
 
 from __future__ import annotations
 
@@ -8,7 +7,8 @@ from _analyse import analyse
 from _fake_places import fake_find_places
 
 from geodata.gazetteer import load_gazetteer
-from geodata.roles import GazetteerPlaceFinder, actors, choose_place, default_place_finder
+from geodata.place_mentions import default_place_finder
+from geodata.roles import choose_place
 
 
 def placed(text: str, kind: str) -> tuple[str, bool]:
@@ -53,24 +53,6 @@ def test_a_statement_is_placed_where_it_was_said() -> None:
         True,
     )
     assert placed("The minister told reporters that shells hit Saraqib.", "statement") == ("", False)
-
-
-def test_the_speaker_comes_first_among_the_actors() -> None:
-    text = "Russian jets struck Saraqib, Turkish Foreign Minister Mevlut Cavusoglu told reporters."
-    sentence, _, _ = analyse(text)
-    start, end = text.index("Turkish"), text.index("told")
-    everyone = (0, len(text))
-    assert actors(sentence, everyone, ())[:2] == ("Russia", "Turkey")
-    assert actors(sentence, everyone, (), speaker=(start, end))[:2] == ("Turkey", "Mevlut Cavusoglu")
-
-
-def test_the_project_finder_tells_the_candidates_it_chose_among() -> None:
-    finder = default_place_finder(load_gazetteer())
-    assert isinstance(finder, GazetteerPlaceFinder)
-    (mention,) = [m for m in finder("Shelling hit Saraqib on Monday.") if m.text == "Saraqib"]
-    candidates = finder.candidates(mention)
-    assert candidates[0] == mention.place.place_id
-    assert len(set(candidates)) == len(candidates)
 
 
 def test_forces_move_to_or_from_the_post_the_sentence_names_not_the_area_describing_it() -> None:

@@ -1,0 +1,49 @@
+"""Tests for geodata._date_phrases: which date patterns a sentence needs, what a phrase names, and
+the tense of its clause."""
+
+from __future__ import annotations
+
+import pytest
+
+from geodata._date_phrases import PATTERNS, clause_is_future, is_future, kinds_needed, names_no_year
+
+
+def test_future_cues() -> None:
+    assert is_future("Patrols will begin today.")
+    assert is_future("The two countries are planning to conduct patrols.")
+    assert not is_future("Patrols began on Friday.")
+    # Reported plans: "said the talks would be held", "would meet".
+    assert is_future("He said the talks would be held in Ankara.")
+    assert is_future("Officials said the ministers would meet on Friday.")
+    assert not is_future("An offensive would be a catastrophe.")
+
+
+def test_a_sentence_without_a_digit_month_or_keyword_needs_no_pattern() -> None:
+    assert kinds_needed("Fighters may attack the patrols.") == set()  # the modal "may"
+    assert kinds_needed("They met on March 3, 2019.") >= {"month", "month_day", "month_year", "year"}
+    assert kinds_needed("Two days ago, on Friday.") == {"relative", "weekday"}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "yearless"),
+    [
+        ("November 1", True),
+        ("late May", True),
+        ("in November", True),
+        ("March last year", True),
+        ("November 1, 2018", False),
+        ("May 2017", False),
+        ("late last month", False),
+    ],
+)
+def test_what_names_a_month_without_the_number_of_its_year(phrase: str, yearless: bool) -> None:
+    kind, match = next((k, m) for k, p in PATTERNS if (m := p.fullmatch(phrase)) is not None)
+    assert names_no_year(kind, match) is yearless
+
+
+def test_the_tense_of_the_clause_around_a_date() -> None:
+    sentence = "Troops will patrol Idlib, it was announced on Friday."
+    at = sentence.index("Friday")
+    assert not clause_is_future(sentence, at, at + 6, is_future(sentence))
+    sentence = "On June 2, the ministers will meet again."
+    assert clause_is_future(sentence, 3, 9, is_future(sentence))
