@@ -24,7 +24,7 @@ from typing import Any
 
 import streamlit as st
 
-from geodata import export, layers, livemap, loading, panels, point_cache, store, timing, view
+from geodata import export, layers, livemap, loading, map_datasets, panels, point_cache, store, timing, view
 from ui import add_panel, map_data, map_details, signin, store_cache
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
@@ -74,9 +74,9 @@ def imported_points(
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
 @timing.timed("prepared")
-def prepared(source: Source, token: str | None, version: str | None) -> livemap.Prepared:
+def prepared(source: Source, token: str | None, version: str | None) -> map_datasets.Prepared:
     data, kept = base(source, token), imported_points(source, version, token)
-    return livemap.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
+    return map_datasets.prepare(data.frames, reference=layers.load_reference(), basemap=data.basemap,
                            sources=data.sources, points=kept.points if kept else None,
                            imported_dates=kept.dates if kept else ())  # fmt: skip
 
@@ -86,7 +86,7 @@ def reviewed_events(source: Source, token: str | None) -> livemap.Dataset:
     """The events a person vouched for (``export.by_review``, as ``view.shown``): "Reviewed events only"."""
     data = base(source, token)
     kept = export.by_review(data.frames["events"], reviewed_only=True, include_rejected=False)
-    return livemap.events_dataset(kept, data.sources)
+    return map_datasets.events_dataset(kept, data.sources)
 
 
 @st.cache_resource(show_spinner="Matching events to zones…", max_entries=4)
@@ -125,15 +125,15 @@ def map_page() -> None:
     datasets = [
         reviewed_events(source, token) if reviewed and d.name == "events" else d for d in ready.datasets
     ]
-    datasets += [livemap.preview_dataset(preview.frame)] if preview is not None else []
+    datasets += [map_datasets.preview_dataset(preview.frame)] if preview is not None else []
     with st.container(horizontal=True, gap=None):
         for dataset in datasets:  # each reaches the page once; later runs send only a reference
             map_data.send(dataset, f"atlas-{dataset.name}")
     config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
                                 stop_days=ready.stops, tiles=source.tiles,
                                 start_id=st.session_state.get("start_id", 0))  # fmt: skip
-    result = ATLAS_MAP(key="map", data=config, on_view_change=rerun, on_clicked_change=rerun,
-                       on_narrow_change=rerun)  # fmt: skip
+    result = ATLAS_MAP(key="map", data=livemap.map_mount(config), on_view_change=rerun,
+                       on_clicked_change=rerun, on_narrow_change=rerun)  # fmt: skip
     timing.mark("map sent")
     current, camera = livemap.read_view(
         result.get("view"), start=start, camera=start_camera, dates=ready.dates

@@ -33,7 +33,7 @@ from streamlit.testing.v1 import AppTest
 import geodata.events
 from bench import make_acled
 from geodata import __main__ as cli
-from geodata import editors, export, imports, livemap, review, review_queue, settings, view
+from geodata import editors, export, imports, livemap, map_datasets, review, review_queue, settings, view
 from geodata.intake import ArticleMeta
 from geodata.store import Store, open_store
 from tests import builders
@@ -120,7 +120,7 @@ def caption(at: AppTest) -> str:
 def map_mount(at: AppTest) -> dict[str, Any]:
     mounts = [element for element in at.get("bidi_component") if element.proto.component_name == "atlas_map"]
     (the_map,) = [m for m in mounts if json.loads(m.proto.json or "{}").get("role") == "map"]
-    config: dict[str, Any] = json.loads(the_map.proto.json)
+    config: dict[str, Any] = json.loads(json.loads(the_map.proto.json)["config"])  # livemap.map_mount
     return config
 
 
@@ -449,7 +449,7 @@ def test_a_change_in_the_store_shows_on_the_next_run_and_nothing_is_read_while_n
 def imported_meta(at: AppTest) -> dict[str, Any]:
     """The version and meta of the imported events' dataset the page was sent."""
     (mount,) = [element for element in at.get("bidi_component") if element.key == "atlas-imported"]
-    data: dict[str, Any] = json.loads(mount.proto.mixed.json)  # JSON beside the points' Arrow table
+    data, _ = livemap.unpack_columns(mount.proto.bytes)  # the points' columns, packed
     return {"version": data["version"], **data["meta"]}
 
 
@@ -459,8 +459,10 @@ def test_an_added_article_does_not_prepare_the_imported_events_again(
     """Imported events (100,000 and more) are encoded once per import, by the import (kept for the
     app, ``geodata.point_cache``): saving an article reads and prepares only the article events."""
     encoded: list[int] = []
-    real = livemap.encode_points
-    monkeypatch.setattr(livemap, "encode_points", lambda frame: encoded.append(len(frame)) or real(frame))
+    real = map_datasets.encode_points
+    monkeypatch.setattr(
+        map_datasets, "encode_points", lambda frame: encoded.append(len(frame)) or real(frame)
+    )
     acled = settings.ROOT / "tests/data/acled_small.csv"
     assert cli.main(["import", str(acled), "--store", str(app_store)]) == 1  # its bad rows are reported
     assert len(encoded) == 1  # by the import, which keeps the points
