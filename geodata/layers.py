@@ -32,21 +32,43 @@ import shapely
 
 from geodata import settings
 from geodata.export import by_review
-from geodata.styles import (  # noqa: F401 (re-exported: the maps and tests read the styles here)
-    EVENT_STYLES,
-    FADE_DAYS_ALL,
-    IMPORTED_RING,
-    IMPORTED_STYLE,
-    LAYER_STYLES,
-    OLDEST_OPACITY,
-    OSM_ATTRIBUTION,
-    REFERENCE_ATTRIBUTION,
-    REFERENCE_STYLE,
-    ZONE_STYLES,
-    LayerStyle,
+from geodata.styles import (  # re-exported: the maps and tests read the styles here
+    EVENT_STYLES as EVENT_STYLES,
+)
+from geodata.styles import (
+    FADE_DAYS_ALL as FADE_DAYS_ALL,
+)
+from geodata.styles import (
+    IMPORTED_RING as IMPORTED_RING,
+)
+from geodata.styles import (
+    IMPORTED_STYLE as IMPORTED_STYLE,
+)
+from geodata.styles import (
+    LAYER_STYLES as LAYER_STYLES,
+)
+from geodata.styles import (
+    OLDEST_OPACITY as OLDEST_OPACITY,
+)
+from geodata.styles import (
+    OSM_ATTRIBUTION as OSM_ATTRIBUTION,
+)
+from geodata.styles import (
+    REFERENCE_ATTRIBUTION as REFERENCE_ATTRIBUTION,
+)
+from geodata.styles import (
+    REFERENCE_STYLE as REFERENCE_STYLE,
+)
+from geodata.styles import (
+    ZONE_STYLES as ZONE_STYLES,
+)
+from geodata.styles import (
+    LayerStyle as LayerStyle,
 )
 from geodata.temporal import in_window_mask, parse_day
-from geodata.view import IMPORTED, REFERENCE, MapView  # noqa: F401 (the layer keys, read here too)
+from geodata.view import IMPORTED as IMPORTED
+from geodata.view import REFERENCE as REFERENCE
+from geodata.view import MapView
 
 #: A zone boundary known only to within this many km (or worse) is drawn as approximate.
 APPROXIMATE_KM: float = 1.0

@@ -37,6 +37,7 @@ among the first-level values of a mount's mapping, and that look imports pandas.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import struct
@@ -148,6 +149,12 @@ def day_number(day: dt.date) -> int:
     return (day - EPOCH).days
 
 
+def text_dataset(name: str, text: str) -> Dataset:
+    """The dataset ``name`` of the JSON ``text``; its version is a hash of the text."""
+    version = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+    return Dataset(name, version, {"role": "dataset", "name": name, "version": version, "json": text})
+
+
 def pack_columns(header: Mapping[str, Any], columns: Sequence[tuple[str, str, bytes]]) -> bytes:
     """A dataset of typed columns as one mount's bytes: the length of a JSON header (uint32, little
     endian), the header (``header`` plus ``columns``: name, type, offset and length in bytes of
@@ -159,9 +166,10 @@ def pack_columns(header: Mapping[str, Any], columns: Sequence[tuple[str, str, by
     names = [name for name, _, _ in columns]
     if any(kind not in COLUMN_TYPES for _, kind, _ in columns) or len(set(names)) != len(names):
         raise ValueError(f"columns must have distinct names and types among {sorted(COLUMN_TYPES)}")
-    placed, offset = [], 0
+    placed: list[tuple[str, str, int, int]] = []
+    offset = 0
     for name, kind, values in columns:  # offsets within the body; the header's length is not known yet
-        placed.append([name, kind, offset, len(values)])
+        placed.append((name, kind, offset, len(values)))
         offset += -(-len(values) // 8) * 8
     start = 8
     while True:  # the header holds the columns' offsets, which follow it: written until they settle

@@ -43,7 +43,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geodata import layers, settings
 from geodata.basemap import Basemap
-from geodata.livemap import EPOCH, PREVIEW, Dataset, DateRange, day_number, pack_columns
+from geodata.livemap import EPOCH, PREVIEW, Dataset, DateRange, day_number, pack_columns, text_dataset
 from geodata.schema import EVENT_KINDS
 from geodata.temporal import parse_day
 from geodata.view import IMPORTED, MapView
@@ -121,9 +121,7 @@ def _day_or_none(value: object) -> int | None:
 
 
 def _json_dataset(name: str, payload: Mapping[str, Any]) -> Dataset:
-    text = json.dumps(payload, separators=(",", ":"), sort_keys=True, allow_nan=False)
-    version = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
-    return Dataset(name, version, {"role": "dataset", "name": name, "version": version, "json": text})
+    return text_dataset(name, json.dumps(payload, separators=(",", ":"), sort_keys=True, allow_nan=False))
 
 
 def _geometry(geom: BaseGeometry, decimals: int = 5) -> dict[str, Any]:
