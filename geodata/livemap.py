@@ -4,10 +4,10 @@ The app mounts two Streamlit components (``st.components.v2``):
 
 - the datasets' (its script is :func:`data_script`: ``static/datasets.js`` alone, since Streamlit
   sends a component's script with every mount) once per **dataset** (made by
-  :mod:`geodata.map_datasets`), each mount carrying one
-  :class:`Dataset`. A dataset does not change between runs, so Streamlit sends it to the page once
-  and only a reference to it afterwards; it is sent again only when its ``version`` (a hash of its
-  content) changes. The page holds the datasets once for all its maps (``AtlasData``).
+  :mod:`geodata.map_datasets`), each mount carrying one :class:`Dataset`. A dataset does not
+  change between runs, so Streamlit sends it to the page once and only a reference to it
+  afterwards; it is sent again only when its ``version`` (a hash of its content) changes. The
+  page holds the datasets once for all its maps (``AtlasData``).
 - the map's (its script is :func:`script`: Leaflet, ``datasets.js`` and ``livemap.js``; its style
   sheet :func:`stylesheet`) once as the **map** (:func:`map_config`): the versions of the datasets
   to draw, the styles, the date range, the stops of Prev/Next and the view to start from. It too is
@@ -25,6 +25,7 @@ The rules the page applies are the library's: the date window (:mod:`geodata.tem
 and fading (:func:`geodata.layers.event_opacity`) are written once more in ``static/livemap.js``
 because the page must apply them without the server; ``tests/test_livemap.py`` runs that file in
 Node and checks it against the Python functions over random intervals, windows and days.
+
 This module is the page's half of the map and needs only the standard library (the data's half,
 which prepares the datasets from frames, is :mod:`geodata.map_datasets`): the app's light path
 (:mod:`geodata.map_cache`) sends a kept map with it before pandas, geopandas and SQLAlchemy are
