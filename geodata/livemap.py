@@ -49,7 +49,7 @@ from typing import Any
 
 from geodata import settings
 from geodata import styles as look
-from geodata.schema import EVENT_KINDS, ZONE_KINDS
+from geodata.kinds import EVENT_KINDS, ZONE_KINDS
 from geodata.view import IMPORTED, LAYER_KEYS, REFERENCE, WINDOWS, Camera, MapView, read_link, window_label
 
 EPOCH: dt.date = dt.date(1970, 1, 1)

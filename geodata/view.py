@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geodata.schema import EVENT_KINDS, ZONE_KINDS
+from geodata.kinds import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import parse_day
 
 if TYPE_CHECKING:

@@ -215,11 +215,11 @@ def test_a_map_of_another_key_in_its_place_is_not_read(store_file: Path, zones: 
 
 def test_the_light_modules_import_no_data_stack() -> None:
     """What the app's light path imports (the options, the key, the kept map, the map's page half,
-    the view's links) needs neither pandas, geopandas, shapely, numpy nor SQLAlchemy."""
+    the view's links) needs neither pandas, geopandas, shapely, numpy, SQLAlchemy nor pydantic."""
     check = (
         "import sys\n"
         "from geodata import app_options, livemap, map_cache, styles, view\n"
-        "heavy = ('pandas', 'geopandas', 'shapely', 'numpy', 'pyarrow', 'sqlalchemy')\n"
+        "heavy = ('pandas', 'geopandas', 'shapely', 'numpy', 'pyarrow', 'sqlalchemy', 'pydantic')\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] in heavy))\n"
     )
     done = subprocess.run(
