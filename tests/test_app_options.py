@@ -37,4 +37,3 @@ def test_an_edited_file_changes_the_fingerprint(tmp_path: Path) -> None:
     before = app_options.app_inputs(["--zones", str(zones)]).key
     (zones / "a.geojson").write_text("{ }", encoding="utf-8")
     assert app_options.app_inputs(["--zones", str(zones)]).key != before
-
