@@ -12,7 +12,8 @@ For each size (``--sizes``; synthetic ACLED-layout events, ``make_acled.py``) an
 each app is started twice on a cache folder of its own (a copy of the one the import filled): the
 **first start** (a freshly started server, page load until the imported points are drawn: today's
 app reads and encodes the events, then keeps their points, ``geodata/point_cache.py``), then the
-**restart** (a new server on the same files: today's app reads the kept points), and on the
+**restart** (a new server on the same files: today's app reads the kept points, and sends the map it
+kept, ``geodata/map_cache.py``, before it imports the data stack), and on the
 restart a **new session** (a second page on the same server). The baseline app (``--baseline``,
 default e83d517: before the kept points, the lazy imports and the map drawn before the imported
 layer is read) is run from ``git archive`` of that commit, the same way.

@@ -6,11 +6,12 @@ events, :func:`event_opacity` (fading), :func:`events_on_map` (what has a place 
 :func:`accuracy_bands` and the offline reference layer (:func:`load_reference`). This module imports
 no folium, so the app's first map does not wait for it.
 
-Styling: zone kinds and event kinds have colour-blind-safe colours (Paul Tol's "bright" scheme for
-zones, Okabe-Ito for events). A zone whose boundary is known only to within ``accuracy_km`` of a
-kilometre or more gets a dashed outline and a soft band that wide around it. A planned event is a
-hollow dashed ring, an occurred one a filled dot; an event located only to a district, governorate or
-country is drawn as a circle of its uncertainty radius, not as a dot. Events fade with age in the window.
+Styling (the constants are :mod:`geodata.styles`, re-exported here): zone kinds and event kinds
+have colour-blind-safe colours (Paul Tol's "bright" scheme for zones, Okabe-Ito for events). A zone
+whose boundary is known only to within ``accuracy_km`` of a kilometre or more gets a dashed outline
+and a soft band that wide around it. A planned event is a hollow dashed ring, an occurred one a
+filled dot; an event located only to a district, governorate or country is drawn as a circle of
+its uncertainty radius, not as a dot. Events fade with age in the window.
 
 All text is escaped before it becomes HTML (:func:`escape`): article sentences, outlets and places are
 untrusted input, and folium places tooltip text inside JavaScript template strings as well.
@@ -21,7 +22,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,43 @@ import shapely
 
 from geodata import settings
 from geodata.export import by_review
+from geodata.styles import (  # re-exported: the maps and tests read the styles here
+    EVENT_STYLES as EVENT_STYLES,
+)
+from geodata.styles import (
+    FADE_DAYS_ALL as FADE_DAYS_ALL,
+)
+from geodata.styles import (
+    IMPORTED_RING as IMPORTED_RING,
+)
+from geodata.styles import (
+    IMPORTED_STYLE as IMPORTED_STYLE,
+)
+from geodata.styles import (
+    LAYER_STYLES as LAYER_STYLES,
+)
+from geodata.styles import (
+    OLDEST_OPACITY as OLDEST_OPACITY,
+)
+from geodata.styles import (
+    OSM_ATTRIBUTION as OSM_ATTRIBUTION,
+)
+from geodata.styles import (
+    REFERENCE_ATTRIBUTION as REFERENCE_ATTRIBUTION,
+)
+from geodata.styles import (
+    REFERENCE_STYLE as REFERENCE_STYLE,
+)
+from geodata.styles import (
+    ZONE_STYLES as ZONE_STYLES,
+)
+from geodata.styles import (
+    LayerStyle as LayerStyle,
+)
 from geodata.temporal import in_window_mask, parse_day
-from geodata.view import IMPORTED, REFERENCE, MapView
+from geodata.view import IMPORTED as IMPORTED
+from geodata.view import REFERENCE as REFERENCE
+from geodata.view import MapView
 
 #: A zone boundary known only to within this many km (or worse) is drawn as approximate.
 APPROXIMATE_KM: float = 1.0
@@ -44,51 +79,6 @@ REGION_PRECISIONS: frozenset[str] = frozenset({"district", "governorate", "count
 SYRIA_BOUNDS: tuple[float, float, float, float] = (35.3, 32.0, 42.7, 37.6)
 #: Coordinate decimals of the drawn reference layer (~100 m).
 REFERENCE_DECIMALS: int = 3
-#: Fading: an event at the far end of the window keeps this fraction of its opacity.
-OLDEST_OPACITY: float = 0.3
-#: Window used for fading when the window is "all".
-FADE_DAYS_ALL: int = 365
-
-
-@dataclass(frozen=True)
-class LayerStyle:
-    """How a layer key is drawn and named."""
-
-    label: str
-    colour: str
-
-
-ZONE_STYLES: dict[str, LayerStyle] = {
-    "de_escalation_zone": LayerStyle("De-escalation zones", "#4477AA"),
-    "demilitarized_zone": LayerStyle("Demilitarized zone", "#EE6677"),
-    "security_corridor": LayerStyle("Security corridor (M4)", "#CCBB44"),
-    "patrol_area": LayerStyle("Patrol areas", "#228833"),
-    "patrol_route": LayerStyle("Patrol routes", "#AA3377"),
-    "observation_post": LayerStyle("Observation posts", "#222222"),
-}
-EVENT_STYLES: dict[str, LayerStyle] = {
-    "patrol": LayerStyle("Patrols", "#0072B2"),
-    "agreement": LayerStyle("Agreements", "#009E73"),
-    "talks": LayerStyle("Talks", "#56B4E9"),
-    "attack": LayerStyle("Attacks", "#D55E00"),
-    "displacement": LayerStyle("Displacement", "#E69F00"),
-    "statement": LayerStyle("Statements", "#CC79A7"),
-    "deployment": LayerStyle("Deployments", "#000000"),
-    "other": LayerStyle("Other events", "#999999"),
-}
-REFERENCE_STYLE = LayerStyle("Reference: Syria and governorates (UN OCHA)", "#6b6b6b")
-IMPORTED_STYLE = LayerStyle("Imported events (ACLED, UCDP)", "#333333")
-IMPORTED_RING = IMPORTED_STYLE.colour
-LAYER_STYLES: dict[str, LayerStyle] = {
-    **ZONE_STYLES,
-    **EVENT_STYLES,
-    IMPORTED: IMPORTED_STYLE,
-    REFERENCE: REFERENCE_STYLE,
-}
-
-OSM_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
-REFERENCE_ATTRIBUTION = "Boundaries: UN OCHA / UNCS COD-AB Syria v02 (CC BY 3.0 IGO)"
-
 # Characters that end or interpolate a JavaScript template string; folium puts tooltip text in one.
 _JS_TEMPLATE_ENTITIES = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;"})
 

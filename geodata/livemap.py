@@ -3,11 +3,11 @@
 The app mounts two Streamlit components (``st.components.v2``):
 
 - the datasets' (its script is :func:`data_script`: ``static/datasets.js`` alone, since Streamlit
-  sends a component's script with every mount) once per **dataset** (:func:`basemap_dataset`,
-  :func:`zones_dataset`, :func:`events_dataset`, :func:`points_dataset`), each mount carrying one
-  :class:`Dataset`. A dataset does not change between runs, so Streamlit sends it to the page once
-  and only a reference to it afterwards; it is sent again only when its ``version`` (a hash of its
-  content) changes. The page holds the datasets once for all its maps (``AtlasData``).
+  sends a component's script with every mount) once per **dataset** (made by
+  :mod:`geodata.map_datasets`), each mount carrying one :class:`Dataset`. A dataset does not
+  change between runs, so Streamlit sends it to the page once and only a reference to it
+  afterwards; it is sent again only when its ``version`` (a hash of its content) changes. The
+  page holds the datasets once for all its maps (``AtlasData``).
 - the map's (its script is :func:`script`: Leaflet, ``datasets.js`` and ``livemap.js``; its style
   sheet :func:`stylesheet`) once as the **map** (:func:`map_config`): the versions of the datasets
   to draw, the styles, the date range, the stops of Prev/Next and the view to start from. It too is
@@ -26,20 +26,13 @@ and fading (:func:`geodata.layers.event_opacity`) are written once more in ``sta
 because the page must apply them without the server; ``tests/test_livemap.py`` runs that file in
 Node and checks it against the Python functions over random intervals, windows and days.
 
-Imported events (ACLED-sized, a million and more) travel as an Arrow table of 15 bytes per event,
-sorted by first day (:func:`encode_points`):
-
-============  ========  ===============================================================
-column        type      meaning
-============  ========  ===============================================================
-``lon``       int32     longitude in 1e-5 degrees (about 1 m)
-``lat``       int32     latitude in 1e-5 degrees
-``start``     uint16    first day, days since 1970-01-01 (``NO_START``: no start date)
-``end``       uint16    last day (0: no end date, so never in a bounded window)
-``kind``      uint8     index into ``EVENT_KINDS``
-``flags``     uint8     bit 0: planned
-``radius``    uint8     0: a point; else index into the ``radii`` table (uncertainty km)
-============  ========  ===============================================================
+This module is the page's half of the map and needs only the standard library (the data's half,
+which prepares the datasets from frames, is :mod:`geodata.map_datasets`): the app's light path
+(:mod:`geodata.map_cache`) sends a kept map with it before pandas, geopandas and SQLAlchemy are
+imported. For the same reason what a mount carries has plain text and numbers at its first level
+(a dataset's JSON text, the map's configuration as JSON text under ``config``, :func:`map_mount`)
+or is bytes (the imported events' points, :func:`pack_columns`): Streamlit looks for data frames
+among the first-level values of a mount's mapping, and that look imports pandas.
 """
 
 from __future__ import annotations
@@ -47,45 +40,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import math
+import struct
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import geopandas as gpd
-import numpy as np
-import pandas as pd
-import pyarrow as pa
-import shapely
-from shapely.geometry import mapping
-from shapely.geometry.base import BaseGeometry
-
-from geodata import layers, settings
-from geodata.basemap import Basemap
-from geodata.schema import EVENT_KINDS, ZONE_KINDS
-from geodata.temporal import parse_day
+from geodata import settings
+from geodata import styles as look
+from geodata.kinds import EVENT_KINDS, ZONE_KINDS
 from geodata.view import IMPORTED, LAYER_KEYS, REFERENCE, WINDOWS, Camera, MapView, read_link, window_label
 
 EPOCH: dt.date = dt.date(1970, 1, 1)
-#: ``start`` of an event without a start date: after every day, so never drawn.
-NO_START: int = 65535
-#: Columns of the points table: name, Arrow type.
-POINT_COLUMNS: tuple[tuple[str, pa.DataType], ...] = (
-    ("lon", pa.int32()),
-    ("lat", pa.int32()),
-    ("start", pa.uint16()),
-    ("end", pa.uint16()),
-    ("kind", pa.uint8()),
-    ("flags", pa.uint8()),
-    ("radius", pa.uint8()),
-)
-#: Coordinates of the points table are in units of 1e-5 degrees.
-COORD_SCALE: float = 1e5
 #: From this zoom on, region-located points also get their dashed uncertainty circle.
 CIRCLE_ZOOM: int = 9
-#: Share of the dated moments (zone starts and ends, article event dates) the slider's core
-#: period holds by default; the rest (and every imported event) is one click away ("All dates").
-CORE_SHARE: float = 0.9
 #: The page tells the server the view this long after the last change (milliseconds).
 REPORT_DELAY_MS: int = 250
 #: Play: one step every this many milliseconds, at most this many days per step.
@@ -100,6 +69,9 @@ MAP_HEIGHT: int = 620
 _STATIC = settings.STATIC_DIR
 #: Where the live map starts when the link names no zoom and centre: Syria, whole.
 FRAME: tuple[float, float, float, float] = (35.5, 32.3, 42.4, 37.4)
+#: Typed-array names of the points' columns as the page makes them (``static/datasets.js``).
+COLUMN_TYPES: frozenset[str] = frozenset({"int32", "uint16", "uint8"})
+_HEADER = struct.Struct("<I")
 
 
 @dataclass(frozen=True)
@@ -113,50 +85,13 @@ class Dataset:
     version
         A hash of the content: the page replaces its copy only when this changes.
     data
-        What the component's mount sends (``role``, ``name``, ``version`` and the payload: a JSON
-        text under ``json``, and for the imported events an Arrow table under ``points``).
+        What the component's mount sends: ``role``, ``name``, ``version`` and a JSON text under
+        ``json``; for the imported events, bytes (:func:`pack_columns`).
     """
 
     name: str
     version: str
-    data: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class PointData:
-    """Events encoded for the canvas layer.
-
-    Attributes
-    ----------
-    table
-        The columns of ``POINT_COLUMNS``, one row per event, sorted by ``start``.
-    order
-        For each row of ``table``, its row position in the encoded frame.
-    radii
-        Uncertainty (km) of each ``radius`` code; code 0 is a point (0 km).
-    max_duration
-        Longest ``end - start`` in days (how far before a window the page looks).
-    """
-
-    table: pa.Table
-    order: np.ndarray
-    radii: tuple[float, ...]
-    max_duration: int
-
-    @property
-    def count(self) -> int:
-        """Number of points."""
-        return int(self.table.num_rows)
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """Everything the map component needs from one version of the data (see :func:`prepare`)."""
-
-    datasets: tuple[Dataset, ...]
-    points: PointData | None
-    dates: DateRange
-    stops: tuple[dt.date, ...]
+    data: Mapping[str, Any] | bytes
 
 
 @dataclass(frozen=True)
@@ -215,289 +150,71 @@ def day_number(day: dt.date) -> int:
     return (day - EPOCH).days
 
 
-def day_numbers(values: pd.Series, *, missing: int) -> np.ndarray:
-    """ISO date strings as days since ``EPOCH`` (``missing`` where null), clipped to uint16."""
-    days = (pd.to_datetime(values, format="%Y-%m-%d", errors="coerce") - pd.Timestamp(EPOCH)).dt.days
-    return days.fillna(missing).clip(0, NO_START).to_numpy(dtype="uint16")
-
-
-def _day_or_none(value: object) -> int | None:
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return None
-    text = str(value).strip()
-    return day_number(parse_day(text)) if text else None
-
-
-def _json_dataset(name: str, payload: Mapping[str, Any]) -> Dataset:
-    text = json.dumps(payload, separators=(",", ":"), sort_keys=True, allow_nan=False)
+def text_dataset(name: str, text: str) -> Dataset:
+    """The dataset ``name`` of the JSON ``text``; its version is a hash of the text."""
     version = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
     return Dataset(name, version, {"role": "dataset", "name": name, "version": version, "json": text})
 
 
-def _geometry(geom: BaseGeometry, decimals: int = 5) -> dict[str, Any]:
-    rounded: BaseGeometry = shapely.transform(geom, lambda xy: np.round(xy, decimals))
-    mapped: dict[str, Any] = mapping(rounded)
-    return mapped
+def pack_columns(header: Mapping[str, Any], columns: Sequence[tuple[str, str, bytes]]) -> bytes:
+    """A dataset of typed columns as one mount's bytes: the length of a JSON header (uint32, little
+    endian), the header (``header`` plus ``columns``: name, type, offset and length in bytes of
+    each), then each column's little-endian values at an offset that is a multiple of 8.
+
+    Streamlit forwards bytes as they are, and ``static/datasets.js`` reads the header and makes
+    one typed array per column; a data frame (an Arrow table) would have Streamlit import pandas
+    to recognise it."""
+    names = [name for name, _, _ in columns]
+    if any(kind not in COLUMN_TYPES for _, kind, _ in columns) or len(set(names)) != len(names):
+        raise ValueError(f"columns must have distinct names and types among {sorted(COLUMN_TYPES)}")
+    placed: list[tuple[str, str, int, int]] = []
+    offset = 0
+    for name, kind, values in columns:  # offsets within the body; the header's length is not known yet
+        placed.append((name, kind, offset, len(values)))
+        offset += -(-len(values) // 8) * 8
+    start = 8
+    while True:  # the header holds the columns' offsets, which follow it: written until they settle
+        text = json.dumps({**header, "columns": [[n, k, start + o, s] for n, k, o, s in placed]},
+                          separators=(",", ":"), sort_keys=True).encode()  # fmt: skip
+        after = -(-(_HEADER.size + len(text)) // 8) * 8
+        if after == start:
+            break
+        start = after
+    out = bytearray(_HEADER.pack(len(text)) + text)
+    for (_, _, values), (_, _, at, _) in zip(columns, placed, strict=True):
+        out += bytes(start + at - len(out)) + values
+    return bytes(out)
 
 
-def zones_dataset(zones: gpd.GeoDataFrame, bands: gpd.GeoSeries | None = None) -> Dataset:
-    """The zones of every date, largest first (so a smaller zone inside a larger one, such as the
-    demilitarized strip inside the Idlib zone, is drawn on top and takes the click), with their
-    tooltip and popup HTML (escaped by :mod:`geodata.layers`) and the uncertainty bands of the
-    approximate ones (drawn beneath, never clickable)."""
-    if bands is None:
-        bands = layers.accuracy_bands(zones)
-    area = zones.geometry.to_crs(settings.METRIC_CRS).area.to_numpy()
-    records = zones.drop(columns=zones.geometry.name).to_dict("records")
-    features, band_features = [], []
-    for position in np.argsort(-area, kind="stable"):
-        record, geom = records[position], zones.geometry.iloc[position]
-        span = {"from": _day_or_none(record["valid_from"]), "to": _day_or_none(record["valid_to"])}
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": _geometry(geom),
-                "properties": {
-                    "id": record["zone_id"],
-                    "kind": record["kind"],
-                    "approximate": bool(record["accuracy_km"] >= layers.APPROXIMATE_KM),
-                    "tip": layers.zone_tooltip_html(record),
-                    "pop": layers.zone_tooltip_html(record, links=True),
-                    **span,
-                },
-            }
-        )
-        band = bands.iloc[position]
-        if band is not None and not band.is_empty:
-            band_features.append(
-                {
-                    "type": "Feature",
-                    "geometry": _geometry(band, 4),
-                    "properties": {"id": record["zone_id"], "kind": record["kind"], **span},
-                }
-            )
-    payload = {
-        "zones": {"type": "FeatureCollection", "features": features},
-        "bands": {"type": "FeatureCollection", "features": band_features},
-    }
-    return _json_dataset("zones", payload)
+def unpack_columns(data: bytes) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
+    """The header and the columns (name: type, bytes) of :func:`pack_columns`'s bytes.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not such bytes (too short, a header that is not JSON, a column outside them).
+    """
+    try:
+        (length,) = _HEADER.unpack_from(data, 0)
+        header = json.loads(bytes(data[_HEADER.size : _HEADER.size + length]))
+        found = {}
+        for name, kind, at, size in header.pop("columns"):
+            if kind not in COLUMN_TYPES or at < _HEADER.size + length or at + size > len(data):
+                raise ValueError(f"column {name!r} is not within the data")
+            found[str(name)] = (str(kind), bytes(data[at : at + size]))
+    except (struct.error, TypeError, KeyError, AttributeError) as exc:
+        raise ValueError(f"not a dataset of columns: {exc}") from exc
+    return header, found
 
 
-def events_dataset(
-    events: gpd.GeoDataFrame, sources: Mapping[str, tuple[str, str]] | None = None, *, name: str = "events"
-) -> Dataset:
-    """The article events that can be drawn (:func:`geodata.layers.events_on_map`) with their
-    tooltip and popup HTML; ``sources`` links the other articles of an event (outlet and URL by
-    file name). An event located only to a region carries its uncertainty radius in metres.
-    ``name`` is ``events`` (the stored events) or ``preview`` (:func:`preview_dataset`)."""
-    drawn = layers.events_on_map(events)
-    records = drawn.drop(columns=drawn.geometry.name).to_dict("records")
-    features = []
-    for record, geom in zip(records, drawn.geometry, strict=True):
-        region = record["geo_precision"] in layers.REGION_PRECISIONS and not layers.missing(
-            record["uncertainty_km"]
-        )
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": _geometry(geom),
-                "properties": {
-                    "id": record["event_id"],
-                    "kind": record["kind"],
-                    "planned": record["status"] == "planned",
-                    "start": _day_or_none(record["date_start"]),
-                    "end": _day_or_none(record["date_end"]),
-                    "radius_m": float(record["uncertainty_km"]) * 1000 if region else None,
-                    "tip": layers.event_tooltip_html(record),
-                    "pop": layers.event_popup_html(record, sources=sources or {}),
-                },
-            }
-        )
-    return _json_dataset(name, {"events": {"type": "FeatureCollection", "features": features}})
-
-
-def preview_dataset(events: gpd.GeoDataFrame) -> Dataset:
-    """The events of an article being added, before it is saved: drawn above everything, ringed in
-    black, whatever the day, window and layers (the page fits the map to them when they arrive)."""
-    return events_dataset(events, name=PREVIEW)
-
-
-def basemap_dataset(reference: gpd.GeoDataFrame, basemap: Basemap | None = None) -> Dataset:
-    """The offline base map: the country outline and governorates (``reference``: ``name``,
-    ``level``), and from ``basemap`` (:func:`geodata.basemap.load_basemap`) the M4 and M5, the
-    borders by neighbour and the place labels with the zoom each shows from, their anchor and the
-    label style the labelling rule assumed. Without ``basemap``, the governorates are still named
-    (a label inside each, from zoom 7)."""
-    areas = [
-        {"type": "Feature", "geometry": _geometry(geom, 3), "properties": {"name": name, "level": level}}
-        for name, level, geom in zip(reference["name"], reference["level"], reference.geometry, strict=True)
-    ]
-    payload: dict[str, Any] = {"areas": {"type": "FeatureCollection", "features": areas}}
-    attribution = layers.REFERENCE_ATTRIBUTION
-    if basemap is not None:
-        document = basemap.to_dict()
-        payload |= {key: document[key] for key in ("roads", "borders", "labels")}
-        payload["labelStyle"] = document["label_style"]
-        attribution = document["attribution"]  # names the same OCHA boundaries, and the rest
-    else:
-        governorates = reference[reference["level"] == "governorate"]
-        inside = governorates.geometry.representative_point()
-        payload["labels"] = {
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Point", "coordinates": [round(p.x, 4), round(p.y, 4)]},
-                    "properties": {"name": name, "kind": "governorate", "min_zoom": 7, "anchor": "centre"},
-                }
-                for name, p in zip(governorates["name"], inside, strict=True)
-            ],
-        }
-    payload["attribution"] = [layers.escape(attribution)]
-    return _json_dataset("basemap", payload)
-
-
-def encode_points(imported: gpd.GeoDataFrame) -> PointData:
-    """Encode the drawable imported events (:func:`geodata.layers.events_on_map`) for the canvas
-    layer; ``order`` indexes the rows of ``events_on_map(imported)``."""
-    events = layers.events_on_map(imported)
-    start = day_numbers(events["date_start"], missing=NO_START)
-    order = np.argsort(start, kind="stable")
-    frame = events.iloc[order]
-    codes = {kind: i for i, kind in enumerate(EVENT_KINDS)}
-    region = frame["geo_precision"].isin(list(layers.REGION_PRECISIONS)).to_numpy()
-    km = pd.to_numeric(frame["uncertainty_km"], errors="coerce").fillna(0).to_numpy()
-    km = np.where(region & (km > 0), km, 0.0)
-    radii, radius = np.unique(km, return_inverse=True)
-    if not len(radii) or radii[0] != 0:
-        radii, radius = np.concatenate([[0.0], radii]), radius + 1
-    if len(radii) > 256:
-        raise ValueError(f"at most 255 distinct uncertainty radii can be encoded, not {len(radii) - 1}")
-    columns = {
-        "lon": np.round(frame.geometry.x.to_numpy() * COORD_SCALE),
-        "lat": np.round(frame.geometry.y.to_numpy() * COORD_SCALE),
-        "start": start[order],
-        "end": day_numbers(frame["date_end"], missing=0),
-        "kind": frame["kind"].map(codes).fillna(codes["other"]).to_numpy(),
-        "flags": (frame["status"] == "planned").to_numpy(),
-        "radius": np.asarray(radius).ravel(),
-    }
-    table = pa.table(
-        {
-            name: pa.array(np.asarray(columns[name]).astype(kind.to_pandas_dtype()), type=kind)
-            for name, kind in POINT_COLUMNS
-        }
-    )
-    spans = columns["end"].astype(int) - columns["start"].astype(int)
-    valid = (columns["start"] != NO_START) & (columns["end"] != 0)
-    return PointData(
-        table=table,
-        order=order,
-        radii=tuple(float(r) for r in radii),
-        max_duration=int(max(spans[valid].max(initial=0), 0)),
-    )
-
-
-def points_dataset(points: PointData) -> Dataset:
-    """The imported events for the page: the Arrow table, the radius table and the longest span."""
-    digest = hashlib.blake2b(digest_size=8)
-    for column in points.table.columns:
-        for buffer in column.chunks[0].buffers() if column.num_chunks else ():
-            if buffer is not None:
-                digest.update(buffer)
-    digest.update(json.dumps([points.radii, points.max_duration]).encode())
-    version = digest.hexdigest()
-    meta = {"count": points.count, "radii": list(points.radii), "maxDuration": points.max_duration}
-    data = {"role": "dataset", "name": "imported", "version": version, "meta": meta, "points": points.table}
-    return Dataset("imported", version, data)
-
-
-def events_at(
-    imported: gpd.GeoDataFrame, points: PointData, lonlat: tuple[float, float], view: MapView
-) -> gpd.GeoDataFrame:
-    """The imported events ``view`` shows at exactly ``lonlat`` (to the encoding's 1e-5 degree): what
-    a click on a point of the canvas layer stands for. ``points`` is ``encode_points(imported)``."""
-    x, y = (round(value * COORD_SCALE) for value in lonlat)
-    lon = points.table.column("lon").to_numpy()
-    lat = points.table.column("lat").to_numpy()
-    hits = points.order[(lon == x) & (lat == y)]
-    rows = layers.events_on_map(imported).iloc[np.sort(hits)]
-    if IMPORTED not in view.visible:
-        return rows.iloc[:0]
-    rows = rows[rows["kind"].isin(list(view.visible))]
-    return layers.events_in_window(rows, view)
+def map_mount(config: Mapping[str, Any]) -> dict[str, str]:
+    """What the map's mount carries: :func:`map_config`'s ``config`` as one JSON text (the page
+    parses it), so Streamlit finds no mapping among the mount's first-level values to test for a
+    data frame (which imports pandas)."""
+    return {"role": "map", "config": json.dumps(config, separators=(",", ":"), sort_keys=True)}
 
 
 # --- the map mount ---
-
-
-def prepare(
-    frames: Mapping[str, gpd.GeoDataFrame],
-    *,
-    reference: gpd.GeoDataFrame,
-    basemap: Basemap | None = None,
-    sources: Mapping[str, tuple[str, str]] | None = None,
-    points: PointData | None = None,
-    imported_dates: Sequence[str] = (),
-) -> Prepared:
-    """The datasets of ``frames`` (``zones``, ``events`` and, when files were imported,
-    ``imported``) and of the base map (``reference`` and ``basemap``), the imported events' points,
-    the slider's dates and the stops of Prev/Next: what the app computes once per version of its
-    data. ``points`` are ``encode_points(frames["imported"])`` when already made (the app keeps
-    them while the imported events do not change, as articles are added); ``imported_dates`` are
-    the earliest and latest dates of imported events not in ``frames`` (:mod:`geodata.point_cache`)."""
-    zones, events, imported = frames["zones"], frames["events"], frames.get("imported")
-    if points is None and imported is not None:
-        points = encode_points(imported)
-    datasets = [basemap_dataset(reference, basemap), zones_dataset(zones), events_dataset(events, sources)]
-    if points is not None:
-        datasets.append(points_dataset(points))
-    own = [zones["valid_from"], zones["valid_to"], events["date_start"], events["date_end"]]
-    more = [pd.Series(list(imported_dates), dtype=object)]
-    more += [] if imported is None else [imported["date_start"], imported["date_end"]]
-    return Prepared(tuple(datasets), points, date_range(own, more=more), tuple(stops(zones, events)))
-
-
-def date_range(dated: Iterable[pd.Series], *, more: Iterable[pd.Series] = ()) -> DateRange:
-    """The slider's core period and full range.
-
-    ``dated`` are the columns of the record's own moments (zone ``valid_from``/``valid_to``, article
-    event ``date_start``/``date_end``): the core period is the central ``CORE_SHARE`` of those
-    dates, widened to whole months. ``more`` (imported events' dates) only widens the full range,
-    which runs from the earliest to the latest date of all, so every event can be reached.
-    """
-    own = _days(dated)
-    every = np.concatenate([own, _days(more)])
-    if not len(every):
-        today = dt.date.today()
-        return DateRange((today, today), (today, today))
-    full = (_date(every.min()), _date(every.max()))
-    if not len(own):
-        return DateRange(full, full)
-    low, high = np.quantile(own, [(1 - CORE_SHARE) / 2, (1 + CORE_SHARE) / 2], method="nearest")
-    first, last = _date(low).replace(day=1), _date(high)
-    last = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    return DateRange((max(first, full[0]), min(last, full[1])), full)
-
-
-def _days(columns: Iterable[pd.Series]) -> np.ndarray:
-    parts = [
-        (pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").dropna() - pd.Timestamp(EPOCH)).dt.days
-        for column in columns
-    ]
-    values = [part.to_numpy(dtype=np.int64) for part in parts if len(part)]
-    return np.concatenate(values) if values else np.zeros(0, dtype=np.int64)
-
-
-def _date(days: float) -> dt.date:
-    return EPOCH + dt.timedelta(days=int(days))
-
-
-def stops(zones: pd.DataFrame, events: pd.DataFrame) -> list[dt.date]:
-    """The days Prev/Next jump between: article event starts, and the days zones begin and end."""
-    ends = pd.to_datetime(zones["valid_to"], format="%Y-%m-%d", errors="coerce") + pd.Timedelta(days=1)
-    values = [*events["date_start"].dropna(), *zones["valid_from"].dropna(), *ends.dropna().dt.date]
-    return sorted({parse_day(value) if isinstance(value, str) else value for value in values})
 
 
 def map_config(
@@ -523,7 +240,7 @@ def map_config(
     dates
         The slider's core period and full range.
     stop_days
-        The days Prev/Next jump between (:func:`stops`).
+        The days Prev/Next jump between (:func:`geodata.map_datasets.stops`).
     tiles
         Draw OpenStreetMap tiles beneath the base map (they need the internet; credited only once
         a tile has loaded).
@@ -534,13 +251,13 @@ def map_config(
     styles = {
         **{
             key: {"label": s.label, "colour": s.colour, "group": "zones"}
-            for key, s in layers.ZONE_STYLES.items()
+            for key, s in look.ZONE_STYLES.items()
         },
         **{
             key: {"label": s.label, "colour": s.colour, "group": "events"}
-            for key, s in layers.EVENT_STYLES.items()
+            for key, s in look.EVENT_STYLES.items()
         },
-        IMPORTED: {"label": layers.IMPORTED_STYLE.label, "colour": layers.IMPORTED_RING, "group": "events"},
+        IMPORTED: {"label": look.IMPORTED_STYLE.label, "colour": look.IMPORTED_RING, "group": "events"},
         REFERENCE: {
             "label": "Base map: borders, governorates, roads, places",
             "colour": "#6b6b6b",
@@ -563,10 +280,10 @@ def map_config(
         },
         "stops": [day_number(day) for day in stop_days],
         "frame": list(FRAME),
-        "fade": {"oldest": layers.OLDEST_OPACITY, "allDays": layers.FADE_DAYS_ALL},
+        "fade": {"oldest": look.OLDEST_OPACITY, "allDays": look.FADE_DAYS_ALL},
         "circleZoom": CIRCLE_ZOOM,
         "tiles": tiles,
-        "osmAttribution": layers.OSM_ATTRIBUTION,
+        "osmAttribution": look.OSM_ATTRIBUTION,
         "reportDelay": REPORT_DELAY_MS,
         "play": {"interval": PLAY_INTERVAL_MS, "days": PLAY_STEP_DAYS},
         "height": MAP_HEIGHT,
@@ -612,6 +329,7 @@ def clicked_point(value: object) -> tuple[float, float] | None:
     if not isinstance(value, Mapping):
         return None
     lon, lat = value.get("lon"), value.get("lat")
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and np.isfinite(v) for v in (lon, lat)):
+    numbers = [v for v in (lon, lat) if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) != 2 or not all(math.isfinite(v) for v in numbers):
         return None
     return float(lon), float(lat)  # type: ignore[arg-type]

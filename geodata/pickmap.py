@@ -1,7 +1,7 @@
 """The review page's pick map: the opened event's place on a small map, where a click places it.
 
 The page mounts one Streamlit component (``st.components.v2``; script :func:`script`, style sheet
-:func:`stylesheet`) twice: once with the offline base map (:func:`geodata.livemap.basemap_dataset`,
+:func:`stylesheet`) twice: once with the offline base map (:func:`geodata.map_datasets.basemap_dataset`,
 which reaches the page once, as on the live map) and once as the map (:func:`map_config`): the
 event's place and its uncertainty circle, the geocoder's candidates, and the point being placed
 (the preview, with the uncertainty the editor chose) before it is saved. A click on the map sends

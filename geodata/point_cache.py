@@ -1,7 +1,7 @@
 """The imported events' map points, kept on disk between server starts.
 
 A freshly started app must draw the imported events before anything else: reading 1,000,000 rows
-(from the store or an ACLED file) and encoding them (:func:`geodata.livemap.encode_points`) took
+(from the store or an ACLED file) and encoding them (:func:`geodata.map_datasets.encode_points`) took
 most of its first map. What the map needs of them is small and fixed (the points table, the radius
 table, the longest span and the earliest and latest date), so it is written once, as one Arrow IPC
 file, under a key that changes whenever the imported events can have changed (the store's imported
@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pyarrow as pa
 
-from geodata import _atomic, livemap
+from geodata import _atomic, map_datasets
 from geodata._errors import OutputError
 
 __all__ = ["CachedPoints", "encode", "kept", "path_for", "read", "write"]
@@ -47,13 +47,13 @@ class CachedPoints:
     Attributes
     ----------
     points
-        ``livemap.encode_points`` of the imported layer.
+        ``map_datasets.encode_points`` of the imported layer.
     dates
         The earliest and the latest of the layer's ``date_start`` and ``date_end`` (ISO days; empty:
-        none), which widen the slider's full range (``livemap.date_range``'s ``more``).
+        none), which widen the slider's full range (``map_datasets.date_range``'s ``more``).
     """
 
-    points: livemap.PointData
+    points: map_datasets.PointData
     dates: tuple[str, ...]
 
 
@@ -61,8 +61,8 @@ def encode(imported: gpd.GeoDataFrame) -> CachedPoints:
     """The points and the date span of the imported layer."""
     columns = [imported["date_start"], imported["date_end"]]
     dated = any(column.notna().any() for column in columns)
-    dates = tuple(day.isoformat() for day in livemap.date_range(columns).full) if dated else ()
-    return CachedPoints(livemap.encode_points(imported), dates)
+    dates = tuple(day.isoformat() for day in map_datasets.date_range(columns).full) if dated else ()
+    return CachedPoints(map_datasets.encode_points(imported), dates)
 
 
 def path_for(folder: Path, key: str) -> Path:
@@ -104,14 +104,14 @@ def read(path: Path) -> CachedPoints | None:
         with pa.memory_map(str(path)) as source:
             table = pa.ipc.open_file(source).read_all()
         meta = json.loads((table.schema.metadata or {})[_META])
-        wanted = [*livemap.POINT_COLUMNS, (_ORDER, pa.int64())]
+        wanted = [*map_datasets.POINT_COLUMNS, (_ORDER, pa.int64())]
         if meta["format"] != FORMAT or [(f.name, f.type) for f in table.schema] != wanted:
             raise ValueError("not a points file of this version")
         order = table.column(_ORDER).to_numpy()
         points_table = table.drop_columns([_ORDER]).replace_schema_metadata(None).combine_chunks()
         if _digest(points_table, order) != meta["digest"]:
             raise ValueError("its content does not match its digest")
-        points = livemap.PointData(
+        points = map_datasets.PointData(
             table=points_table,
             order=order,
             radii=tuple(float(r) for r in meta["radii"]),

@@ -14,15 +14,10 @@ from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-ZoneKind = Literal[
-    "de_escalation_zone",
-    "demilitarized_zone",
-    "security_corridor",
-    "patrol_area",
-    "patrol_route",
-    "observation_post",
-]
-ZONE_KINDS: tuple[str, ...] = get_args(ZoneKind)
+from geodata.kinds import EVENT_KINDS as EVENT_KINDS
+from geodata.kinds import ZONE_KINDS as ZONE_KINDS
+from geodata.kinds import EventKind as EventKind
+from geodata.kinds import ZoneKind as ZoneKind
 
 #: Which geometry types each zone kind may have.
 ZONE_KIND_GEOMETRIES: dict[str, tuple[str, ...]] = {
@@ -34,10 +29,6 @@ ZONE_KIND_GEOMETRIES: dict[str, tuple[str, ...]] = {
     "observation_post": ("Point",),
 }
 
-EventKind = Literal[
-    "patrol", "agreement", "talks", "attack", "displacement", "statement", "deployment", "other"
-]
-EVENT_KINDS: tuple[str, ...] = get_args(EventKind)
 EventStatus = Literal["occurred", "planned", "ongoing"]
 EVENT_STATUSES: tuple[str, ...] = get_args(EventStatus)
 DatePrecision = Literal["day", "week", "month", "year", "range"]

@@ -18,12 +18,17 @@ installed copy). ``COORD_DECIMALS`` is the coordinate precision of everything we
 ``METRIC_CRS`` is the projected CRS used wherever we measure or buffer (UTM 37N covers western
 and central Syria; the north-east strip is measured in it too, with < 0.1 % scale error).
 ``OUTLINE_TOLERANCE_KM`` is how far a zone may stray outside the outline before validation fails.
+:func:`default_store_path` and :func:`default_cache_dir` are the user's own store file and cache
+folder (platformdirs); they live here, not in the store's modules, so the app's light path
+(:mod:`geodata.map_cache`) finds them without importing SQLAlchemy.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+
+import platformdirs
 
 PACKAGE_DIR: Path = Path(__file__).resolve().parent
 ROOT: Path = PACKAGE_DIR.parent
@@ -57,3 +62,19 @@ WGS84: str = "EPSG:4326"
 METRIC_CRS: str = "EPSG:32637"
 COORD_DECIMALS: int = 6
 OUTLINE_TOLERANCE_KM: float = 0.5
+
+#: Environment variable naming the event store (a file path or a PostgreSQL URL).
+STORE_ENV_VAR: str = "ATLAS_STORE"
+#: The name of the user's own store file.
+STORE_FILE: str = "atlas.gpkg"
+
+
+def default_store_path() -> Path:
+    """``atlas.gpkg`` in the user's data folder (``~/.local/share/deescalation-atlas`` on Linux)."""
+    return Path(platformdirs.user_data_dir("deescalation-atlas", appauthor=False)) / STORE_FILE
+
+
+def default_cache_dir() -> Path:
+    """The user's cache folder (platformdirs): stores' snapshots of their imported events, the
+    imported events' map points and the prepared map (:mod:`geodata.map_cache`)."""
+    return Path(platformdirs.user_cache_dir("deescalation-atlas", appauthor=False))

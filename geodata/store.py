@@ -37,7 +37,6 @@ from typing import Any, Literal
 
 import geopandas as gpd
 import pandas as pd
-import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
 
@@ -47,6 +46,7 @@ from geodata._errors import StoreError
 from geodata.articles import Article
 from geodata.imports import ImportRun
 from geodata.intake import ArticleInput, ArticleMeta, read_folder
+from geodata.settings import default_cache_dir
 from geodata.store_add import AddResult, Preview, prepare_batch, store_prepared
 from geodata.store_events import pipeline_version
 from geodata.store_frames import events_frame, imported_frame, imported_version
@@ -79,11 +79,6 @@ log = logging.getLogger(__name__)
 
 #: Articles per transaction when adding many.
 BATCH = 100
-
-
-def default_cache_dir() -> Path:
-    """Where stores keep snapshots of their imported events: the user's cache folder (platformdirs)."""
-    return Path(platformdirs.user_cache_dir("deescalation-atlas", appauthor=False))
 
 
 def default_user() -> str:

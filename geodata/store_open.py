@@ -28,10 +28,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import platformdirs
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+from geodata import settings
 from geodata._errors import StoreError, UsageError
 from geodata.store_tables import json_dumps
 
@@ -52,8 +52,9 @@ __all__ = [
     "upgrade_schema",
 ]
 
-ENV_VAR = "ATLAS_STORE"
-STORE_FILE = "atlas.gpkg"
+ENV_VAR = settings.STORE_ENV_VAR
+STORE_FILE = settings.STORE_FILE
+default_store_path = settings.default_store_path
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The newest schema revision (``revision`` of the newest file in ``migrations/versions``; a new
 #: migration changes it, and ``tests/test_store.py`` checks it against Alembic's head).
@@ -63,11 +64,6 @@ _VERSION_TABLE = "alembic_version"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Tables a database may hold before it is a store (PostGIS's own, GeoPackage's).
 _NOT_OURS_OK = {"spatial_ref_sys", "gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns"}
-
-
-def default_store_path() -> Path:
-    """``atlas.gpkg`` in the user's data folder (``~/.local/share/deescalation-atlas`` on Linux)."""
-    return Path(platformdirs.user_data_dir("deescalation-atlas", appauthor=False)) / STORE_FILE
 
 
 def store_url(value: str | Path | None = None) -> URL:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # in annotations only: the day rules are read without pandas (geodata.view's links)
+    import pandas as pd
 
 _ISO_PARTS = re.compile(r"(-?\d{1,4})-(\d{1,2})-(\d{1,2})")
 

@@ -7,6 +7,10 @@ download holds, so the two cannot differ.
 Where the map is looked at from, a :class:`Camera`, travels beside it (``zoom=8&lat=35.8&lon=36.7``).
 Layer keys are the zone kinds, the event kinds, ``imported`` (events imported from ACLED or UCDP files,
 shown when their kind is visible too) and ``reference`` (the offline outline and governorates).
+
+Reading and writing views and links needs only the standard library: the app's light path reads the
+link before the data stack is loaded (:mod:`geodata.map_cache`), so the functions of frames here
+(:func:`shown`, :func:`download`...) import pandas and :mod:`geodata.export` when called.
 """
 
 from __future__ import annotations
@@ -15,13 +19,16 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import pandas as pd
-
-from geodata import export, formats
-from geodata.schema import EVENT_KINDS, ZONE_KINDS
+from geodata.kinds import EVENT_KINDS, ZONE_KINDS
 from geodata.temporal import parse_day
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from geodata import export
 
 REFERENCE: str = "reference"
 IMPORTED: str = "imported"
@@ -65,6 +72,8 @@ class MapView:
         (:func:`geodata.export.export_name`); a family whose kinds are all hidden is left out (a
         family with no kind named would not be filtered), unless that leaves no family at all.
         """
+        from geodata import export
+
         kinds = (*ZONE_KINDS, *EVENT_KINDS)
         hidden = [kind for kind in kinds if kind not in self.visible]
         shown = tuple(kind for kind in kinds if kind in self.visible) if hidden else ()
@@ -213,6 +222,8 @@ def shown(frames: Mapping[str, gpd.GeoDataFrame], view: MapView) -> dict[str, gp
         The view; its :meth:`MapView.export_view` is applied with :func:`geodata.export.select`,
         the same code path as ``python -m geodata export``, so the download equals the screen.
     """
+    from geodata import export
+
     kept = {
         family: visible_rows(frame, view.visible)
         for family, frame in frames.items()
@@ -239,6 +250,8 @@ def download(
     folders and files) and ``store`` (the event store's token, when layers came from it) give the
     dataset version recorded in a GeoPackage.
     """
+    from geodata import export, formats
+
     if view is None:
         wanted = export.ExportView(tuple(frames), None)
         selected = export.select(frames, wanted)
@@ -255,6 +268,8 @@ def download(
 def download_name(frames: Mapping[str, gpd.GeoDataFrame], view: MapView | None, fmt: str = "geojson") -> str:
     """The file name :func:`download` gives the export of ``view`` (cheap: nothing is selected, so
     the app can name a large download before it is asked to build it)."""
+    from geodata import export, formats
+
     if view is None:
         wanted = export.ExportView(tuple(frames), None)
     else:
@@ -280,6 +295,8 @@ def date_bounds(
     zones: gpd.GeoDataFrame, events: pd.DataFrame, *, fallback: tuple[dt.date, dt.date]
 ) -> tuple[dt.date, dt.date]:
     """Earliest and latest date among zones (from, to) and events (start, end); ``fallback`` if none."""
+    import pandas as pd
+
     values = [
         *zones.get("valid_from", pd.Series(dtype=object)).dropna(),
         *zones.get("valid_to", pd.Series(dtype=object)).dropna(),

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from html import escape as html_escape
@@ -33,7 +35,19 @@ from streamlit.testing.v1 import AppTest
 import geodata.events
 from bench import make_acled
 from geodata import __main__ as cli
-from geodata import editors, export, imports, livemap, review, review_queue, settings, view
+from geodata import (
+    app_options,
+    editors,
+    export,
+    imports,
+    livemap,
+    map_cache,
+    map_datasets,
+    review,
+    review_queue,
+    settings,
+    view,
+)
 from geodata.intake import ArticleMeta
 from geodata.store import Store, open_store
 from tests import builders
@@ -120,7 +134,7 @@ def caption(at: AppTest) -> str:
 def map_mount(at: AppTest) -> dict[str, Any]:
     mounts = [element for element in at.get("bidi_component") if element.proto.component_name == "atlas_map"]
     (the_map,) = [m for m in mounts if json.loads(m.proto.json or "{}").get("role") == "map"]
-    config: dict[str, Any] = json.loads(the_map.proto.json)
+    config: dict[str, Any] = json.loads(json.loads(the_map.proto.json)["config"])  # livemap.map_mount
     return config
 
 
@@ -449,8 +463,103 @@ def test_a_change_in_the_store_shows_on_the_next_run_and_nothing_is_read_while_n
 def imported_meta(at: AppTest) -> dict[str, Any]:
     """The version and meta of the imported events' dataset the page was sent."""
     (mount,) = [element for element in at.get("bidi_component") if element.key == "atlas-imported"]
-    data: dict[str, Any] = json.loads(mount.proto.mixed.json)  # JSON beside the points' Arrow table
+    data, _ = livemap.unpack_columns(mount.proto.bytes)  # the points' columns, packed
     return {"version": data["version"], **data["meta"]}
+
+
+# --- the light path: a kept map sent before the data stack is imported ---
+
+FRESH_SERVER = """
+import json, sys
+from geodata import livemap, timing
+from streamlit.testing.v1 import AppTest
+
+HEAVY = ("pandas", "geopandas", "shapely", "sqlalchemy", "pyogrio")
+at_map, real = [], timing.mark
+def mark(name):
+    if name == "map sent":
+        at_map.append(sorted(m for m in HEAVY if m in sys.modules))
+    real(name)
+timing.mark = mark
+def datasets(at):  # as tests/test_app.py's (which imports the data stack, so it is not imported here)
+    found = {}
+    for mount in at.get("bidi_component"):
+        if str(mount.key).startswith("atlas-"):
+            packed = mount.proto.bytes
+            data = livemap.unpack_columns(packed)[0] if packed else json.loads(mount.proto.json)
+            found[data["name"]] = data["version"]
+    return found
+sys.argv = ["app.py", *sys.argv[1:]]
+at = AppTest.from_file(%r, default_timeout=120).run()
+print(json.dumps({"at_map": at_map, "exceptions": [str(e.value) for e in at.exception],
+                  "datasets": datasets(at), "tables": len(at.dataframe)}))
+"""
+
+
+def datasets(at: AppTest) -> dict[str, str]:
+    """Name -> version of the datasets the page was sent."""
+    found = {}
+    for mount in at.get("bidi_component"):
+        if str(mount.key).startswith("atlas-"):
+            data = (
+                livemap.unpack_columns(mount.proto.bytes)[0]
+                if mount.proto.bytes
+                else json.loads(mount.proto.json)
+            )
+            found[data["name"]] = data["version"]
+    return found
+
+
+def fresh_server(*argv: str) -> dict[str, Any]:
+    """Run the app once in a new process (as on a freshly started server): which of the data stack's
+    modules were imported when the map was sent, the exceptions, the datasets and the tables shown."""
+    source = FRESH_SERVER % APP
+    done = subprocess.run(
+        [sys.executable, "-c", source, "app.py", *argv], capture_output=True, text=True, timeout=300,
+        cwd=settings.ROOT, env={**os.environ, "PYTHONPATH": str(settings.ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_a_fresh_server_sends_a_kept_map_before_the_data_stack_is_imported(app_store: Path) -> None:
+    """The first run prepares the map and keeps it; a fresh server sends it with pandas, geopandas,
+    shapely and SQLAlchemy not yet imported, then shows the rest of the page as before. An article
+    added to the store changes the key: the next fresh server prepares the map again, with it."""
+    at = start()
+    assert not at.exception
+    prepared = datasets(at)
+    assert set(prepared) == {"basemap", "zones", "events"}
+    light = fresh_server("--store", str(app_store))
+    assert light["exceptions"] == []
+    assert light["at_map"] == [[]]  # the map was sent before any of them was imported
+    assert light["datasets"] == prepared  # the very datasets the usual path sent
+    assert light["tables"] == len(at.dataframe) > 0  # then the tables, as before
+    with open_store(app_store) as store:
+        store.add_article(ARTICLE, ArticleMeta("patrol.txt", dt.date(2024, 5, 13), "Wire", ""), by="test")
+    changed = fresh_server("--store", str(app_store))
+    assert changed["exceptions"] == []
+    assert "pandas" in changed["at_map"][0]  # no kept map for this version: prepared first
+    assert changed["datasets"]["events"] != prepared["events"]
+    assert changed["datasets"]["zones"] == prepared["zones"]
+    again = fresh_server("--store", str(app_store))
+    assert again["at_map"] == [[]]
+    assert again["datasets"] == changed["datasets"]
+
+
+def test_a_damaged_kept_map_is_prepared_again_without_an_error(app_store: Path) -> None:
+    at = start()
+    prepared = datasets(at)
+    key = map_cache.key(app_options.app_inputs(["--store", str(app_store)]))
+    assert key is not None
+    path = map_cache.path_for(key)
+    path.write_bytes(path.read_bytes()[:-100])  # cut short
+    damaged = fresh_server("--store", str(app_store))
+    assert damaged["exceptions"] == []
+    assert "pandas" in damaged["at_map"][0]
+    assert damaged["datasets"] == prepared
+    assert fresh_server("--store", str(app_store))["at_map"] == [[]]  # kept again
 
 
 def test_an_added_article_does_not_prepare_the_imported_events_again(
@@ -459,8 +568,10 @@ def test_an_added_article_does_not_prepare_the_imported_events_again(
     """Imported events (100,000 and more) are encoded once per import, by the import (kept for the
     app, ``geodata.point_cache``): saving an article reads and prepares only the article events."""
     encoded: list[int] = []
-    real = livemap.encode_points
-    monkeypatch.setattr(livemap, "encode_points", lambda frame: encoded.append(len(frame)) or real(frame))
+    real = map_datasets.encode_points
+    monkeypatch.setattr(
+        map_datasets, "encode_points", lambda frame: encoded.append(len(frame)) or real(frame)
+    )
     acled = settings.ROOT / "tests/data/acled_small.csv"
     assert cli.main(["import", str(acled), "--store", str(app_store)]) == 1  # its bad rows are reported
     assert len(encoded) == 1  # by the import, which keeps the points

@@ -29,7 +29,19 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from shapely.geometry import shape
 
 from bench import make_acled
-from geodata import events, export, foliummap, imports, layers, livemap, settings, timing, view, zones
+from geodata import (
+    events,
+    export,
+    foliummap,
+    imports,
+    layers,
+    livemap,
+    map_datasets,
+    settings,
+    timing,
+    view,
+    zones,
+)
 from geodata.store import open_store
 from tests import builders
 from tests.browser import harness
@@ -110,7 +122,7 @@ def test_the_app_end_to_end(browser: Browser, data: tuple[gpd.GeoDataFrame, gpd.
         assert day_shown(page) == earliest + dt.timedelta(days=1)
 
         # The date box, then Next and Prev (event dates and zone changes).
-        stops = livemap.stops(*data)
+        stops = map_datasets.stops(*data)
         typed = min(d for d in stops if d > dt.date(2019, 4, 1))
         page.get_by_label("Date", exact=True).fill(typed.isoformat())
         assert day_shown(page) == typed
@@ -241,7 +253,7 @@ def acled_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_imported_events_in_the_page(browser: Browser, acled_file: Path, tmp_path: Path) -> None:
     imported = imports.load_event_files([acled_file]).events
-    points = livemap.encode_points(imported)
+    points = map_datasets.encode_points(imported)
     drawable = layers.events_on_map(imported)
     traffic = harness.Traffic()
     context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})

@@ -1,37 +1,16 @@
-"""What the app loads (``geodata/loading.py``): its options, and its layers from the event store or
-from the folders and files given instead (as ``export --seeds/--imported`` reads them)."""
+"""What the app loads (``geodata/loading.py``): its layers from the event store or from the folders
+and files given instead (as ``export --seeds/--imported`` reads them); its options are
+``tests/test_app_options.py``'s."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from geodata import events, imports, loading, settings
 from geodata.store import open_store
-from geodata.store_open import default_store_path
 from tests.conftest import ACLED_CSV, UCDP_CSV
-
-
-def test_the_store_is_the_option_else_the_environment_else_the_users_file(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("ATLAS_STORE", str(tmp_path / "env.gpkg"))
-    assert loading.app_inputs([]).store == str(tmp_path / "env.gpkg")
-    assert loading.app_inputs(["--store", "postgresql://db/atlas"]).store == "postgresql://db/atlas"
-    monkeypatch.delenv("ATLAS_STORE")
-    assert loading.app_inputs([]).store == str(default_store_path())
-
-
-def test_folders_and_files_given_take_the_place_of_the_stores_layers(tmp_path: Path) -> None:
-    plain = loading.app_inputs([])
-    assert (plain.uses_store, plain.events_from_store) == (True, True)
-    seeds = loading.app_inputs(["--seeds", str(settings.SEEDS_DIR)])
-    assert (seeds.uses_store, seeds.events_from_store) == (True, False)  # imported: the store's
-    both = loading.app_inputs(["--seeds", str(settings.SEEDS_DIR), "--events", str(ACLED_CSV)])
-    assert not both.uses_store
-    assert {Path(name).name for name, _, _ in both.key} >= {"manifest.csv", ACLED_CSV.name}
 
 
 def test_the_layers_and_articles_come_from_the_store(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pytest
 
 from geodata import __main__ as cli
-from geodata import imports, layers, livemap, loading, point_cache, zones
+from geodata import imports, layers, loading, map_datasets, point_cache, zones
 from geodata.store import open_store
 from tests.conftest import ACLED_CSV, UCDP_CSV
 
@@ -28,7 +28,9 @@ def assert_same(found: point_cache.CachedPoints, made: point_cache.CachedPoints)
     np.testing.assert_array_equal(found.points.order, made.points.order)
     assert (found.points.radii, found.points.max_duration) == (made.points.radii, made.points.max_duration)
     assert found.dates == made.dates
-    assert livemap.points_dataset(found.points).version == livemap.points_dataset(made.points).version
+    assert (
+        map_datasets.points_dataset(found.points).version == map_datasets.points_dataset(made.points).version
+    )
 
 
 def test_points_are_read_back_as_written(tmp_path: Path) -> None:
@@ -64,12 +66,14 @@ def test_the_map_from_kept_points_equals_the_map_from_the_layer(tmp_path: Path) 
     zone_set = zones.load_zones()
     frames = {"zones": zone_set.zones, "events": imported.iloc[:0], "imported": imported}
     reference = layers.load_reference()
-    direct = livemap.prepare(frames, reference=reference)
+    direct = map_datasets.prepare(frames, reference=reference)
     point_cache.kept(point_cache.path_for(tmp_path, "k"), lambda: imported)
     kept = point_cache.read(point_cache.path_for(tmp_path, "k"))
     assert kept is not None
     without = {name: frame for name, frame in frames.items() if name != "imported"}
-    from_file = livemap.prepare(without, reference=reference, points=kept.points, imported_dates=kept.dates)
+    from_file = map_datasets.prepare(
+        without, reference=reference, points=kept.points, imported_dates=kept.dates
+    )
     assert from_file.dates == direct.dates
     assert [d.version for d in from_file.datasets] == [d.version for d in direct.datasets]
 

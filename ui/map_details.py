@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geodata import adding, formats, layers, livemap, loading, panels, view
+from geodata import adding, formats, layers, loading, map_datasets, panels, view
 
 TABLE_ROWS = 200  # rows shown in the events table (the caption gives the full count)
 EAGER_DOWNLOAD_ROWS = 500  # above this many features, downloads are built when clicked
@@ -71,7 +71,7 @@ def notes(
 
 
 def under_map(
-    loaded: loading.Loaded, preview: Any, points: livemap.PointData | None,
+    loaded: loading.Loaded, preview: Any, points: map_datasets.PointData | None,
     clicked: tuple[float, float] | None, current: view.MapView, *, narrow: bool,
 ) -> None:  # fmt: skip
     """Right under the map: the events of the article being added, and those at the point clicked."""
@@ -79,7 +79,7 @@ def under_map(
         st.caption("Events read from the article being added (not saved yet):")
         st.dataframe(adding.preview_table(preview), hide_index=True)
     if clicked is not None and points is not None:
-        here = livemap.events_at(loaded.frames["imported"], points, clicked, current)
+        here = map_datasets.events_at(loaded.frames["imported"], points, clicked, current)
         st.caption(f"{len(here):,} imported event(s) of the window at the point clicked")
         st.dataframe(panels.events_table(here, compact=narrow), hide_index=True)
 

@@ -12,7 +12,18 @@ import functools
 import geopandas as gpd
 import streamlit as st
 
-from geodata import basemap, editors, layers, livemap, pickmap, review, review_panel, review_queue, store
+from geodata import (
+    basemap,
+    editors,
+    layers,
+    livemap,
+    map_datasets,
+    pickmap,
+    review,
+    review_panel,
+    review_queue,
+    store,
+)
 from geodata._errors import AtlasError
 from geodata.schema import GEO_PRECISIONS
 from ui import map_data, review_actions, review_forms, review_queue_panel
@@ -27,7 +38,7 @@ def reference() -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False)
 def basemap_data() -> livemap.Dataset:
-    return livemap.basemap_dataset(reference(), basemap.load_basemap())
+    return map_datasets.basemap_dataset(reference(), basemap.load_basemap())
 
 
 def pick_map(info: review_queue.EventDetail, key: str) -> None:

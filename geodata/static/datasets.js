@@ -21,8 +21,25 @@ var AtlasData = (function () {
     if (typeof performance !== "undefined" && performance.mark) performance.mark("atlas: " + name);
   }
 
+  // Typed columns arrive as one mount's bytes (geodata/livemap.py's pack_columns): a uint32 length,
+  // a JSON header naming each column's type, offset and length, then the columns. Each is copied
+  // out to a typed array of its own (the bytes need not start on a multiple of 4 in Streamlit's
+  // message). Returns the header, its `columns` replaced by the arrays by name.
+  var TYPES = {int32: Int32Array, uint16: Uint16Array, uint8: Uint8Array};
+  function unpack(bytes) {
+    var length = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+    var header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)));
+    var columns = {};
+    header.columns.forEach(function (c) {
+      var at = bytes.byteOffset + c[2];
+      columns[c[0]] = new TYPES[c[1]](bytes.buffer.slice(at, at + c[3]));
+    });
+    header.columns = columns;
+    return header;
+  }
+
   function decode(data) {
-    if (data.name === "imported") return {meta: data.meta, table: data.points};
+    if (data.columns) return {meta: data.meta, columns: data.columns};
     return JSON.parse(data.json);
   }
 
@@ -74,9 +91,10 @@ var AtlasData = (function () {
   // The entry point of the datasets' own component.
   function mount(component) {
     var data = component.data || {};
+    if (ArrayBuffer.isView(data)) data = unpack(data);  // the points (bytes: a Uint8Array)
     return data.role === "dataset" ? receive(data) : undefined;
   }
 
-  root.AtlasData = {held: held, dataset: dataset, listen: listen, note: note, mount: mount};
+  root.AtlasData = {held: held, dataset: dataset, listen: listen, note: note, mount: mount, unpack: unpack};
   return root.AtlasData;
 })();

@@ -81,10 +81,6 @@ var AtlasLive = (function () {
   var SPRITE = 5;      // sprite radius in pixels (11 x 11)
   var NO_START = 65535;
 
-  function column(table, name) {
-    return table.getChild(name).toArray();
-  }
-
   // One sprite per kind, look (filled dot or hollow ring) and fade level, as pixels: the canvas
   // API's drawImage costs about a microsecond a call, too slow for a million points in one frame,
   // so the points are stamped into an ImageData buffer instead and put on the canvas at once.
@@ -112,17 +108,17 @@ var AtlasLive = (function () {
 
   var PointsLayer = (typeof L === "undefined") ? null : L.Layer.extend({
     initialize: function (set, styles, kinds, options) {
-      var began = performance.now(), table = set.table, n = table.numRows;
+      var began = performance.now(), columns = set.columns, n = set.meta.count;
       this.meta = set.meta;
       this.options2 = options;
       this.n = n;
-      this.lon = column(table, "lon");
-      this.lat = column(table, "lat");
-      this.start = column(table, "start");
-      this.end = column(table, "end");
-      this.kind = column(table, "kind");
-      this.flags = column(table, "flags");
-      this.radius = column(table, "radius");
+      this.lon = columns.lon;
+      this.lat = columns.lat;
+      this.start = columns.start;
+      this.end = columns.end;
+      this.kind = columns.kind;
+      this.flags = columns.flags;
+      this.radius = columns.radius;
       this.kinds = kinds;
       // Web Mercator at zoom 0 (a 256 px world), computed once; a redraw only scales and shifts.
       this.px = new Float64Array(n);
@@ -943,6 +939,7 @@ var AtlasLive = (function () {
   function mount(component) {
     var data = component.data || {};
     if (data.role !== "map") return undefined;
+    data = JSON.parse(data.config);  // one text (geodata/livemap.py's map_mount)
     var map = instances.get(component.parentElement);
     if (map) map.update(component, data);
     else { map = new AtlasMap(component, data); instances.set(component.parentElement, map); }
