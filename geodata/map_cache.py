@@ -18,7 +18,8 @@ The key (:class:`Key`) covers, so that a stale map cannot be shown:
   files, of ``--seeds`` and ``--events`` files; the folders and files given);
 - the data files the map is made of beside them (base map, reference layer, and the gazetteer and
   word lists the article events of ``--seeds`` are read with), by name, size and time;
-- the code: a hash of the library's Python source, so a new version prepares the map again.
+- the code: a hash of the library's Python source and of the installed packages' names and
+  versions (their ``*.dist-info`` folders), so a new version of either prepares the map again.
 
 ``--tiles`` is not part of it: the map's configuration (:func:`geodata.livemap.map_config`) is made
 on every run, and only the datasets are kept.
@@ -35,8 +36,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import sqlite3
 import struct
+import sysconfig
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -133,12 +136,26 @@ def key(source: Inputs) -> Key | None:
 
 @cache
 def code_version() -> str:
-    """A hash of the library's Python source (once per process: the code a process runs is the
-    code it loaded)."""
+    """A hash of the library's Python source and of the installed packages (once per process: the
+    code a process runs is the code it loaded)."""
     digest = hashlib.sha256()
     for path in sorted(settings.PACKAGE_DIR.rglob("*.py")):
         digest.update(str(path.relative_to(settings.PACKAGE_DIR)).encode() + b"\0" + path.read_bytes())
+    paths = sysconfig.get_paths()
+    digest.update("\n".join(installed([Path(paths["purelib"]), Path(paths["platlib"])])).encode())
     return digest.hexdigest()
+
+
+def installed(folders: Iterable[Path]) -> list[str]:
+    """The installed distributions in ``folders`` (site-packages), as their ``*.dist-info`` folders'
+    names, which carry each one's version: an upgrade of pandas or spaCy changes them. Listing the
+    folders is a millisecond; asking ``importlib.metadata`` for every version would read hundreds of
+    files."""
+    names: set[str] = set()
+    for folder in set(folders):
+        with contextlib.suppress(OSError):
+            names.update(name for name in os.listdir(folder) if name.endswith(".dist-info"))
+    return sorted(names)
 
 
 def _data_files() -> list[Path]:

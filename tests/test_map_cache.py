@@ -140,6 +140,17 @@ def test_the_code_version_covers_the_library_source() -> None:
     assert done.stdout.strip() == found  # the same in another process, so a fresh server finds the map
 
 
+def test_an_upgraded_package_changes_the_installed_list(tmp_path: Path) -> None:
+    site = tmp_path / "site-packages"
+    (site / "pandas-2.2.3.dist-info").mkdir(parents=True)
+    (site / "pandas").mkdir()
+    before = map_cache.installed([site, site])
+    assert before == ["pandas-2.2.3.dist-info"]
+    (site / "pandas-2.2.3.dist-info").rename(site / "pandas-2.3.0.dist-info")
+    assert map_cache.installed([site]) != before
+    assert map_cache.installed([tmp_path / "missing"]) == []
+
+
 def test_no_key_for_a_database_url_or_a_file_that_is_no_store(tmp_path: Path, zones: Path) -> None:
     assert digest("--store", "postgresql://atlas@localhost/atlas", "--zones", str(zones)) is None
     assert digest("--store", str(tmp_path / "missing.gpkg"), "--zones", str(zones)) is None
