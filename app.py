@@ -80,8 +80,8 @@ def map_page() -> None:
     if ready is None:
         from ui import map_loaders as data  # the data stack, before the map: it must be prepared
 
-        found = data.opened(source)
-        ready = data.prepared(source, found.token, found.version, key)
+        found = data.opened(source)  # a store made on this first use has a key only now
+        ready = data.prepared(source, found.token, found.version, key or map_cache.key(source))
     start, start_camera, link_notes = start_view(ready.dates)
     editing = editor and found is not None and found.store is not None
     if editing and found is not None and found.store is not None:

@@ -548,6 +548,19 @@ def test_a_fresh_server_sends_a_kept_map_before_the_data_stack_is_imported(app_s
     assert again["datasets"] == changed["datasets"]
 
 
+def test_a_store_made_on_first_use_keeps_its_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new user's first run makes and fills the store: its map is kept then, not on the next run."""
+    path = tmp_path / "new-atlas.gpkg"
+    monkeypatch.setattr(sys, "argv", ["app.py", "--store", str(path)])
+    st.cache_resource.clear()
+    at = start()
+    assert not at.exception
+    key = map_cache.key(app_options.app_inputs(["--store", str(path)]))
+    assert key is not None
+    assert map_cache.read(key) is not None
+    st.cache_resource.clear()
+
+
 def test_a_damaged_kept_map_is_prepared_again_without_an_error(app_store: Path) -> None:
     at = start()
     prepared = datasets(at)
