@@ -28,15 +28,11 @@ from geodata.sentences import Sentence
 from geodata.triggers import Trigger
 
 __all__ = [
-    "FIELD_KINDS",
     "Placement",
     "choose_place",
     "held_somewhere",
     "venue_in",
 ]
-
-#: Kinds of events that happen at a site, not at a venue.
-FIELD_KINDS = frozenset({"patrol", "attack", "displacement", "deployment", "other"})
 
 
 def held_somewhere(trigger: Trigger, sentence: str) -> bool:
