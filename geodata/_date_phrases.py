@@ -5,14 +5,23 @@ number words, one regular expression per kind of phrase (``PATTERNS``), the chea
 which of them a sentence can hold (:func:`kinds_needed`), and the cues of tense that decide whether a
 yearless "April 28" or a bare "on Friday" lies ahead or behind (:func:`is_future`,
 :func:`clause_is_future`). Resolving a phrase into days is :mod:`geodata.dates`'s.
+
+The words (month and weekday names, number words, the prepositions a month or year follows, the
+cues of the future and the past) are data: ``lexicon/date_words.json`` (see its README); the
+grammar that puts them together is here. The file is read with :mod:`json`, not through
+:mod:`geodata.lexicon`, so that reading dates never imports spaCy.
 """
 
 from __future__ import annotations
 
 import bisect
-import calendar
+import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
+
+from geodata import settings
 
 __all__ = [
     "MONTHS",
@@ -26,45 +35,70 @@ __all__ = [
     "WEEKDAYS",
     "clause_breaks",
     "clause_is_future",
+    "date_words",
     "is_future",
     "kinds_needed",
     "names_no_year",
 ]
 
-MONTHS = {
-    name: index
-    for index in range(1, 13)
-    for name in {calendar.month_name[index].lower(), calendar.month_abbr[index].lower()}
-}
-MONTHS["sept"] = 9
-WEEKDAYS = {calendar.day_name[i].lower(): i for i in range(7)}
-NUMBERS = {
-    "a": 1,
-    "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "couple of": 2,
-    "few": 5,
-    "several": 5,
-}
+_LISTS = (
+    "months",
+    "weekdays",
+    "numbers",
+    "before_month",
+    "before_year",
+    "beside_set_off_date",
+    "future",
+    "past",
+    "forward_participles",
+)
+
+
+def date_words() -> dict[str, Any]:
+    """The word lists of ``lexicon/date_words.json``, by name; a clear error when the file is
+    not JSON or lacks a list."""
+    path = settings.LEXICON_DIR / "date_words.json"
+    try:
+        words = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path.name}, line {exc.lineno}: not JSON ({exc.msg})") from exc
+    missing = [name for name in _LISTS if not isinstance(words, dict) or not words.get(name)]
+    if missing:
+        raise ValueError(f"{path.name}: no list {', '.join(missing)}")
+    return dict(words)
+
+
+def _either(words: Iterable[str]) -> str:
+    """An alternation of ``words`` in their order (the file's), each matched literally."""
+    return "|".join(re.escape(word) for word in words)
+
+
+def _initials(words: Iterable[str]) -> str:
+    """The letters ``words`` start with, for a look-ahead that rejects most positions at once."""
+    return "".join(dict.fromkeys(word[0] for word in words))
+
+
+_WORDS = date_words()
+MONTHS = {name.lower(): index for index, names in enumerate(_WORDS["months"], start=1) for name in names}
+WEEKDAYS = {name.lower(): index for index, name in enumerate(_WORDS["weekdays"])}
+NUMBERS: dict[str, int] = dict(_WORDS["numbers"])
 
 # Month names are matched case-sensitively so that the modal "may" is never a month.
+_MONTH_INITIALS = _initials(names[0] for names in _WORDS["months"])
+_AT_MONTH = f"(?=[{_MONTH_INITIALS}])"  # (each pattern's look-ahead: see "weekday" below)
+_AT_MONTH_OR_DAY = f"(?=[{_MONTH_INITIALS}0-9])"
 _MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![a-z]))"
+    f"(?:{_either(names[0] for names in _WORDS['months'])}"
+    rf"|(?:{_either(abbreviation for names in _WORDS['months'] for abbreviation in names[1:])})\.?(?![a-z]))"
 )
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:19|20)\d{2}"
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-NUM = r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|couple of|few|several|\d{1,2})"
+_WEEKDAY = f"(?:{_either(_WORDS['weekdays'])})"
+NUM = rf"(?:{_either(NUMBERS)}|\d{{1,2}})"
+_WEEKDAY_MODIFIERS = ("last", "next", "this")
+_AT_WEEKDAY = (
+    f"(?=[{_initials([*_WEEKDAY_MODIFIERS, *map(str.capitalize, _WEEKDAY_MODIFIERS), *_WORDS['weekdays']])}])"
+)
 _I = "(?i:{})"  # a case-insensitive piece inside a case-sensitive pattern
 
 PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -73,7 +107,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("numeric", rf"\b(?:\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}|{_YEAR}-\d{{2}}-\d{{2}})\b"),
         (
             "day_range",
-            rf"\b(?=[JFMASOND])(?P<m>{_MONTH}) (?P<d1>{_DAY}) {_I.format('(?:and|to|-|–)')} ?(?P<d2>{_DAY})"
+            rf"\b{_AT_MONTH}(?P<m>{_MONTH}) (?P<d1>{_DAY}) {_I.format('(?:and|to|-|–)')} ?(?P<d2>{_DAY})"
             rf"(?:,? (?P<y>{_YEAR}))?\b",
         ),
         (
@@ -84,22 +118,22 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         (
             "month_day",
-            rf"\b(?=[JFMASOND0-9])(?:(?P<m>{_MONTH}) (?P<d>{_DAY})|(?P<d_>{_DAY}) (?:of )?(?P<m_>{_MONTH}))"
+            rf"\b{_AT_MONTH_OR_DAY}(?:(?P<m>{_MONTH}) (?P<d>{_DAY})|(?P<d_>{_DAY}) (?:of )?(?P<m_>{_MONTH}))"
             rf"(?:,? (?P<y>{_YEAR}))?\b",
         ),
         (
             "month_year",
-            rf"\b(?=[JFMASOND])(?P<m>{_MONTH}),? (?:of )?"
+            rf"\b{_AT_MONTH}(?P<m>{_MONTH}),? (?:of )?"
             rf"(?P<y>{_YEAR}|{_I.format('this year|last year|next year')})",
         ),
         (
             "month",
-            _I.format(r"\b(?=[isbutfdlna])(?:in|since|by|until|till|from|during|last|next|this|before|after)")
+            _I.format(rf"\b(?=[{_initials(_WORDS['before_month'])}])(?:{_either(_WORDS['before_month'])})")
             + rf" (?P<m>{_MONTH})(?![\w-])",
         ),
         (
             "year",
-            _I.format(r"\b(?=[isbufdoel])(?:in|since|by|until|from|during|of|early|late)")
+            _I.format(rf"\b(?=[{_initials(_WORDS['before_year'])}])(?:{_either(_WORDS['before_year'])})")
             + rf" (?P<y>{_YEAR})\b",
         ),
         (
@@ -120,13 +154,13 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "weekday",
             # (Each pattern's look-ahead names the letters it can start with: most positions of
             # a sentence are then rejected at once.)
-            "(?=[lntLNTMWFS])"
-            + _I.format(r"(?:\b(?P<w>last|next|this) )?")
+            _AT_WEEKDAY
+            + _I.format(rf"(?:\b(?P<w>{_either(_WEEKDAY_MODIFIERS)}) )?")
             + rf"\b(?P<wd>{_WEEKDAY})(?:'s|’s)?\b",
         ),
     )
 )
-_MONTH_NAME = re.compile("(?=[JFMASOND])" + _MONTH)
+_MONTH_NAME = re.compile(_AT_MONTH + _MONTH)
 # Words one of which every relative phrase contains (looked for with ``in``: a few substring
 # searches in C cost a third of one search with a regular expression).
 _RELATIVE_WORDS = (
@@ -183,11 +217,7 @@ SINCE_INSIDE = re.compile(r"(?i)since\s")
 
 # Matched on a lower-cased copy; the look-ahead for the cues' first letters lets the matcher skip
 # most positions without trying every cue (the same trick as the trigger lexicon's).
-_FUTURE = re.compile(
-    r"\b(?=[wsgpedaiutn])(?:will|shall|won't|going to|plan(?:s|ned|ning)? to|planning|scheduled"
-    r"|expected to|set to|due to|is to|are to|to be held|upcoming|ahead|next week|next month"
-    r"|would be held|would (?:take place|meet|start|begin|resume|go ahead)|tomorrow)\b"
-)
+_FUTURE = re.compile(rf"\b(?=[{_initials(_WORDS['future'])}])(?:{_either(_WORDS['future'])})\b")
 
 
 @lru_cache(maxsize=4096)
@@ -215,13 +245,8 @@ TENSELESS = frozenset({"relative", "year"})
 _CLAUSE_BREAK = re.compile(r"[,;:–—]|\bthat\b")
 # "Under the memorandum agreed in Sochi on September 17, the zone is to be ...": a clause with a
 # past participle of its own is past, whatever the rest of the sentence says.
-_PAST_PARTICIPLE = re.compile(
-    r"\b(?!(?:planned|scheduled|expected|proposed|envisaged|intended)\b)[a-z]{3,}ed\b"
-)
-_PAST = re.compile(
-    r"(?i)\b(?:was|were|had|did|said|announced|told|reported|stated|confirmed|revealed|added"
-    r"|ago|yesterday|last)\b"
-)
+_PAST_PARTICIPLE = re.compile(rf"\b(?!(?:{_either(_WORDS['forward_participles'])})\b)[a-z]{{3,}}ed\b")
+_PAST = re.compile(rf"(?i)\b(?:{_either(_WORDS['past'])})\b")
 
 
 def clause_is_future(
@@ -256,7 +281,7 @@ def clause_is_future(
 
 
 # What may stand beside a date phrase set off by commas: a preposition or "early"/"late".
-_BARE_PHRASE = re.compile(r"(?i)[\s,;:–—]*(?:(?:on|in|at|by|early|late|then)[\s,;:–—]+)*")
+_BARE_PHRASE = re.compile(rf"(?i)[\s,;:–—]*(?:(?:{_either(_WORDS['beside_set_off_date'])})[\s,;:–—]+)*")
 _REPORTED = re.compile(r"\bthat\b")
 
 

@@ -3,9 +3,21 @@ the tense of its clause."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from geodata._date_phrases import PATTERNS, clause_is_future, is_future, kinds_needed, names_no_year
+from geodata import settings
+from geodata._date_phrases import (
+    MONTHS,
+    PATTERNS,
+    WEEKDAYS,
+    clause_is_future,
+    date_words,
+    is_future,
+    kinds_needed,
+    names_no_year,
+)
 
 
 def test_future_cues() -> None:
@@ -47,3 +59,33 @@ def test_the_tense_of_the_clause_around_a_date() -> None:
     assert not clause_is_future(sentence, at, at + 6, is_future(sentence))
     sentence = "On June 2, the ministers will meet again."
     assert clause_is_future(sentence, 3, 9, is_future(sentence))
+
+
+def test_the_date_words_are_read_from_the_lexicon() -> None:
+    words = date_words()
+    for index, names in enumerate(words["months"], start=1):
+        for name in names:
+            assert MONTHS[name.lower()] == index
+            assert kinds_needed(f"They met on {name} 3.") >= {"month_day"}, name
+    for index, name in enumerate(words["weekdays"]):
+        assert WEEKDAYS[name.lower()] == index
+    for phrase in words["future"]:
+        assert is_future(f"Officials said they {phrase} patrol Idlib."), phrase
+    for word in words["past"]:
+        sentence = f"The talks {word} in Geneva on June 2."
+        at = sentence.index("June")
+        assert not clause_is_future(sentence, at, at + 6, sentence_future=True), word
+    for word in words["forward_participles"]:
+        sentence = f"The talks {word} in Geneva on June 2."
+        at = sentence.index("June")
+        assert clause_is_future(sentence, at, at + 6, sentence_future=True), word
+
+
+def test_a_broken_date_words_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(settings, "LEXICON_DIR", tmp_path)
+    (tmp_path / "date_words.json").write_text('{"months": [["January"]],', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"date_words\.json, line 1: not JSON"):
+        date_words()
+    (tmp_path / "date_words.json").write_text('{"months": [["January"]]}', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"date_words\.json: no list weekdays, numbers"):
+        date_words()
