@@ -51,6 +51,7 @@ _LISTS = (
     "future",
     "past",
     "forward_participles",
+    "relative_pronouns",
 )
 
 
@@ -277,7 +278,17 @@ def clause_is_future(
         clause = _REPORTED.split(sentence[right:], maxsplit=1)[0]
     if is_future(clause):
         return True
-    return sentence_future and _PAST.search(clause) is None and _PAST_PARTICIPLE.search(clause) is None
+    if not sentence_future or _PAST.search(clause) is not None or _PAST_PARTICIPLE.search(clause) is not None:
+        return False
+    # The sentence's future cue may stand in a relative clause of its own ("On Tuesday Russia is
+    # hosting a congress, which it hopes will open talks"): that is the relative clause's tense,
+    # not the date's.
+    return is_future(_RELATIVE_CLAUSE.sub(lambda m: m[0] if m.start() <= start < m.end() else " ", sentence))
+
+
+# A relative clause set off by a comma or a dash (", which it hopes will open talks"), up to the
+# next break of punctuation ("that" may stand inside it).
+_RELATIVE_CLAUSE = re.compile(rf"(?i)[,;:–—]\s*(?:{_either(_WORDS['relative_pronouns'])})\b[^,;:–—]*")
 
 
 # What may stand beside a date phrase set off by commas: a preposition or "early"/"late".

@@ -72,13 +72,13 @@ def test_the_date_words_are_read_from_the_lexicon() -> None:
     for phrase in words["future"]:
         assert is_future(f"Officials said they {phrase} patrol Idlib."), phrase
     for word in words["past"]:
-        sentence = f"The talks {word} in Geneva on June 2."
+        sentence = f"The talks {word} in Geneva on June 2, officials say, and will go on."
         at = sentence.index("June")
-        assert not clause_is_future(sentence, at, at + 6, sentence_future=True), word
+        assert not clause_is_future(sentence, at, at + 6, is_future(sentence)), word
     for word in words["forward_participles"]:
-        sentence = f"The talks {word} in Geneva on June 2."
+        sentence = f"The talks {word} in Geneva on June 2, officials say, and will go on."
         at = sentence.index("June")
-        assert clause_is_future(sentence, at, at + 6, sentence_future=True), word
+        assert clause_is_future(sentence, at, at + 6, is_future(sentence)), word
 
 
 def test_a_broken_date_words_file_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -89,3 +89,16 @@ def test_a_broken_date_words_file_is_named(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "date_words.json").write_text('{"months": [["January"]]}', encoding="utf-8")
     with pytest.raises(ValueError, match=r"date_words\.json: no list weekdays, numbers"):
         date_words()
+
+
+def test_a_future_in_a_relative_clause_is_that_clause_s_own() -> None:
+    sentence = "On Tuesday Russia is hosting a congress, which it hopes will open talks on a constitution."
+    assert is_future(sentence)
+    assert not clause_is_future(sentence, 3, 10, is_future(sentence))
+    # The relative clause holding the date keeps the main clause's future.
+    sentence = "The talks, which begin on Monday, will last two days."
+    at = sentence.index("Monday")
+    assert clause_is_future(sentence, at, at + 6, is_future(sentence))
+    # So does a date phrase in its own clause before the main one.
+    sentence = "On Tuesday, Russia will host a congress, which opens talks."
+    assert clause_is_future(sentence, 3, 10, is_future(sentence))

@@ -234,3 +234,13 @@ def test_nearest_is_within_half_a_year_of_the_reference(reference: dt.date, mont
     name = dt.date(2001, month, day).strftime("%B")
     (mention,) = find_dates(f"It happened on {name} {day}.", reference=reference, future=False, nearest=True)
     assert abs((mention.interval.start - reference).days) <= 183
+
+
+def test_a_future_in_a_relative_clause_does_not_move_the_date_ahead() -> None:
+    # Read on the last day of the month (a page whose address gives only the month): the "will"
+    # of the relative clause does not make "On Tuesday" the next Tuesday.
+    (found,) = find_dates(
+        "On Tuesday Russia is hosting a congress, which it hopes will open talks on a constitution.",
+        reference=dt.date(2018, 1, 31),
+    )
+    assert found.interval == DateInterval(dt.date(2018, 1, 30), dt.date(2018, 1, 30), "day")
