@@ -59,8 +59,8 @@ class Article:
         Photo captions, page furniture and author bios, and reader comments.
     published, date_source
         Publication date and where it came from: ``manifest``, ``dateline``, ``url`` (a date in
-        the page's address), ``inferred`` (a date the text is "as of", or its latest full date)
-        or ``none``.
+        the page's address), ``inferred`` (a date the text is "as of", or its latest date naming a
+        month and year) or ``none``.
     outlet, url
         From the manifest (empty when unknown).
     warnings

@@ -1,9 +1,9 @@
 """The publication date of an article, and where it came from.
 
 The date comes from the manifest first, then a dateline in the text, then a date in the page's
-URL, then is inferred from the date the text is "as of" or the latest full date in the body (with
-a warning). :func:`publication_date` reads it from an article's parts (:mod:`geodata.article_parts`)
-and its manifest row (:mod:`geodata.manifest`).
+URL, then is inferred from the date the text is "as of" or the latest date in the body that names
+its month and year (with a warning). :func:`publication_date` reads it from an article's parts
+(:mod:`geodata.article_parts`) and its manifest row (:mod:`geodata.manifest`).
 """
 
 from __future__ import annotations
@@ -27,9 +27,14 @@ def publication_date(
     In order: the manifest; a dateline line ("Published 20.02.2019 00:07"); a full date in the
     agency dateline ("ANTAKYA (UrduPoint News / Sputnik - 22nd August, 2019)"); a date in the
     page's URL ("/2018/09/17/", "2017-05-04", "101020191"); the date a report is "as of"
-    ("Situation Report No. 4 - As of 2 January 2020", "as of January 2018"); else the latest full
-    date in the body, with a warning; else the last day of the month the URL files it under
-    ("/2018/01/"), with a warning.
+    ("Situation Report No. 4 - As of 2 January 2020", "as of January 2018"); else the latest date
+    in the body naming its month and year ("5 March 2020", "in October 2019"), with a warning; else
+    the last day of the month the URL files it under ("/2018/01/"), with a warning.
+
+    A year alone never dates the page: "the peninsula, which Moscow annexed in 2014" tells when a
+    past event happened, a bound the page may lie years after (read as the page's day, the year's
+    last day put every "on Wednesday" and "last year" of a 2021 article in 2014). Such a page is
+    left undated, for the analyst to date.
     """
     dateline = parts.datelines[0] if parts.datelines else None
     from_line = parse_dateline(dateline) if dateline else None
@@ -51,7 +56,10 @@ def publication_date(
         return from_url, "url", None, None
     as_of = _as_of([title, *parts.standfirst, *parts.body])
     latest = _infer_date(parts.body)
-    for found, how in ((as_of, "the date the text is 'as of'"), (latest, "the latest full date in the text")):
+    for found, how in (
+        (as_of, "the date the text is 'as of'"),
+        (latest, "the latest full date in the text"),
+    ):
         if found is not None:
             return (
                 found,
@@ -161,11 +169,16 @@ def _as_of(lines: list[str]) -> dt.date | None:
 
 def _infer_date(body: list[str]) -> dt.date | None:
     # Only dates carrying their own year count: a relative one needs the date we are looking for.
+    # And only those naming a month or a day: a year alone is a past event's (see above).
     far_past = dt.date(1900, 1, 1)
     latest: dt.date | None = None
     for paragraph in body:
         for mention in find_dates(paragraph, reference=far_past, future=False):
-            if re.search(r"(?:19|20)\d{2}", mention.text) and mention.interval.precision != "range":
+            if re.search(r"(?:19|20)\d{2}", mention.text) and mention.interval.precision not in _UNDATING:
                 end = mention.interval.end
                 latest = end if latest is None or end > latest else latest
     return latest
+
+
+# Precisions of a date phrase that do not date a page: a span ("since 2018") and a year alone.
+_UNDATING = frozenset({"range", "year"})

@@ -49,3 +49,15 @@ def test_a_url_giving_only_the_month_dates_the_page_at_its_end(tmp_path: Path) -
     article, problems = read_article(path, manifest_row=row)
     assert (article.published, article.date_source) == (dt.date(2018, 1, 31), "url")
     assert any("only the month" in p.message for p in problems)
+
+
+def test_a_year_alone_does_not_date_a_page(tmp_path: Path) -> None:
+    # "annexed in 2014" is when a past event happened: the page may be years later.
+    text = f"Title\n\n{BODY}\nThe peninsula, which Moscow annexed in 2014, was not on the agenda.\n"
+    article, problems = read_article(write(tmp_path, "a.txt", text))
+    assert (article.published, article.date_source) == (None, "none")
+    assert any("no publication date" in p.message for p in problems)
+    # A month with its year still dates a page whose text tells nothing later.
+    text = f"Title\n\n{BODY}\nThe first patrol set off in October 2019, annexed in 2014.\n"
+    article, _ = read_article(write(tmp_path, "b.txt", text))
+    assert (article.published, article.date_source) == (dt.date(2019, 10, 31), "inferred")
