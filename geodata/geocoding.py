@@ -57,8 +57,8 @@ from collections.abc import Iterable, Sequence
 
 from geodata._toponym_reading import PlaceContext, analyse, evidence
 from geodata._toponym_resolution import Mention, resolve
-from geodata._toponym_words import DEMONYM_COUNTRIES
-from geodata.gazetteer import Gazetteer, Place
+from geodata._toponym_words import COMPASS_WORDS, DEMONYM_COUNTRIES
+from geodata.gazetteer import Gazetteer, Place, part_id
 
 __all__ = ["Mention", "PlaceContext", "article_context", "find_places", "find_places_in_article"]
 
@@ -84,7 +84,15 @@ def find_places(
         In text order; ``sentence[m.start:m.end] == m.text``. Countries qualifying a following
         place ("Russia's Sochi") and demonyms ("Turkish forces") give no mention.
     """
-    return _with_capitals(sentence, resolve(analyse(sentence, gazetteer), gazetteer, context), gazetteer)
+    return _described(sentence, resolve(analyse(sentence, gazetteer), gazetteer, context), gazetteer, context)
+
+
+def _described(
+    sentence: str, mentions: tuple[Mention, ...], gazetteer: Gazetteer, context: PlaceContext | None
+) -> tuple[Mention, ...]:
+    """``mentions`` with the places the sentence names by description, not by name: a capital
+    ("the Lebanese capital") and a part of the country it speaks of ("the country's northwest")."""
+    return _with_country_parts(sentence, _with_capitals(sentence, mentions, gazetteer), gazetteer, context)
 
 
 # "the Lebanese capital", "the Kazakh capital": a capital named by its country's adjective, when
@@ -119,6 +127,56 @@ def _with_capitals(sentence: str, mentions: tuple[Mention, ...], gazetteer: Gaze
             continue
         added.append(Mention(sentence[start:end], start, end, place, "town", place.uncertainty_km))
     return tuple(sorted((*mentions, *added), key=lambda m: m.start)) if added else mentions
+
+
+# "the country's northwest", "the north of the country": a direction (a noun: not "the country's
+# northern border", which qualifies another place) of the country the sentence speaks of.
+_DIRECTION = r"(?:north|south)(?:[- ]?(?:east|west))?|east|west"
+_COUNTRY_PART = re.compile(
+    rf"\b[Tt]he country(?:'s|’s) (?P<part>{_DIRECTION})(?![\w-])"
+    rf"|\b[Tt]he (?P<of>{_DIRECTION}) of the country\b"
+)
+_DEMONYM = re.compile(r"(?i)\b(?:" + "|".join(map(re.escape, DEMONYM_COUNTRIES)) + r")\b")
+
+
+def _with_country_parts(
+    sentence: str, mentions: tuple[Mention, ...], gazetteer: Gazetteer, context: PlaceContext | None
+) -> tuple[Mention, ...]:
+    """``mentions`` with "the country's northwest" read as that part of the country the sentence
+    named last before it (by name or adjective: "The Syrian army said ... in the country's
+    northwest"), else of the country the article names most (when ``context`` is given); the
+    country itself where the gazetteer has no such part (as for "northern Iraq"). Nothing when
+    no country is known: "the country" is no place of its own."""
+    if "country" not in sentence:
+        return mentions
+    added = []
+    for match in _COUNTRY_PART.finditer(sentence):
+        country = _country_before(sentence, match.start(), mentions, gazetteer, context)
+        if country is None:
+            continue
+        direction = COMPASS_WORDS[re.sub(r"[- ]", "", (match["part"] or match["of"]).lower())]
+        place = gazetteer.get(part_id(country.place_id, direction)) or country
+        start, end = match.span()
+        added.append(
+            Mention(sentence[start:end], start, end, place, place.geo_precision, place.uncertainty_km)
+        )
+    return tuple(sorted((*mentions, *added), key=lambda m: m.start)) if added else mentions
+
+
+def _country_before(
+    sentence: str, at: int, mentions: tuple[Mention, ...], gazetteer: Gazetteer, context: PlaceContext | None
+) -> Place | None:
+    """The country the sentence names last before ``at`` (a country's name or its adjective),
+    else the one ``context`` names most (the first of equals)."""
+    named = [(m.start, m.place.country) for m in mentions if m.end <= at and m.place.kind == "country"]
+    named += [(d.start(), DEMONYM_COUNTRIES[d[0].lower()]) for d in _DEMONYM.finditer(sentence, 0, at)]
+    if named:
+        code = max(named)[1]
+    elif context is not None and context.countries:
+        code = max(context.countries.items(), key=lambda item: item[1])[0]
+    else:
+        return None
+    return gazetteer.get(f"country:{code}")
 
 
 def article_context(sentences: Iterable[str], gazetteer: Gazetteer) -> PlaceContext:
@@ -160,6 +218,6 @@ def find_places_in_article(sentences: Sequence[str], gazetteer: Gazetteer) -> tu
     analysed = [analyse(s, gazetteer) for s in sentences]
     context = evidence(analysed)
     return tuple(
-        _with_capitals(s, resolve(a, gazetteer, context), gazetteer)
+        _described(s, resolve(a, gazetteer, context), gazetteer, context)
         for s, a in zip(sentences, analysed, strict=True)
     )

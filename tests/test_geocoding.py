@@ -83,3 +83,54 @@ def test_a_capital_named_by_its_countrys_adjective(
     assert found == expected
     (article,) = find_places_in_article([sentence], gazetteer)
     assert article == find_places(sentence, gazetteer)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # The country the sentence names before it, by adjective or by name.
+        (
+            "The Syrian army said its forces control a town in the country's northwest.",
+            [("the country's northwest", "part:country:SY:northwest")],
+        ),
+        (
+            "An air strike on a market in the northwest of the country killed 11 Syrian civilians.",
+            [],  # the adjective comes after: nothing tells which country before it
+        ),
+        (
+            "A Syrian air strike on a market in the north-west of the country killed 11 people.",
+            [("the north-west of the country", "part:country:SY:northwest")],
+        ),
+        (
+            "Talks covered Syria, Idleb and the country's northeast.",
+            [
+                ("Syria", "country:SY"),
+                ("Idleb", "gn:169389"),
+                ("the country's northeast", "part:country:SY:northeast"),
+            ],
+        ),
+        # A country without parts in the gazetteer stands itself, as "northern Iraq" does.
+        (
+            "Turkish troops fought militants in the country's southeast.",
+            [("the country's southeast", "country:TR")],
+        ),
+        # An adjective qualifies another place; and "the country" with no country known is none.
+        ("Syrian troops reached the country's northern border.", []),
+        ("Troops moved into the country's north-west.", []),
+    ],
+)
+def test_the_countrys_direction_is_a_part_of_the_country_it_speaks_of(
+    gazetteer: Gazetteer, sentence: str, expected: list[tuple[str, str]]
+) -> None:
+    assert [(m.text, m.place.place_id) for m in find_places(sentence, gazetteer)] == expected
+
+
+def test_the_countrys_direction_takes_the_articles_country_when_the_sentence_names_none(
+    gazetteer: Gazetteer,
+) -> None:
+    sentences = ["Syrian forces shelled Saraqib in Idlib.", "Troops moved into the country's north-west."]
+    found = find_places_in_article(sentences, gazetteer)[1]
+    assert [(m.text, m.place.place_id) for m in found] == [
+        ("the country's north-west", "part:country:SY:northwest")
+    ]
+    assert find_places(sentences[1], gazetteer) == ()
