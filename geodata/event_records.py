@@ -26,7 +26,7 @@ from geodata.schema import EVENT_PROPERTIES
 __all__ = ["PIPELINE_VERSION", "Event", "EventRun", "Source", "events_frame"]
 
 #: Version of the extraction: bump it whenever the events it reads out of the same articles change.
-PIPELINE_VERSION: str = "2.3.0"
+PIPELINE_VERSION: str = "2.4.0"
 
 
 @dataclass(frozen=True)
