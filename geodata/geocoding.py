@@ -29,7 +29,9 @@ Rules, in this order:
    north of Syria", "the northern districts of Hama" are the matching part of the governorate or
    of Syria (a region feature with its own point and radius, see
    :func:`geodata.gazetteer.part_id`); where there is no part ("northern Iraq") the country
-   stands, at country precision.
+   stands, at country precision. "The country's northwest" and "the north-west of the country"
+   are read so for the country the sentence named before them (by name or adjective), else the
+   one the article names most (with a context); with neither they are no place.
 4. **Towns used regionally** ("Manbij countryside", "Idlib district") keep the town's point at
    ``geo_precision="district"`` and at least
    :data:`~geodata._toponym_resolution.DISTRICT_RADIUS_KM`; "Tartus naval base" is the town.
