@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from geodata.articles import Article
 from geodata.cues import Cue, Cues, sentence_cues
-from geodata.dates import DateInterval, DateMention, find_dates
+from geodata.dates import DateInterval, DateMention, find_dated, find_dates
 from geodata.event_dates import is_deadline, is_report_date
 from geodata.lexicon import match_doc, trigger_patterns
 from geodata.place_mentions import MentionLike, PlaceFinder, finest, located, vague
@@ -73,7 +73,8 @@ class ArticleContext:
             text = self.paragraphs[p][i].text
             # A page dated only by the latest date its text tells was published then or after.
             inferred = self.article.date_source == "inferred"
-            found = find_dates(text, reference=published, nearest=inferred) if published else ()
+            # A page with no date still dates what names its year ("set up in 2018").
+            found = find_dates(text, reference=published, nearest=inferred) if published else find_dated(text)
             phrases = anaphoric_phrases(text) if published else ()
             if phrases:
                 found = anchored(found, phrases, self.reference_time(p, i))

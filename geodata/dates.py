@@ -47,6 +47,7 @@ from geodata._date_phrases import (
 __all__ = [
     "DateInterval",
     "DateMention",
+    "find_dated",
     "find_dates",
     "parse_dateline",
 ]
@@ -167,6 +168,25 @@ def find_dates(
             text = sentence[start : match.end()]
             found.append(DateMention(text, start, match.end(), interval, anchor))
     return _drop_overlaps(found)
+
+
+def find_dated(sentence: str) -> tuple[DateMention, ...]:
+    """The date phrases of ``sentence`` that need no publication date: those naming their year in
+    figures ("5 March 2020", "in October 2019", "in 2018"), read as if nothing were known of the
+    page. Spans counted to the page's day ("since 2018", "the past two years") are left out.
+
+    A page with no known date still dates these (an event "set up in 2018"), and a page's own
+    date is inferred from them (:mod:`geodata.publication_dates`).
+    """
+    if not _HAS_YEAR.search(sentence):
+        return ()
+    found = find_dates(sentence, reference=_NO_DAY, future=False)
+    return tuple(m for m in found if m.interval.precision != "range" and _HAS_YEAR.search(m.text))
+
+
+# The reference for phrases read with none: before any date the project reads, so a phrase that
+# needed a real one (a weekday, "last year") cannot pass for a dated one.
+_NO_DAY = dt.date(1900, 1, 1)
 
 
 def _nearer_year(interval: DateInterval, reference: dt.date) -> DateInterval:

@@ -13,7 +13,7 @@ import datetime as dt
 import re
 
 from geodata.article_parts import Parts
-from geodata.dates import find_dates, parse_dateline
+from geodata.dates import find_dated, parse_dateline
 from geodata.manifest import ManifestRow
 
 __all__ = ["date_in_url", "publication_date"]
@@ -87,15 +87,12 @@ def publication_date(
 
 def _full_date(text: str) -> dt.date | None:
     """A full date (day, month and year) written in ``text``, if any."""
-    if not text or not _YEAR.search(text):
-        return None
-    for mention in find_dates(text, reference=dt.date(1900, 1, 1), future=False):
-        if mention.interval.precision == "day" and _YEAR.search(mention.text):
+    for mention in find_dated(text):
+        if mention.interval.precision == "day":
             return mention.interval.start
     return None
 
 
-_YEAR = re.compile(r"(?:19|20)\d{2}")
 # Dates in page addresses: /2018/09/17/, /2019-10/23/, 2017-05-04, and runs of digits read as
 # year-month-day or day-month-year ("101020191": 10 10 2019).
 _URL_DATES = (
@@ -161,8 +158,8 @@ def _as_of(lines: list[str]) -> dt.date | None:
     for line in lines:
         for match in _AS_OF.finditer(line):
             rest = line[match.end() : match.end() + 40]
-            for mention in find_dates(rest, reference=dt.date(1900, 1, 1), future=False):
-                if mention.start == 0 and _YEAR.search(mention.text):
+            for mention in find_dated(rest):
+                if mention.start == 0:
                     return mention.interval.end
     return None
 
@@ -170,15 +167,10 @@ def _as_of(lines: list[str]) -> dt.date | None:
 def _infer_date(body: list[str]) -> dt.date | None:
     # Only dates carrying their own year count: a relative one needs the date we are looking for.
     # And only those naming a month or a day: a year alone is a past event's (see above).
-    far_past = dt.date(1900, 1, 1)
     latest: dt.date | None = None
     for paragraph in body:
-        for mention in find_dates(paragraph, reference=far_past, future=False):
-            if re.search(r"(?:19|20)\d{2}", mention.text) and mention.interval.precision not in _UNDATING:
+        for mention in find_dated(paragraph):
+            if mention.interval.precision != "year":
                 end = mention.interval.end
                 latest = end if latest is None or end > latest else latest
     return latest
-
-
-# Precisions of a date phrase that do not date a page: a span ("since 2018") and a year alone.
-_UNDATING = frozenset({"range", "year"})

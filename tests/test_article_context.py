@@ -69,3 +69,16 @@ def test_a_yearless_date_on_a_page_dated_by_its_text_is_read_nearest_that_date()
     )  # fmt: skip
     (found,) = ArticleContext(known, fake_find_places).dates(0, 0)
     assert found.interval.start == dt.date(2018, 11, 1)
+
+
+def test_a_page_with_no_date_still_dates_what_names_its_year() -> None:
+    article = Article(
+        "t.txt", "T", None, None,
+        ("Turkish soldiers set up the post in March 2018, and on Tuesday they left it since 2019.",),
+        published=None, date_source="none",
+    )  # fmt: skip
+    found = ArticleContext(article, fake_find_places).dates(0, 0)
+    # "in March 2018" needs no page date; "on Tuesday" does, and "since 2019" runs to the page's day.
+    assert [(d.text, d.interval.start, d.interval.precision) for d in found] == [
+        ("March 2018", dt.date(2018, 3, 1), "month")
+    ]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geodata.dates import DateInterval, find_dates, parse_dateline
+from geodata.dates import DateInterval, find_dated, find_dates, parse_dateline
 
 D = dt.date.fromisoformat
 
@@ -244,3 +244,9 @@ def test_a_future_in_a_relative_clause_does_not_move_the_date_ahead() -> None:
         reference=dt.date(2018, 1, 31),
     )
     assert found.interval == DateInterval(dt.date(2018, 1, 30), dt.date(2018, 1, 30), "day")
+
+
+def test_find_dated_keeps_only_phrases_naming_their_year() -> None:
+    found = find_dated("The posts set up in 2018 and on 5 March 2020 stayed since 2019, until last Tuesday.")
+    assert [(d.text, d.interval.precision) for d in found] == [("in 2018", "year"), ("5 March 2020", "day")]
+    assert find_dated("On Tuesday, a year ago, nothing moved.") == ()
