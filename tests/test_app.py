@@ -54,6 +54,7 @@ from tests import builders
 from tests.conftest import EDITOR_PASSWORD, drop_postgis_database, new_postgis_database
 from tests.test_intake import PAGE
 from tests.test_store import failing_on
+from ui import map_details
 
 APP = str(settings.ROOT / "app.py")
 TIMEOUT = 60
@@ -295,6 +296,21 @@ def test_panels_list_zones_events_and_what_is_not_on_the_map(synthetic: Path) ->
     assert set(zones_table["Zone id"]) == {"dez-1", "dmz-1", "op-1", "route-1"}
     assert list(missing["Event id"]) == ["e5", "e4"]
     assert not any("_" in column for column in events_table.columns)
+
+
+def test_the_tables_show_the_newest_rows_and_say_how_many_there_are(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 100k file's window holds tens of thousands of events, most of them outside Syria: each table
+    # sends its newest rows only (the page would otherwise receive megabytes it cannot show).
+    monkeypatch.setattr(map_details, "TABLE_ROWS", 1)
+    at = start({"date": "2019-03-31", "window": "all"})
+    events_table, _zones, missing, _articles = (df.value for df in at.dataframe)
+    assert len(events_table) == 1
+    assert list(missing["Event id"]) == ["e4"]
+    captions = [c.value for c in at.caption]
+    assert "The 1 newest of 5 events (the downloads have them all)." in captions
+    assert "The 1 newest of 2 events not on the map (the downloads have them all)." in captions
 
 
 def test_a_phone_gets_tables_that_fit(synthetic: Path) -> None:
