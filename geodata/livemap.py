@@ -7,7 +7,11 @@ The app mounts two Streamlit components (``st.components.v2``):
   :mod:`geodata.map_datasets`), each mount carrying one :class:`Dataset`. A dataset does not
   change between runs, so Streamlit sends it to the page once and only a reference to it
   afterwards; it is sent again only when its ``version`` (a hash of its content) changes. The
-  page holds the datasets once for all its maps (``AtlasData``).
+  page holds the datasets once for all its maps (``AtlasData``). It also keeps the larger ones in
+  the browser (IndexedDB, by version, the latest few) and lists their versions in the cookie
+  ``KEPT_COOKIE``; a new session in the same browser is sent only the name and version of a dataset
+  the cookie lists (:func:`kept_mount`, the cookie read strictly by :func:`kept_versions`), and the
+  whole dataset only if the page reports it missing (``ui/map_data.py``).
 - the map's (its script is :func:`script`: Leaflet, ``datasets.js`` and ``livemap.js``; its style
   sheet :func:`stylesheet`) once as the **map** (:func:`map_config`): the versions of the datasets
   to draw, the styles, the date range, the stops of Prev/Next and the view to start from. It too is
