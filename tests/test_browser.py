@@ -2,7 +2,8 @@
 recorded (a test fails if the page makes one): the map draws from what the project ships; the
 slider, the date box, Prev/Next and Play move it; a click on the demilitarized strip opens the strip;
 the link restores date, window, layers, zoom and centre; the download equals the export; imported
-events (a 2026 one too) are reachable and drawn exactly as the library selects them; text from
+events (a 2026 one too) are reachable and drawn exactly as the library selects them; a new session
+in the same browser reads the large datasets the browser keeps and is not sent them; text from
 articles, zone files and the link stays text; a phone gets a collapsed legend and tables that fit.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it). Outside CI a missing one skips these tests;
@@ -354,9 +355,7 @@ def kept_in_page(page: Page) -> dict[str, Any]:
     return found
 
 
-def test_a_new_session_reads_the_large_datasets_the_browser_keeps(
-    browser: Browser, acled_file: Path, tmp_path: Path
-) -> None:
+def test_a_new_session_reads_the_large_datasets_the_browser_keeps(browser: Browser, acled_file: Path) -> None:
     """The first page keeps the points (and the other large datasets) in the browser and lists
     their versions in a cookie; a second page in the same browser is sent only their versions (not
     the points' frame), reads them from the browser and draws the same points. A browser whose
