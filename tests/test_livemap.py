@@ -235,8 +235,9 @@ vm.createContext(context);
 const files = process.argv.slice(1).map((f) => fs.readFileSync(f, "utf8"));
 vm.runInContext(files.join("\\n"), context);
 const data = context.AtlasData;
-data.mount({data: {role: "dataset", name: "zones", version: "0123456789abcdef", kept: true},
-            setStateValue: (name, value) => asked.push([name, value])});
+for (const [name, version] of [["zones", "0123456789abcdef"], ["imported", "fedcba9876543210"]])
+  data.mount({data: {role: "dataset", name, version, kept: true},
+              setStateValue: (state, value) => asked.push([name, state, value])});
 setTimeout(() => process.stdout.write(JSON.stringify({
   asked, marks, held: data.dataset("zones"),
   keep: {cookie: data.keep.cookie, most: data.keep.most, version: data.keep.version.source},
@@ -245,13 +246,19 @@ setTimeout(() => process.stdout.write(JSON.stringify({
 
 
 def test_a_kept_dataset_the_browser_does_not_hold_is_asked_for() -> None:
-    """A mount naming a kept dataset that the browser's store cannot give (here, no IndexedDB at
-    all) makes the page report its version as the state ``missing`` (the server then sends it
-    whole). The page's cookie, its bound and its version pattern are the ones the server reads."""
+    """Mounts naming kept datasets that the browser's store cannot give (here, no IndexedDB at
+    all) make the page report each version as its mount's state ``missing`` (the server then sends
+    it whole). The page's cookie, its bound and its version pattern are the ones the server reads."""
     found = run_page_script(KEPT_RUNNER)
-    assert found["asked"] == [["missing", "0123456789abcdef"]]
+    assert found["asked"] == [
+        ["zones", "missing", "0123456789abcdef"],
+        ["imported", "missing", "fedcba9876543210"],
+    ]
     assert found["held"] is None
-    assert found["marks"][1:] == ["atlas: asked the browser's store for zones", "atlas: missing zones"]
+    assert found["marks"][1:] == [
+        *(f"atlas: asked the browser's store for {name}" for name in ("zones", "imported")),
+        *(f"atlas: missing {name}" for name in ("zones", "imported")),
+    ]
     assert found["keep"]["cookie"] == livemap.KEPT_COOKIE
     assert found["keep"]["most"] <= livemap.KEPT_MOST
     assert found["keep"]["version"] == f"^{livemap.VERSION.pattern}$"

@@ -110,16 +110,6 @@ var AtlasData = (function () {
     });
   }
 
-  // The dataset `name` of `version` from the store: the raw data `keep` was given.
-  function restore(name, version) {
-    return openStore().then(function (db) {
-      return request(db.transaction(KEEP.objects).objectStore(KEEP.objects).get(version));
-    }).then(function (found) {
-      if (!found || found.name !== name) throw new Error("dataset " + name + " " + version + " is not kept");
-      return found.data;
-    });
-  }
-
   function decode(data) {
     if (data.columns) return {meta: data.meta, columns: data.columns};
     return JSON.parse(data.json);
@@ -174,24 +164,43 @@ var AtlasData = (function () {
 
   // A mount that names a dataset the cookie says the browser keeps: read it from the store, or, when
   // it is not there (storage cleared, another server on this host), report its version as the
-  // state `missing`: the server then sends it whole in a new run.
+  // state `missing`: the server then sends it whole in a new run. The mounts of one moment are read
+  // in one transaction and received together, so the maps draw once for all of them.
+  var asking = null;
   function receiveKept(component, data) {
     var now = held[data.name];
     if (now && now.version === data.version) return receive(data, null);
-    var cleanup = null, gone = false, began = performance.now();
+    var ask = {component: component, data: data, gone: false, cleanup: null};
     note("asked the browser's store for " + data.name);
-    restore(data.name, data.version).then(function (raw) {
-      if (gone) return;
-      debug.timings["restore " + data.name] = performance.now() - began;
-      kept.restored[data.name] = data.version;
-      cleanup = receive(ArrayBuffer.isView(raw) ? unpack(raw) : raw, null);
-    }).catch(function () {
-      if (gone) return;
-      note("missing " + data.name);
-      kept.missing.push(data.name + " " + data.version);
-      if (component.setStateValue) component.setStateValue("missing", data.version);
+    if (!asking) { asking = []; setTimeout(readAsked, 0); }
+    asking.push(ask);
+    return function () { ask.gone = true; if (ask.cleanup) ask.cleanup(); };
+  }
+
+  function readAsked() {
+    var asks = asking, began = performance.now();
+    asking = null;
+    openStore().then(function (db) {
+      var store = db.transaction(KEEP.objects).objectStore(KEEP.objects);
+      return Promise.all(asks.map(function (a) {
+        return request(store.get(a.data.version)).catch(function () { return null; });
+      }));
+    }).catch(function () { return []; }).then(function (found) {
+      asks.forEach(function (a, i) {
+        if (a.gone) return;
+        var f = found[i];
+        try {
+          if (!f || f.name !== a.data.name) throw new Error(a.data.name + " is not kept");
+          a.cleanup = receive(ArrayBuffer.isView(f.data) ? unpack(f.data) : f.data, null);
+          kept.restored[a.data.name] = a.data.version;
+          debug.timings["restore " + a.data.name] = performance.now() - began;
+        } catch (error) {  // not kept after all, or unreadable: asked for whole
+          note("missing " + a.data.name);
+          kept.missing.push(a.data.name + " " + a.data.version);
+          if (a.component.setStateValue) a.component.setStateValue("missing", a.data.version);
+        }
+      });
     });
-    return function () { gone = true; if (cleanup) cleanup(); };
   }
 
   // The entry point of the datasets' own component.
