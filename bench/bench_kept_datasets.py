@@ -10,8 +10,10 @@ the datasets whole, as before the kept datasets; the page then keeps them again)
 pages of the same browser (Streamlit's scripts from its cache), so the pair differs only in how the
 datasets reach the page. Each is timed from navigation until the imported points are drawn, and
 the bytes the page receives over the WebSocket until then are counted. The floor is a second page
-of Streamlit's bare app in a context of its own. ``--query`` is the link's view (the bench of
-``bench_first_map.py`` uses ``date=2024-06-01&window=all``, whose "Not on the map" table is large).
+of Streamlit's bare app in a context of its own (never limited). ``--mbit`` limits the new sessions'
+network as a remote user's would be (Chromium's network emulation). ``--query`` is the link's view
+(``bench_first_map.py`` uses ``date=2024-06-01&window=all``, whose "Not on the map" table is
+large).
 
 Run: ``PYTHONPATH=. .venv/bin/python bench/bench_kept_datasets.py [--size 100000] [--repeat 5]``.
 """
@@ -32,12 +34,23 @@ from bench.bench_first_map import floor_paint
 from tests.browser import harness
 
 
-def session(context: BrowserContext, url: str, query: str, *, whole: bool) -> tuple[float, int, list[str]]:
+def session(
+    context: BrowserContext, url: str, query: str, *, whole: bool, mbit: float | None = None
+) -> tuple[float, int, list[str]]:
     """A new page of ``context`` until the points are drawn: seconds, bytes received until then, and
-    the datasets the page read from its store; ``whole`` clears the cookie first."""
+    the datasets the page read from its store; ``whole`` clears the cookie first; ``mbit`` limits
+    the page's network (Chromium's DevTools emulation: that many Mbit/s each way, 20 ms latency)."""
     if whole:
         context.clear_cookies()
     page = context.new_page()
+    if mbit is not None:
+        rate = mbit * 1e6 / 8
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {"offline": False, "latency": 20, "downloadThroughput": rate, "uploadThroughput": rate},
+        )
     sizes: list[int] = []
 
     def heard(payload: str | bytes) -> None:
@@ -63,6 +76,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--query", default="date=2024-06-01&window=all")
+    parser.add_argument("--mbit", type=float, help="limit the new sessions' network to this many Mbit/s")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name, sync_playwright() as playwright:
         acled = Path(name) / f"acled-{args.size}.csv"
@@ -77,7 +91,9 @@ def main() -> None:
             print(f"first page: {session(context, url, args.query, whole=False)[0]:.2f} s", flush=True)
             for repeat in range(args.repeat):
                 for whole in (False, True):
-                    elapsed, received, restored = session(context, url, args.query, whole=whole)
+                    elapsed, received, restored = session(
+                        context, url, args.query, whole=whole, mbit=args.mbit
+                    )
                     times[whole].append(elapsed)
                     label = "whole" if whole else "kept "
                     print(f"run {repeat + 1} {label}: {elapsed:.2f} s, {received:,} B received until drawn, "
@@ -87,7 +103,8 @@ def main() -> None:
         browser.close()
     kept, whole = statistics.median(times[False]), statistics.median(times[True])
     floor = statistics.median(floors)
-    print(f"\n{args.size:,} events, {args.query}: new session, medians of {args.repeat}")
+    limit = f", network {args.mbit} Mbit/s" if args.mbit else ""
+    print(f"\n{args.size:,} events, {args.query}{limit}: new session, medians of {args.repeat}")
     print(f"kept {kept:.2f} s ({min(times[False]):.2f}-{max(times[False]):.2f}), "
           f"whole {whole:.2f} s ({min(times[True]):.2f}-{max(times[True]):.2f}): "
           f"kept / whole {kept / whole:.2f}; "
