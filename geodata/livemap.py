@@ -7,7 +7,11 @@ The app mounts two Streamlit components (``st.components.v2``):
   :mod:`geodata.map_datasets`), each mount carrying one :class:`Dataset`. A dataset does not
   change between runs, so Streamlit sends it to the page once and only a reference to it
   afterwards; it is sent again only when its ``version`` (a hash of its content) changes. The
-  page holds the datasets once for all its maps (``AtlasData``).
+  page holds the datasets once for all its maps (``AtlasData``). It also keeps the larger ones in
+  the browser (IndexedDB, by version, the latest few) and lists their versions in the cookie
+  ``KEPT_COOKIE``; a new session in the same browser is sent only the name and version of a dataset
+  the cookie lists (:func:`kept_mount`, the cookie read strictly by :func:`kept_versions`), and the
+  whole dataset only if the page reports it missing (``ui/map_data.py``).
 - the map's (its script is :func:`script`: Leaflet, ``datasets.js`` and ``livemap.js``; its style
   sheet :func:`stylesheet`) once as the **map** (:func:`map_config`): the versions of the datasets
   to draw, the styles, the date range, the stops of Prev/Next and the view to start from. It too is
@@ -41,6 +45,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import struct
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -72,6 +77,13 @@ FRAME: tuple[float, float, float, float] = (35.5, 32.3, 42.4, 37.4)
 #: Typed-array names of the points' columns as the page makes them (``static/datasets.js``).
 COLUMN_TYPES: frozenset[str] = frozenset({"int32", "uint16", "uint8"})
 _HEADER = struct.Struct("<I")
+#: The cookie in which the page lists the versions of the datasets it keeps in the browser
+#: (``static/datasets.js``, its ``KEEP.cookie``): versions joined by ``.``.
+KEPT_COOKIE: str = "atlas_datasets"
+#: At most this many versions are read from that cookie (the page keeps fewer, ``KEEP.most``).
+KEPT_MOST: int = 16
+#: A dataset's version: 16 hexadecimal digits (an 8-byte BLAKE2b digest).
+VERSION = re.compile(r"[0-9a-f]{16}")
 
 
 @dataclass(frozen=True)
@@ -205,6 +217,28 @@ def unpack_columns(data: bytes) -> tuple[dict[str, Any], dict[str, tuple[str, by
     except (struct.error, TypeError, KeyError, AttributeError) as exc:
         raise ValueError(f"not a dataset of columns: {exc}") from exc
     return header, found
+
+
+def kept_versions(cookie: object) -> frozenset[str]:
+    """The dataset versions the page says it keeps: the value of the cookie ``KEPT_COOKIE``.
+
+    The cookie is the browser's text, which anyone can set: it is only ever compared with the
+    versions of the datasets about to be sent, and anything but a list of at most ``KEPT_MOST``
+    versions (16 lowercase hexadecimal digits each, joined by ``.``) is ignored whole."""
+    if not isinstance(cookie, str) or not cookie or len(cookie) > KEPT_MOST * 17:
+        return frozenset()
+    versions = cookie.split(".")
+    if not all(VERSION.fullmatch(version) for version in versions):
+        return frozenset()
+    return frozenset(versions)
+
+
+def kept_mount(dataset: Dataset) -> dict[str, Any]:
+    """What a dataset's mount carries when the page keeps that version: its name and version
+    only. The page reads the dataset from its own store (``static/datasets.js``); when it finds it
+    missing after all (storage cleared), it reports the version as the mount's state ``missing``
+    and the server sends the dataset whole (``ui/map_data.py``)."""
+    return {"role": "dataset", "name": dataset.name, "version": dataset.version, "kept": True}
 
 
 def map_mount(config: Mapping[str, Any]) -> dict[str, str]:

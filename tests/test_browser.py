@@ -2,7 +2,8 @@
 recorded (a test fails if the page makes one): the map draws from what the project ships; the
 slider, the date box, Prev/Next and Play move it; a click on the demilitarized strip opens the strip;
 the link restores date, window, layers, zoom and centre; the download equals the export; imported
-events (a 2026 one too) are reachable and drawn exactly as the library selects them; text from
+events (a 2026 one too) are reachable and drawn exactly as the library selects them; a new session
+in the same browser reads the large datasets the browser keeps and is not sent them; text from
 articles, zone files and the link stays text; a phone gets a collapsed legend and tables that fit.
 
 Needs Debian's ``chromium`` (``.ci/run`` installs it). Outside CI a missing one skips these tests;
@@ -11,6 +12,7 @@ in CI (``CI=true``) it fails them.
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import json
 import os
@@ -20,6 +22,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pytest
@@ -330,6 +333,101 @@ def check_the_first_map_timeline(page: Page, marks: Path) -> None:
     assert [server[name] for name in order] == sorted(server[name] for name in order)
     assert origin / 1000 < server["map page"]
     assert server["map sent"] < now / 1000
+
+
+# --- the datasets kept in the browser: a new session is sent only their versions ---
+
+
+def received_bytes(page: Page) -> list[int]:
+    """The sizes of the WebSocket frames ``page`` receives from now on (what the server sends it)."""
+    sizes: list[int] = []
+
+    def heard(payload: str | bytes) -> None:
+        sizes.append(len(payload))
+
+    page.on("websocket", lambda socket: socket.on("framereceived", heard))
+    return sizes
+
+
+def kept_in_page(page: Page) -> dict[str, Any]:
+    """The page's own record of its kept datasets (``static/datasets.js``): written, restored, missing."""
+    found: dict[str, Any] = page.evaluate("() => window.atlas.kept")
+    return found
+
+
+def test_a_new_session_reads_the_large_datasets_the_browser_keeps(browser: Browser, acled_file: Path) -> None:
+    """The first page keeps the points (and the other large datasets) in the browser and lists
+    their versions in a cookie; a second page in the same browser is sent only their versions (not
+    the points' frame), reads them from the browser and draws the same points. A browser whose
+    store was cleared (the cookie names versions it no longer holds) reports them missing and is
+    sent them whole; a hostile cookie is ignored (the data are sent whole, nothing is asked)."""
+    traffic = harness.Traffic()
+    context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+    link = "/?date=2019-03-08&window=365"
+    with harness.running_app(["--events", str(acled_file)]) as url:
+        first = context.new_page()
+        harness.watch(first, traffic)
+        first_frames = received_bytes(first)
+        first.goto(url + link)
+        harness.wait_for_map(first, points=True)
+        version = first.evaluate("() => AtlasData.held.imported.version")
+        points = map_datasets.points_dataset(
+            map_datasets.encode_points(imports.load_event_files([acled_file]).events)
+        )
+        assert points.version == version
+        packed = len(points.data)
+        assert max(first_frames) > packed  # the points travelled whole
+        first.wait_for_function(
+            "(v) => window.atlas.kept.written.indexOf('imported ' + v) >= 0", arg=version, timeout=30_000
+        )
+        (cookie,) = [c for c in context.cookies() if c["name"] == livemap.KEPT_COOKIE]
+        assert version in livemap.kept_versions(cookie["value"])
+        drawn = harness.counts(first)
+
+        again = context.new_page()
+        harness.watch(again, traffic)
+        again_frames = received_bytes(again)
+        again.goto(url + link)
+        harness.wait_for_map(again, points=True)
+        assert harness.wait_for_counts(again, drawn) == drawn
+        assert kept_in_page(again)["restored"]["imported"] == version
+        assert kept_in_page(again)["missing"] == []
+        # What the server sent the first page and not the second: the points' frame among them.
+        only_first = collections.Counter(first_frames) - collections.Counter(again_frames)
+        assert max(only_first.elements()) > packed
+        assert sum(first_frames) - sum(again_frames) > packed
+        selected = f"() => Array.from({MAP}.points.selected())"
+        assert again.evaluate(selected) == first.evaluate(selected)
+        context.close()
+
+        # The store cleared (a new browser profile that still has the cookie): asked for, sent whole.
+        cleared = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+        cleared.add_cookies([{"name": livemap.KEPT_COOKIE, "value": cookie["value"], "url": url}])
+        page = cleared.new_page()
+        harness.watch(page, traffic)
+        frames = received_bytes(page)
+        page.goto(url + link)
+        harness.wait_for_map(page, points=True)
+        assert harness.wait_for_counts(page, drawn) == drawn
+        assert f"imported {version}" in kept_in_page(page)["missing"]
+        assert max(frames) > packed  # sent whole after the page asked
+        cleared.close()
+
+        # Hostile cookies: ignored whole, never a lookup of anything they name.
+        for value in ("../../etc/passwd", version.upper(), ".".join([version] * 17), f"{version}.x"):
+            hostile = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+            hostile.add_cookies([{"name": livemap.KEPT_COOKIE, "value": value, "url": url}])
+            page = hostile.new_page()
+            harness.watch(page, traffic)
+            frames = received_bytes(page)
+            page.goto(url + link)
+            harness.wait_for_map(page, points=True)
+            assert harness.wait_for_counts(page, drawn) == drawn
+            assert kept_in_page(page)["missing"] == []
+            assert kept_in_page(page)["restored"] == {}
+            assert max(frames) > packed
+            hostile.close()
+    assert_clean(traffic)
 
 
 # --- hostile text: zone files, the link, articles ---

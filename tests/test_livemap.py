@@ -60,9 +60,10 @@ def test_map_config_holds_the_start_view_and_no_data() -> None:
 
 def test_the_datasets_script_is_small_and_shared_with_the_maps() -> None:
     """Streamlit sends a component's script with each mount: the datasets' component has
-    ``datasets.js`` alone, which the map's and the pick map's scripts include too."""
+    ``datasets.js`` alone (with the browser's store of kept datasets), which the map's and the pick
+    map's scripts include too."""
     data = livemap.data_script()
-    assert len(data) < 10_000
+    assert len(data) < 12_000
     assert data.rstrip().endswith(
         "export default function (component) { return AtlasData.mount(component); }"
     )
@@ -224,6 +225,74 @@ def test_datasets_arriving_together_are_heard_once() -> None:
     assert found["marks"][1:] == [
         f"atlas: {what} {n}" for n in ("basemap", "zones", "events") for what in ("received", "decoded")
     ]
+
+
+KEPT_RUNNER = """
+const fs = require("fs"), vm = require("vm");
+const marks = [], asked = [];
+const context = {performance: {now: () => 0, mark: (name) => marks.push(name)}, setTimeout: setTimeout};
+vm.createContext(context);
+const files = process.argv.slice(1).map((f) => fs.readFileSync(f, "utf8"));
+vm.runInContext(files.join("\\n"), context);
+const data = context.AtlasData;
+for (const [name, version] of [["zones", "0123456789abcdef"], ["imported", "fedcba9876543210"]])
+  data.mount({data: {role: "dataset", name, version, kept: true},
+              setStateValue: (state, value) => asked.push([name, state, value])});
+setTimeout(() => process.stdout.write(JSON.stringify({
+  asked, marks, held: data.dataset("zones"),
+  keep: {cookie: data.keep.cookie, most: data.keep.most, version: data.keep.version.source},
+})), 50);
+"""
+
+
+def test_a_kept_dataset_the_browser_does_not_hold_is_asked_for() -> None:
+    """Mounts naming kept datasets that the browser's store cannot give (here, no IndexedDB at
+    all) make the page report each version as its mount's state ``missing`` (the server then sends
+    it whole). The page's cookie, its bound and its version pattern are the ones the server reads."""
+    found = run_page_script(KEPT_RUNNER)
+    assert found["asked"] == [
+        ["zones", "missing", "0123456789abcdef"],
+        ["imported", "missing", "fedcba9876543210"],
+    ]
+    assert found["held"] is None
+    assert found["marks"][1:] == [
+        *(f"atlas: asked the browser's store for {name}" for name in ("zones", "imported")),
+        *(f"atlas: missing {name}" for name in ("zones", "imported")),
+    ]
+    assert found["keep"]["cookie"] == livemap.KEPT_COOKIE
+    assert found["keep"]["most"] <= livemap.KEPT_MOST
+    assert found["keep"]["version"] == f"^{livemap.VERSION.pattern}$"
+
+
+@pytest.mark.parametrize(
+    ("cookie", "expected"),
+    [
+        ("0123456789abcdef", {"0123456789abcdef"}),
+        ("0123456789abcdef.fedcba9876543210", {"0123456789abcdef", "fedcba9876543210"}),
+        ("", set()),
+        (None, set()),
+        (["0123456789abcdef"], set()),
+        ("0123456789ABCDEF", set()),  # the versions are lowercase
+        ("0123456789abcdef.../../etc/passwd", set()),  # one bad part: the whole cookie is ignored
+        ("0123456789abcdef.", set()),
+        ("0123456789abcdef0", set()),
+        (".".join(["0123456789abcdef"] * (livemap.KEPT_MOST + 1)), set()),
+        ("0123456789abcdef;x=1", set()),
+    ],
+)
+def test_the_kept_versions_cookie_is_read_strictly(cookie: object, expected: set[str]) -> None:
+    assert livemap.kept_versions(cookie) == expected
+
+
+def test_a_kept_mount_names_the_dataset_and_carries_none_of_it() -> None:
+    dataset = livemap.text_dataset("zones", json.dumps({"zones": list(range(1000))}))
+    assert livemap.VERSION.fullmatch(dataset.version)
+    mount = livemap.kept_mount(dataset)
+    assert mount == {"role": "dataset", "name": "zones", "version": dataset.version, "kept": True}
+    points = map_datasets.points_dataset(map_datasets.encode_points(builders.events_frame(
+        [builders.event("a", lonlat=(36.5, 35.5), date_start="2019-03-01")]
+    )))  # fmt: skip
+    assert livemap.VERSION.fullmatch(points.version)
 
 
 @pytest.mark.parametrize(
