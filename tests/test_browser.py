@@ -28,7 +28,7 @@ import geopandas as gpd
 import pytest
 import shapely
 from geojson_pydantic import FeatureCollection
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from shapely.geometry import shape
 
 from bench import make_acled
@@ -355,6 +355,27 @@ def kept_in_page(page: Page) -> dict[str, Any]:
     return found
 
 
+def context_with_cookie(browser: Browser, traffic: harness.Traffic, url: str, value: str) -> BrowserContext:
+    """A new browser profile whose only cookie is the kept datasets' one, set to ``value``."""
+    context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+    context.add_cookies([{"name": livemap.KEPT_COOKIE, "value": value, "url": url}])
+    return context
+
+
+def drawn_page(
+    context: BrowserContext, traffic: harness.Traffic, address: str, drawn: dict[str, int]
+) -> tuple[Page, list[int]]:
+    """A new page of ``context`` at ``address``, once it has drawn ``drawn``; with the sizes of the
+    WebSocket frames it received."""
+    page = context.new_page()
+    harness.watch(page, traffic)
+    frames = received_bytes(page)
+    page.goto(address)
+    harness.wait_for_map(page, points=True)
+    assert harness.wait_for_counts(page, drawn) == drawn
+    return page, frames
+
+
 def test_a_new_session_reads_the_large_datasets_the_browser_keeps(browser: Browser, acled_file: Path) -> None:
     """The first page keeps the points (and the other large datasets) in the browser and lists
     their versions in a cookie; a second page in the same browser is sent only their versions (not
@@ -384,12 +405,7 @@ def test_a_new_session_reads_the_large_datasets_the_browser_keeps(browser: Brows
         assert version in livemap.kept_versions(cookie["value"])
         drawn = harness.counts(first)
 
-        again = context.new_page()
-        harness.watch(again, traffic)
-        again_frames = received_bytes(again)
-        again.goto(url + link)
-        harness.wait_for_map(again, points=True)
-        assert harness.wait_for_counts(again, drawn) == drawn
+        again, again_frames = drawn_page(context, traffic, url + link, drawn)
         assert kept_in_page(again)["restored"]["imported"] == version
         assert kept_in_page(again)["missing"] == []
         # What the server sent the first page and not the second: the points' frame among them.
@@ -401,28 +417,16 @@ def test_a_new_session_reads_the_large_datasets_the_browser_keeps(browser: Brows
         context.close()
 
         # The store cleared (a new browser profile that still has the cookie): asked for, sent whole.
-        cleared = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
-        cleared.add_cookies([{"name": livemap.KEPT_COOKIE, "value": cookie["value"], "url": url}])
-        page = cleared.new_page()
-        harness.watch(page, traffic)
-        frames = received_bytes(page)
-        page.goto(url + link)
-        harness.wait_for_map(page, points=True)
-        assert harness.wait_for_counts(page, drawn) == drawn
+        cleared = context_with_cookie(browser, traffic, url, cookie["value"])
+        page, frames = drawn_page(cleared, traffic, url + link, drawn)
         assert f"imported {version}" in kept_in_page(page)["missing"]
         assert max(frames) > packed  # sent whole after the page asked
         cleared.close()
 
         # Hostile cookies: ignored whole, never a lookup of anything they name.
         for value in ("../../etc/passwd", version.upper(), ".".join([version] * 17), f"{version}.x"):
-            hostile = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
-            hostile.add_cookies([{"name": livemap.KEPT_COOKIE, "value": value, "url": url}])
-            page = hostile.new_page()
-            harness.watch(page, traffic)
-            frames = received_bytes(page)
-            page.goto(url + link)
-            harness.wait_for_map(page, points=True)
-            assert harness.wait_for_counts(page, drawn) == drawn
+            hostile = context_with_cookie(browser, traffic, url, value)
+            page, frames = drawn_page(hostile, traffic, url + link, drawn)
             assert kept_in_page(page)["missing"] == []
             assert kept_in_page(page)["restored"] == {}
             assert max(frames) > packed
