@@ -41,10 +41,6 @@ ADD_HINT = " Analysts add articles in the sidebar (» at the top left)."
 ATLAS_MAP = st.components.v2.component("atlas_map", js=livemap.script(), css=livemap.stylesheet())
 
 
-def rerun() -> None:
-    """A change of the map's view, click or width only reruns the script (which reads the new values)."""
-
-
 @st.cache_resource(show_spinner=False, max_entries=2)
 @timing.timed("kept map")
 def kept_map(digest: str, _key: map_cache.Key) -> map_cache.KeptMap:
@@ -108,8 +104,8 @@ def map_page() -> None:
     config = livemap.map_config(datasets, start=start, camera=start_camera, dates=ready.dates,
                                 stop_days=ready.stops, tiles=source.tiles,
                                 start_id=st.session_state.get("start_id", 0))  # fmt: skip
-    result = ATLAS_MAP(key="map", data=livemap.map_mount(config), on_view_change=rerun,
-                       on_clicked_change=rerun, on_narrow_change=rerun)  # fmt: skip
+    result = ATLAS_MAP(key="map", data=livemap.map_mount(config), on_view_change=map_data.rerun,
+                       on_clicked_change=map_data.rerun, on_narrow_change=map_data.rerun)  # fmt: skip
     timing.mark("map sent")
     current, camera = livemap.read_view(
         result.get("view"), start=start, camera=start_camera, dates=ready.dates

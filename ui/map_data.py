@@ -20,7 +20,8 @@ ATLAS_DATA = st.components.v2.component("atlas_data", js=livemap.data_script())
 
 
 def rerun() -> None:
-    """The page reported a kept dataset missing: the script's rerun sends it whole."""
+    """A component's state changed (the map's view, click or width; a kept dataset the page found
+    missing): the script's rerun reads the new value, and sends a missing dataset whole."""
 
 
 def send(dataset: livemap.Dataset, key: str) -> None:
