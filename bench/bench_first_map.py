@@ -124,7 +124,7 @@ def breakdown(
     source, what)``, ``source`` one of ``browser``, ``page``, ``server``, ``socket``, ``bench``.
     Many small socket frames are summed (each frame over 50 KB is listed)."""
     found = page.evaluate(PAGE_TIMELINE)
-    origin = found["origin"] / 1000  # seconds since the epoch, like the server's and the bench's
+    origin = float(found["origin"]) / 1000  # seconds since the epoch, like the server's and the bench's
 
     def ms(wall: float) -> float:
         return (wall - origin) * 1000
