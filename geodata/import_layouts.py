@@ -214,7 +214,7 @@ def _acled_dates(values: pd.Series) -> pd.Series:
 def _acled(table: pd.DataFrame, file: str) -> Checked:
     checks = csv_rows.RowProblems(table, file)
     csv_rows.required_text(table["event_id_cnty"], "event_id_cnty", checks)
-    day = _acled_dates(table["event_date"])
+    day = csv_rows.per_distinct(table["event_date"], _acled_dates)
     checks.add(
         day.isna(),
         lambda rows: (

@@ -229,7 +229,7 @@ def _first_of_each_event(
 
 def first_of_each(ids: pd.Series) -> np.ndarray:
     """Which events are kept when several files are read: the first with each id."""
-    kept: np.ndarray = ~ids.duplicated(keep="first").to_numpy()
+    kept: np.ndarray = ~csv_rows.repeats(ids)
     return kept
 
 

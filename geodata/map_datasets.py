@@ -278,7 +278,6 @@ def encode_point_columns(
     :func:`day_numbers`), one row each, in their order: :func:`encode_points` and
     :mod:`geodata.import_points` (which reads the map's columns of ACLED/UCDP files, no frame)."""
     order = np.argsort(start, kind="stable")
-    codes = {name: i for i, name in enumerate(EVENT_KINDS)}
     region = geo_precision.iloc[order].isin(list(layers.REGION_PRECISIONS)).to_numpy()
     km = pd.to_numeric(uncertainty_km.iloc[order], errors="coerce").fillna(0).to_numpy()
     km = np.where(region & (km > 0), km, 0.0)
@@ -292,7 +291,7 @@ def encode_point_columns(
         "lat": np.round(np.asarray(lat)[order] * COORD_SCALE),
         "start": start[order],
         "end": end[order],
-        "kind": kind.iloc[order].map(codes).fillna(codes["other"]).to_numpy(),
+        "kind": _kind_codes(kind.iloc[order]),
         "flags": np.asarray(planned)[order],
         "radius": np.asarray(radius).ravel(),
     }
@@ -310,6 +309,15 @@ def encode_point_columns(
         radii=tuple(float(r) for r in radii),
         max_duration=int(max(spans[valid].max(initial=0), 0)),
     )
+
+
+def _kind_codes(kinds: pd.Series) -> np.ndarray:
+    """Each kind's position in ``EVENT_KINDS`` (an unknown kind: ``other``'s), looked up once per
+    distinct kind."""
+    codes = {name: i for i, name in enumerate(EVENT_KINDS)}
+    found, distinct = pd.factorize(kinds, use_na_sentinel=False)
+    coded = pd.Series(distinct, dtype=object).map(codes).fillna(codes["other"]).to_numpy(dtype="int64")
+    return coded[found] if len(found) else np.zeros(0, dtype="int64")
 
 
 def points_dataset(points: PointData) -> Dataset:
