@@ -104,7 +104,9 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     UsageError
         If ``fmt`` is not a known dataset.
     """
-    checked, _ = _read_checked(path, fmt, REQUIRED_COLUMNS)
+    if fmt is not None and fmt not in DATASETS:
+        raise UsageError(f"unknown import format '{fmt}'; choose from {', '.join(DATASETS)}")
+    checked = _checked(path, fmt, REQUIRED_COLUMNS, *_read_table(path, REQUIRED_COLUMNS))
     text = import_layouts.text_columns(checked.rows, checked.layout)
     events = _frame({**checked.columns, **text}, checked.lon, checked.lat)
     if checked.problems:
@@ -129,15 +131,17 @@ def read_map_rows(path: Path) -> Checked | None:
     DataError
         If the file cannot be read as CSV or is in neither layout.
     """
-    checked, repeated = _read_checked(path, None, MAP_COLUMNS)
-    return None if repeated else checked
+    table, unreadable, names = _read_table(path, MAP_COLUMNS)
+    if len(set(names)) != len(names) or table.columns.duplicated().any():
+        return None
+    return _checked(path, None, MAP_COLUMNS, table, unreadable, names)
 
 
-def _read_checked(path: Path, fmt: str | None, wanted: dict[str, tuple[str, ...]]) -> tuple[Checked, bool]:
-    """The checked rows of ``path``, reading the ``wanted`` columns of its layout, and whether its
-    header names a column twice (stripped, in lower case)."""
-    if fmt is not None and fmt not in DATASETS:
-        raise UsageError(f"unknown import format '{fmt}'; choose from {', '.join(DATASETS)}")
+def _read_table(
+    path: Path, wanted: dict[str, tuple[str, ...]]
+) -> tuple[pd.DataFrame, list[Problem], list[str]]:
+    """The rows of ``path`` as text (with at least the ``wanted`` columns of its layout), the rows
+    that cannot be read, and the header's names (stripped, in lower case)."""
     header: list[list[str]] = []
 
     def columns_for(names: list[str]) -> set[str] | None:
@@ -145,10 +149,19 @@ def _read_checked(path: Path, fmt: str | None, wanted: dict[str, tuple[str, ...]
         return _columns_to_read(names, wanted)
 
     table, unreadable = csv_rows.read_rows(path, columns_for)
-    # The layout is the header's: the table may hold only the columns asked for (Arrow's reader) or
-    # all (the record-by-record reader), and both hold every column a layout requires that it has.
-    names = header[-1] if header else [str(c) for c in table.columns]
-    repeated = len(set(names)) != len(names) or bool(table.columns.duplicated().any())
+    # The table may hold only the columns asked for (Arrow's reader) or all (the record-by-record
+    # reader): the header says which layout the file is in.
+    return table, unreadable, header[-1] if header else [str(c) for c in table.columns]
+
+
+def _checked(
+    path: Path,
+    fmt: str | None,
+    wanted: dict[str, tuple[str, ...]],
+    table: pd.DataFrame,
+    unreadable: list[Problem],
+    names: list[str],
+) -> Checked:
     layout = detect_layout(names, path.name)
     if fmt is not None and layout != fmt:
         missing = [c for c in REQUIRED_COLUMNS[fmt] if c not in names]
@@ -163,7 +176,7 @@ def _read_checked(path: Path, fmt: str | None, wanted: dict[str, tuple[str, ...]
     used: pd.DataFrame = table[list(wanted[layout])].apply(lambda col: col.str.strip())
     checked = import_layouts.check_rows(used, layout, path.name)
     problems = tuple(sorted([*unreadable, *checked.problems], key=_row_order))
-    return dataclasses.replace(checked, problems=problems, rows_read=len(table) + len(unreadable)), repeated
+    return dataclasses.replace(checked, problems=problems, rows_read=len(table) + len(unreadable))
 
 
 def _columns_to_read(names: list[str], wanted: dict[str, tuple[str, ...]]) -> set[str] | None:
