@@ -278,8 +278,8 @@ def encode_point_columns(
     :func:`day_numbers`), one row each, in their order: :func:`encode_points` and
     :mod:`geodata.import_points` (which reads the map's columns of ACLED/UCDP files, no frame)."""
     order = np.argsort(start, kind="stable")
-    region = geo_precision.iloc[order].isin(list(layers.REGION_PRECISIONS)).to_numpy()
-    km = pd.to_numeric(uncertainty_km.iloc[order], errors="coerce").fillna(0).to_numpy()
+    region = geo_precision.isin(list(layers.REGION_PRECISIONS)).to_numpy()[order]
+    km = pd.to_numeric(uncertainty_km, errors="coerce").fillna(0).to_numpy()[order]
     km = np.where(region & (km > 0), km, 0.0)
     radii, radius = np.unique(km, return_inverse=True)
     if not len(radii) or radii[0] != 0:
@@ -291,7 +291,7 @@ def encode_point_columns(
         "lat": np.round(np.asarray(lat)[order] * COORD_SCALE),
         "start": start[order],
         "end": end[order],
-        "kind": _kind_codes(kind.iloc[order]),
+        "kind": _kind_codes(kind)[order],
         "flags": np.asarray(planned)[order],
         "radius": np.asarray(radius).ravel(),
     }
