@@ -16,7 +16,9 @@ The map is sent before the data stack is imported when it was prepared before (b
 kept on disk under a fingerprint of everything it shows (``geodata.map_cache``): a freshly started
 server then reads it with the standard library and imports ``ui/map_loaders.py`` (pandas, geopandas,
 SQLAlchemy) after the map, for the tables. Without a kept map (a change of the data, a PostgreSQL
-store, an editor's Add panel, which needs the store first) the loaders prepare it first, and keep it.
+store, an editor's Add panel, which needs the store first) the loaders prepare it first, and keep it; new
+``--events`` files then give the map their points from their map columns only (``geodata.import_points``),
+and their events are read after the map.
 """
 
 from __future__ import annotations

@@ -168,7 +168,9 @@ def per_distinct(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) -
     if (codes < 0).any():  # a missing value: no distinct text stands for it
         return convert(values)
     converted = convert(pd.Series(uniques, dtype=values.dtype))
-    return pd.Series(converted.to_numpy()[codes], index=values.index, name=values.name, dtype=converted.dtype)
+    # Taken from the converted array itself: building a million Arrow strings back from Python
+    # objects cost more than the conversion.
+    return pd.Series(converted.array.take(codes), index=values.index, name=values.name)
 
 
 def mapped(values: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
@@ -235,7 +237,7 @@ def deaths(values: pd.Series, column: str, checks: RowProblems) -> None:
 def unique_ids(ids: pd.Series, column: str, checks: RowProblems) -> None:
     """An id names one event: the first row with it is kept, each later one is reported and left out."""
     candidates = ids[~checks.bad & (ids != "")]
-    repeat = candidates.duplicated(keep="first")
+    repeat = pd.Series(repeats(candidates), index=candidates.index)
     if not repeat.any():
         return
     first = candidates.index.to_series().groupby(candidates.to_numpy()).transform("first")
@@ -250,3 +252,12 @@ def unique_ids(ids: pd.Series, column: str, checks: RowProblems) -> None:
             + "; only the first is kept"
         ),
     )
+
+
+def repeats(values: pd.Series) -> np.ndarray:
+    """``values.duplicated(keep="first")``: each value seen before, from the values' codes (pandas'
+    ``duplicated`` hashes each of a million Arrow strings again, several times slower)."""
+    codes, _ = pd.factorize(values, use_na_sentinel=False)
+    seen = np.ones(len(codes), dtype=bool)
+    seen[np.unique(codes, return_index=True)[1]] = False
+    return seen

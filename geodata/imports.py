@@ -8,33 +8,9 @@ mapping) and ``fatalities``. The ``event_id`` is ``<dataset>:<source id>`` (``ac
 ``ucdp:123456``), ``status`` is always ``occurred``, ``url``, ``article``, ``also_reported_in``,
 ``place_id`` and ``published`` are empty (the datasets do not give them per event).
 
-Mappings (also in README.md, "Export and import"):
-
-- Kind. ACLED ``sub_event_type`` first: Agreement -> ``agreement``; Headquarters or base
-  established -> ``deployment``; any other sub-event of Strategic developments, Protests or Riots
-  -> ``other``. Then ``event_type``: Battles, Explosions/Remote violence and Violence against
-  civilians -> ``attack``. UCDP ``type_of_violence`` (1 state-based, 2 non-state, 3 one-sided:
-  every GED event is a fatal attack) -> ``attack``. Anything else -> ``other``.
-  ``original_type`` keeps ``event_type: sub_event_type`` (ACLED) or the violence type and the
-  conflict name (UCDP).
-- Place precision. ACLED ``geo_precision`` 1 (the town itself) -> ``town``, 5 km; 2 (near the town,
-  or a part of a region) -> ``district``, 25 km; 3 (a larger region, coded at its capital) ->
-  ``governorate``, 75 km. UCDP ``where_prec`` 1 (exact place) -> ``town``, 5 km; 2 (within 25 km
-  of a known point) -> ``district``, 25 km; 3 (second-order division) -> ``district``, 25 km; 4
-  (first-order division) -> ``governorate``, 75 km; 5 (a larger area or linear feature) ->
-  ``governorate``, 150 km; 6 (the country) and 7 (waters or airspace) -> ``country``, 400 km.
-  The kilometres are ``uncertainty_km``.
-- Date precision. ACLED ``time_precision`` 1 -> ``day`` (``event_date``); 2 -> ``week`` (the week
-  around ``event_date``, 3 days either side); 3 -> ``month`` (the calendar month of
-  ``event_date``). ``event_date`` may be ``15 March 2019``, ``2019-03-15`` or ``15/03/2019``. UCDP
-  keeps ``date_start`` and ``date_end``; ``date_prec`` 1 -> ``day``, 2 (2-6 days) -> ``range``,
-  3 -> ``week``, 4 (8-30 days) -> ``month``, 5 (up to a year) -> ``year``.
-- Text. ``place`` is ACLED ``location`` / UCDP ``where_coordinates``; ``actors`` joins actor1,
-  assoc_actor_1, actor2, assoc_actor_2 (ACLED) or side_a, side_b (UCDP) with ``"; "``; ``outlet``
-  is ACLED ``source`` / UCDP ``source_office``; ``quote`` is ACLED ``notes`` / UCDP
-  ``source_headline``; ``fatalities`` is ACLED ``fatalities`` / UCDP ``best``.
-- ``confidence`` is 1.0 (hand-coded by the dataset's team), 0.5 for UCDP rows with
-  ``event_clarity`` 2 (the source is unclear about the event).
+The layouts, their mappings and row checks are :mod:`geodata.import_layouts`; this module reads
+files with them: every mapped column (:func:`read_events`, for the tables) or only the map's
+(:func:`read_map_rows`, for :mod:`geodata.import_points`).
 
 A row with missing or non-numeric coordinates, coordinates outside the world, an unreadable date,
 an unknown precision code or no id is reported as a :class:`~geodata._errors.Problem` naming its row
@@ -44,8 +20,9 @@ neither layout raises :class:`~geodata._errors.DataError` naming the missing col
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,8 +31,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geodata import csv_rows, settings
+from geodata import csv_rows, import_layouts, settings
 from geodata._errors import DataError, Problem, UsageError
+from geodata.import_layouts import (  # re-exported: the layouts were first described here
+    ACLED_COLUMNS as ACLED_COLUMNS,
+)
+from geodata.import_layouts import MAP_COLUMNS as MAP_COLUMNS
+from geodata.import_layouts import REQUIRED_COLUMNS as REQUIRED_COLUMNS
+from geodata.import_layouts import UCDP_COLUMNS as UCDP_COLUMNS
+from geodata.import_layouts import Checked as Checked
+from geodata.import_layouts import detect_layout as detect_layout
 from geodata.schema import EVENT_RECORD_PROPERTIES
 
 log = logging.getLogger(__name__)
@@ -70,74 +55,6 @@ IMPORT_PROPERTIES: tuple[str, ...] = (
     "original_type",
     "fatalities",
 )
-
-#: The columns of an ACLED CSV export, in its order.
-ACLED_COLUMNS: tuple[str, ...] = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
-    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
-    "fatalities", "tags", "timestamp",
-)  # fmt: skip
-#: The columns of a UCDP GED CSV export, in its order.
-UCDP_COLUMNS: tuple[str, ...] = (
-    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_new_id",
-    "conflict_name", "dyad_new_id", "dyad_name", "side_a", "side_b", "number_of_sources",
-    "source_article", "source_office", "source_date", "source_headline", "source_original",
-    "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2", "latitude",
-    "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region", "event_clarity",
-    "date_prec", "date_start", "date_end", "deaths_a", "deaths_b", "deaths_civilians",
-    "deaths_unknown", "best", "high", "low",
-)  # fmt: skip
-#: The columns each layout must have (ACLED dropped or added a few over the years; we need these).
-REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "acled": (
-        "event_id_cnty", "event_date", "time_precision", "event_type", "sub_event_type", "actor1",
-        "assoc_actor_1", "actor2", "assoc_actor_2", "location", "latitude", "longitude",
-        "geo_precision", "source", "notes", "fatalities",
-    ),
-    "ucdp": (
-        "id", "type_of_violence", "conflict_name", "side_a", "side_b", "source_office",
-        "source_headline", "where_prec", "where_coordinates", "latitude", "longitude",
-        "event_clarity", "date_prec", "date_start", "date_end", "best",
-    ),
-}  # fmt: skip
-
-ACLED_SUB_EVENT_KINDS: dict[str, str] = {
-    "Agreement": "agreement",
-    "Headquarters or base established": "deployment",
-}
-ACLED_EVENT_TYPE_KINDS: dict[str, str] = {
-    "Battles": "attack",
-    "Explosions/Remote violence": "attack",
-    "Violence against civilians": "attack",
-}
-#: ACLED ``geo_precision`` -> our ``geo_precision`` and ``uncertainty_km``.
-ACLED_GEO_PRECISION: dict[str, tuple[str, float]] = {
-    "1": ("town", 5.0),
-    "2": ("district", 25.0),
-    "3": ("governorate", 75.0),
-}
-ACLED_TIME_PRECISION: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
-#: UCDP ``where_prec`` -> our ``geo_precision`` and ``uncertainty_km``.
-UCDP_WHERE_PRECISION: dict[str, tuple[str, float]] = {
-    "1": ("town", 5.0),
-    "2": ("district", 25.0),
-    "3": ("district", 25.0),
-    "4": ("governorate", 75.0),
-    "5": ("governorate", 150.0),
-    "6": ("country", 400.0),
-    "7": ("country", 400.0),
-}
-UCDP_DATE_PRECISION: dict[str, str] = {"1": "day", "2": "range", "3": "week", "4": "month", "5": "year"}
-UCDP_VIOLENCE_TYPES: dict[str, str] = {
-    "1": "state-based conflict",
-    "2": "non-state conflict",
-    "3": "one-sided violence",
-}
-
-# "15 March 2019" (ACLED's own exports), ISO (its API), "15/03/2019" (dd-mm-yyyy in its codebook).
-_ACLED_DATE_FORMATS = ("%d %B %Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d-%B-%Y")
 
 
 @dataclass(frozen=True)
@@ -170,31 +87,6 @@ class ImportRun:
         return self.rows_read - len(self.events)
 
 
-def detect_layout(columns: Iterable[str], file: str) -> str:
-    """``acled`` or ``ucdp``: the layout whose required columns the header has.
-
-    Raises
-    ------
-    DataError
-        If the header has neither, naming the columns missing for the closer layout.
-    """
-    present = {c.strip().lower() for c in columns}
-    missing = {name: [c for c in need if c not in present] for name, need in REQUIRED_COLUMNS.items()}
-    for name, absent in missing.items():
-        if not absent:
-            return name
-    closest = min(missing, key=lambda name: len(missing[name]))
-    raise DataError(
-        [
-            Problem(
-                file,
-                "is neither an ACLED nor a UCDP GED CSV export; closest is "
-                f"{closest.upper()}, which needs the missing column(s) {', '.join(missing[closest])}",
-            )
-        ]
-    )
-
-
 def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     """Read one ACLED or UCDP GED CSV export.
 
@@ -214,10 +106,65 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     """
     if fmt is not None and fmt not in DATASETS:
         raise UsageError(f"unknown import format '{fmt}'; choose from {', '.join(DATASETS)}")
-    table, unreadable = csv_rows.read_rows(path, _columns_to_read)
-    layout = detect_layout(table.columns, path.name)
+    checked = _checked(path, fmt, REQUIRED_COLUMNS, *_read_table(path, REQUIRED_COLUMNS))
+    text = import_layouts.text_columns(checked.rows, checked.layout)
+    events = _frame({**checked.columns, **text}, checked.lon, checked.lat)
+    if checked.problems:
+        log.debug("%s: %d of %d rows skipped", path.name, checked.rows_read - len(events), checked.rows_read)
+    # The events keep their row's position as index until here: it gives their row numbers.
+    numbers = tuple((events.index.to_numpy(dtype=np.int64) + 2).tolist())
+    return ImportRun(
+        events.reset_index(drop=True), checked.problems, checked.rows_read, (path.name,), numbers
+    )
+
+
+def read_map_rows(path: Path) -> Checked | None:
+    """The rows of one ACLED or UCDP GED export that pass the row checks (the same as
+    :func:`read_events` keeps, by the same checks) and their map columns, reading only the
+    columns of ``MAP_COLUMNS`` (:mod:`geodata.import_points`).
+
+    ``None`` when the header names a column twice in different spellings: reading fewer columns
+    could then change which columns the file has, so the caller reads it with :func:`read_events`.
+
+    Raises
+    ------
+    DataError
+        If the file cannot be read as CSV or is in neither layout.
+    """
+    table, unreadable, names = _read_table(path, MAP_COLUMNS)
+    if len(set(names)) != len(names) or table.columns.duplicated().any():
+        return None
+    return _checked(path, None, MAP_COLUMNS, table, unreadable, names)
+
+
+def _read_table(
+    path: Path, wanted: dict[str, tuple[str, ...]]
+) -> tuple[pd.DataFrame, list[Problem], list[str]]:
+    """The rows of ``path`` as text (with at least the ``wanted`` columns of its layout), the rows
+    that cannot be read, and the header's names (stripped, in lower case)."""
+    header: list[list[str]] = []
+
+    def columns_for(names: list[str]) -> set[str] | None:
+        header.append(names)
+        return _columns_to_read(names, wanted)
+
+    table, unreadable = csv_rows.read_rows(path, columns_for)
+    # The table may hold only the columns asked for (Arrow's reader) or all (the record-by-record
+    # reader): the header says which layout the file is in.
+    return table, unreadable, header[-1] if header else [str(c) for c in table.columns]
+
+
+def _checked(
+    path: Path,
+    fmt: str | None,
+    wanted: dict[str, tuple[str, ...]],
+    table: pd.DataFrame,
+    unreadable: list[Problem],
+    names: list[str],
+) -> Checked:
+    layout = detect_layout(names, path.name)
     if fmt is not None and layout != fmt:
-        missing = [c for c in REQUIRED_COLUMNS[fmt] if c not in table.columns]
+        missing = [c for c in REQUIRED_COLUMNS[fmt] if c not in names]
         raise DataError(
             [
                 Problem(
@@ -225,26 +172,21 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
                 )
             ]
         )
-    reader = _acled if layout == "acled" else _ucdp
-    # Only the columns the layout maps are read on, so only those are stripped (half the work).
-    used: pd.DataFrame = table[list(REQUIRED_COLUMNS[layout])].apply(lambda col: col.str.strip())
-    events, problems = reader(used, path.name)
-    problems = sorted([*unreadable, *problems], key=_row_order)
-    rows = len(table) + len(unreadable)
-    if problems:
-        log.debug("%s: %d of %d rows skipped", path.name, rows - len(events), rows)
-    # The events keep their row's position as index until here: it gives their row numbers.
-    numbers = tuple((events.index.to_numpy(dtype=np.int64) + 2).tolist())
-    return ImportRun(events.reset_index(drop=True), tuple(problems), rows, (path.name,), numbers)
+    # Only the columns read on are stripped (half the work, or less for the map's).
+    used: pd.DataFrame = table[list(wanted[layout])].apply(lambda col: col.str.strip())
+    checked = import_layouts.check_rows(used, layout, path.name)
+    problems = tuple(sorted([*unreadable, *checked.problems], key=_row_order))
+    return dataclasses.replace(checked, problems=problems, rows_read=len(table) + len(unreadable))
 
 
-def _columns_to_read(names: list[str]) -> set[str] | None:
-    """The columns a layout maps, when the header is in one (else all, for the layout's error)."""
+def _columns_to_read(names: list[str], wanted: dict[str, tuple[str, ...]]) -> set[str] | None:
+    """The ``wanted`` columns of every layout, when the header is in one (else all, for the
+    layout's error)."""
     try:
         detect_layout(names, "")
     except DataError:
         return None
-    return {column for columns in REQUIRED_COLUMNS.values() for column in columns}
+    return {column for columns in wanted.values() for column in columns}
 
 
 def _row_order(problem: Problem) -> int:
@@ -280,7 +222,7 @@ def _first_of_each_event(
     ids: pd.Series, origins: Sequence[tuple[str, int]]
 ) -> tuple[np.ndarray, list[Problem]]:
     """Which events to keep (the first with each id, across files) and a problem for each repeat."""
-    repeat = ids.duplicated(keep="first").to_numpy()
+    repeat = ~first_of_each(ids)
     if not repeat.any():
         return ~repeat, []
     first = {event_id: i for i, event_id in reversed(list(enumerate(ids)))}
@@ -298,6 +240,12 @@ def _first_of_each_event(
     return ~repeat, problems
 
 
+def first_of_each(ids: pd.Series) -> np.ndarray:
+    """Which events are kept when several files are read: the first with each id."""
+    kept: np.ndarray = ~csv_rows.repeats(ids)
+    return kept
+
+
 def empty_frame() -> gpd.GeoDataFrame:
     """An imported-events frame with no row (the ``imported`` layer when nothing was imported)."""
     columns = {name: pd.Series(dtype=object) for name in IMPORT_PROPERTIES}
@@ -307,116 +255,9 @@ def empty_frame() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(columns, geometry=gpd.GeoSeries([], crs=settings.WGS84), crs=settings.WGS84)
 
 
-def _acled_dates(values: pd.Series) -> pd.Series:
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for fmt in _ACLED_DATE_FORMATS:
-        missing = parsed.isna().to_numpy()
-        if not missing.any():
-            break
-        # Each format only tries the values the previous ones could not read.
-        parsed[missing] = pd.to_datetime(values[missing], format=fmt, errors="coerce")
-    return parsed
-
-
-def _acled(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    checks = csv_rows.RowProblems(table, file)
-    csv_rows.required_text(table["event_id_cnty"], "event_id_cnty", checks)
-    day = _acled_dates(table["event_date"])
-    checks.add(
-        day.isna(),
-        lambda rows: (
-            "event_date "
-            + table.loc[rows, "event_date"].map(repr)
-            + " cannot be read (expected e.g. 15 March 2019)"
-        ),
-    )
-    time_code = csv_rows.codes(table["time_precision"], ACLED_TIME_PRECISION, "time_precision", checks)
-    geo_code = csv_rows.codes(table["geo_precision"], ACLED_GEO_PRECISION, "geo_precision", checks)
-    lon, lat = csv_rows.coordinates(table, checks)
-    csv_rows.deaths(table["fatalities"], "fatalities", checks)
-    csv_rows.unique_ids(table["event_id_cnty"], "event_id_cnty", checks)
-    good = ~checks.bad
-    t, day, time_code, geo_code = table[good], day[good], time_code[good], geo_code[good]
-    precision = csv_rows.mapped(time_code, ACLED_TIME_PRECISION)
-    month = day.dt.to_period("M")
-    start = day.where(precision != "week", day - pd.Timedelta(days=3))
-    start = start.where(precision != "month", month.dt.start_time)
-    end = day.where(precision != "week", day + pd.Timedelta(days=3))
-    end = end.where(precision != "month", month.dt.end_time.dt.normalize())
-    kind = csv_rows.mapped(t["sub_event_type"], ACLED_SUB_EVENT_KINDS)
-    kind = kind.fillna(csv_rows.mapped(t["event_type"], ACLED_EVENT_TYPE_KINDS)).fillna("other")
-    columns = {
-        "event_id": "acled:" + t["event_id_cnty"],
-        "kind": kind,
-        "date_start": start,
-        "date_end": end,
-        "date_precision": precision,
-        "place": t["location"],
-        "geo_precision": csv_rows.mapped(geo_code, {c: v[0] for c, v in ACLED_GEO_PRECISION.items()}),
-        "uncertainty_km": csv_rows.mapped(geo_code, {c: v[1] for c, v in ACLED_GEO_PRECISION.items()}),
-        "actors": _join(t, ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")),
-        "outlet": t["source"],
-        "quote": t["notes"],
-        "confidence": 1.0,
-        "dataset": "acled",
-        "source_id": t["event_id_cnty"],
-        "original_type": t["event_type"] + ": " + t["sub_event_type"],
-        "fatalities": t["fatalities"],
-    }
-    return _frame(columns, lon[good], lat[good]), checks.problems()
-
-
-def _ucdp(table: pd.DataFrame, file: str) -> tuple[gpd.GeoDataFrame, list[Problem]]:
-    checks = csv_rows.RowProblems(table, file)
-    csv_rows.required_text(table["id"], "id", checks)
-    start = pd.to_datetime(table["date_start"], format="ISO8601", errors="coerce")
-    end = pd.to_datetime(table["date_end"], format="ISO8601", errors="coerce")
-    checks.add(
-        start.isna(), lambda rows: "date_start " + table.loc[rows, "date_start"].map(repr) + " cannot be read"
-    )
-    checks.add(
-        end.isna(), lambda rows: "date_end " + table.loc[rows, "date_end"].map(repr) + " cannot be read"
-    )
-    checks.add(start.notna() & end.notna() & (end < start), "date_end is before date_start")
-    date_code = csv_rows.codes(table["date_prec"], UCDP_DATE_PRECISION, "date_prec", checks)
-    where_code = csv_rows.codes(table["where_prec"], UCDP_WHERE_PRECISION, "where_prec", checks)
-    lon, lat = csv_rows.coordinates(table, checks)
-    csv_rows.deaths(table["best"], "best", checks)
-    csv_rows.unique_ids(table["id"], "id", checks)
-    good = ~checks.bad
-    t, where_code = table[good], where_code[good]
-    violence = csv_rows.mapped(t["type_of_violence"], UCDP_VIOLENCE_TYPES)
-    columns = {
-        "event_id": "ucdp:" + t["id"],
-        "kind": violence.notna().map({True: "attack", False: "other"}),
-        "date_start": start[good].dt.normalize(),
-        "date_end": end[good].dt.normalize(),
-        "date_precision": csv_rows.mapped(date_code[good], UCDP_DATE_PRECISION),
-        "place": t["where_coordinates"],
-        "geo_precision": csv_rows.mapped(where_code, {c: v[0] for c, v in UCDP_WHERE_PRECISION.items()}),
-        "uncertainty_km": csv_rows.mapped(where_code, {c: v[1] for c, v in UCDP_WHERE_PRECISION.items()}),
-        "actors": _join(t, ("side_a", "side_b")),
-        "outlet": t["source_office"],
-        "quote": t["source_headline"],
-        "confidence": np.where(t["event_clarity"] == "2", 0.5, 1.0),
-        "dataset": "ucdp",
-        "source_id": t["id"],
-        "original_type": violence.fillna("type_of_violence " + t["type_of_violence"])
-        + ": "
-        + t["conflict_name"],
-        "fatalities": t["best"],
-    }
-    return _frame(columns, lon[good], lat[good]), checks.problems()
-
-
-def _join(table: pd.DataFrame, columns: Sequence[str]) -> pd.Series:
-    # "; ".join of the non-empty values, column by column over all rows at once.
-    joined = table[columns[0]].astype(str)
-    for column in columns[1:]:
-        part = table[column].astype(str)
-        both = (joined != "") & (part != "")
-        joined = (joined + "; " + part).where(both, joined + part)
-    return joined
+def iso_days(days: pd.Series) -> pd.Series:
+    """Days (timestamps at midnight) as the events' ISO dates."""
+    return pd.to_datetime(days).dt.strftime("%Y-%m-%d")
 
 
 def _frame(columns: dict[str, Any], lon: pd.Series, lat: pd.Series) -> gpd.GeoDataFrame:
@@ -424,12 +265,10 @@ def _frame(columns: dict[str, Any], lon: pd.Series, lat: pd.Series) -> gpd.GeoDa
     data = pd.DataFrame(index=index)
     for name in IMPORT_PROPERTIES:
         data[name] = columns.get(name)
-    data["status"] = "occurred"
+    data["status"] = import_layouts.STATUS
     data["url"] = ""
     for name in ("date_start", "date_end"):
-        data[name] = csv_rows.per_distinct(
-            data[name], lambda days: pd.to_datetime(days).dt.strftime("%Y-%m-%d")
-        )
+        data[name] = csv_rows.per_distinct(data[name], iso_days)
     data["uncertainty_km"] = data["uncertainty_km"].astype("float64")
     data["confidence"] = data["confidence"].astype("float64")
     data["fatalities"] = csv_rows.per_distinct(

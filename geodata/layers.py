@@ -112,9 +112,15 @@ def events_on_map(events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     events = by_review(events, reviewed_only=False, include_rejected=False)
     geoms = events.geometry
     located = geoms.notna() & ~geoms.is_empty
-    west, south, east, north = SYRIA_BOUNDS
-    inside = located & geoms.x.between(west, east) & geoms.y.between(south, north)
+    inside = located & within_bounds(geoms.x, geoms.y)
     return events[inside.fillna(False).astype(bool)]
+
+
+def within_bounds(lon: pd.Series, lat: pd.Series) -> pd.Series:
+    """Which longitudes and latitudes are inside ``SYRIA_BOUNDS`` (edges included): the events
+    drawn (:func:`events_on_map`, and :mod:`geodata.import_points` before any frame is made)."""
+    west, south, east, north = SYRIA_BOUNDS
+    return lon.between(west, east) & lat.between(south, north)
 
 
 def accuracy_bands(zones: gpd.GeoDataFrame) -> gpd.GeoSeries:

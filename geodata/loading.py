@@ -26,7 +26,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geodata import basemap, events, imports, point_cache, settings, zones
+from geodata import basemap, events, import_points, imports, point_cache, settings, zones
 from geodata._errors import AtlasError, DataError
 from geodata.app_options import Inputs, app_inputs  # re-exported: where the app's options point
 from geodata.articles import Article
@@ -34,7 +34,7 @@ from geodata.settings import default_cache_dir
 from geodata.store import Store
 
 __all__ = [
-    "ARTICLE_COLUMNS", "Inputs", "Loaded", "app_inputs", "load", "opened", "points_path",
+    "ARTICLE_COLUMNS", "Inputs", "Loaded", "app_inputs", "file_points", "load", "opened", "points_path",
     "store_points_path", "with_imported",
 ]  # fmt: skip
 
@@ -116,6 +116,13 @@ def with_imported(loaded: Loaded, source: Inputs, store: Store | None) -> Loaded
         if layer is not None:
             frames["imported"] = layer
     return dataclasses.replace(loaded, frames=frames, problems=tuple(problems))
+
+
+def file_points(source: Inputs) -> point_cache.CachedPoints | None:
+    """The map points of the ``--events`` files of ``source``, read for the map alone
+    (:func:`geodata.import_points.read_points`: the same points as those of :func:`with_imported`'s
+    layer, without reading it); ``None`` when there are no such files or one needs the full reader."""
+    return import_points.read_points(list(source.imported)) if source.imported else None
 
 
 def opened(

@@ -251,12 +251,35 @@ def encode_points(imported: gpd.GeoDataFrame) -> PointData:
     """Encode the drawable imported events (:func:`geodata.layers.events_on_map`) for the canvas
     layer; ``order`` indexes the rows of ``events_on_map(imported)``."""
     events = layers.events_on_map(imported)
-    start = day_numbers(events["date_start"], missing=NO_START)
+    return encode_point_columns(
+        lon=events.geometry.x.to_numpy(),
+        lat=events.geometry.y.to_numpy(),
+        start=day_numbers(events["date_start"], missing=NO_START),
+        end=day_numbers(events["date_end"], missing=0),
+        kind=events["kind"],
+        geo_precision=events["geo_precision"],
+        uncertainty_km=events["uncertainty_km"],
+        planned=(events["status"] == "planned").to_numpy(),
+    )
+
+
+def encode_point_columns(
+    *,
+    lon: np.ndarray,
+    lat: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    kind: pd.Series,
+    geo_precision: pd.Series,
+    uncertainty_km: pd.Series,
+    planned: np.ndarray,
+) -> PointData:
+    """The points of drawable events given column by column (``start`` and ``end`` as
+    :func:`day_numbers`), one row each, in their order: :func:`encode_points` and
+    :mod:`geodata.import_points` (which reads the map's columns of ACLED/UCDP files, no frame)."""
     order = np.argsort(start, kind="stable")
-    frame = events.iloc[order]
-    codes = {kind: i for i, kind in enumerate(EVENT_KINDS)}
-    region = frame["geo_precision"].isin(list(layers.REGION_PRECISIONS)).to_numpy()
-    km = pd.to_numeric(frame["uncertainty_km"], errors="coerce").fillna(0).to_numpy()
+    region = geo_precision.isin(list(layers.REGION_PRECISIONS)).to_numpy()[order]
+    km = pd.to_numeric(uncertainty_km, errors="coerce").fillna(0).to_numpy()[order]
     km = np.where(region & (km > 0), km, 0.0)
     radii, radius = np.unique(km, return_inverse=True)
     if not len(radii) or radii[0] != 0:
@@ -264,18 +287,18 @@ def encode_points(imported: gpd.GeoDataFrame) -> PointData:
     if len(radii) > 256:
         raise ValueError(f"at most 255 distinct uncertainty radii can be encoded, not {len(radii) - 1}")
     columns = {
-        "lon": np.round(frame.geometry.x.to_numpy() * COORD_SCALE),
-        "lat": np.round(frame.geometry.y.to_numpy() * COORD_SCALE),
+        "lon": np.round(np.asarray(lon)[order] * COORD_SCALE),
+        "lat": np.round(np.asarray(lat)[order] * COORD_SCALE),
         "start": start[order],
-        "end": day_numbers(frame["date_end"], missing=0),
-        "kind": frame["kind"].map(codes).fillna(codes["other"]).to_numpy(),
-        "flags": (frame["status"] == "planned").to_numpy(),
+        "end": end[order],
+        "kind": _kind_codes(kind)[order],
+        "flags": np.asarray(planned)[order],
         "radius": np.asarray(radius).ravel(),
     }
     table = pa.table(
         {
-            name: pa.array(np.asarray(columns[name]).astype(kind.to_pandas_dtype()), type=kind)
-            for name, kind in POINT_COLUMNS
+            name: pa.array(np.asarray(columns[name]).astype(arrow.to_pandas_dtype()), type=arrow)
+            for name, arrow in POINT_COLUMNS
         }
     )
     spans = columns["end"].astype(int) - columns["start"].astype(int)
@@ -286,6 +309,15 @@ def encode_points(imported: gpd.GeoDataFrame) -> PointData:
         radii=tuple(float(r) for r in radii),
         max_duration=int(max(spans[valid].max(initial=0), 0)),
     )
+
+
+def _kind_codes(kinds: pd.Series) -> np.ndarray:
+    """Each kind's position in ``EVENT_KINDS`` (an unknown kind: ``other``'s), looked up once per
+    distinct kind."""
+    codes = {name: i for i, name in enumerate(EVENT_KINDS)}
+    found, distinct = pd.factorize(kinds, use_na_sentinel=False)
+    coded = pd.Series(distinct, dtype=object).map(codes).fillna(codes["other"]).to_numpy(dtype="int64")
+    return coded[found] if len(found) else np.zeros(0, dtype="int64")
 
 
 def points_dataset(points: PointData) -> Dataset:

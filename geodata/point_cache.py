@@ -19,18 +19,19 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 
 from geodata import _atomic, map_datasets
 from geodata._errors import OutputError
 
-__all__ = ["CachedPoints", "encode", "kept", "path_for", "read", "write"]
+__all__ = ["CachedPoints", "date_span", "encode", "kept", "path_for", "read", "write"]
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,15 @@ class CachedPoints:
 
 def encode(imported: gpd.GeoDataFrame) -> CachedPoints:
     """The points and the date span of the imported layer."""
-    columns = [imported["date_start"], imported["date_end"]]
-    dated = any(column.notna().any() for column in columns)
-    dates = tuple(day.isoformat() for day in map_datasets.date_range(columns).full) if dated else ()
+    dates = date_span([imported["date_start"], imported["date_end"]])
     return CachedPoints(map_datasets.encode_points(imported), dates)
+
+
+def date_span(columns: Sequence[pd.Series]) -> tuple[str, ...]:
+    """:attr:`CachedPoints.dates` of the ISO days in ``columns`` (the layer's ``date_start`` and
+    ``date_end``, or only their distinct values: the earliest and latest are the same)."""
+    dated = any(column.notna().any() for column in columns)
+    return tuple(day.isoformat() for day in map_datasets.date_range(columns).full) if dated else ()
 
 
 def path_for(folder: Path, key: str) -> Path:
@@ -133,16 +139,27 @@ def _digest(table: pa.Table, order: np.ndarray) -> str:
     return digest.hexdigest()
 
 
-def kept(path: Path | None, imported: Callable[[], gpd.GeoDataFrame | None]) -> CachedPoints | None:
+def kept(
+    path: Path | None,
+    imported: Callable[[], gpd.GeoDataFrame | None],
+    *,
+    points: Callable[[], CachedPoints | None] | None = None,
+) -> CachedPoints | None:
     """The points kept at ``path`` or, when there are none there (or ``path`` is ``None``), those of
-    the layer ``imported()`` gives, then kept at ``path``; ``None`` when there are no imported events."""
+    the layer ``imported()`` gives, then kept at ``path``; ``None`` when there are no imported events.
+
+    ``points``, when given, makes the same points as ``encode(imported())`` without the layer
+    (:func:`geodata.import_points.read_points`) and is tried first; ``None`` from it: ask
+    ``imported``."""
     found = read(path) if path is not None else None
     if found is not None:
         return found
-    layer = imported()
-    if layer is None:
-        return None
-    found = encode(layer)
+    found = points() if points is not None else None
+    if found is None:
+        layer = imported()
+        if layer is None:
+            return None
+        found = encode(layer)
     if path is not None:
         write(path, found)
     return found

@@ -77,3 +77,12 @@ def test_every_bad_row_is_reported_and_one_row_keeps_all_its_messages(order: lis
     assert [feature for feature, _ in found] == ["row 2"] * 3 + ["row 3"] * 2 + ["row 4"] * 2
     assert ("row 3", "coordinates are not numbers: latitude 'x', longitude '2'") in found
     assert list(~checks.bad) == [False, False, False, True]
+
+
+def test_repeats_are_those_pandas_finds() -> None:
+    rng = random.Random(4)
+    for size in (0, 1, 50, 2000):
+        values = pd.Series([rng.choice(["a", "b", "", "SYR1", "syr1"]) for _ in range(size)], dtype="str")
+        assert list(csv_rows.repeats(values)) == list(values.duplicated(keep="first"))
+    with_missing = pd.Series(["a", None, "a", None, "b"], dtype="str")
+    assert list(csv_rows.repeats(with_missing)) == [False, False, True, True, False]

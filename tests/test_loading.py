@@ -8,7 +8,7 @@ from pathlib import Path
 
 from geopandas.testing import assert_geodataframe_equal
 
-from geodata import events, imports, loading, settings
+from geodata import events, imports, loading, point_cache, settings
 from geodata.store import open_store
 from tests.conftest import ACLED_CSV, UCDP_CSV
 
@@ -47,3 +47,16 @@ def test_without_a_store_the_events_are_empty_and_the_zones_still_load() -> None
     assert len(loaded.frames["zones"])
     assert "imported" not in loaded.frames
     assert loaded.articles.empty
+
+
+def test_the_points_of_events_files_are_read_without_their_layer(tmp_path: Path) -> None:
+    source = loading.app_inputs(["--store", str(tmp_path / "atlas.gpkg"), "--events", str(ACLED_CSV),
+                                 "--events", str(UCDP_CSV)])  # fmt: skip
+    found = loading.file_points(source)
+    assert found is not None
+    loaded = loading.with_imported(loading.load(source, None, imported=False), source, None)
+    made = point_cache.encode(loaded.frames["imported"])
+    assert found.points.table.equals(made.points.table)
+    assert list(found.points.order) == list(made.points.order)
+    assert found.dates == made.dates
+    assert loading.file_points(loading.app_inputs(["--store", str(tmp_path / "atlas.gpkg")])) is None

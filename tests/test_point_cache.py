@@ -178,3 +178,23 @@ def test_a_folder_that_cannot_be_written_only_logs(tmp_path: Path, caplog: pytes
     with caplog.at_level(logging.WARNING, logger="geodata.point_cache"):
         point_cache.write(point_cache.path_for(blocker / "sub", "k"), point_cache.encode(imported_layer()))
     assert "cannot keep" in caplog.text
+
+
+def test_kept_makes_the_points_the_faster_way_first_and_falls_back_to_the_layer(tmp_path: Path) -> None:
+    made = point_cache.encode(imported_layer())
+    layers_read: list[int] = []
+
+    def layer() -> gpd.GeoDataFrame:
+        layers_read.append(1)
+        return imported_layer()
+
+    found = point_cache.kept(point_cache.path_for(tmp_path, "fast"), layer, points=lambda: made)
+    assert found is made
+    assert not layers_read  # the layer is not read when the points are made without it
+    found = point_cache.kept(point_cache.path_for(tmp_path, "slow"), layer, points=lambda: None)
+    assert found is not None
+    assert layers_read == [1]
+    assert_same(found, made)
+    read = point_cache.read(point_cache.path_for(tmp_path, "slow"))  # kept on disk either way
+    assert read is not None
+    assert_same(read, made)

@@ -65,9 +65,13 @@ def load(source: Source, token: str | None) -> loading.Loaded:
 def imported_points(
     source: Source, version: str | None, _token: str | None
 ) -> point_cache.CachedPoints | None:
-    """The imported events' points, kept while they do not change (``version``) and on disk."""
+    """The imported events' points, kept while they do not change (``version``) and on disk. New
+    ``--events`` files are read for the map's columns only (:func:`geodata.loading.file_points`):
+    their events, for the tables, are read after the map is sent (:func:`load`)."""
     path = loading.points_path(source, store_of(source, _token), version)
-    return point_cache.kept(path, lambda: load(source, _token).frames.get("imported"))
+    return point_cache.kept(
+        path, lambda: load(source, _token).frames.get("imported"), points=lambda: loading.file_points(source)
+    )
 
 
 def points(source: Source, found: Opened) -> map_datasets.PointData | None:
