@@ -181,12 +181,27 @@ def detect_layout(columns: Iterable[str], file: str) -> str:
     Raises
     ------
     DataError
-        If the header has neither, naming the columns missing for the closer layout.
+        If the header has neither, naming the columns missing for the closer layout; or if it names
+        one of the layout's columns twice (``latitude`` and ``LATITUDE``: which one holds the data
+        cannot be known), naming those columns.
     """
-    present = {c.strip().lower() for c in columns}
+    names = [c.strip().lower() for c in columns]
+    present = set(names)
     missing = {name: [c for c in need if c not in present] for name, need in REQUIRED_COLUMNS.items()}
     for name, absent in missing.items():
         if not absent:
+            twice = [c for c in REQUIRED_COLUMNS[name] if names.count(c) > 1]
+            if twice:
+                raise DataError(
+                    [
+                        Problem(
+                            file,
+                            f"names the column(s) {', '.join(twice)} more than once in its header "
+                            "(letter case and spaces aside), so which one holds the values is "
+                            "unclear; keep one of each and read it again",
+                        )
+                    ]
+                )
             return name
     closest = min(missing, key=lambda name: len(missing[name]))
     raise DataError(

@@ -143,6 +143,25 @@ def test_file_in_neither_layout_names_the_missing_columns(tmp_path: Path) -> Non
     assert caught.value.problems[0].file == "almost.csv"
 
 
+@pytest.mark.parametrize(
+    ("source", "repeat"), [(ACLED_CSV, "LATITUDE"), (ACLED_CSV, " Notes"), (UCDP_CSV, "ID")]
+)
+def test_a_column_named_twice_in_two_spellings_is_an_error_naming_it(
+    tmp_path: Path, source: Path, repeat: str
+) -> None:
+    # Which of the two holds the values cannot be known; the other files still load.
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    table[repeat] = table[repeat.strip().lower()]
+    path = tmp_path / "twice.csv"
+    table.to_csv(path, index=False)
+    with pytest.raises(DataError, match=f"names the column\\(s\\) {repeat.strip().lower()} more than once"):
+        imports.read_events(path)
+    run = imports.load_event_files([path, ACLED_CSV, UCDP_CSV])
+    assert len(run.events) == 8
+    assert run.problems[0].file == "twice.csv"
+    assert "keep one of each" in run.problems[0].message
+
+
 def test_wrong_format_named_is_an_error() -> None:
     with pytest.raises(DataError, match=r"not in the ACLED layout: missing column\(s\) event_id_cnty"):
         imports.read_events(UCDP_CSV, fmt="acled")
