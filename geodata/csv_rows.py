@@ -173,6 +173,26 @@ def per_distinct(values: pd.Series, convert: Callable[[pd.Series], pd.Series]) -
     return pd.Series(converted.array.take(codes), index=values.index, name=values.name)
 
 
+def per_distinct_row(table: pd.DataFrame, convert: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """``convert(table)``, computed once per distinct row of ``table`` and spread back over the rows.
+
+    :func:`per_distinct` for a value made of several columns (a day and its precision, a type and
+    its sub-type): a million events hold a few thousand distinct pairs. ``convert`` must read each
+    row on its own and give one row per row; the result has ``table``'s index.
+    """
+    key = np.zeros(len(table), dtype=np.int64)
+    for column in table.columns:
+        codes, uniques = pd.factorize(table[column], use_na_sentinel=False)
+        # One code per distinct row so far (at most the row count, so the product stays in int64).
+        key, _ = pd.factorize(key * len(uniques) + codes)
+    # Codes are given in the order the rows first appear: the first row of each stands for it.
+    first = np.unique(key, return_index=True)[1]
+    converted = convert(table.iloc[first])
+    spread = converted.take(key)
+    spread.index = table.index
+    return spread
+
+
 def mapped(values: pd.Series, mapping: Mapping[str, object]) -> pd.Series:
     """``values.map(mapping)``, looked up once per distinct code."""
     return per_distinct(values, lambda codes: codes.map(mapping))

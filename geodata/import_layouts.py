@@ -246,24 +246,37 @@ def _acled(table: pd.DataFrame, file: str) -> Checked:
     good = ~checks.bad
     t, day, time_code, geo_code = table[good], day[good], time_code[good], geo_code[good]
     precision = csv_rows.mapped(time_code, ACLED_TIME_PRECISION)
-    month = day.dt.to_period("M")
-    start = day.where(precision != "week", day - pd.Timedelta(days=3))
-    start = start.where(precision != "month", month.dt.start_time)
-    end = day.where(precision != "week", day + pd.Timedelta(days=3))
-    end = end.where(precision != "month", month.dt.end_time.dt.normalize())
-    kind = csv_rows.mapped(t["sub_event_type"], ACLED_SUB_EVENT_KINDS)
-    kind = kind.fillna(csv_rows.mapped(t["event_type"], ACLED_EVENT_TYPE_KINDS)).fillna("other")
+    span = csv_rows.per_distinct_row(pd.DataFrame({"day": day, "precision": precision}), _acled_span)
+    kind = csv_rows.per_distinct_row(t[["sub_event_type", "event_type"]], _acled_kind)["kind"]
     columns = {
         "event_id": "acled:" + t["event_id_cnty"],
         "kind": kind,
-        "date_start": start,
-        "date_end": end,
+        "date_start": span["start"],
+        "date_end": span["end"],
         "date_precision": precision,
         "geo_precision": csv_rows.mapped(geo_code, {c: v[0] for c, v in ACLED_GEO_PRECISION.items()}),
         "uncertainty_km": csv_rows.mapped(geo_code, {c: v[1] for c, v in ACLED_GEO_PRECISION.items()}),
         "dataset": "acled",
     }
     return Checked("acled", t, columns, lon[good], lat[good], tuple(checks.problems()), len(table))
+
+
+def _acled_span(days: pd.DataFrame) -> pd.DataFrame:
+    """The first and last day of events on ``day`` with the time ``precision`` (day, week, month)."""
+    day, precision = days["day"], days["precision"]
+    month = day.dt.to_period("M")
+    start = day.where(precision != "week", day - pd.Timedelta(days=3))
+    start = start.where(precision != "month", month.dt.start_time)
+    end = day.where(precision != "week", day + pd.Timedelta(days=3))
+    end = end.where(precision != "month", month.dt.end_time.dt.normalize())
+    return pd.DataFrame({"start": start, "end": end})
+
+
+def _acled_kind(types: pd.DataFrame) -> pd.DataFrame:
+    """Our kind of events of ACLED's ``sub_event_type`` and ``event_type``."""
+    kind = csv_rows.mapped(types["sub_event_type"], ACLED_SUB_EVENT_KINDS)
+    kind = kind.fillna(csv_rows.mapped(types["event_type"], ACLED_EVENT_TYPE_KINDS)).fillna("other")
+    return pd.DataFrame({"kind": kind})
 
 
 def _acled_text(t: pd.DataFrame) -> dict[str, Any]:

@@ -65,6 +65,23 @@ def test_missing_values_are_converted_row_by_row() -> None:
     pd.testing.assert_series_equal(csv_rows.per_distinct(days, convert), convert(days))
 
 
+def test_converting_distinct_rows_gives_what_converting_every_row_gives() -> None:
+    rng = random.Random(5)
+
+    def convert(rows: pd.DataFrame) -> pd.DataFrame:
+        # A row's result depends on both its columns, each read on its own row.
+        late = rows["day"] + pd.Timedelta(days=3)
+        named = rows["code"].map({"1": "one", "2": "two"}).fillna(rows["code"] + "!")
+        return pd.DataFrame({"end": rows["day"].where(rows["code"] != "2", late), "named": named})
+
+    for size in (0, 1, 50, 2000):
+        days = pd.to_datetime([rng.choice(["2019-03-01", "2019-03-02", "2020-01-31"]) for _ in range(size)])
+        codes = [rng.choice(["1", "2", "", "x"]) for _ in range(size)]
+        table = pd.DataFrame({"day": days, "code": pd.Series(codes, dtype="str")})
+        table.index = table.index * 3 + 5  # not a plain range: the index is kept
+        pd.testing.assert_frame_equal(csv_rows.per_distinct_row(table, convert), convert(table))
+
+
 @pytest.mark.parametrize("order", [["a", "b"], ["b", "a"]])
 def test_every_bad_row_is_reported_and_one_row_keeps_all_its_messages(order: list[str]) -> None:
     table = pd.DataFrame({"latitude": ["", "x", "95", "35"], "longitude": ["1", "2", "3", "4"]})
