@@ -185,8 +185,11 @@ def per_distinct_row(table: pd.DataFrame, convert: Callable[[pd.DataFrame], pd.D
         codes, uniques = pd.factorize(table[column], use_na_sentinel=False)
         # One code per distinct row so far (at most the row count, so the product stays in int64).
         key, _ = pd.factorize(key * len(uniques) + codes)
-    # Codes are given in the order the rows first appear: the first row of each stands for it.
-    first = np.unique(key, return_index=True)[1]
+    # Codes are given in the order the rows first appear, so a row is the first of its code when its
+    # code exceeds every code before it (a pass over the rows, where np.unique sorts them).
+    new = np.ones(len(key), dtype=bool)
+    new[1:] = key[1:] > np.maximum.accumulate(key)[:-1]
+    first = np.flatnonzero(new)
     converted = convert(table.iloc[first])
     spread = converted.take(key)
     spread.index = table.index
