@@ -39,7 +39,7 @@ earlier in the file) is reported as a :class:`~geodata._errors.Problem` naming i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -254,11 +254,18 @@ def _acled(table: pd.DataFrame, file: str) -> Checked:
         "date_start": span["start"],
         "date_end": span["end"],
         "date_precision": precision,
-        "geo_precision": csv_rows.mapped(geo_code, {c: v[0] for c, v in ACLED_GEO_PRECISION.items()}),
-        "uncertainty_km": csv_rows.mapped(geo_code, {c: v[1] for c, v in ACLED_GEO_PRECISION.items()}),
+        **_place_precision(geo_code, ACLED_GEO_PRECISION),
         "dataset": "acled",
     }
     return Checked("acled", t, columns, lon[good], lat[good], tuple(checks.problems()), len(table))
+
+
+def _place_precision(codes: pd.Series, precisions: Mapping[str, tuple[str, float]]) -> dict[str, pd.Series]:
+    """``geo_precision`` and ``uncertainty_km`` of a layout's place precision ``codes`` (checked)."""
+    return {
+        "geo_precision": csv_rows.mapped(codes, {code: v[0] for code, v in precisions.items()}),
+        "uncertainty_km": csv_rows.mapped(codes, {code: v[1] for code, v in precisions.items()}),
+    }
 
 
 def _acled_span(days: pd.DataFrame) -> pd.DataFrame:
@@ -319,8 +326,7 @@ def _ucdp(table: pd.DataFrame, file: str) -> Checked:
         "date_start": start[good].dt.normalize(),
         "date_end": end[good].dt.normalize(),
         "date_precision": csv_rows.mapped(date_code[good], UCDP_DATE_PRECISION),
-        "geo_precision": csv_rows.mapped(where_code, {c: v[0] for c, v in UCDP_WHERE_PRECISION.items()}),
-        "uncertainty_km": csv_rows.mapped(where_code, {c: v[1] for c, v in UCDP_WHERE_PRECISION.items()}),
+        **_place_precision(where_code, UCDP_WHERE_PRECISION),
         "dataset": "ucdp",
     }
     return Checked("ucdp", t, columns, lon[good], lat[good], tuple(checks.problems()), len(table))
