@@ -191,8 +191,9 @@ def new_store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ca
         return url
 
     yield make
-    for url in made if server is not None else ():
-        drop_postgis_database(server, url)
+    if server is not None:  # a GeoPackage goes with tmp_path
+        for url in made:
+            drop_postgis_database(server, url)
 
 
 # --- editors ---------------------------------------------------------------------------------------
