@@ -18,8 +18,9 @@ import pyarrow.csv as pacsv
 
 from geodata._errors import DataError, Problem, UsageError
 
-#: Given the header's names (stripped, lower case), the names whose values are wanted, or ``None``
-#: for all of them.
+#: Given the header's names (stripped, lower case, every one: a name given twice is there twice), the
+#: names whose values are wanted, or ``None`` for all of them. It may raise to refuse the file before
+#: its rows are read.
 ColumnChoice = Callable[[list[str]], Collection[str] | None]
 
 
@@ -27,13 +28,13 @@ def _read_fast(path: Path, columns_for: ColumnChoice) -> pd.DataFrame | None:
     """The file as text columns through Arrow's multithreaded CSV reader (0.1 s for 100,000 ACLED
     rows, against 0.5 s for Python's ``csv``), or ``None`` when it cannot say what :func:`_read_slow`
     would: unreadable, not UTF-8, a row with too few or too many fields (Arrow cannot say which row),
-    or repeated column names."""
+    or a column to keep whose name the header gives twice."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle), None)
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
-    if not header or len(set(header)) != len(header):
+    if not header:
         return None
     # Only the columns the caller wants are converted (Arrow still parses and counts every field, so
     # a row with too few or too many fields still sends the file to the slow reader); when it wants
@@ -46,6 +47,11 @@ def _read_fast(path: Path, columns_for: ColumnChoice) -> pd.DataFrame | None:
         kept = [name for name in names if name in wanted]
         if len(set(kept)) == len(kept):
             keep = [raw for raw, name in zip(header, names, strict=True) if name in wanted]
+    # Arrow gives the first of two columns named alike for both, silently; the slow reader keeps
+    # each. A repeated name of a column not kept is harmless (a spreadsheet's unnamed columns).
+    repeated = {raw for raw in header if header.count(raw) > 1}
+    if repeated.intersection(keep):
+        return None
     try:
         table = pacsv.read_csv(
             path,
@@ -67,7 +73,8 @@ def _read_fast(path: Path, columns_for: ColumnChoice) -> pd.DataFrame | None:
 def _read_slow(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     """The file read record by record with Python's ``csv``, so that a row with too few or too many
     fields is reported with its number and left out, and every other row is kept (pandas' parser
-    refuses the whole file for one long row and fills a short one with blanks, silently)."""
+    refuses the whole file for one long row and fills a short one with blanks, silently). Every
+    column is kept, also those the header names alike: which of them counts is the caller's choice."""
     header: list[str] | None = None
     records: list[list[str]] = []
     index: list[int] = []
@@ -107,12 +114,17 @@ def _read_slow(path: Path) -> tuple[pd.DataFrame, list[Problem]]:
     table = pd.DataFrame(records, columns=header, index=pd.Index(index, dtype="int64"), dtype=object)
     if len(records) == 0:
         table = table.astype(object)
-    return table.loc[:, ~table.columns.duplicated()], problems
+    return table, problems
 
 
 def read_rows(path: Path, columns_for: ColumnChoice) -> tuple[pd.DataFrame, list[Problem]]:
     """Every data row as text (we parse and report each value ourselves), indexed by its position
-    among the data rows, and the rows that could not be read."""
+    among the data rows, and the rows that could not be read.
+
+    ``columns_for`` is given the header's names once, before any row is read, when the header can
+    be read as it stands (else the table's columns are every name of the header, repeats included);
+    what it raises is raised here. Columns named alike are all kept, never one chosen among them.
+    """
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give one ACLED or UCDP GED CSV file")
     fast = _read_fast(path, columns_for) if path.is_file() else None

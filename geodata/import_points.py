@@ -31,24 +31,20 @@ from geodata.import_layouts import Checked
 __all__ = ["read_points"]
 
 
-def read_points(paths: Sequence[Path]) -> point_cache.CachedPoints | None:
+def read_points(paths: Sequence[Path]) -> point_cache.CachedPoints:
     """The map points of the events :func:`geodata.imports.load_event_files` reads from ``paths``.
 
-    ``None`` when a file's header names a column twice in different spellings: reading fewer
-    columns could then see other columns than the full reader, so the caller encodes the events
-    frame instead (:func:`geodata.point_cache.encode`). A file the full reader leaves out (a
-    :class:`~geodata._errors.DataError`: unreadable, or in neither layout) is left out here too;
-    its problem is reported with the tables, which read the file again.
+    A file the full reader leaves out (a :class:`~geodata._errors.DataError`: unreadable, in
+    neither layout, or naming a column of its layout twice) is left out here too; its problem is
+    reported with the tables, which read the file again. Both readers judge the header whole, so
+    reading fewer columns never sees other values than the full reader.
     """
     parts: list[Checked] = []
     for path in paths:
         try:
-            checked = imports.read_map_rows(path)
+            parts.append(imports.read_map_rows(path))
         except DataError:
             continue
-        if checked is None:
-            return None
-        parts.append(checked)
     # One file's events have distinct ids already (the layouts' checks leave out every later row
     # with an id, csv_rows.unique_ids): only several files are searched for repeats.
     if len(parts) > 1:

@@ -15,7 +15,9 @@ files with them: every mapped column (:func:`read_events`, for the tables) or on
 A row with missing or non-numeric coordinates, coordinates outside the world, an unreadable date,
 an unknown precision code or no id is reported as a :class:`~geodata._errors.Problem` naming its row
 (numbered as in a spreadsheet: the header is row 1) and skipped; the other rows load. A file in
-neither layout raises :class:`~geodata._errors.DataError` naming the missing columns.
+neither layout raises :class:`~geodata._errors.DataError` naming the missing columns, and one whose
+header names a column of its layout twice (in one spelling or two) naming that column, before its
+rows are read.
 """
 
 from __future__ import annotations
@@ -118,39 +120,43 @@ def read_events(path: Path, *, fmt: str | None = None) -> ImportRun:
     )
 
 
-def read_map_rows(path: Path) -> Checked | None:
+def read_map_rows(path: Path) -> Checked:
     """The rows of one ACLED or UCDP GED export that pass the row checks (the same as
     :func:`read_events` keeps, by the same checks) and their map columns, reading only the
     columns of ``MAP_COLUMNS`` (:mod:`geodata.import_points`).
 
-    ``None`` when the header names a column twice in different spellings: reading fewer columns
-    could then change which columns the file has, so the caller reads it with :func:`read_events`.
-
     Raises
     ------
     DataError
-        If the file cannot be read as CSV or is in neither layout.
+        If the file cannot be read as CSV, is in neither layout or names a column of its layout
+        twice (as :func:`read_events` does: the header is judged whole, whichever columns are read).
     """
-    table, unreadable, names = _read_table(path, MAP_COLUMNS)
-    if len(set(names)) != len(names) or table.columns.duplicated().any():
-        return None
-    return _checked(path, None, MAP_COLUMNS, table, unreadable, names)
+    return _checked(path, None, MAP_COLUMNS, *_read_table(path, MAP_COLUMNS))
 
 
 def _read_table(
     path: Path, wanted: dict[str, tuple[str, ...]]
 ) -> tuple[pd.DataFrame, list[Problem], list[str]]:
     """The rows of ``path`` as text (with at least the ``wanted`` columns of its layout), the rows
-    that cannot be read, and the header's names (stripped, in lower case)."""
+    that cannot be read, and the header's names (stripped, in lower case, repeats included).
+
+    Raises
+    ------
+    DataError
+        As :func:`geodata.import_layouts.detect_layout` does, before the rows are read, when the
+        header is in neither layout or names a column of its layout twice.
+    """
     header: list[list[str]] = []
 
-    def columns_for(names: list[str]) -> set[str] | None:
+    def columns_for(names: list[str]) -> set[str]:
         header.append(names)
-        return _columns_to_read(names, wanted)
+        return set(wanted[detect_layout(names, path.name)])
 
     table, unreadable = csv_rows.read_rows(path, columns_for)
     # The table may hold only the columns asked for (Arrow's reader) or all (the record-by-record
-    # reader): the header says which layout the file is in.
+    # reader, repeats included): the header says which layout the file is in, and _checked asks
+    # detect_layout again (the header was not given to columns_for when the fast reader could not
+    # read it, a blank line before it for one).
     return table, unreadable, header[-1] if header else [str(c) for c in table.columns]
 
 
@@ -177,16 +183,6 @@ def _checked(
     checked = import_layouts.check_rows(used, layout, path.name)
     problems = tuple(sorted([*unreadable, *checked.problems], key=_row_order))
     return dataclasses.replace(checked, problems=problems, rows_read=len(table) + len(unreadable))
-
-
-def _columns_to_read(names: list[str], wanted: dict[str, tuple[str, ...]]) -> set[str] | None:
-    """The ``wanted`` columns of every layout, when the header is in one (else all, for the
-    layout's error)."""
-    try:
-        detect_layout(names, "")
-    except DataError:
-        return None
-    return {column for columns in wanted.values() for column in columns}
 
 
 def _row_order(problem: Problem) -> int:

@@ -121,7 +121,7 @@ def with_imported(loaded: Loaded, source: Inputs, store: Store | None) -> Loaded
 def file_points(source: Inputs) -> point_cache.CachedPoints | None:
     """The map points of the ``--events`` files of ``source``, read for the map alone
     (:func:`geodata.import_points.read_points`: the same points as those of :func:`with_imported`'s
-    layer, without reading it); ``None`` when there are no such files or one needs the full reader."""
+    layer, without reading it); ``None`` when there are no such files."""
     return import_points.read_points(list(source.imported)) if source.imported else None
 
 

@@ -189,3 +189,12 @@ def write_zone_file(folder: Path, name: str, frame: gpd.GeoDataFrame) -> Path:
     path = folder / name
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}), encoding="utf-8")
     return path
+
+
+def with_column(source: Path, target: Path, name: str, value: str, *, at: int = 0) -> Path:
+    """A copy of the CSV ``source`` at ``target`` with one more column, ``name`` (which the header
+    may name already, in the same spelling), holding ``value`` in every row, at position ``at``."""
+    table = pd.read_csv(source, dtype=str, keep_default_na=False)
+    table.insert(at, name, value, allow_duplicates=True)
+    table.to_csv(target, index=False)
+    return target

@@ -13,6 +13,7 @@ import pytest
 
 from geodata import formats
 from geodata.__main__ import main
+from tests.builders import with_column
 from tests.conftest import ACLED_CSV, UCDP_CSV, ZONES_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -253,6 +254,18 @@ def test_bad_dates_and_windows_are_said_in_words(
     err = capsys.readouterr().err
     assert message in err
     assert "invalid" not in err
+
+
+def test_import_of_a_header_naming_a_column_twice_exits_1_and_imports_the_other_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    twice = with_column(ACLED_CSV, tmp_path / "twice.csv", "latitude", "35.5")
+    assert main(["import", str(twice), str(UCDP_CSV)]) == 1
+    captured = capsys.readouterr()
+    assert "error: twice.csv: names the column(s) latitude more than once" in captured.err
+    assert "Traceback" not in captured.err
+    assert "twice.csv" not in captured.out
+    assert "ucdp_small.csv: 6 rows read, 3 loaded, 3 skipped" in captured.out
 
 
 def test_import_of_a_folder_is_an_error_in_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from geodata import csv_rows
+from geodata._errors import DataError, Problem
 
 
 def _write(path: Path, lines: list[str]) -> Path:
@@ -35,6 +36,38 @@ def test_a_column_named_twice_in_two_spellings_is_read_as_without_a_choice(tmp_p
     everything, _ = csv_rows.read_rows(path, lambda names: None)
     chosen, _ = csv_rows.read_rows(path, lambda names: {"id"})
     pd.testing.assert_frame_equal(chosen, everything)
+
+
+@pytest.mark.parametrize("ragged", [False, True])
+def test_a_name_repeated_in_the_same_spelling_is_seen_and_never_chosen(tmp_path: Path, ragged: bool) -> None:
+    # The choice sees every name of the header, once; the columns named alike are all kept (a
+    # ragged row sends the file to the record-by-record reader, which must not choose one either).
+    lines = ["id,x,X,x,,", "1,2,3,4,5,6", "7,8,9,10,11,12"]
+    path = _write(tmp_path / "twice.csv", [*lines, "13"] if ragged else lines)
+    seen: list[list[str]] = []
+
+    def everything(names: list[str]) -> None:
+        seen.append(names)
+        return None
+
+    table, _ = csv_rows.read_rows(path, everything)
+    assert seen == [["id", "x", "x", "x", "", ""]]
+    assert list(table.columns) == ["id", "x", "x", "x", "", ""]
+    assert table.iloc[:, 3].tolist() == ["4", "10"]
+    chosen, _ = csv_rows.read_rows(path, lambda names: {"id"})
+    assert chosen["id"].tolist() == ["1", "7"]
+    if not ragged:  # the repeats are not chosen: Arrow's reader reads the rest alone
+        assert list(chosen.columns) == ["id"]
+
+
+def test_a_choice_may_refuse_the_file_before_its_rows_are_read(tmp_path: Path) -> None:
+    path = _write(tmp_path / "refused.csv", ["id,id", "1,2", "3"])
+
+    def refuse(names: list[str]) -> None:
+        raise DataError([Problem("refused.csv", f"names {names[0]} twice")])
+
+    with pytest.raises(DataError, match=r"refused\.csv: names id twice"):
+        csv_rows.read_rows(path, refuse)
 
 
 def test_a_row_with_a_wrong_field_count_is_reported_whatever_the_choice(tmp_path: Path) -> None:

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from geopandas.testing import assert_geodataframe_equal
 
 from geodata import export, imports
 from geodata._errors import DataError, UsageError
 from geodata.schema import DATE_PRECISIONS, EVENT_KINDS, EVENT_RECORD_PROPERTIES, GEO_PRECISIONS
+from tests.builders import with_column
 from tests.conftest import ACLED_CSV, UCDP_CSV
 
 
@@ -160,6 +162,51 @@ def test_a_column_named_twice_in_two_spellings_is_an_error_naming_it(
     assert len(run.events) == 8
     assert run.problems[0].file == "twice.csv"
     assert "keep one of each" in run.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("source", "repeat", "at"),
+    [(ACLED_CSV, "latitude", 0), (ACLED_CSV, "notes", 31), (UCDP_CSV, "id", 3), (UCDP_CSV, "date_end", 41)],
+)
+def test_a_column_named_twice_in_the_same_spelling_is_the_same_error(
+    tmp_path: Path, source: Path, repeat: str, at: int
+) -> None:
+    # Before or after the column it repeats, a map column or a table's text: the values of one of
+    # the two would be taken silently.
+    path = with_column(source, tmp_path / "twice.csv", repeat, "1", at=at)
+    with pytest.raises(DataError, match=f"names the column\\(s\\) {repeat} more than once") as caught:
+        imports.read_events(path)
+    assert caught.value.problems[0].file == "twice.csv"
+    with pytest.raises(DataError, match=f"names the column\\(s\\) {repeat} more than once"):
+        imports.read_map_rows(path)
+    run = imports.load_event_files([path, ACLED_CSV, UCDP_CSV])
+    assert len(run.events) == 8
+    assert run.problems[0].file == "twice.csv"
+    assert "keep one of each" in run.problems[0].message
+
+
+def test_a_repeat_read_record_by_record_is_the_same_error(tmp_path: Path) -> None:
+    # A blank line before the header sends the file to the record-by-record reader.
+    path = with_column(ACLED_CSV, tmp_path / "twice.csv", "latitude", "1")
+    path.write_text("\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"names the column\(s\) latitude more than once"):
+        imports.read_events(path)
+
+
+def test_a_repeat_of_a_column_we_do_not_read_changes_nothing(tmp_path: Path) -> None:
+    # ACLED's tags twice, and two unnamed columns (a spreadsheet's empty trailing ones).
+    table = pd.read_csv(ACLED_CSV, dtype=str, keep_default_na=False)
+    table.insert(5, "tags", "x", allow_duplicates=True)
+    for _ in range(2):
+        table.insert(len(table.columns), "", "", allow_duplicates=True)
+    path = tmp_path / "acled.csv"
+    table.to_csv(path, index=False)
+    ucdp = with_column(UCDP_CSV, tmp_path / "ucdp.csv", "country", "Syria")
+    for repeated, source in ((path, ACLED_CSV), (ucdp, UCDP_CSV)):
+        run, plain = imports.read_events(repeated), imports.read_events(source)
+        assert_geodataframe_equal(run.events, plain.events)
+        assert [p.message for p in run.problems] == [p.message for p in plain.problems]
+        assert run.row_numbers == plain.row_numbers
 
 
 def test_wrong_format_named_is_an_error() -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
+import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from geodata import events, imports, loading, point_cache, settings
 from geodata.store import open_store
+from tests.builders import with_column
 from tests.conftest import ACLED_CSV, UCDP_CSV
 
 
@@ -63,16 +64,18 @@ def test_the_points_of_events_files_are_read_without_their_layer(tmp_path: Path)
     assert loading.file_points(loading.app_inputs(["--store", str(tmp_path / "atlas.gpkg")])) is None
 
 
-def test_an_events_file_naming_a_column_twice_is_reported_with_the_others_loaded(tmp_path: Path) -> None:
-    # The map's points leave such a file to the full reader, which names it among the problems.
-    table = pd.read_csv(ACLED_CSV, dtype=str, keep_default_na=False)
-    table["LATITUDE"] = table["latitude"]
-    twice = tmp_path / "twice.csv"
-    table.to_csv(twice, index=False)
+@pytest.mark.parametrize("repeat", ["LATITUDE", "latitude"])
+def test_an_events_file_naming_a_column_twice_is_reported_with_the_others_loaded(
+    tmp_path: Path, repeat: str
+) -> None:
+    # The map's points and the tables both leave such a file out; the problems name it.
+    twice = with_column(ACLED_CSV, tmp_path / "twice.csv", repeat, "35.5")
     source = loading.app_inputs(["--events", str(twice), "--events", str(UCDP_CSV)])
-    assert loading.file_points(source) is None
+    found = loading.file_points(source)
     loaded = loading.with_imported(loading.load(source, None, imported=False), source, None)
     assert any(
         p.startswith("twice.csv: names the column(s) latitude more than once") for p in loaded.problems
     )
     assert_geodataframe_equal(loaded.frames["imported"], imports.load_event_files([UCDP_CSV]).events)
+    assert found is not None
+    assert found.points.table.equals(point_cache.encode(loaded.frames["imported"]).points.table)
