@@ -355,6 +355,29 @@ def test_a_first_start_draws_the_points_before_it_reads_them_for_the_tables(
     assert_clean(traffic)
 
 
+def test_a_page_that_never_reports_its_points_drawn_still_gets_the_tables(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A browser that draws no frame (``requestAnimationFrame`` never calls back: the page cannot
+    report the points drawn) still gets the tables: the waiting fragment reruns the script once
+    ``ui/first_draw.WAIT_SECONDS`` have passed, and the layer is read then."""
+    traffic = harness.Traffic()
+    context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+    context.add_init_script("window.requestAnimationFrame = function () { return 0; };")
+    page = context.new_page()
+    harness.watch(page, traffic)
+    acled = settings.ROOT / "tests/data/acled_small.csv"
+    env = os.environ | {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    with harness.running_app(["--events", str(acled)], env=env) as url:
+        page.goto(f"{url}/?date=2019-03-31&window=30")
+        page.wait_for_function(f"() => {MAP} && {MAP}.counts().points > 0", polling=100, timeout=90_000)
+        page.get_by_text("once the map has drawn them").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Download what is shown (GeoJSON)").wait_for(timeout=90_000)
+        expect(page.get_by_text("once the map has drawn them")).to_have_count(0)
+        context.close()
+    assert_clean(traffic)
+
+
 def check_the_first_map_timeline(page: Page, marks: Path) -> None:
     """The moments ``bench_first_map.py --breakdown`` lays out: the page's marks (Performance API)
     in their order, and the server's (``$ATLAS_TIMINGS``) on the same clock, within the page's life."""
