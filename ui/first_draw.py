@@ -4,7 +4,7 @@ A server that has not read the imported layer yet (a first start on a new ``--ev
 restart with the points kept on disk) sends the map its points first and reads the whole layer for
 the tables, counts and downloads after (``ui/map_loaders.py``'s ``load``: 10-12 s at 1,000,000
 events, Arrow's parse on every core). Done at once, that read shares the machine with the page
-receiving and drawing the points (``bench/README.md``: 1-2 s more to the first map at 1M). So the
+receiving and drawing the points (``bench/README.md``: 0.4-2 s more to the first map at 1M). So the
 map page waits: the page reports the version of the imported points it has drawn (the map
 component's state ``drawn``, ``static/livemap.js``), which reruns the script, and only then is the
 layer read. Meanwhile the page says where the tables will come.
