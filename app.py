@@ -18,7 +18,9 @@ server then reads it with the standard library and imports ``ui/map_loaders.py``
 SQLAlchemy) after the map, for the tables. Without a kept map (a change of the data, a PostgreSQL
 store, an editor's Add panel, which needs the store first) the loaders prepare it first, and keep it; new
 ``--events`` files then give the map their points from their map columns only (``geodata.import_points``),
-and their events are read after the map.
+and their events are read after the map. A server that has not read the imported layer yet reads it only
+once the page reports its points drawn (``ui/first_draw.py``: the read would slow the drawing), or after a
+few seconds without a report; the page says meanwhile where the tables will come.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import sys
 import streamlit as st
 
 from geodata import app_options, livemap, map_cache, timing, view
-from ui import map_data, signin
+from ui import first_draw, map_data, signin
 
 DEFAULT_DAY = dt.date(2019, 3, 8)
 HOW_TO_READ = (
@@ -107,7 +109,8 @@ def map_page() -> None:
                                 stop_days=ready.stops, tiles=source.tiles,
                                 start_id=st.session_state.get("start_id", 0))  # fmt: skip
     result = ATLAS_MAP(key="map", data=livemap.map_mount(config), on_view_change=map_data.rerun,
-                       on_clicked_change=map_data.rerun, on_narrow_change=map_data.rerun)  # fmt: skip
+                       on_clicked_change=map_data.rerun, on_narrow_change=map_data.rerun,
+                       on_drawn_change=map_data.rerun)  # fmt: skip
     timing.mark("map sent")
     current, camera = livemap.read_view(
         result.get("view"), start=start, camera=start_camera, dates=ready.dates
@@ -115,11 +118,14 @@ def map_page() -> None:
     current = dataclasses.replace(current, reviewed_only=reviewed)  # the page draws what it is sent
     st.query_params.from_dict({**view.to_params(current), **view.camera_params(camera)})
     st.session_state.last_view = (current, camera)
+    if first_draw.waits(ready.datasets, result.get("drawn")):  # the page draws the points undisturbed
+        return
     from ui import map_details  # the data stack, after the map is sent
     from ui import map_loaders as data
 
     found = found or data.opened(source)
     loaded = data.load(source, found.token)  # the imported events are read after the map is drawn
+    first_draw.read(ready.datasets)
     shown, narrow = view.shown(loaded.frames, current), bool(result.get("narrow"))
     with header:
         map_details.notes(loaded, found.error, link_notes, shown, current)

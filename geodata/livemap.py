@@ -23,7 +23,9 @@ already holds, and tells the server the view (debounced) as the component's stat
 the URL's query parameters (:func:`geodata.view.to_params` plus ``zoom``, ``lat``, ``lon``), which
 the app reads with :func:`geodata.view.from_params` and :func:`geodata.view.camera_from_params` for
 its tables, counts, downloads and the address bar. A click on an imported point is sent back as the
-trigger value ``clicked`` (``{"lon": ..., "lat": ...}``, snapped to the point).
+trigger value ``clicked`` (``{"lon": ..., "lat": ...}``, snapped to the point). Once a frame has shown
+the imported points, the page reports their version as the state value ``drawn``: a server that has
+not read the imported layer for its tables waits for it (``ui/first_draw.py``).
 
 The rules the page applies are the library's: the date window (:mod:`geodata.temporal`), "in force",
 and fading (:func:`geodata.layers.event_opacity`) are written once more in ``static/livemap.js``
@@ -198,6 +200,25 @@ def pack_columns(header: Mapping[str, Any], columns: Sequence[tuple[str, str, by
     return bytes(out)
 
 
+def packed_header(data: bytes) -> dict[str, Any]:
+    """The JSON header of :func:`pack_columns`'s bytes (its ``columns``: name, type, offset and
+    length of each), read without copying the columns.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` does not start with such a header (too short, not JSON, not a mapping).
+    """
+    try:
+        (length,) = _HEADER.unpack_from(data, 0)
+        header = json.loads(bytes(data[_HEADER.size : _HEADER.size + length]))
+    except (struct.error, TypeError) as exc:
+        raise ValueError(f"not a dataset of columns: {exc}") from exc
+    if not isinstance(header, dict):
+        raise ValueError("not a dataset of columns: its header is not a mapping")
+    return header
+
+
 def unpack_columns(data: bytes) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
     """The header and the columns (name: type, bytes) of :func:`pack_columns`'s bytes.
 
@@ -206,9 +227,9 @@ def unpack_columns(data: bytes) -> tuple[dict[str, Any], dict[str, tuple[str, by
     ValueError
         If ``data`` is not such bytes (too short, a header that is not JSON, a column outside them).
     """
+    header = packed_header(data)
+    length = _HEADER.unpack_from(data, 0)[0]
     try:
-        (length,) = _HEADER.unpack_from(data, 0)
-        header = json.loads(bytes(data[_HEADER.size : _HEADER.size + length]))
         found = {}
         for name, kind, at, size in header.pop("columns"):
             if kind not in COLUMN_TYPES or at < _HEADER.size + length or at + size > len(data):

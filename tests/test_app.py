@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from html import escape as html_escape
 from pathlib import Path
@@ -54,7 +55,7 @@ from tests import builders
 from tests.conftest import EDITOR_PASSWORD, drop_postgis_database, new_postgis_database
 from tests.test_intake import PAGE
 from tests.test_store import failing_on
-from ui import map_details
+from ui import first_draw, map_details
 
 APP = str(settings.ROOT / "app.py")
 TIMEOUT = 60
@@ -106,8 +107,17 @@ def start(params: dict[str, str] | None = None, *, editor: str | None = None) ->
     """The app as opened with ``params`` in its link; signed in through the sidebar as ``editor``."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params.update(params or {})
-    at.run()
+    page_draws(at.run())
     return sign_in(at, editor) if editor else at
+
+
+def page_draws(at: AppTest) -> AppTest:
+    """What the page does once a frame shows the imported points: report their version (the map's
+    state ``drawn``), on which the server reads them for the tables (``ui/first_draw.py``)."""
+    if any(element.key == "atlas-imported" for element in at.get("bidi_component")):
+        at.session_state["map"] = {"drawn": imported_meta(at)["version"]}
+        at.run()
+    return at
 
 
 def sign_in(at: AppTest, name: str, password: str = EDITOR_PASSWORD) -> AppTest:
@@ -342,6 +352,59 @@ def test_imported_files_are_mounted_listed_and_downloaded(
     page_moves(at, date="2019-03-31", layers=",".join(k for k in view.LAYER_KEYS if k != "imported"))
     without = json.loads(downloads["atlas_zones-events_2019-03-31_30d.geojson"])["features"]
     assert {f["properties"]["layer"] for f in without} == {"zones", "events"}
+
+
+def waiting_note(at: AppTest) -> list[str]:
+    return [str(i.value) for i in at.info if str(i.value).endswith("once the map has drawn them…")]
+
+
+def test_the_imported_events_are_read_once_the_page_has_drawn_their_points(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server that has not read the imported layer sends the map its points, says where the
+    tables will come and reads the layer only when the page reports the points drawn; a second
+    session then gets its tables at once, and the link is written on every run."""
+    acled = settings.ROOT / "tests/data/acled_small.csv"
+    monkeypatch.setattr(sys, "argv", [*sys.argv, "--events", str(acled)])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params.update({"date": "2019-03-31", "window": "30"})
+    at.run()
+    assert not at.exception
+    count = imported_meta(at)["count"]
+    assert waiting_note(at) == [first_draw.WAITING.format(count=count)]
+    assert not at.dataframe  # no tables, no counts yet
+    assert not at.caption
+    assert at.query_params["date"] == "2019-03-31"  # the link is kept meanwhile
+    at.session_state["map"] = {"drawn": "0" * 16}  # another version of the points: still waiting
+    assert waiting_note(at.run())
+    page_draws(at)
+    assert not waiting_note(at)
+    assert at.dataframe
+    assert "imported events" in caption(at)
+    other = start({"date": "2019-03-31", "window": "30"})  # page_draws finds nothing to report
+    assert not waiting_note(other)
+    other = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # a new session, no report
+    assert not waiting_note(other)  # the layer was read: nothing to wait for
+    assert other.dataframe
+
+
+def test_without_the_page_s_report_the_tables_come_after_the_wait(
+    synthetic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page that never reports (it cannot draw, a tab in the background) still gets its tables:
+    once ``WAIT_SECONDS`` have passed, the next run (which the waiting fragment asks for) reads
+    the layer."""
+    monkeypatch.setattr(first_draw, "WAIT_SECONDS", 0.5)
+    acled = settings.ROOT / "tests/data/acled_small.csv"
+    monkeypatch.setattr(sys, "argv", [*sys.argv, "--events", str(acled)])
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
+    assert waiting_note(at)
+    assert not at.dataframe
+    time.sleep(0.6)
+    at.run()
+    assert not at.exception
+    assert not waiting_note(at)
+    assert at.dataframe
 
 
 def test_a_click_on_an_imported_point_lists_the_events_there(

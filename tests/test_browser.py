@@ -313,6 +313,71 @@ def test_imported_events_in_the_page(browser: Browser, acled_file: Path, tmp_pat
     assert_clean(traffic)
 
 
+def test_a_first_start_draws_the_points_before_it_reads_them_for_the_tables(
+    browser: Browser, acled_file: Path, tmp_path: Path
+) -> None:
+    """A fresh server given an ``--events`` file nobody has read (a cache of its own): the page
+    draws the points and says where the tables will come; the server reads the imported layer only
+    after the page has painted them (``ui/first_draw.py``: its ``load`` starts after the page's
+    ``points painted`` mark, on one clock), then the tables and downloads come, and the download of
+    what is shown equals ``python -m geodata export`` of the same file and view."""
+    traffic = harness.Traffic()
+    context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    harness.watch(page, traffic)
+    marks = tmp_path / "marks.jsonl"
+    env = os.environ | {timing.ENV_VAR: str(marks), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    with harness.running_app(["--events", str(acled_file)], env=env) as url:
+        page.goto(f"{url}/?date=2019-03-08&window=30")
+        harness.wait_for_map(page, points=True)
+        shown_button = page.get_by_role("button", name="Download what is shown (GeoJSON)")
+        shown_button.wait_for(timeout=120_000)  # the tables come, after the map
+        expect(page.get_by_text("once the map has drawn them")).to_have_count(0)
+        painted_mark = "performance.getEntriesByName('atlas: points painted')[0].startTime"
+        origin, painted = page.evaluate(f"() => [performance.timeOrigin, {painted_mark}]")
+        server = dict(reversed(timing.read_marks(marks)))  # each mark's first time
+        assert server["map sent"] < (origin + painted) / 1000 < server["load:start"]
+        with page.expect_download() as download:
+            expect(shown_button).to_have_count(1)
+            shown_button.click()
+        saved = download.value
+        payload = Path(saved.path()).read_bytes()
+        context.close()
+    out = tmp_path / "export.geojson"
+    done = subprocess.run(
+        [sys.executable, "-m", "geodata", "export", "--imported", str(acled_file), "--date", "2019-03-08",
+         "--window", "30", "--out", str(out)],
+        cwd=settings.ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert payload == out.read_bytes()
+    assert "imported" in {f["properties"]["layer"] for f in json.loads(payload)["features"]}
+    assert_clean(traffic)
+
+
+def test_a_page_that_never_reports_its_points_drawn_still_gets_the_tables(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A browser that draws no frame (``requestAnimationFrame`` never calls back: the page cannot
+    report the points drawn) still gets the tables: the waiting fragment reruns the script once
+    ``ui/first_draw.WAIT_SECONDS`` have passed, and the layer is read then."""
+    traffic = harness.Traffic()
+    context = harness.hermetic_context(browser, traffic, viewport={"width": 1400, "height": 1000})
+    context.add_init_script("window.requestAnimationFrame = function () { return 0; };")
+    page = context.new_page()
+    harness.watch(page, traffic)
+    acled = settings.ROOT / "tests/data/acled_small.csv"
+    env = os.environ | {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    with harness.running_app(["--events", str(acled)], env=env) as url:
+        page.goto(f"{url}/?date=2019-03-31&window=30")
+        page.wait_for_function(f"() => {MAP} && {MAP}.counts().points > 0", polling=100, timeout=90_000)
+        page.get_by_text("once the map has drawn them").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Download what is shown (GeoJSON)").wait_for(timeout=90_000)
+        expect(page.get_by_text("once the map has drawn them")).to_have_count(0)
+        context.close()
+    assert_clean(traffic)
+
+
 def check_the_first_map_timeline(page: Page, marks: Path) -> None:
     """The moments ``bench_first_map.py --breakdown`` lays out: the page's marks (Performance API)
     in their order, and the server's (``$ATLAS_TIMINGS``) on the same clock, within the page's life."""

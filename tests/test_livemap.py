@@ -330,6 +330,10 @@ def test_columns_are_packed_and_read_back(columns: list[tuple[str, bytes]], text
     packed = livemap.pack_columns({"name": text}, named)
     header, found = livemap.unpack_columns(packed)
     assert header == {"name": text}
+    assert livemap.packed_header(packed) == {
+        "name": text,
+        "columns": json.loads(packed[4 : 4 + int.from_bytes(packed[:4], "little")])["columns"],
+    }
     assert found == {name: (kind, data) for name, kind, data in named}
     placed = json.loads(packed[4 : 4 + int.from_bytes(packed[:4], "little")])["columns"]
     assert all(offset % 8 == 0 for _, _, offset, _ in placed)  # a typed array starts on its size
@@ -344,6 +348,9 @@ def test_packing_refuses_unknown_types_and_reading_refuses_what_is_not_packed() 
     for bad in (b"", b"\xff\xff\xff\xff{}", packed[:-2], b"\x02\x00\x00\x00[]"):
         with pytest.raises(ValueError, match=r"not a dataset of columns|not within the data|Expecting"):
             livemap.unpack_columns(bad)
+    for bad in (b"", b"\x02\x00\x00\x00[]", b"\x04\x00\x00\x00\xff\xfe{}"):
+        with pytest.raises(ValueError, match=r"not a dataset of columns|Expecting|codec"):
+            livemap.packed_header(bad)
 
 
 UNPACK_RUNNER = """

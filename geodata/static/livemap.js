@@ -529,6 +529,18 @@ var AtlasLive = (function () {
     this.fillLegend();
     this.apply();
     if (arrived.length) note("drawn with " + arrived.join(", "));
+    if (arrived.indexOf("imported") >= 0) this.reportDrawn(this.built.imported);
+  };
+
+  // Tell the server, as the state `drawn`, the version of the imported points once a frame has
+  // shown them: a server that has not read the imported layer for its tables waits for this
+  // (ui/first_draw.py), so that reading it does not slow the drawing. It reads it anyway after a
+  // while when no report comes (a tab in the background, where no frame is drawn).
+  AtlasMap.prototype.reportDrawn = function (version) {
+    var self = this;
+    var send = function () { if (self.setState) self.setState("drawn", version); };
+    if (typeof requestAnimationFrame === "function") requestAnimationFrame(function () { setTimeout(send, 0); });
+    else setTimeout(send, 0);
   };
 
   AtlasMap.prototype.build_basemap = function (value) {
