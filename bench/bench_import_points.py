@@ -1,0 +1,96 @@
+"""The imported events' map points read from an ACLED file (``import_points.read_points``, what a
+freshly started server given a new ``--events`` file draws first) against a baseline commit's.
+
+The baseline's ``geodata`` is taken from git (``git archive``) into a temporary folder; each side
+runs in a fresh process of its own (as a first start does), alternating, ``--repeat`` times: the
+first read of the process (its first map) and the best of ``--reads`` reads. The two must give the
+same points (each process keeps them with ``point_cache.write``; the files are compared).
+
+Run: ``PYTHONPATH=. python bench/bench_import_points.py --file big.csv [--base 055fd7d] [--repeat 5]``
+(``bench/make_acled.py`` writes such a file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+from geodata import point_cache
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Run in the child, with the side's tree first on the path: the reads' times as JSON.
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from geodata import import_points, point_cache
+path, out, reads = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+times = []
+for _ in range(reads):
+    start = time.perf_counter()
+    found = import_points.read_points([path])
+    times.append(time.perf_counter() - start)
+point_cache.write(out, found)
+print(json.dumps(times))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, required=True, help="an ACLED or UCDP file")
+    parser.add_argument("--base", default="055fd7d", help="the baseline commit")
+    parser.add_argument("--repeat", type=int, default=5, help="processes per side")
+    parser.add_argument("--reads", type=int, default=2, help="reads per process")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        archive = subprocess.run(
+            ["git", "archive", args.base, "geodata"], cwd=ROOT, check=True, capture_output=True
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder / "base", filter="data")
+        trees = {"baseline": folder / "base", "today": ROOT}
+        first: dict[str, list[float]] = {name: [] for name in trees}
+        best: dict[str, list[float]] = {name: [] for name in trees}
+        for _ in range(args.repeat):
+            for name, tree in trees.items():
+                out = folder / name / "points-x.arrow"
+                run = subprocess.run(
+                    [sys.executable, "-c", CHILD, str(args.file), str(out), str(args.reads)],
+                    cwd=tree,
+                    env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                times = json.loads(run.stdout.strip().splitlines()[-1])
+                first[name].append(times[0])
+                best[name].append(min(times))
+        before, after = (point_cache.read(folder / name / "points-x.arrow") for name in trees)
+        assert before is not None
+        assert after is not None
+        assert before.points.table.equals(after.points.table)
+        assert (before.points.order == after.points.order).all()
+        assert (before.points.radii, before.points.max_duration, before.dates) == (
+            after.points.radii,
+            after.points.max_duration,
+            after.dates,
+        )
+        print(f"{args.file.name}: {after.points.count} points (same as the baseline's)")
+        for label, times in (("first read", first), (f"best of {args.reads} reads", best)):
+            for name in trees:
+                runs = ", ".join(f"{t:.2f}" for t in times[name])
+                print(f"{label}, {name}: median {statistics.median(times[name]):.2f} s (runs {runs})")
+            ratios = [a / b for a, b in zip(times["today"], times["baseline"], strict=True)]
+            print(f"{label}, today / baseline (pairs): median {statistics.median(ratios):.2f}")
+
+
+if __name__ == "__main__":
+    main()
