@@ -61,7 +61,8 @@ def waits(datasets: Sequence[livemap.Dataset], drawn: object) -> bool:
     left = began + WAIT_SECONDS - time.monotonic()
     if left <= 0:
         return False
-    count = livemap.packed_header(points.data)["meta"]["count"]
+    data = points.data
+    count = livemap.packed_header(data)["meta"]["count"] if isinstance(data, bytes) else 0
     st.info(WAITING.format(count=count))
     _rerun_after(began + WAIT_SECONDS)
     return True
