@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from markdown_it import MarkdownIt
 from pyproj import Geod
 
@@ -189,6 +191,37 @@ def test_zone_panel_counts_the_same_with_a_precomputed_membership() -> None:
         pd.testing.assert_frame_equal(
             panels.zone_panel(zones, subset, membership=membership), panels.zone_panel(zones, subset)
         )
+
+
+def test_zone_membership_equals_matching_every_event_alone() -> None:
+    """Events sharing a site (point and radius) get that site's pairs, each event's in zone order:
+    the same pairs, in the same order, as buffering and matching every event on its own."""
+    zones = builders.sample_zones()
+    west, south, east, north = zones.total_bounds
+    rng = np.random.default_rng(3)
+    sites = [(round(lon, 2), round(lat, 2)) for lon, lat in zip(
+        rng.uniform(west - 0.2, east + 0.2, 40), rng.uniform(south - 0.2, north + 0.2, 40), strict=True
+    )]  # fmt: skip
+    records = [
+        builders.event(f"x{i}", lonlat=sites[i % 40 if i % 3 else (i * 7) % 40],
+                       uncertainty_km=[0.5, 2.0, 25.0, None][i % 4])
+        for i in range(300)
+    ]  # fmt: skip
+    records += [builders.event("away", lonlat=(37.6, 55.75)), builders.event("nowhere", lonlat=None)]
+    events = builders.events_frame(records)
+    areal = zones[zones.geom_type.isin(["Polygon", "MultiPolygon"])]
+    zone_geoms = areal.geometry.to_crs(settings.METRIC_CRS)
+    expected = []
+    for row in layers.events_on_map(events).to_crs(settings.METRIC_CRS).itertuples():
+        radius = 0.0 if pd.isna(row.uncertainty_km) else max(row.uncertainty_km, 0.0)
+        disc = shapely.buffer(row.geometry, radius * 1000, quad_segs=16)
+        for zone_id, zone in zip(areal["zone_id"], zone_geoms, strict=True):
+            if disc.intersects(zone):
+                expected.append((row.event_id, zone_id, bool(disc.within(zone))))
+    found = panels.zone_membership(zones, events)
+    assert list(found.itertuples(index=False, name=None)) == expected
+    assert {surely for *_, surely in expected} == {True, False}  # both kinds of pair are checked
+    assert len({event for event, *_ in expected}) > 50
 
 
 def test_the_timeline_legend_lists_every_kind_under_the_chart() -> None:
