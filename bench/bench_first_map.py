@@ -44,7 +44,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -52,6 +51,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, BrowserContext, Page, WebSocket, sync_playwright
 
 from bench import make_acled
+from bench.ab import baseline_tree
 from geodata import __main__ as cli
 from geodata import timing
 from geodata.store import open_store
@@ -178,15 +178,6 @@ def floor_paint(browser: Browser) -> tuple[float, float]:
             page.close()
         context.close()
         return times[0], times[1]
-
-
-def baseline_tree(commit: str, folder: Path) -> Path:
-    """The project at ``commit``, unpacked (``git archive``): its app, library and data."""
-    tree = folder / f"baseline-{commit}"
-    tree.mkdir()
-    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive, check=True)
-    return tree
 
 
 def starts(

@@ -1,7 +1,7 @@
 """The imported events' map points read from an ACLED file (``import_points.read_points``, what a
 freshly started server given a new ``--events`` file draws first) against a baseline commit's.
 
-The baseline's ``geodata`` is taken from git (``git archive``) into a temporary folder; each side
+The baseline is taken from git (``git archive``, ``bench/ab.py``) into a temporary folder; each side
 runs in a fresh process of its own (as a first start does), alternating, ``--repeat`` times: the
 first read of the process (its first map) and the best of ``--reads`` reads, in wall-clock time and
 in CPU time (of all the process's threads: less swayed by the other jobs of a shared machine). The
@@ -14,18 +14,13 @@ Run: ``PYTHONPATH=. python bench/bench_import_points.py --file big.csv [--base 0
 from __future__ import annotations
 
 import argparse
-import io
-import json
-import statistics
-import subprocess
-import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
+from bench import ab
 from geodata import point_cache
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = ab.ROOT
 
 #: Run in the child, with the side's tree first on the path: the reads' times as JSON.
 CHILD = """
@@ -53,27 +48,14 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        archive = subprocess.run(
-            ["git", "archive", args.base, "geodata"], cwd=ROOT, check=True, capture_output=True
-        ).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder / "base", filter="data")
-        trees = {"baseline": folder / "base", "today": ROOT}
+        trees = {"baseline": ab.baseline_tree(args.base, folder), "today": ROOT}
         first: dict[str, list[float]] = {name: [] for name in trees}
         best: dict[str, list[float]] = {name: [] for name in trees}
         best_cpu: dict[str, list[float]] = {name: [] for name in trees}
         for _ in range(args.repeat):
             for name, tree in trees.items():
                 out = folder / name / "points-x.arrow"
-                run = subprocess.run(
-                    [sys.executable, "-c", CHILD, str(args.file), str(out), str(args.reads)],
-                    cwd=tree,
-                    env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"},
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                times, cpu = json.loads(run.stdout.strip().splitlines()[-1])
+                times, cpu = ab.run_child(tree, CHILD, [str(args.file.resolve()), str(out), str(args.reads)])
                 first[name].append(times[0])
                 best[name].append(min(times))
                 best_cpu[name].append(min(cpu))
@@ -93,11 +75,7 @@ def main() -> None:
             (f"best of {args.reads} reads", best),
             (f"CPU time, best of {args.reads} reads", best_cpu),
         ):
-            for name in trees:
-                runs = ", ".join(f"{t:.2f}" for t in times[name])
-                print(f"{label}, {name}: median {statistics.median(times[name]):.2f} s (runs {runs})")
-            ratios = [a / b for a, b in zip(times["today"], times["baseline"], strict=True)]
-            print(f"{label}, today / baseline (pairs): median {statistics.median(ratios):.2f}")
+            ab.print_pairs(label, times)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 page computes once per imported version for the Zones tab, after the layer is read) against a
 baseline commit's.
 
-The baseline's ``geodata`` is taken from git (``git archive``) into a temporary folder; each side
+The baseline is taken from git (``git archive``, ``bench/ab.py``) into a temporary folder; each side
 runs in a fresh process of its own, alternating, ``--repeat`` times; each process reads the file
 as the app does (``imports.load_event_files``) and the zones of this checkout's data folders (both
 sides: ``$ATLAS_DATA_DIR``), then times one ``zone_membership`` in wall-clock and CPU time (CPU:
@@ -16,20 +16,15 @@ Run: ``PYTHONPATH=. python bench/bench_zone_pairs.py --file big.csv [--base 57c7
 from __future__ import annotations
 
 import argparse
-import io
-import json
-import statistics
-import subprocess
-import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from bench import ab
 from geodata import settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = ab.ROOT
 DATA = settings.DATA_DIR_VARIABLE
 
 #: Run in the child, with the side's tree first on the path: the match's times as JSON.
@@ -55,43 +50,23 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        archive = subprocess.run(
-            ["git", "archive", args.base, "geodata"], cwd=ROOT, check=True, capture_output=True
-        ).stdout
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder / "base", filter="data")
-        trees = {"baseline": folder / "base", "today": ROOT}
+        trees = {"baseline": ab.baseline_tree(args.base, folder), "today": ROOT}
         wall: dict[str, list[float]] = {name: [] for name in trees}
         cpu: dict[str, list[float]] = {name: [] for name in trees}
         for _ in range(args.repeat):
             for name, tree in trees.items():
-                run = subprocess.run(
-                    [
-                        sys.executable,
-                        "-c",
-                        CHILD,
-                        str(args.file.resolve()),
-                        str(folder / f"{name}.pkl"),
-                    ],
-                    cwd=tree,
-                    # the same data folders (zones, reference) for both: the archive holds only geodata
-                    env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin", DATA: str(settings.DATA_DIR)},
-                    check=True,
-                    capture_output=True,
-                    text=True,
-                )
-                seconds, cpu_seconds = json.loads(run.stdout.strip().splitlines()[-1])
+                # the same data folders (zones, reference) for both sides: the pairs must be comparable
+                seconds, cpu_seconds = ab.run_child(
+                    tree, CHILD, [str(args.file.resolve()), str(folder / f"{name}.pkl")],
+                    env={DATA: str(settings.DATA_DIR)},
+                )  # fmt: skip
                 wall[name].append(seconds)
                 cpu[name].append(cpu_seconds)
         before, after = (pd.read_pickle(folder / f"{name}.pkl") for name in trees)
         pd.testing.assert_frame_equal(before, after)
         print(f"{args.file.name}: {len(after):,} event-zone pairs (the same as the baseline's)")
         for label, times in (("wall", wall), ("CPU", cpu)):
-            for name in trees:
-                runs = ", ".join(f"{t:.2f}" for t in times[name])
-                print(f"{label}, {name}: median {statistics.median(times[name]):.2f} s (runs {runs})")
-            ratios = [a / b for a, b in zip(times["today"], times["baseline"], strict=True)]
-            print(f"{label}, today / baseline (pairs): median {statistics.median(ratios):.2f}")
+            ab.print_pairs(label, times)
 
 
 if __name__ == "__main__":

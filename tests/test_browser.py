@@ -28,7 +28,7 @@ import geopandas as gpd
 import pytest
 import shapely
 from geojson_pydantic import FeatureCollection
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Download, Page, expect, sync_playwright
 from shapely.geometry import shape
 
 from bench import make_acled
@@ -94,6 +94,28 @@ def assert_clean(traffic: harness.Traffic) -> None:
 
 
 # --- the app on the repository's own data ---
+
+
+SHOWN_BUTTON = "Download what is shown (GeoJSON)"
+
+
+def download_shown(page: Page) -> tuple[Download, bytes]:
+    """The download of what is shown: the file as the browser saved it, and its bytes."""
+    with page.expect_download() as download:
+        shown_button = page.get_by_role("button", name=SHOWN_BUTTON)
+        expect(shown_button).to_have_count(1)  # not the previous run's button, still on the page
+        shown_button.click()
+    saved = download.value
+    return saved, Path(saved.path()).read_bytes()
+
+
+def cli_export(args: list[str], folder: Path) -> bytes:
+    """What ``python -m geodata export ARGS`` writes (GeoJSON), as a user runs it."""
+    out = folder / "export.geojson"
+    done = subprocess.run([sys.executable, "-m", "geodata", "export", *args, "--out", str(out)],
+                          cwd=settings.ROOT, capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return out.read_bytes()
 
 
 def test_the_app_end_to_end(browser: Browser, data: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]) -> None:
@@ -182,12 +204,7 @@ def test_the_app_end_to_end(browser: Browser, data: tuple[gpd.GeoDataFrame, gpd.
         check_a_click_on_the_strip(page, data)
 
         # The download is what is shown, byte for byte the export of the same view.
-        with page.expect_download() as download:
-            shown_button = page.get_by_role("button", name="Download what is shown (GeoJSON)")
-            expect(shown_button).to_have_count(1)  # not the previous run's button, still on the page
-            shown_button.click()
-        saved = download.value
-        payload = Path(saved.path()).read_bytes()
+        saved, payload = download_shown(page)
         if os.environ.get("ATLAS_SCREENSHOT"):
             page.screenshot(path=os.environ["ATLAS_SCREENSHOT"])
         context.close()  # before the server stops: a pending report would log a lost connection
@@ -330,27 +347,16 @@ def test_a_first_start_draws_the_points_before_it_reads_them_for_the_tables(
     with harness.running_app(["--events", str(acled_file)], env=env) as url:
         page.goto(f"{url}/?date=2019-03-08&window=30")
         harness.wait_for_map(page, points=True)
-        shown_button = page.get_by_role("button", name="Download what is shown (GeoJSON)")
-        shown_button.wait_for(timeout=120_000)  # the tables come, after the map
+        page.get_by_role("button", name=SHOWN_BUTTON).wait_for(timeout=120_000)  # the tables, after the map
         expect(page.get_by_text("once the map has drawn them")).to_have_count(0)
         painted_mark = "performance.getEntriesByName('atlas: points painted')[0].startTime"
         origin, painted = page.evaluate(f"() => [performance.timeOrigin, {painted_mark}]")
         server = dict(reversed(timing.read_marks(marks)))  # each mark's first time
         assert server["map sent"] < (origin + painted) / 1000 < server["load:start"]
-        with page.expect_download() as download:
-            expect(shown_button).to_have_count(1)
-            shown_button.click()
-        saved = download.value
-        payload = Path(saved.path()).read_bytes()
+        _, payload = download_shown(page)
         context.close()
-    out = tmp_path / "export.geojson"
-    done = subprocess.run(
-        [sys.executable, "-m", "geodata", "export", "--imported", str(acled_file), "--date", "2019-03-08",
-         "--window", "30", "--out", str(out)],
-        cwd=settings.ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert payload == out.read_bytes()
+    exported = cli_export(["--imported", str(acled_file), "--date", "2019-03-08", "--window", "30"], tmp_path)
+    assert payload == exported
     assert "imported" in {f["properties"]["layer"] for f in json.loads(payload)["features"]}
     assert_clean(traffic)
 
@@ -372,7 +378,7 @@ def test_a_page_that_never_reports_its_points_drawn_still_gets_the_tables(
         page.goto(f"{url}/?date=2019-03-31&window=30")
         page.wait_for_function(f"() => {MAP} && {MAP}.counts().points > 0", polling=100, timeout=90_000)
         page.get_by_text("once the map has drawn them").wait_for(timeout=30_000)
-        page.get_by_role("button", name="Download what is shown (GeoJSON)").wait_for(timeout=90_000)
+        page.get_by_role("button", name=SHOWN_BUTTON).wait_for(timeout=90_000)
         expect(page.get_by_text("once the map has drawn them")).to_have_count(0)
         context.close()
     assert_clean(traffic)
@@ -661,24 +667,14 @@ def test_an_article_added_in_the_app_is_on_the_map_and_in_the_download(
         drawn = page.evaluate(f"() => {MAP}.eventGroup.getLayers().flatMap(marker => marker.eventIds)")
         assert drawn == [event_id]
         page.get_by_text("12 May 2024: ").wait_for(timeout=30_000)  # the server has the new view
-        with page.expect_download() as download:
-            shown_button = page.get_by_role("button", name="Download what is shown (GeoJSON)")
-            expect(shown_button).to_have_count(1)  # not the previous run's button, still on the page
-            shown_button.click()
-        saved = download.value
-        payload = Path(saved.path()).read_bytes()
+        saved, payload = download_shown(page)
         context.close()
-    out = tmp_path / "export.geojson"
-    done = subprocess.run(
-        [sys.executable, "-m", "geodata", "export", "--store", str(store_file), "--layers", "zones,events",
-         "--date", "2024-05-12", "--window", "30", "--out", str(out)],
-        cwd=settings.ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
+    exported = cli_export(["--store", str(store_file), "--layers", "zones,events", "--date", "2024-05-12",
+                           "--window", "30"], tmp_path)  # fmt: skip
     assert saved.suggested_filename == view.download_name(
         {"zones": data_zones(), "events": stored}, shown_view
     )
-    assert payload == out.read_bytes()
+    assert payload == exported
     features = [f for f in json.loads(payload)["features"] if f["properties"]["layer"] == "events"]
     assert [(f["properties"]["event_id"], f["properties"]["outlet"]) for f in features] == [
         (event_id, "Wire <b>bold</b>")
