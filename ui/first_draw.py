@@ -42,8 +42,10 @@ def _read() -> set[str]:
     return set()
 
 
-def _points(datasets: Sequence[livemap.Dataset]) -> livemap.Dataset | None:
-    return next((d for d in datasets if d.name == "imported" and isinstance(d.data, bytes)), None)
+def _points(datasets: Sequence[livemap.Dataset]) -> tuple[str, bytes] | None:
+    """The version and packed columns of the imported points among ``datasets``, if any."""
+    found = (d for d in datasets if d.name == "imported")
+    return next(((d.version, d.data) for d in found if isinstance(d.data, bytes)), None)
 
 
 def waits(datasets: Sequence[livemap.Dataset], drawn: object) -> bool:
@@ -52,17 +54,16 @@ def waits(datasets: Sequence[livemap.Dataset], drawn: object) -> bool:
     text); when it does, it shows where the tables will come and asks for a rerun once the wait
     is over."""
     points = _points(datasets)
-    if points is None or points.version in _read() or drawn == points.version:
+    if points is None or points[0] in _read() or drawn == points[0]:
         return False
-    version, began = st.session_state.get(_SESSION_KEY) or (None, 0.0)
-    if version != points.version:
+    (shown, data), (version, began) = points, st.session_state.get(_SESSION_KEY) or (None, 0.0)
+    if version != shown:
         began = time.monotonic()
-        st.session_state[_SESSION_KEY] = (points.version, began)
+        st.session_state[_SESSION_KEY] = (shown, began)
     left = began + WAIT_SECONDS - time.monotonic()
     if left <= 0:
         return False
-    data = points.data
-    count = livemap.packed_header(data)["meta"]["count"] if isinstance(data, bytes) else 0
+    count = livemap.packed_header(data)["meta"]["count"]
     st.info(WAITING.format(count=count))
     _rerun_after(began + WAIT_SECONDS)
     return True
@@ -72,7 +73,7 @@ def read(datasets: Sequence[livemap.Dataset]) -> None:
     """Note that the imported layer of ``datasets``' points has been read: no session waits for it."""
     points = _points(datasets)
     if points is not None:
-        _read().add(points.version)
+        _read().add(points[0])
 
 
 @st.fragment(run_every=1.0)
