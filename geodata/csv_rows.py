@@ -8,7 +8,7 @@ Rows are numbered as in a spreadsheet: the header is row 1, the first data row i
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -192,20 +192,30 @@ def per_distinct_row(table: pd.DataFrame, convert: Callable[[pd.DataFrame], pd.D
     its sub-type): a million events hold a few thousand distinct pairs. ``convert`` must read each
     row on its own and give one row per row; the result has ``table``'s index.
     """
-    key = np.zeros(len(table), dtype=np.int64)
-    for column in table.columns:
-        codes, uniques = pd.factorize(table[column], use_na_sentinel=False)
+    key, first = distinct_rows([table[column] for column in table.columns])
+    converted = convert(table.iloc[first])
+    spread = converted.take(key)
+    spread.index = table.index
+    return spread
+
+
+def distinct_rows(columns: Sequence[pd.Series]) -> tuple[np.ndarray, np.ndarray]:
+    """The code of each row's distinct combination of ``columns``' values (numbered from 0 in the
+    order the combinations first appear) and the first row of each code.
+
+    Found by hashing each column's values and then the codes so far (``pd.factorize``): sorting the
+    rows instead (``np.unique`` with ``axis=0``) took 3 s for a million rows of three numbers.
+    """
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column, use_na_sentinel=False)
         # One code per distinct row so far (at most the row count, so the product stays in int64).
         key, _ = pd.factorize(key * len(uniques) + codes)
     # Codes are given in the order the rows first appear, so a row is the first of its code when its
     # code exceeds every code before it (a pass over the rows, where np.unique sorts them).
     new = np.ones(len(key), dtype=bool)
     new[1:] = key[1:] > np.maximum.accumulate(key)[:-1]
-    first = np.flatnonzero(new)
-    converted = convert(table.iloc[first])
-    spread = converted.take(key)
-    spread.index = table.index
-    return spread
+    return key, np.flatnonzero(new)
 
 
 def mapped(values: pd.Series, mapping: Mapping[str, object]) -> pd.Series:

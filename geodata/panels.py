@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from geodata import settings
+from geodata import csv_rows, settings
 from geodata.export import EVENT_LAYERS
 from geodata.layers import EVENT_STYLES, also_reported, events_on_map, missing
 from geodata.view import MapView
@@ -147,9 +147,11 @@ def zone_membership(zones: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> pd.Dat
     # Imported datasets code most events at a few thousand towns: each distinct (point, radius) is
     # projected, buffered and matched once, then its pairs are given to all its events (1,000,000
     # ACLED rows: 150,000 sites); the discs are the same as buffering every event. The sites are
-    # found by hashing (each column's codes, then the rows' combined codes): sorting the rows
-    # (np.unique with axis=0) took 3 s at 1,000,000 events, projecting every event 1 s more.
-    site_of_event, first_of_site = _sites(located.geometry.x, located.geometry.y, pd.Series(radius))
+    # found by hashing (csv_rows.distinct_rows; sorting the rows took 3 s at 1,000,000 events), and
+    # projecting only the sites saves the 1 s of projecting every event.
+    site_of_event, first_of_site = csv_rows.distinct_rows(
+        [located.geometry.x, located.geometry.y, pd.Series(radius, index=located.index)]
+    )
     sites = gpd.GeoSeries(located.geometry.to_numpy()[first_of_site], crs=located.crs)
     discs = shapely.buffer(
         sites.to_crs(settings.METRIC_CRS).to_numpy(), radius[first_of_site] * 1000, quad_segs=16
@@ -176,18 +178,6 @@ def zone_membership(zones: gpd.GeoDataFrame, events: gpd.GeoDataFrame) -> pd.Dat
             "surely": surely[pair].astype(bool),
         }
     )
-
-
-def _sites(*columns: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The site of each row (its distinct combination of ``columns``' values, numbered from 0) and
-    the first row of each site."""
-    site_of_row = np.zeros(len(columns[0]), dtype=np.int64)
-    for column in columns:
-        codes, uniques = pd.factorize(column.to_numpy(), use_na_sentinel=False)
-        # renumbered after each column, so the combined codes stay below rows² (no overflow)
-        site_of_row, _ = pd.factorize(site_of_row * len(uniques) + codes)
-    _, first = np.unique(site_of_row, return_index=True)
-    return site_of_row, first
 
 
 def off_map(events: gpd.GeoDataFrame) -> pd.DataFrame:

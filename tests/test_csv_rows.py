@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -136,3 +137,14 @@ def test_repeats_are_those_pandas_finds() -> None:
         assert list(csv_rows.repeats(values)) == list(values.duplicated(keep="first"))
     with_missing = pd.Series(["a", None, "a", None, "b"], dtype="str")
     assert list(csv_rows.repeats(with_missing)) == [False, False, True, True, False]
+
+
+def test_distinct_rows_codes_each_combination_in_order_of_first_appearance() -> None:
+    # Equal values in one column but not the other are different rows; NaN is a value like any other.
+    xs = pd.Series([1.0, 2.0, 1.0, np.nan, 2.0, 1.0, np.nan])
+    ys = pd.Series(["a", "a", "b", "c", "a", "a", "c"])
+    key, first = csv_rows.distinct_rows([xs, ys])
+    assert key.tolist() == [0, 1, 2, 3, 1, 0, 3]
+    assert first.tolist() == [0, 1, 2, 3]
+    rows = list(zip(xs.fillna(-1), ys, strict=True))
+    assert [rows[i] for i in first] == list(dict.fromkeys(rows))
