@@ -265,20 +265,11 @@ def _acled(table: pd.DataFrame, file: str) -> Checked:
 
 
 def _place_precision(codes: pd.Series, precisions: Mapping[str, tuple[str, float]]) -> dict[str, pd.Series]:
-    """``geo_precision`` and ``uncertainty_km`` of a layout's place precision ``codes`` (checked),
-    both found from one pass over the rows (a million rows hold a handful of distinct codes)."""
-
-    def levels(distinct: pd.DataFrame) -> pd.DataFrame:
-        code = distinct["code"]
-        return pd.DataFrame(
-            {
-                "geo_precision": code.map({c: v[0] for c, v in precisions.items()}),
-                "uncertainty_km": code.map({c: v[1] for c, v in precisions.items()}),
-            }
-        )
-
-    found = csv_rows.per_distinct_row(codes.to_frame("code"), levels)
-    return {"geo_precision": found["geo_precision"], "uncertainty_km": found["uncertainty_km"]}
+    """``geo_precision`` and ``uncertainty_km`` of a layout's place precision ``codes`` (checked)."""
+    return {
+        "geo_precision": csv_rows.mapped(codes, {code: v[0] for code, v in precisions.items()}),
+        "uncertainty_km": csv_rows.mapped(codes, {code: v[1] for code, v in precisions.items()}),
+    }
 
 
 def _acled_span(days: pd.DataFrame) -> pd.DataFrame:
