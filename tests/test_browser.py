@@ -286,6 +286,10 @@ def test_imported_events_in_the_page(browser: Browser, acled_file: Path, tmp_pat
         page.goto(f"{url}/?date=2019-03-08&window=30")
         harness.wait_for_map(page, points=True)
         check_the_first_map_timeline(page, marks)
+        # The run the page's report of its drawn points asks for (ui/first_draw.py) ends before the
+        # legend is used: a click on a layer's box while that run's update reaches the page was once
+        # lost here (CI, 3 December 2026; the cause is not known, see the note).
+        page.get_by_role("button", name=SHOWN_BUTTON).wait_for(timeout=120_000)
         # The points drawn for a view are exactly the events of its window, id for id.
         for day, window, hidden in (
             (dt.date(2019, 3, 8), 30, frozenset()),
